@@ -1,0 +1,92 @@
+/**
+ * The job store's public surface. Implemented by ./store.ts over one better-sqlite3 writer connection
+ * (plain Node, never imports electron). The runner, the core handlers and the HTTP server use only this.
+ *
+ * All methods are synchronous (better-sqlite3) except open/backup/quick-check, which run off the
+ * calling thread where they can take long. Every write runs in an IMMEDIATE transaction.
+ * Errors are AppError with codes from src/shared/errors.ts.
+ */
+import type {
+  BackupInfo,
+  CleanupResult,
+  Edits,
+  Job,
+  JobStatus,
+  JobSummary,
+  ListPage,
+  ListQueryParsed,
+  Settings,
+  SongMap,
+  Stats,
+  ErrorCode,
+} from '../../shared';
+
+export interface NewJobInput {
+  inputPath: string;
+  fileName: string;
+  sizeBytes: number | null;
+  mtimeMs: number | null;
+  contentHash: string | null;
+  analyzerVersion: string;
+  /** the store owns this input file (an upload copied into <dataDir>/uploads): delete removes it */
+  ownsInput?: boolean;
+}
+
+export interface TransitionPatch {
+  progress?: number;
+  stage?: string | null;
+  errorCode?: ErrorCode | null;
+  errorMessage?: string | null;
+  contentHash?: string | null;
+  sizeBytes?: number | null;
+  mtimeMs?: number | null;
+}
+
+export interface RecoveryReport {
+  /** processing → queued (attempts + 1) */
+  requeued: string[];
+  /** processing with attempts already at the limit → failed E_CRASHED */
+  failed: string[];
+}
+
+export interface JobStore {
+  readonly dataDir: string;
+  readonly dbPath: string;
+
+  /** Inserts all in ONE immediate transaction (one fsync); ids are fresh ULIDs unless given. Duplicate id → E_DUPLICATE_ID. */
+  createJobs(inputs: NewJobInput[], ids?: string[]): Job[];
+  getJob(id: string): Job | null;
+  /** like getJob but throws E_JOB_NOT_FOUND */
+  requireJob(id: string): Job;
+  getJobs(ids: string[]): Job[];
+  /** Status change with legality check (STATUS_TRANSITIONS); sets started/completed/updated times; E_ILLEGAL_TRANSITION, E_JOB_NOT_FOUND. */
+  transition(id: string, to: JobStatus, patch?: TransitionPatch): Job;
+  /** Persists progress/stage of a processing job (the runner throttles calls to ~1/s per job). */
+  updateProgress(id: string, progress: number, stage: string | null): void;
+  /** Stores the validated song map + summary and marks the job completed, in one transaction. */
+  completeJob(id: string, songMap: SongMap, summary: JobSummary): Job;
+  /** Completes a queued job by copying another job's result (same content hash + analyzer version). */
+  reuseResult(id: string, fromJobId: string): Job;
+  findCompletedByHash(contentHash: string, analyzerVersion: string): Job | null;
+  getSongMap(id: string): SongMap | null;
+  listJobs(query: ListQueryParsed): ListPage;
+  /** queued jobs in run order: priority desc, then id asc */
+  nextQueued(limit: number, excludeIds?: ReadonlySet<string>): Job[];
+  moveToTop(id: string): Job;
+  /** Deletes rows, results, edits and owned files; returns how many jobs were deleted. */
+  deleteJobs(ids: string[]): number;
+  /** Finished jobs (completed/failed/cancelled) whose completedAt (or updatedAt) is older than now - days. */
+  cleanup(olderThanDays: number, dryRun: boolean, now?: number): CleanupResult;
+  getEdits(id: string): Edits | null;
+  setEdits(id: string, edits: Edits | null): Edits | null;
+  getSettings(): Settings;
+  setSettings(patch: Partial<Settings>): Settings;
+  /** Start-up: processing → queued with attempts+1, or failed E_CRASHED at the attempt limit. */
+  recoverInterrupted(maxAttempts?: number): RecoveryReport;
+  stats(): Stats;
+  /** VACUUM INTO a temp file, fsync, rename, check; keeps settings.keepBackups newest. */
+  backup(): Promise<BackupInfo>;
+  /** wal_checkpoint(TRUNCATE); call when idle */
+  checkpoint(): void;
+  close(): void;
+}
