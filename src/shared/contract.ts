@@ -21,6 +21,9 @@ import {
 } from './domain';
 import { SongMapSchema } from './songmap';
 import type { Result } from './result';
+import { CHANNEL_NAMES, EVENT_NAME_LIST } from './channel-names';
+
+export { CHANNEL_NAMES, EVENT_NAME_LIST, ipcEventName, ipcInvokeName } from './channel-names';
 
 const id = z.string().min(1).max(64).regex(/^[0-9A-Za-z_-]+$/);
 const ids = z.array(id).min(1).max(100_000);
@@ -80,9 +83,12 @@ export const CHANNELS = Object.keys(channels) as Channel[];
 export const EVENT_NAMES = Object.keys(events) as EventName[];
 export const isChannel = (s: unknown): s is Channel => typeof s === 'string' && Object.hasOwn(channels, s);
 
-/** IPC channel names as seen by ipcMain / ipcRenderer. */
-export const ipcInvokeName = (c: Channel): string => `performia:${c}`;
-export const ipcEventName = (e: EventName): string => `performia:event:${e}`;
+// Compile-time check: the zod-free name lists (used by the preload) match the contract exactly.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const _channelsMatch: Same<(typeof CHANNEL_NAMES)[number], Channel> = true;
+const _eventsMatch: Same<(typeof EVENT_NAME_LIST)[number], EventName> = true;
+void _channelsMatch;
+void _eventsMatch;
 
 /**
  * The API object the renderer uses (window.performia in Electron, an HTTP client in the browser).
