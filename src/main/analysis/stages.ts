@@ -18,7 +18,7 @@ import type {
   StageStatus,
   TempoSchema,
 } from '../../shared/songmap';
-import type { MonoAudio, ProgressFn, Spectrogram } from './types';
+import type { ProgressFn, Spectrogram } from './types';
 
 /** Analysis sample rate and the shared STFT parameters (librosa defaults at 22050 Hz). */
 export const ANALYSIS_SR = 22050;
