@@ -1,11 +1,101 @@
 /**
- * Rhythm stage: onset strength → tempo → beats → meter/downbeats.
- * Placeholder until the engine lands: reports every rhythm stage as failed, never invents values.
+ * Rhythm stage: onset strength → tempogram → global tempo + local period path → DP beat tracking →
+ * tempo curve from the beats → meter and downbeats. Never invents values: no periodicity means
+ * `tempo: null`, no beats and failed stages with the reason.
  */
+import type { StageStatus } from '../../shared/songmap';
+import { trackBeats } from './beat';
+import { analyzeMeter } from './meter';
+import { onsetFeatures } from './onset';
+import { stft } from './spectrum';
+import { ANALYSIS_SR, SHARED_HOP, SHARED_NFFT, type RhythmResult, type StageContext } from './stages';
+import { acfTempogram, curveFromBeats, detrend, globalTempo, median, periodPath, periodPerFrame } from './tempo';
 import type { MonoAudio } from './types';
-import type { RhythmResult, StageContext } from './stages';
+import { throwIfAborted } from './types';
 
-export function analyzeRhythm(_audio: MonoAudio, _ctx: StageContext): RhythmResult {
-  const failed = { status: 'failed' as const, reason: 'rhythm engine not implemented yet' };
+/** Beat range we report; 6/8 dotted quarters can be slow, fast reels fast. */
+export const MIN_BPM = 40;
+export const MAX_BPM = 240;
+/** Below this mean autocorrelation at the chosen period there is no pulse worth tracking (noise). */
+export const MIN_SALIENCE = 0.12;
+/** Below this the pulse is weak: we still report it but mark the stages degraded. */
+export const WEAK_SALIENCE = 0.25;
+/**
+ * Flux from centred frames rises when the window first overlaps a note, slightly before its
+ * onset; measured on rendered music, this is the lag that centres the beats on the grid.
+ */
+export const ONSET_LATENCY_SEC = 0;
+
+const failedAll = (reason: string): RhythmResult => {
+  const failed: StageStatus = { status: 'failed', reason };
   return { tempo: null, beats: [], downbeats: [], meter: null, stages: { tempo: failed, beats: failed, meter: failed } };
+};
+
+export function analyzeRhythm(audio: MonoAudio, ctx: StageContext): RhythmResult {
+  const progress = (f: number): void => ctx.onProgress?.('rhythm', f);
+  const spec =
+    ctx.spec ?? stft(audio.samples, { sr: audio.sr || ANALYSIS_SR, nFft: SHARED_NFFT, hop: SHARED_HOP, signal: ctx.signal });
+  throwIfAborted(ctx.signal);
+  if (spec.nFrames < 16) return failedAll('audio too short for rhythm analysis');
+  const feat = onsetFeatures(spec, { signal: ctx.signal });
+  progress(0.3);
+  const fps = feat.fps;
+  const od = detrend(feat.env, fps);
+  const tg = acfTempogram(od, fps, { signal: ctx.signal, minBpm: MIN_BPM / 2.2 });
+  progress(0.5);
+  const g = globalTempo(tg, { minBpm: MIN_BPM, maxBpm: MAX_BPM });
+  if (!g) return failedAll('no periodic onsets');
+  const salience = g.mean[Math.round(g.best.period)];
+  if (!(salience >= MIN_SALIENCE)) return failedAll(`no periodic onsets (pulse salience ${salience.toFixed(2)})`);
+  throwIfAborted(ctx.signal);
+
+  const path = periodPath(tg, g.best.period, { signal: ctx.signal });
+  const period = periodPerFrame(path, tg.hop, feat.nFrames);
+  const beatFrames = trackBeats(od, period, { signal: ctx.signal });
+  progress(0.8);
+  if (beatFrames.length < 4) return failedAll('no periodic onsets (fewer than 4 beats tracked)');
+  const beats = beatFrames.map((f) => round4(Math.max(0, f / fps + ONSET_LATENCY_SEC)));
+
+  const { curve, local } = curveFromBeats(beats);
+  const bpm = median(local);
+  const weak = salience < WEAK_SALIENCE;
+  const tempo = {
+    bpm_global: round2(bpm),
+    curve,
+    confidence: round3(g.confidence * (weak ? 0.5 : 1)),
+    alternatives: g.relatives.map((r) => ({
+      bpm: round2(bpm * r.factor),
+      factor: round3(r.factor),
+      confidence: round3(Math.min(1, g.best.score > 0 ? (r.score / g.best.score) * (1 - g.confidence) : 0)),
+    })),
+  };
+  const weakStatus: StageStatus = weak
+    ? { status: 'degraded', reason: `weak pulse (salience ${salience.toFixed(2)})` }
+    : { status: 'ok' };
+
+  throwIfAborted(ctx.signal);
+  const m = analyzeMeter(beatFrames, od, feat);
+  progress(1);
+  if (!m) {
+    return {
+      tempo,
+      beats,
+      downbeats: [],
+      meter: null,
+      stages: { tempo: weakStatus, beats: weakStatus, meter: { status: 'failed', reason: 'too few beats for a meter' } },
+    };
+  }
+  const meterStatus: StageStatus =
+    m.confidence < 0.15 ? { status: 'degraded', reason: `no clear bar accent (confidence ${m.confidence.toFixed(2)})` } : weakStatus;
+  return {
+    tempo,
+    beats,
+    downbeats: m.downbeats.map((i) => beats[i]),
+    meter: { numerator: m.numerator, denominator: m.denominator },
+    stages: { tempo: weakStatus, beats: weakStatus, meter: meterStatus },
+  };
 }
+
+const round2 = (x: number): number => Math.round(x * 100) / 100;
+const round3 = (x: number): number => Math.round(x * 1000) / 1000;
+const round4 = (x: number): number => Math.round(x * 10000) / 10000;

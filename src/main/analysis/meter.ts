@@ -1,0 +1,125 @@
+/**
+ * Meter and downbeats from beat-synchronous features. Bars start where the music accents
+ * (onset strength), where the bass / kick hits, and where the harmony and timbre change (chords
+ * tend to change on downbeats). Every (beats-per-bar, phase) pair is scored by how much its
+ * downbeat beats stand out; the beat subdivision (ternary vs binary) separates 6/8 from 3/4 / 4/4.
+ */
+import type { OnsetFeatures } from './onset';
+
+export interface MeterResult {
+  numerator: number;
+  denominator: number;
+  /** beats per bar in tracked beats (6/8 → 2: the beat is the dotted quarter) */
+  beatsPerBar: number;
+  /** indices into the beat list */
+  downbeats: number[];
+  /** 0..1 */
+  confidence: number;
+  /** min(onset at 1/3, 2/3 of the beat) / onset at 1/2: > 1 means a ternary subdivision */
+  ternaryRatio: number;
+}
+
+const W_ACCENT = 1;
+const W_LOW = 1;
+const W_CHANGE = 1.5;
+
+/** beat positions in onset frames (fractional), od = detrended onset envelope */
+export function analyzeMeter(beats: number[], od: Float32Array, feat: OnsetFeatures): MeterResult | null {
+  const n = beats.length;
+  if (n < 8) return null;
+  const acc = new Float64Array(n);
+  const low = new Float64Array(n);
+  const chg = new Float64Array(n);
+  const peakNear = (x: Float32Array, t: number, r: number): number => {
+    let m = 0;
+    for (let j = Math.round(t) - r; j <= Math.round(t) + r; j++) if (j >= 0 && j < x.length && x[j] > m) m = x[j];
+    return m;
+  };
+  for (let i = 0; i < n; i++) {
+    acc[i] = peakNear(od, beats[i], 1);
+    low[i] = peakNear(feat.low, beats[i], 1);
+  }
+  // spectral change across each beat: distance between the mean log-mel of the beat before and after
+  const nb = feat.nBands;
+  const segMean = (a: number, b: number, out: Float64Array): void => {
+    out.fill(0);
+    const s = Math.max(0, Math.round(a));
+    const e = Math.min(feat.nFrames, Math.max(s + 1, Math.round(b)));
+    for (let t = s; t < e; t++) for (let k = 0; k < nb; k++) out[k] += feat.bands[t * nb + k];
+    for (let k = 0; k < nb; k++) out[k] /= e - s;
+  };
+  const before = new Float64Array(nb);
+  const after = new Float64Array(nb);
+  for (let i = 1; i < n - 1; i++) {
+    segMean(beats[i - 1], beats[i], before);
+    segMean(beats[i], beats[i + 1], after);
+    let d = 0;
+    for (let k = 0; k < nb; k++) d += (after[k] - before[k]) ** 2;
+    chg[i] = Math.sqrt(d / nb);
+  }
+  chg[0] = chg[1];
+  chg[n - 1] = chg[n - 2];
+  const z = (x: Float64Array): Float64Array => {
+    let m = 0;
+    for (const v of x) m += v;
+    m /= x.length;
+    let s = 0;
+    for (const v of x) s += (v - m) ** 2;
+    s = Math.sqrt(s / x.length) || 1;
+    return x.map((v) => (v - m) / s);
+  };
+  const za = z(acc);
+  const zl = z(low);
+  const zc = z(chg);
+  const combined = new Float64Array(n);
+  for (let i = 0; i < n; i++) combined[i] = W_ACCENT * za[i] + W_LOW * zl[i] + W_CHANGE * zc[i];
+
+  const phaseScores = (m: number): number[] => {
+    const s = new Array<number>(m).fill(0);
+    const c = new Array<number>(m).fill(0);
+    for (let i = 0; i < n; i++) {
+      s[i % m] += combined[i];
+      c[i % m]++;
+    }
+    return s.map((v, p) => v / Math.max(1, c[p]));
+  };
+  const ternaryRatio = subdivisionRatio(beats, od);
+  const compound = ternaryRatio > 1;
+  const candidates = compound ? [2] : [3, 4];
+  let best = { m: candidates[0], p: 0, contrast: -Infinity };
+  for (const m of candidates) {
+    const s = phaseScores(m);
+    let p = 0;
+    for (let k = 1; k < m; k++) if (s[k] > s[p]) p = k;
+    const others = s.filter((_, k) => k !== p);
+    const contrast = s[p] - others.reduce((a, v) => a + v, 0) / others.length;
+    if (contrast > best.contrast) best = { m, p, contrast };
+  }
+  const downbeats: number[] = [];
+  for (let i = best.p; i < n; i += best.m) downbeats.push(i);
+  const [numerator, denominator] = compound ? [6, 8] : [best.m, 4];
+  // contrast is in z units of the combined feature: ~3 is an unmistakable bar accent
+  const confidence = Math.max(0, Math.min(1, best.contrast / 3));
+  return { numerator, denominator, beatsPerBar: best.m, downbeats, confidence, ternaryRatio };
+}
+
+/**
+ * How ternary the beat subdivision is: onset strength at both 1/3 and 2/3 of each beat against
+ * the strength at 1/2. Swing (only the 2/3 position) is not ternary: min() needs both.
+ */
+export function subdivisionRatio(beats: number[], od: Float32Array): number {
+  let tern = 0;
+  let bin = 0;
+  const v = (t: number): number => {
+    let m = 0;
+    for (let j = Math.round(t) - 1; j <= Math.round(t) + 1; j++) if (j >= 0 && j < od.length && od[j] > m) m = od[j];
+    return m;
+  };
+  for (let i = 0; i + 1 < beats.length; i++) {
+    const a = beats[i];
+    const d = beats[i + 1] - a;
+    tern += Math.min(v(a + d / 3), v(a + (2 * d) / 3));
+    bin += v(a + d / 2);
+  }
+  return bin > 0 ? tern / bin : tern > 0 ? Infinity : 0;
+}

@@ -1,0 +1,141 @@
+/**
+ * Onset strength from the shared magnitude STFT: log-mel spectral flux (as librosa's
+ * onset_strength), plus a low-frequency flux (kick / bass) and a coarse log-mel matrix kept for
+ * the beat-synchronous features of the meter stage.
+ */
+import type { Spectrogram } from './types';
+import { throwIfAborted } from './types';
+
+export interface OnsetFeatures {
+  /** frames per second of every envelope (sr / hop) */
+  fps: number;
+  nFrames: number;
+  /** broadband onset strength, one value per STFT frame, >= 0 */
+  env: Float32Array;
+  /** onset strength of the bands below LOW_HZ only (kick drum, bass attacks) */
+  low: Float32Array;
+  /** coarse log-mel spectrum, frame-major nFrames * nBands, for timbre / harmony change */
+  bands: Float32Array;
+  nBands: number;
+}
+
+export interface OnsetOptions {
+  nMels?: number;
+  /** bands merged per coarse band in `bands` */
+  coarse?: number;
+  signal?: AbortSignal;
+}
+
+const LOW_HZ = 180;
+const TOP_DB = 80;
+
+const hzToMel = (f: number): number => {
+  // Slaney's mel scale (librosa htk=False): linear below 1 kHz, logarithmic above
+  const fSp = 200 / 3;
+  const minLogHz = 1000;
+  const minLogMel = minLogHz / fSp;
+  const logstep = Math.log(6.4) / 27;
+  return f < minLogHz ? f / fSp : minLogMel + Math.log(f / minLogHz) / logstep;
+};
+const melToHz = (m: number): number => {
+  const fSp = 200 / 3;
+  const minLogHz = 1000;
+  const minLogMel = minLogHz / fSp;
+  const logstep = Math.log(6.4) / 27;
+  return m < minLogMel ? m * fSp : minLogHz * Math.exp(logstep * (m - minLogMel));
+};
+
+interface SparseFilter {
+  lo: number;
+  weights: Float32Array;
+  centreHz: number;
+}
+
+const filterCache = new Map<string, SparseFilter[]>();
+
+/** Triangular Slaney-normalised mel filters, stored sparsely (first bin + weights). */
+export function melFilters(sr: number, nFft: number, nMels: number): SparseFilter[] {
+  const key = `${sr}/${nFft}/${nMels}`;
+  const cached = filterCache.get(key);
+  if (cached) return cached;
+  const nBins = nFft / 2 + 1;
+  const mMax = hzToMel(sr / 2);
+  const edges = new Float64Array(nMels + 2);
+  for (let i = 0; i < nMels + 2; i++) edges[i] = melToHz((mMax * i) / (nMels + 1));
+  const filters: SparseFilter[] = [];
+  for (let m = 0; m < nMels; m++) {
+    const [f0, f1, f2] = [edges[m], edges[m + 1], edges[m + 2]];
+    const enorm = 2 / (f2 - f0);
+    const w: number[] = [];
+    let lo = -1;
+    for (let k = 0; k < nBins; k++) {
+      const f = (k * sr) / nFft;
+      const v = Math.max(0, Math.min((f - f0) / (f1 - f0), (f2 - f) / (f2 - f1)));
+      if (v > 0) {
+        if (lo < 0) lo = k;
+        w[k - lo] = v * enorm;
+      } else if (lo >= 0) break;
+    }
+    filters.push({ lo: Math.max(lo, 0), weights: Float32Array.from(w, (x) => x ?? 0), centreHz: f1 });
+  }
+  filterCache.set(key, filters);
+  return filters;
+}
+
+export function onsetFeatures(spec: Spectrogram, opts: OnsetOptions = {}): OnsetFeatures {
+  const nMels = opts.nMels ?? 128;
+  const coarse = opts.coarse ?? 4;
+  const { nFrames, nBins, mag } = spec;
+  const filters = melFilters(spec.sr, spec.nFft, nMels);
+  const nLow = filters.filter((f) => f.centreHz < LOW_HZ).length;
+  const db = new Float32Array(nFrames * nMels);
+  let peak = -Infinity;
+  for (let t = 0; t < nFrames; t++) {
+    if ((t & 511) === 0) throwIfAborted(opts.signal);
+    const base = t * nBins;
+    for (let m = 0; m < nMels; m++) {
+      const { lo, weights } = filters[m];
+      let s = 0;
+      for (let j = 0; j < weights.length; j++) {
+        const a = mag[base + lo + j];
+        s += weights[j] * a * a;
+      }
+      const v = 10 * Math.log10(Math.max(1e-10, s));
+      db[t * nMels + m] = v;
+      if (v > peak) peak = v;
+    }
+  }
+  // clip the dynamic range like power_to_db(top_db=80): silence must not create flux from noise
+  const floor = peak - TOP_DB;
+  for (let i = 0; i < db.length; i++) if (db[i] < floor) db[i] = floor;
+
+  const env = new Float32Array(nFrames);
+  const low = new Float32Array(nFrames);
+  for (let t = 1; t < nFrames; t++) {
+    const cur = t * nMels;
+    const prev = cur - nMels;
+    let s = 0;
+    let sl = 0;
+    for (let m = 0; m < nMels; m++) {
+      const d = db[cur + m] - db[prev + m];
+      if (d > 0) {
+        s += d;
+        if (m < nLow) sl += d;
+      }
+    }
+    env[t] = s / nMels;
+    low[t] = nLow > 0 ? sl / nLow : 0;
+  }
+
+  const nBands = Math.ceil(nMels / coarse);
+  const bands = new Float32Array(nFrames * nBands);
+  for (let t = 0; t < nFrames; t++) {
+    for (let b = 0; b < nBands; b++) {
+      let s = 0;
+      let n = 0;
+      for (let m = b * coarse; m < Math.min(nMels, (b + 1) * coarse); m++, n++) s += db[t * nMels + m];
+      bands[t * nBands + b] = s / n - floor;
+    }
+  }
+  return { fps: spec.sr / spec.hop, nFrames, env, low, bands, nBands };
+}

@@ -1,0 +1,320 @@
+/**
+ * Tempo from the onset envelope: a windowed autocorrelation tempogram, a global tempo chosen with a
+ * log-normal prior and metrical (comb) support, a smooth local-period path (Viterbi over log-period
+ * states, so ramps and jumps are followed) and a tempo curve read back from the tracked beats.
+ */
+import { throwIfAborted } from './types';
+
+export interface Tempogram {
+  fps: number;
+  /** frames of the onset envelope between two tempogram columns */
+  hop: number;
+  win: number;
+  nWin: number;
+  /** autocorrelation lags 0..maxLag (frames) */
+  maxLag: number;
+  /** nWin * (maxLag + 1), each column normalised by its lag-0 value */
+  acf: Float32Array;
+  /** onset energy of each window, to weight the global average */
+  energy: Float32Array;
+}
+
+/** Removes the slowly varying part of the onset envelope so autocorrelation sees only pulses. */
+export function detrend(env: Float32Array, fps: number): Float32Array {
+  const half = Math.max(1, Math.round(fps * 0.5));
+  const n = env.length;
+  const cum = new Float64Array(n + 1);
+  for (let i = 0; i < n; i++) cum[i + 1] = cum[i] + env[i];
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const a = Math.max(0, i - half);
+    const b = Math.min(n, i + half + 1);
+    const v = env[i] - (cum[b] - cum[a]) / (b - a);
+    out[i] = v > 0 ? v : 0;
+  }
+  return out;
+}
+
+export function acfTempogram(
+  od: Float32Array,
+  fps: number,
+  opts: { winSec?: number; hopSec?: number; minBpm?: number; signal?: AbortSignal } = {},
+): Tempogram {
+  const win = Math.round((opts.winSec ?? 8) * fps);
+  const hop = Math.max(1, Math.round((opts.hopSec ?? 0.5) * fps));
+  const maxLag = Math.min(win - 1, Math.ceil((60 * fps) / (opts.minBpm ?? 25)));
+  const n = od.length;
+  const nWin = Math.max(1, Math.ceil(n / hop));
+  const acf = new Float32Array(nWin * (maxLag + 1));
+  const energy = new Float32Array(nWin);
+  const buf = new Float32Array(win);
+  // Hann taper: windows overlap heavily, the taper keeps columns smooth in time
+  const taper = new Float32Array(win);
+  for (let i = 0; i < win; i++) taper[i] = 0.5 - 0.5 * Math.cos((2 * Math.PI * (i + 0.5)) / win);
+  for (let w = 0; w < nWin; w++) {
+    if ((w & 31) === 0) throwIfAborted(opts.signal);
+    const start = w * hop - (win >> 1);
+    let mean = 0;
+    for (let i = 0; i < win; i++) {
+      const j = start + i;
+      const v = j >= 0 && j < n ? od[j] : 0;
+      buf[i] = v;
+      mean += v;
+    }
+    mean /= win;
+    let e = 0;
+    for (let i = 0; i < win; i++) {
+      buf[i] = (buf[i] - mean) * taper[i];
+      e += buf[i] * buf[i];
+    }
+    energy[w] = e;
+    const base = w * (maxLag + 1);
+    if (e <= 1e-12) continue;
+    for (let L = 0; L <= maxLag; L++) {
+      let s = 0;
+      for (let i = L; i < win; i++) s += buf[i] * buf[i - L];
+      // unbiased: long lags see fewer products
+      acf[base + L] = (s / e) * (win / (win - L));
+    }
+  }
+  return { fps, hop, win, nWin, maxLag, acf, energy };
+}
+
+/** Linear interpolation of a lag function at a fractional lag. */
+const at = (f: Float64Array | Float32Array, off: number, len: number, lag: number): number => {
+  if (lag < 0 || lag > len - 1) return 0;
+  const i = Math.floor(lag);
+  const fr = lag - i;
+  return i + 1 < len ? f[off + i] * (1 - fr) + f[off + i + 1] * fr : f[off + i];
+};
+
+export interface TempoCandidate {
+  /** beat period in onset frames (fractional) */
+  period: number;
+  bpm: number;
+  score: number;
+}
+
+export interface GlobalTempo {
+  best: TempoCandidate;
+  /** the metrical relatives of the best period with their own scores */
+  relatives: { factor: number; bpm: number; score: number }[];
+  /** 0..1: how much the best stands out from its metrical relatives and from noise */
+  confidence: number;
+  /** energy-weighted mean autocorrelation, lags 0..maxLag */
+  mean: Float64Array;
+}
+
+export const PRIOR_BPM = 115;
+export const PRIOR_OCTAVES = 0.9;
+
+/** Log-normal prior over tempo: listeners tap near 100–130 BPM. */
+export const tempoPrior = (bpm: number): number => {
+  const z = Math.log2(bpm / PRIOR_BPM) / PRIOR_OCTAVES;
+  return Math.exp(-0.5 * z * z);
+};
+
+/**
+ * Scores every beat period by its autocorrelation plus the support of its metrical multiples
+ * (bar level) and sub-multiple (tatum), weighted by the tempo prior.
+ */
+export function globalTempo(tg: Tempogram, range: { minBpm: number; maxBpm: number }): GlobalTempo | null {
+  const L1 = tg.maxLag + 1;
+  const mean = new Float64Array(L1);
+  let wsum = 0;
+  for (let w = 0; w < tg.nWin; w++) {
+    const e = tg.energy[w];
+    if (e <= 0) continue;
+    // sqrt: loud passages count more, but quiet verses still vote
+    const wt = Math.sqrt(e);
+    wsum += wt;
+    for (let L = 0; L < L1; L++) mean[L] += wt * tg.acf[w * L1 + L];
+  }
+  if (wsum <= 0) return null;
+  for (let L = 0; L < L1; L++) mean[L] /= wsum;
+  const salience = (p: number): number => Math.max(0, at(mean, 0, L1, p));
+  const score = (p: number): number => {
+    const bpm = (60 * tg.fps) / p;
+    return tempoPrior(bpm) * salience(p);
+  };
+  const minLag = (60 * tg.fps) / range.maxBpm;
+  const maxLag = Math.min(tg.maxLag - 1, (60 * tg.fps) / range.minBpm);
+  let best: TempoCandidate | null = null;
+  for (let L = Math.max(2, Math.floor(minLag)); L <= Math.ceil(maxLag); L++) {
+    // local maxima of the raw autocorrelation only: a peak is a periodicity, a slope is not
+    if (!(mean[L] >= mean[L - 1] && mean[L] >= mean[L + 1])) continue;
+    const a = mean[L - 1];
+    const b = mean[L];
+    const c = mean[L + 1];
+    const den = a - 2 * b + c;
+    const p = den < 0 ? L + (0.5 * (a - c)) / den : L;
+    if (p < minLag || p > maxLag) continue;
+    const s = score(p);
+    if (!best || s > best.score) best = { period: p, bpm: (60 * tg.fps) / p, score: s };
+  }
+  if (!best || best.score <= 0) return null;
+  const relatives = [0.5, 2, 2 / 3, 3 / 2].map((factor) => {
+    const p = best.period / factor;
+    // refine to the nearest local maximum within ±4 %
+    let bp = p;
+    let bs = -1;
+    for (let q = p * 0.96; q <= p * 1.04; q += 0.25) {
+      const s = score(q);
+      if (s > bs) {
+        bs = s;
+        bp = q;
+      }
+    }
+    return { factor, bpm: (60 * tg.fps) / bp, score: Math.max(0, bs) };
+  });
+  const rivals = relatives.reduce((m, r) => Math.max(m, r.score), 0);
+  const sal = salience(best.period);
+  const confidence = Math.max(0, Math.min(1, (best.score / (best.score + rivals)) * Math.min(1, sal * 2)));
+  return { best, relatives, confidence, mean };
+}
+
+/**
+ * Local beat period per tempogram column: Viterbi over log-spaced periods within ±60 % of the
+ * global period (the same metrical level), penalising changes so the path only moves when the
+ * evidence does (a ramp moves step by step, a jump moves once).
+ */
+export function periodPath(
+  tg: Tempogram,
+  globalPeriod: number,
+  opts: { span?: number; step?: number; jumpCost?: number; signal?: AbortSignal } = {},
+): Float32Array {
+  const span = opts.span ?? 1.6;
+  const step = opts.step ?? 0.005; // in log2 units: 0.35 % per state
+  const jumpCost = opts.jumpCost ?? 6;
+  const lo = Math.log2(globalPeriod / span);
+  const hi = Math.log2(Math.min(globalPeriod * span, tg.maxLag - 1));
+  const nS = Math.max(1, Math.floor((hi - lo) / step) + 1);
+  const periods = new Float64Array(nS);
+  for (let s = 0; s < nS; s++) periods[s] = 2 ** (lo + s * step);
+  const L1 = tg.maxLag + 1;
+  let prev = new Float64Array(nS);
+  let cur = new Float64Array(nS);
+  const back = new Int32Array(tg.nWin * nS);
+  const obs = new Float64Array(nS);
+  // a change of one octave costs jumpCost; within a column, moves are cheap but not free
+  const costPerState = (jumpCost * step) / 1;
+  for (let w = 0; w < tg.nWin; w++) {
+    if ((w & 63) === 0) throwIfAborted(opts.signal);
+    let mx = 1e-9;
+    for (let s = 0; s < nS; s++) {
+      const p = periods[s];
+      // support at the period and its double keeps the path on the same metrical level
+      const v = at(tg.acf, w * L1, L1, p) + 0.5 * at(tg.acf, w * L1, L1, 2 * p);
+      obs[s] = v > 0 ? v : 0;
+      if (obs[s] > mx) mx = obs[s];
+    }
+    for (let s = 0; s < nS; s++) obs[s] /= mx;
+    if (w === 0) {
+      for (let s = 0; s < nS; s++) cur[s] = obs[s];
+    } else {
+      // distance-transform style min over |Δs|*cost: two linear passes, O(nS)
+      const tmp = cur;
+      cur = prev;
+      prev = tmp;
+      const bestV = new Float64Array(prev);
+      const bestI = new Int32Array(nS);
+      for (let s = 0; s < nS; s++) bestI[s] = s;
+      for (let s = 1; s < nS; s++) {
+        const c = bestV[s - 1] - costPerState;
+        if (c > bestV[s]) {
+          bestV[s] = c;
+          bestI[s] = bestI[s - 1];
+        }
+      }
+      for (let s = nS - 2; s >= 0; s--) {
+        const c = bestV[s + 1] - costPerState;
+        if (c > bestV[s]) {
+          bestV[s] = c;
+          bestI[s] = bestI[s + 1];
+        }
+      }
+      for (let s = 0; s < nS; s++) {
+        cur[s] = bestV[s] + obs[s];
+        back[w * nS + s] = bestI[s];
+      }
+    }
+  }
+  let s = 0;
+  for (let k = 1; k < nS; k++) if (cur[k] > cur[s]) s = k;
+  const path = new Float32Array(tg.nWin);
+  for (let w = tg.nWin - 1; w >= 0; w--) {
+    path[w] = periods[s];
+    if (w > 0) s = back[w * nS + s];
+  }
+  return path;
+}
+
+/** Beat period for every onset frame, from the tempogram columns (linear in between). */
+export function periodPerFrame(path: Float32Array, tgHop: number, nFrames: number): Float32Array {
+  const out = new Float32Array(nFrames);
+  for (let t = 0; t < nFrames; t++) {
+    const x = t / tgHop;
+    const i = Math.min(path.length - 1, Math.floor(x));
+    const j = Math.min(path.length - 1, i + 1);
+    const f = x - i;
+    out[t] = path[i] * (1 - f) + path[j] * f;
+  }
+  return out;
+}
+
+/**
+ * Tempo curve from beat times: local tempo is the slope of a line fitted to ±`half` beats (robust
+ * to onset jitter); a new point is emitted only when the local tempo leaves the current one by more
+ * than `tol` (relative), so a steady song gets one point and a ramp gets one point per step.
+ */
+export function curveFromBeats(
+  beats: number[],
+  opts: { half?: number; tol?: number } = {},
+): { curve: [number, number][]; local: number[] } {
+  const half = opts.half ?? 4;
+  const tol = opts.tol ?? 0.015;
+  const n = beats.length;
+  const local: number[] = [];
+  if (n < 2) return { curve: [], local };
+  for (let i = 0; i < n; i++) {
+    const a = Math.max(0, i - half);
+    const b = Math.min(n - 1, i + half);
+    // least-squares slope of beat time against beat index
+    let sx = 0;
+    let sy = 0;
+    let sxx = 0;
+    let sxy = 0;
+    const m = b - a + 1;
+    for (let k = a; k <= b; k++) {
+      sx += k;
+      sy += beats[k];
+      sxx += k * k;
+      sxy += k * beats[k];
+    }
+    const slope = (m * sxy - sx * sy) / (m * sxx - sx * sx);
+    local.push(60 / slope);
+  }
+  const curve: [number, number][] = [];
+  let cur = 0;
+  for (let i = 0; i < n; i++) {
+    const v = local[i];
+    if (curve.length === 0 || Math.abs(v / cur - 1) > tol) {
+      // a step change: a point per change; the value is the median of the next few beats so a
+      // jump is reported at its new tempo, not at the blend the fit window sees
+      const seg = local.slice(i, Math.min(n, i + 3)).sort((x, y) => x - y);
+      cur = Math.abs(v / (cur || v) - 1) > 0.08 ? seg[seg.length >> 1] : v;
+      curve.push([round3(beats[i]), round2(cur)]);
+    }
+  }
+  return { curve, local };
+}
+
+const round3 = (x: number): number => Math.round(x * 1000) / 1000;
+const round2 = (x: number): number => Math.round(x * 100) / 100;
+
+export function median(xs: number[]): number {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : 0.5 * (s[m - 1] + s[m]);
+}
