@@ -1,0 +1,159 @@
+/**
+ * Turns submitted paths (files or folders) into the files that become jobs.
+ *
+ * - An explicitly named file becomes a job whatever its extension: the engine then fails it with a
+ *   specific code (E_UNSUPPORTED_FORMAT …), which is more useful than a silent skip.
+ * - Folders are walked recursively; inside them only audio extensions count, other files are
+ *   reported in `rejected`. Hidden entries (".DS_Store", AppleDouble "._x.mp3") are skipped silently.
+ * - Symlinks are followed, but every directory is entered once by its real path, so loops end.
+ * - Depth and count are capped so a drop of "/" cannot exhaust memory.
+ * - FIFOs, devices and sockets are rejected up front (reading them would block or never end).
+ */
+import { opendir, realpath, stat } from 'node:fs/promises';
+import { basename, isAbsolute, join } from 'node:path';
+import type { ErrorCode } from '../../shared';
+import { fsErrorCode, fsErrorMessage } from '../jobs/fs-errors';
+
+export const AUDIO_EXTENSIONS: ReadonlySet<string> = new Set([
+  'mp3', 'wav', 'wave', 'flac', 'ogg', 'oga', 'opus', 'm4a', 'aac', 'aif', 'aiff', 'aifc', 'wma',
+  'webm', 'mp4', 'mka', 'caf', 'alac', 'ape', 'wv', 'mp2', 'ac3', 'amr', '3gp',
+]);
+
+export function isAudioName(name: string): boolean {
+  const dot = name.lastIndexOf('.');
+  return dot > 0 && AUDIO_EXTENSIONS.has(name.slice(dot + 1).toLowerCase());
+}
+
+export interface ExpandedFile {
+  path: string;
+  fileName: string;
+  sizeBytes: number;
+  mtimeMs: number;
+}
+
+export interface Rejected {
+  path: string;
+  code: ErrorCode;
+  message: string;
+}
+
+export interface ExpandOptions {
+  maxDepth?: number;
+  maxFiles?: number;
+  /** cap on reported rejections, so a folder of 1M non-audio files does not make a 1M-entry answer */
+  maxRejected?: number;
+}
+
+export interface ExpandResult {
+  files: ExpandedFile[];
+  rejected: Rejected[];
+}
+
+const reject = (path: string, err: unknown): Rejected => {
+  const code = fsErrorCode(err);
+  return { path, code, message: fsErrorMessage(code) };
+};
+
+export async function expandPaths(paths: readonly string[], opts: ExpandOptions = {}): Promise<ExpandResult> {
+  const maxDepth = opts.maxDepth ?? 32;
+  const maxFiles = opts.maxFiles ?? 100_000;
+  const maxRejected = opts.maxRejected ?? 1000;
+  const files: ExpandedFile[] = [];
+  const rejected: Rejected[] = [];
+  let rejectedOverflow = 0;
+  const seenFiles = new Set<string>();
+  const seenDirs = new Set<string>();
+  let capped = false;
+
+  const addRejected = (r: Rejected): void => {
+    if (rejected.length < maxRejected) rejected.push(r);
+    else rejectedOverflow++;
+  };
+
+  const addFile = async (path: string, st: { size: number; mtimeMs: number }): Promise<void> => {
+    // the same file dropped twice (or reached through a link) becomes one job
+    let key = path;
+    try {
+      key = await realpath(path);
+    } catch {
+      /* keep the given path */
+    }
+    if (seenFiles.has(key)) return;
+    if (files.length >= maxFiles) {
+      capped = true;
+      return;
+    }
+    seenFiles.add(key);
+    files.push({ path, fileName: basename(path), sizeBytes: st.size, mtimeMs: st.mtimeMs });
+  };
+
+  const walk = async (dir: string, depth: number): Promise<void> => {
+    let real: string;
+    try {
+      real = await realpath(dir);
+    } catch (err) {
+      addRejected(reject(dir, err));
+      return;
+    }
+    if (seenDirs.has(real)) return; // a link back to a folder already walked: a loop or a duplicate
+    seenDirs.add(real);
+    if (depth > maxDepth) {
+      addRejected({ path: dir, code: 'E_TOO_LARGE', message: `Folder nesting deeper than ${maxDepth} levels was skipped` });
+      return;
+    }
+    let handle;
+    try {
+      handle = await opendir(dir);
+    } catch (err) {
+      addRejected(reject(dir, err));
+      return;
+    }
+    const names: string[] = [];
+    for await (const ent of handle) names.push(ent.name);
+    // stable, predictable job order: by name
+    names.sort();
+    for (const name of names) {
+      if (files.length >= maxFiles) {
+        capped = true;
+        return;
+      }
+      if (name.startsWith('.')) continue;
+      const p = join(dir, name);
+      let st;
+      try {
+        st = await stat(p); // follows links: a link to a file counts as that file
+      } catch (err) {
+        addRejected(reject(p, err));
+        continue;
+      }
+      if (st.isDirectory()) await walk(p, depth + 1);
+      else if (!st.isFile()) addRejected({ path: p, code: 'E_NOT_REGULAR_FILE', message: 'Not a regular file' });
+      else if (!isAudioName(name)) addRejected({ path: p, code: 'E_UNSUPPORTED_FORMAT', message: 'Not an audio file (by extension)' });
+      else await addFile(p, st);
+    }
+  };
+
+  for (const input of paths) {
+    if (!isAbsolute(input) || input.includes('\0')) {
+      addRejected({ path: input, code: 'E_INVALID_REQUEST', message: 'The path must be absolute' });
+      continue;
+    }
+    let st;
+    try {
+      st = await stat(input);
+    } catch (err) {
+      addRejected(reject(input, err));
+      continue;
+    }
+    if (st.isDirectory()) await walk(input, 0);
+    else if (st.isFile()) await addFile(input, st);
+    else addRejected({ path: input, code: 'E_NOT_REGULAR_FILE', message: 'Not a regular file' });
+  }
+  if (capped) {
+    addRejected({ path: '', code: 'E_TOO_LARGE', message: `Only the first ${maxFiles} audio files were added` });
+  }
+  if (rejectedOverflow > 0) {
+    rejected.push({ path: '', code: 'E_UNSUPPORTED_FORMAT', message: `${rejectedOverflow} more files were skipped` });
+  }
+  return { files, rejected };
+}

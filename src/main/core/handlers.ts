@@ -1,0 +1,120 @@
+/**
+ * One handler per contract channel. Handlers get the already-validated request and a context with
+ * explicit dependencies; they throw AppError for expected failures (dispatch turns it into a Result).
+ */
+import type { Channel, ReqParsed, Res } from '../../shared';
+import { AppError } from '../../shared';
+import type { JobStore } from '../db/store-api';
+import type { Runner } from '../jobs/runner';
+import type { EventBus } from './events';
+import type { SubmitService } from './submit';
+
+export interface HandlerContext {
+  store: JobStore;
+  runner: Runner;
+  events: EventBus;
+  submit: SubmitService;
+  mode: 'electron' | 'headless';
+  appVersion: string;
+  analyzerVersion: string;
+  openDialog?: () => Promise<string[]>;
+  /** a concurrency forced by CoreOptions wins over the stored setting */
+  concurrencyOverride?: number;
+}
+
+type Handler<C extends Channel> = (req: ReqParsed<C>, ctx: HandlerContext) => Promise<Res<C>> | Res<C>;
+export type Handlers = { [C in Channel]: Handler<C> };
+
+export const handlers: Handlers = {
+  'app.info': (_req, ctx) => ({
+    mode: ctx.mode,
+    version: ctx.appVersion,
+    analyzerVersion: ctx.analyzerVersion,
+    platform: process.platform,
+  }),
+
+  'jobs.submit': (req, ctx) => ctx.submit.submitPaths(req.paths),
+
+  'jobs.list': (req, ctx) => ctx.store.listJobs(req),
+
+  'jobs.get': (req, ctx) => ctx.store.requireJob(req.id),
+
+  'jobs.songMap': (req, ctx) => {
+    const job = ctx.store.requireJob(req.id);
+    if (job.status !== 'completed') {
+      throw new AppError('E_NOT_READY', `The song map is not ready (job is ${job.status})`);
+    }
+    const map = ctx.store.getSongMap(req.id);
+    if (!map) throw new AppError('E_NOT_READY', 'The song map is not available');
+    return map;
+  },
+
+  'jobs.cancel': (req, ctx) => ({ cancelled: ctx.runner.cancel(req.ids) }),
+
+  'jobs.retry': (req, ctx) => ({ jobs: ctx.runner.retry(req.ids) }),
+
+  'jobs.moveToTop': (req, ctx) => {
+    const job = ctx.store.moveToTop(req.id);
+    ctx.events.emit('job.updated', job);
+    return job;
+  },
+
+  'jobs.delete': (req, ctx) => {
+    const existing = ctx.store.getJobs(req.ids).map((j) => j.id);
+    ctx.runner.forget(existing);
+    const deleted = ctx.store.deleteJobs(existing);
+    if (existing.length > 0) ctx.events.emit('jobs.removed', { ids: existing });
+    ctx.runner.pump();
+    return { deleted };
+  },
+
+  'jobs.cleanup': (req, ctx) => cleanup(ctx, req.olderThanDays, req.dryRun),
+
+  'edits.get': (req, ctx) => {
+    ctx.store.requireJob(req.id);
+    return ctx.store.getEdits(req.id);
+  },
+
+  'edits.set': (req, ctx) => {
+    ctx.store.requireJob(req.id);
+    return ctx.store.setEdits(req.id, req.edits);
+  },
+
+  'db.stats': (_req, ctx) => ctx.store.stats(),
+
+  'db.backup': (_req, ctx) => ctx.store.backup(),
+
+  'settings.get': (_req, ctx) => effectiveSettings(ctx),
+
+  'settings.set': (req, ctx) => {
+    ctx.store.setSettings(req);
+    if (req.concurrency !== undefined && ctx.concurrencyOverride === undefined) {
+      ctx.runner.setConcurrency(req.concurrency);
+    }
+    return effectiveSettings(ctx);
+  },
+
+  'dialog.openAudio': async (_req, ctx) => {
+    if (!ctx.openDialog) throw new AppError('E_UNSUPPORTED', 'The file dialog is only available in the desktop app');
+    return { paths: await ctx.openDialog() };
+  },
+};
+
+function effectiveSettings(ctx: HandlerContext) {
+  const s = ctx.store.getSettings();
+  return ctx.concurrencyOverride === undefined ? s : { ...s, concurrency: ctx.concurrencyOverride };
+}
+
+/**
+ * Cleanup removes finished jobs only; none of them can be running, so the runner is not involved.
+ * The UI learns which rows went away from `jobs.removed`; the store reports ids when it can,
+ * otherwise an empty list tells listeners to reload.
+ */
+export function cleanup(ctx: Pick<HandlerContext, 'store' | 'events'>, olderThanDays: number, dryRun: boolean) {
+  const result = ctx.store.cleanup(olderThanDays, dryRun);
+  if (!dryRun && result.count > 0) {
+    const ids = (result as { ids?: unknown }).ids;
+    ctx.events.emit('jobs.removed', { ids: Array.isArray(ids) ? ids.filter((x) => typeof x === 'string') : [] });
+  }
+  return { count: result.count, bytes: result.bytes, dryRun: result.dryRun };
+}

@@ -1,0 +1,204 @@
+/**
+ * Analysis workers (worker_threads). One job per worker at a time; a worker that finished cleanly is
+ * kept idle for a while and reused (spawning costs a module load of the whole engine), a worker that
+ * misbehaved, was cancelled or timed out is terminated. Each worker gets an old-generation heap cap,
+ * so a runaway analysis dies alone with ERR_WORKER_OUT_OF_MEMORY instead of taking the app down.
+ */
+import { Worker } from 'node:worker_threads';
+import { pathToFileURL } from 'node:url';
+import type { ErrorCode, JobSummary, SongMap } from '../../shared';
+import { parseWorkerMessage } from './protocol';
+import type { RunMessage } from './protocol';
+
+export type RunOutcome =
+  | { kind: 'done'; songMap: SongMap; summary: JobSummary }
+  | { kind: 'error'; code: ErrorCode; message: string }
+  /** terminated on purpose (cancel, timeout, shutdown): the caller knows why */
+  | { kind: 'aborted' };
+
+export interface RunHandle {
+  readonly outcome: Promise<RunOutcome>;
+  /** terminates the worker; the outcome resolves as `aborted` unless it already settled */
+  abort(): void;
+}
+
+export interface PoolOptions {
+  workerPath: string;
+  execArgv?: string[];
+  memoryMb: number;
+  /** how long a finished worker waits for another job before it is terminated */
+  idleMs?: number;
+  /** how many idle workers may be kept (usually the concurrency) */
+  maxIdle: () => number;
+  /** false: a fresh worker for every job (kept for measurement) */
+  reuse?: boolean;
+}
+
+interface Current {
+  jobId: string;
+  settle: (o: RunOutcome) => void;
+  onProgress: (stage: string, fraction: number) => void;
+}
+
+class Slot {
+  readonly worker: Worker;
+  current: Current | null = null;
+  dead = false;
+  idleTimer: NodeJS.Timeout | null = null;
+  constructor(worker: Worker) {
+    this.worker = worker;
+  }
+}
+
+/**
+ * Under Vitest/tsx the worker is TypeScript. `--import tsx` in execArgv does not reach a worker's
+ * entry module on Node 20, so the worker is bootstrapped by a tiny eval script that registers tsx's
+ * loader first and then imports the .ts entry.
+ */
+function spawn(opts: PoolOptions): Worker {
+  const resourceLimits = { maxOldGenerationSizeMb: opts.memoryMb };
+  if (/\.[cm]?ts$/.test(opts.workerPath)) {
+    const api = import.meta.resolve('tsx/esm/api');
+    const entry = pathToFileURL(opts.workerPath).href;
+    const src = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
+    return new Worker(src, { eval: true, execArgv: opts.execArgv ?? [], resourceLimits });
+  }
+  return new Worker(opts.workerPath, { execArgv: opts.execArgv ?? [], resourceLimits });
+}
+
+export class WorkerPool {
+  private readonly opts: PoolOptions;
+  private readonly idle: Slot[] = [];
+  private readonly all = new Set<Slot>();
+  /** workers spawned since creation (for measurements and tests) */
+  spawned = 0;
+
+  constructor(opts: PoolOptions) {
+    this.opts = opts;
+  }
+
+  get size(): number {
+    return this.all.size;
+  }
+
+  run(msg: RunMessage, onProgress: (stage: string, fraction: number) => void): RunHandle {
+    const slot = this.take();
+    let settled = false;
+    let settleFn: (o: RunOutcome) => void = () => undefined;
+    const outcome = new Promise<RunOutcome>((resolve) => {
+      settleFn = (o) => {
+        if (settled) return;
+        settled = true;
+        slot.current = null;
+        resolve(o);
+      };
+    });
+    slot.current = { jobId: msg.jobId, settle: settleFn, onProgress };
+    slot.worker.ref();
+    slot.worker.postMessage(msg);
+    return {
+      outcome,
+      abort: () => {
+        settleFn({ kind: 'aborted' });
+        this.kill(slot);
+      },
+    };
+  }
+
+  /** Terminates every worker; running jobs settle as `aborted`. */
+  async close(): Promise<void> {
+    const slots = [...this.all];
+    for (const s of slots) s.current?.settle({ kind: 'aborted' });
+    await Promise.all(slots.map((s) => this.kill(s)));
+  }
+
+  private take(): Slot {
+    while (this.idle.length > 0) {
+      const s = this.idle.pop() as Slot;
+      if (s.idleTimer) clearTimeout(s.idleTimer);
+      s.idleTimer = null;
+      if (!s.dead) return s;
+    }
+    return this.create();
+  }
+
+  private create(): Slot {
+    const slot = new Slot(spawn(this.opts));
+    this.spawned++;
+    this.all.add(slot);
+    const w = slot.worker;
+    w.on('message', (raw: unknown) => this.onMessage(slot, raw));
+    w.on('messageerror', () => this.fail(slot, 'E_WORKER', 'The analysis worker sent an unreadable message'));
+    w.on('error', (err: Error & { code?: string }) => {
+      if (err.code === 'ERR_WORKER_OUT_OF_MEMORY') {
+        this.fail(slot, 'E_OUT_OF_MEMORY', `The analysis ran out of memory (limit ${this.opts.memoryMb} MB)`);
+      } else {
+        // the detail may hold paths and stacks: it goes to the log, the job gets a plain message
+        console.error('[runner] worker error:', err);
+        this.fail(slot, 'E_WORKER', 'The analysis worker crashed');
+      }
+    });
+    w.on('exit', (code) => {
+      slot.dead = true;
+      this.all.delete(slot);
+      slot.current?.settle({
+        kind: 'error',
+        code: 'E_WORKER',
+        message: `The analysis worker stopped unexpectedly (exit code ${code})`,
+      });
+    });
+    return slot;
+  }
+
+  private onMessage(slot: Slot, raw: unknown): void {
+    const cur = slot.current;
+    const parsed = parseWorkerMessage(raw);
+    if (!parsed.ok) {
+      this.fail(slot, 'E_WORKER', `The analysis worker misbehaved: ${parsed.reason}`);
+      return;
+    }
+    const msg = parsed.msg;
+    if (!cur || msg.jobId !== cur.jobId) return; // late message of an aborted job
+    if (msg.type === 'progress') {
+      cur.onProgress(msg.stage, msg.fraction);
+      return;
+    }
+    cur.settle(
+      msg.type === 'done'
+        ? { kind: 'done', songMap: msg.songMap, summary: msg.summary }
+        : { kind: 'error', code: msg.code, message: msg.message },
+    );
+    this.release(slot);
+  }
+
+  private fail(slot: Slot, code: ErrorCode, message: string): void {
+    slot.current?.settle({ kind: 'error', code, message });
+    void this.kill(slot);
+  }
+
+  private release(slot: Slot): void {
+    if (slot.dead) return;
+    if (this.opts.reuse === false || this.idle.length >= this.opts.maxIdle()) {
+      void this.kill(slot);
+      return;
+    }
+    slot.worker.unref();
+    slot.idleTimer = setTimeout(() => {
+      const i = this.idle.indexOf(slot);
+      if (i >= 0) this.idle.splice(i, 1);
+      void this.kill(slot);
+    }, this.opts.idleMs ?? 30_000);
+    slot.idleTimer.unref();
+    this.idle.push(slot);
+  }
+
+  private async kill(slot: Slot): Promise<void> {
+    if (slot.idleTimer) clearTimeout(slot.idleTimer);
+    const i = this.idle.indexOf(slot);
+    if (i >= 0) this.idle.splice(i, 1);
+    if (slot.dead) return;
+    slot.dead = true;
+    this.all.delete(slot);
+    await slot.worker.terminate().catch(() => undefined);
+  }
+}

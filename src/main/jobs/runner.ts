@@ -1,0 +1,339 @@
+/**
+ * The job runner: takes queued jobs from the store in run order and analyses them in workers.
+ *
+ * Per job: stat → streamed SHA-256 → (a completed job with the same hash and analyzer version?
+ * reuse its result at once) → processing → worker → verify the file did not change → completed.
+ * Only this main-thread code writes to the store; every status change is emitted as `job.updated`.
+ * Whatever happens (cancel, timeout, OOM, crash, store error), a job leaves `processing` — except on
+ * shutdown, where in-flight jobs stay `processing` on purpose so start-up recovery resumes them.
+ */
+import { stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import type { ErrorCode, Job } from '../../shared';
+import { isAppError } from '../../shared';
+import type { JobStore } from '../db/store-api';
+import { fsErrorCode, fsErrorMessage } from './fs-errors';
+import { hashFile } from './hash';
+import type { RunHandle, WorkerPool } from './pool';
+import { PersistGate, ProgressEmitter, StageProgress } from './progress';
+import type { ProgressUpdate } from './progress';
+
+export interface RunnerOptions {
+  store: JobStore;
+  pool: WorkerPool;
+  analyzerVersion: string;
+  concurrency: number;
+  jobTimeoutMs: number;
+  onJobUpdated: (job: Job) => void;
+  onProgress: (u: ProgressUpdate) => void;
+  /** ms between progress events overall (default 100 → ≤ 10/s) */
+  progressIntervalMs?: number;
+  /** ms between progress writes per job (default 1000) */
+  persistIntervalMs?: number;
+}
+
+type AbortReason = 'cancel' | 'timeout' | 'shutdown';
+
+interface Active {
+  id: string;
+  hashAbort: AbortController;
+  handle: RunHandle | null;
+  abortReason: AbortReason | null;
+  timer: NodeJS.Timeout | null;
+  progress: StageProgress;
+}
+
+const sameFile = (a: Stats, b: Stats): boolean => a.size === b.size && a.mtimeMs === b.mtimeMs;
+
+export class Runner {
+  private readonly o: RunnerOptions;
+  private readonly active = new Map<string, Active>();
+  private readonly emitter: ProgressEmitter;
+  private readonly gate: PersistGate;
+  private concurrency: number;
+  private started = false;
+  private closed = false;
+  /** something was written since the last checkpoint */
+  private dirty = false;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(o: RunnerOptions) {
+    this.o = o;
+    this.concurrency = Math.max(1, Math.floor(o.concurrency));
+    this.emitter = new ProgressEmitter(o.onProgress, o.progressIntervalMs ?? 100);
+    this.gate = new PersistGate(o.persistIntervalMs ?? 1000);
+  }
+
+  get isStarted(): boolean {
+    return this.started;
+  }
+
+  get activeIds(): string[] {
+    return [...this.active.keys()];
+  }
+
+  getConcurrency(): number {
+    return this.concurrency;
+  }
+
+  start(): void {
+    if (this.closed) return;
+    this.started = true;
+    this.pump();
+  }
+
+  /** Applies live: more slots start queued jobs at once; fewer slots let running jobs finish. */
+  setConcurrency(n: number): void {
+    this.concurrency = Math.max(1, Math.floor(n));
+    this.pump();
+  }
+
+  /** Call after new jobs were queued. */
+  pump(): void {
+    if (!this.started || this.closed) return;
+    const free = this.concurrency - this.active.size;
+    if (free > 0) {
+      const next = this.o.store.nextQueued(free, new Set(this.active.keys()));
+      for (const job of next) this.launch(job);
+    }
+    if (this.active.size === 0) this.becameIdle();
+  }
+
+  /**
+   * Queued or processing → cancelled; a running worker is terminated. Returns the ids cancelled.
+   * Jobs in other states are left alone (cancelling a finished job is not an error in a bulk action).
+   */
+  cancel(ids: string[]): string[] {
+    const done: string[] = [];
+    for (const id of ids) {
+      const job = this.o.store.getJob(id);
+      if (!job || (job.status !== 'queued' && job.status !== 'processing')) continue;
+      this.abortActive(id, 'cancel');
+      const updated = this.o.store.transition(id, 'cancelled', { stage: null });
+      this.dirty = true;
+      this.o.onJobUpdated(updated);
+      done.push(id);
+    }
+    this.pump();
+    return done;
+  }
+
+  /** Stops work on jobs that are about to be deleted (no status change: the rows go away). */
+  forget(ids: string[]): void {
+    for (const id of ids) this.abortActive(id, 'cancel');
+  }
+
+  /** failed/cancelled → queued (retry), completed → queued (re-analyse). Returns the requeued jobs. */
+  retry(ids: string[]): Job[] {
+    const out: Job[] = [];
+    for (const id of ids) {
+      const job = this.o.store.getJob(id);
+      if (!job || (job.status !== 'failed' && job.status !== 'cancelled' && job.status !== 'completed')) continue;
+      const updated = this.o.store.transition(id, 'queued', {
+        progress: 0,
+        stage: null,
+        errorCode: null,
+        errorMessage: null,
+      });
+      this.dirty = true;
+      this.o.onJobUpdated(updated);
+      out.push(updated);
+    }
+    this.pump();
+    return out;
+  }
+
+  /** Resolves when nothing is running and nothing is queued (tests, shutdown helpers). */
+  whenIdle(): Promise<void> {
+    if (this.isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Terminates workers; in-flight jobs stay `processing` and are recovered at the next start. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const id of [...this.active.keys()]) this.abortActive(id, 'shutdown');
+    this.emitter.close();
+    await this.o.pool.close();
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  private isIdle(): boolean {
+    return this.active.size === 0 && (!this.started || this.o.store.nextQueued(1).length === 0);
+  }
+
+  private becameIdle(): void {
+    if (this.dirty) {
+      this.dirty = false;
+      try {
+        this.o.store.checkpoint();
+      } catch (err) {
+        console.error('[runner] checkpoint failed:', err);
+      }
+    }
+    if (this.isIdle()) {
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const w of waiters) w();
+    }
+  }
+
+  private abortActive(id: string, reason: AbortReason): void {
+    const a = this.active.get(id);
+    if (!a || a.abortReason) return;
+    a.abortReason = reason;
+    if (a.timer) clearTimeout(a.timer);
+    a.hashAbort.abort();
+    a.handle?.abort();
+    this.emitter.drop(id);
+  }
+
+  private launch(job: Job): void {
+    const a: Active = {
+      id: job.id,
+      hashAbort: new AbortController(),
+      handle: null,
+      abortReason: null,
+      timer: null,
+      progress: new StageProgress(),
+    };
+    this.active.set(job.id, a);
+    // the watchdog covers hashing too: a file on a hung network share must not block a slot forever
+    a.timer = setTimeout(() => this.abortActive(job.id, 'timeout'), this.o.jobTimeoutMs);
+    a.timer.unref();
+    void this.execute(job, a)
+      .catch((err: unknown) => this.onUnexpected(a, err))
+      .finally(() => {
+        if (a.timer) clearTimeout(a.timer);
+        this.active.delete(job.id);
+        this.emitter.drop(job.id);
+        this.gate.forget(job.id);
+        this.dirty = true;
+        this.pump();
+      });
+  }
+
+  private async execute(job: Job, a: Active): Promise<void> {
+    const path = job.inputPath;
+    let before: Stats;
+    try {
+      before = await stat(path);
+    } catch (err) {
+      const code = fsErrorCode(err);
+      return this.finishFailed(a, code, fsErrorMessage(code));
+    }
+    if (a.abortReason) return this.settleAbort(a);
+    // a FIFO or device would make the hash read block or never end
+    if (!before.isFile()) return this.finishFailed(a, 'E_NOT_REGULAR_FILE', 'Not a regular file');
+
+    let hash: string;
+    try {
+      hash = await hashFile(path, a.hashAbort.signal);
+    } catch (err) {
+      if (a.abortReason) return this.settleAbort(a);
+      const code = fsErrorCode(err);
+      return this.finishFailed(a, code, fsErrorMessage(code));
+    }
+    if (a.abortReason) return this.settleAbort(a);
+    let afterHash: Stats | null = null;
+    try {
+      afterHash = await stat(path);
+    } catch {
+      afterHash = null;
+    }
+    if (a.abortReason) return this.settleAbort(a);
+    if (!afterHash || !sameFile(before, afterHash)) {
+      return this.finishFailed(a, 'E_FILE_CHANGED', 'The file was modified or deleted while it was read');
+    }
+
+    const { store } = this.o;
+    const prev = store.findCompletedByHash(hash, this.o.analyzerVersion);
+    if (prev && prev.id !== job.id) {
+      const reused = store.reuseResult(job.id, prev.id);
+      this.o.onJobUpdated(reused);
+      return;
+    }
+
+    const processing = store.transition(job.id, 'processing', {
+      progress: 0,
+      stage: 'starting',
+      errorCode: null,
+      errorMessage: null,
+      contentHash: hash,
+      sizeBytes: before.size,
+      mtimeMs: before.mtimeMs,
+    });
+    this.o.onJobUpdated(processing);
+
+    a.handle = this.o.pool.run(
+      { type: 'run', jobId: job.id, path, expected: { sizeBytes: before.size, mtimeMs: before.mtimeMs } },
+      (stage, fraction) => this.onWorkerProgress(a, stage, fraction),
+    );
+    const out = await a.handle.outcome;
+    if (out.kind === 'aborted' || a.abortReason) return this.settleAbort(a);
+    if (out.kind === 'error') return this.finishFailed(a, out.code, out.message);
+
+    // the engine checks too, but only the main thread sees the file after the result crossed over
+    let after: Stats | null = null;
+    try {
+      after = await stat(path);
+    } catch {
+      after = null;
+    }
+    if (a.abortReason) return this.settleAbort(a);
+    if (!after || !sameFile(before, after)) {
+      return this.finishFailed(a, 'E_FILE_CHANGED', 'The file was modified or deleted while it was analysed');
+    }
+    const completed = store.completeJob(job.id, out.songMap, out.summary);
+    this.o.onJobUpdated(completed);
+  }
+
+  private onWorkerProgress(a: Active, stage: string, fraction: number): void {
+    if (a.abortReason) return;
+    const progress = a.progress.update(stage, fraction);
+    if (this.gate.shouldWrite(a.id)) {
+      try {
+        this.o.store.updateProgress(a.id, progress, stage);
+      } catch (err) {
+        // progress is advisory; the job's terminal write will report a real store problem
+        console.error('[runner] progress write failed:', err);
+      }
+    }
+    this.emitter.push({ id: a.id, progress, stage });
+  }
+
+  /** The job was stopped on purpose; only a timeout needs a status change here (cancel did its own). */
+  private settleAbort(a: Active): void {
+    if (a.abortReason === 'timeout') {
+      const secs = Math.round(this.o.jobTimeoutMs / 100) / 10;
+      this.writeFailed(a.id, 'E_TIMEOUT', `The analysis took longer than ${secs} s and was stopped`);
+    }
+  }
+
+  private finishFailed(a: Active, code: ErrorCode, message: string): void {
+    if (a.abortReason) return this.settleAbort(a);
+    this.writeFailed(a.id, code, message);
+  }
+
+  private writeFailed(id: string, code: ErrorCode, message: string): void {
+    const job = this.o.store.getJob(id);
+    if (!job || (job.status !== 'queued' && job.status !== 'processing')) return;
+    const failed = this.o.store.transition(id, 'failed', { errorCode: code, errorMessage: message, stage: null });
+    this.o.onJobUpdated(failed);
+  }
+
+  /** A store error or a bug: the job must still not stay `processing`. */
+  private onUnexpected(a: Active, err: unknown): void {
+    if (a.abortReason === 'shutdown') return;
+    console.error('[runner] job', a.id, 'failed unexpectedly:', err);
+    const code: ErrorCode = isAppError(err) ? err.code : 'E_INTERNAL';
+    const message = isAppError(err) ? err.message : 'Internal error while running the job';
+    try {
+      this.writeFailed(a.id, code, message);
+    } catch (err2) {
+      console.error('[runner] could not mark job failed:', err2);
+    }
+  }
+}
