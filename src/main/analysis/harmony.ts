@@ -1,22 +1,256 @@
 /**
- * Harmony stage: tuning, key regions, chords, beat-synchronous chroma.
- * Placeholder so the pipeline can import it; the real engine replaces this body.
+ * Harmony stage: tuning → tuning-aware bass/treble chroma → key regions → chords, all from one
+ * harmony spectrum (see harmony-spectrum.ts). Chords are decoded per beat segment; without beats a
+ * fixed half-second grid is used and the chords stage says so (`degraded`).
+ * Nothing is invented: no consistent pitch → tuning, key and chords fail with a reason; segments
+ * without pitched energy are labelled `N`.
  */
+import type { z } from 'zod';
+import type { ChordSchema, KeyAlternativeSchema, KeyRegionSchema, StageStatus } from '../../shared/songmap';
+import { chromaBands, beatBoundaries, compressNormalize, fixedGrid, pitchSalience, segmentChroma } from './chroma';
+import type { SegmentChroma } from './chroma';
+import { chordLabel, decodeChords, DEFAULT_CHORD_PARAMS, keySpeller } from './chords';
+import type { ChordParams } from './chords';
+import { DEFAULT_HARMONY_SPECTRUM, harmonySpectrum } from './harmony-spectrum';
+import { DEFAULT_PEAKS, spectralPeaks } from './harmony-peaks';
+import {
+  camelot,
+  DEFAULT_KEY_PARAMS,
+  estimateKeyRegions,
+  keyMode,
+  keyRelation,
+  keyScale,
+  keyTonicName,
+  keyTonicPc,
+  openKey,
+  relatedKeys,
+} from './key';
+import type { KeyParams, KeyRegionEstimate } from './key';
 import type { HarmonyContext, HarmonyResult } from './stages';
+import { estimateTuning, DEFAULT_TUNING } from './tuning';
 import type { MonoAudio } from './types';
+import { throwIfAborted } from './types';
 
-export function analyzeHarmony(_audio: MonoAudio, _ctx: HarmonyContext): HarmonyResult {
-  const reason = 'harmony engine not implemented yet';
-  return {
+export interface HarmonyParams {
+  chords: ChordParams;
+  key: KeyParams;
+  /** log compression strength applied after scaling chroma to the song's loud level */
+  gamma: number;
+  /** a segment quieter than this fraction of the song's loud level has no chord */
+  silenceGate: number;
+  /** weight of bass chroma in the key estimate, relative to treble */
+  keyBassWeight: number;
+  /** grid step (s) when no beats are available */
+  fallbackGridSec: number;
+}
+
+export const DEFAULT_HARMONY_PARAMS: HarmonyParams = {
+  chords: DEFAULT_CHORD_PARAMS,
+  key: DEFAULT_KEY_PARAMS,
+  gamma: 10,
+  silenceGate: 0.03,
+  keyBassWeight: 0.5,
+  fallbackGridSec: 0.5,
+};
+
+type KeyRegion = z.output<typeof KeyRegionSchema>;
+type KeyAlternative = z.output<typeof KeyAlternativeSchema>;
+type ChordOut = z.output<typeof ChordSchema>;
+
+const round3 = (x: number) => Math.round(x * 1000) / 1000;
+
+function percentile(values: Float32Array, q: number): number {
+  const sorted = Float32Array.from(values).sort();
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
+
+/** Normalised features per segment: compressed unit treble chroma, bass share, silence flag. */
+export interface SegmentFeatures {
+  treble: Float32Array;
+  bass: Float32Array;
+  silent: Uint8Array;
+}
+
+export function segmentFeatures(sc: SegmentChroma, gamma: number, silenceGate: number): SegmentFeatures {
+  const { nSeg } = sc;
+  const loud = percentile(sc.energy, 0.9);
+  const trebleRef = percentile(
+    Float32Array.from({ length: nSeg }, (_, s) => Math.max(...sc.treble.subarray(s * 12, s * 12 + 12))),
+    0.9,
+  );
+  const treble = new Float32Array(nSeg * 12);
+  const bass = new Float32Array(nSeg * 12);
+  const silent = new Uint8Array(nSeg);
+  const scaled = new Float32Array(12);
+  let bassRef = 0;
+  for (let s = 0; s < nSeg; s++) {
+    let b = 0;
+    for (let k = 0; k < 12; k++) b += sc.bass[s * 12 + k];
+    if (b > bassRef) bassRef = b;
+  }
+  for (let s = 0; s < nSeg; s++) {
+    if (loud <= 0 || sc.energy[s] < silenceGate * loud) {
+      silent[s] = 1;
+      continue;
+    }
+    for (let k = 0; k < 12; k++) scaled[k] = trebleRef > 0 ? sc.treble[s * 12 + k] / trebleRef : 0;
+    compressNormalize(scaled, 0, gamma, treble, s * 12);
+    let b = 0;
+    for (let k = 0; k < 12; k++) b += sc.bass[s * 12 + k];
+    // a faint bass is weak evidence: the denominator keeps a floor at 5 % of the loudest bass
+    const den = Math.max(b, 0.05 * bassRef);
+    if (den > 0) for (let k = 0; k < 12; k++) bass[s * 12 + k] = sc.bass[s * 12 + k] / den;
+  }
+  return { treble, bass, silent };
+}
+
+function failed(reason: string): StageStatus {
+  return { status: 'failed', reason };
+}
+
+export function analyzeHarmony(
+  audio: MonoAudio,
+  ctx: HarmonyContext,
+  params: HarmonyParams = DEFAULT_HARMONY_PARAMS,
+): HarmonyResult {
+  const progress = (f: number) => ctx.onProgress?.('harmony', f);
+  const duration = audio.samples.length / audio.sr;
+  const empty = (reason: string): HarmonyResult => ({
     tuning: null,
     key: [],
     key_alternatives: [],
     chords: [],
     beatChroma: null,
-    stages: {
-      tuning: { status: 'failed', reason },
-      key: { status: 'failed', reason },
-      chords: { status: 'failed', reason },
-    },
+    stages: { tuning: failed(reason), key: failed(reason), chords: failed(reason) },
+  });
+  if (audio.samples.length < audio.sr * 0.5) return empty('audio shorter than 0.5 s: too short for harmony');
+
+  const spec = harmonySpectrum(audio, { ...DEFAULT_HARMONY_SPECTRUM, signal: ctx.signal });
+  progress(0.4);
+  const peaks = spectralPeaks(spec, { ...DEFAULT_PEAKS, signal: ctx.signal });
+  throwIfAborted(ctx.signal);
+  const tuning = estimateTuning(peaks, DEFAULT_TUNING);
+  progress(0.55);
+  if (!tuning) {
+    return empty(
+      peaks.globalMax === 0 ? 'digital silence: no pitched content' : 'no consistent pitched content (silence or noise)',
+    );
+  }
+  const tuningOut = { a4_hz: tuning.a4_hz, cents: tuning.cents };
+
+  const haveBeats = ctx.beats.length >= 2;
+  const grid = haveBeats ? ctx.beats : fixedGrid(duration, params.fallbackGridSec);
+  const times = beatBoundaries(grid, duration);
+  const ps = pitchSalience(peaks, tuning.a4_hz, ctx.signal);
+  const sc = segmentChroma(ps, times, chromaBands());
+  const feat = segmentFeatures(sc, params.gamma, params.silenceGate);
+  throwIfAborted(ctx.signal);
+  progress(0.7);
+
+  // key chroma: treble + some bass, weighted by segment duration
+  const nSeg = sc.nSeg;
+  const keyChroma = new Float32Array(nSeg * 12);
+  for (let s = 0; s < nSeg; s++) {
+    if (feat.silent[s]) continue;
+    const d = times[s + 1] - times[s];
+    for (let k = 0; k < 12; k++)
+      keyChroma[s * 12 + k] = d * (feat.treble[s * 12 + k] + params.keyBassWeight * feat.bass[s * 12 + k]);
+  }
+  const regions = estimateKeyRegions(keyChroma, times, params.key);
+  const keyOut: KeyRegion[] = regions.map((r, i) => {
+    const pc = keyTonicPc(r.key);
+    const mode = keyMode(r.key);
+    return {
+      start: round3(i === 0 ? 0 : r.start),
+      end: round3(i === regions.length - 1 ? duration : r.end),
+      tonic: keyTonicName(pc, mode),
+      mode,
+      conf: round3(r.conf),
+      camelot: camelot(pc, mode),
+      open_key: openKey(pc, mode),
+    };
+  });
+  const alternatives = keyAlternatives(regions);
+
+  // key context per segment for the diatonic prior and spelling
+  const keyMask = new Uint16Array(nSeg);
+  const spellers: ((pc: number) => string)[] = [];
+  const segRegion = new Int32Array(nSeg).fill(-1);
+  for (let i = 0; i < keyOut.length; i++) {
+    const sc2 = keyScale(keyOut[i].tonic, keyOut[i].mode);
+    spellers.push(keySpeller(sc2.notes, sc2.preferFlats));
+    for (let s = 0; s < nSeg; s++) {
+      const mid = (times[s] + times[s + 1]) / 2;
+      if (mid >= keyOut[i].start && mid < keyOut[i].end + 1e-9) {
+        keyMask[s] = sc2.mask;
+        segRegion[s] = i;
+      }
+    }
+  }
+  const fallbackSpeller = keySpeller([], true);
+  const dec = decodeChords({ nSeg, treble: feat.treble, bass: feat.bass, silent: feat.silent, keyMask }, params.chords);
+  progress(0.95);
+
+  const chords: ChordOut[] = [];
+  let confSum = 0;
+  let confN = 0;
+  for (let s = 0; s < nSeg; s++) {
+    const c = dec.path[s];
+    const speller = segRegion[s] >= 0 ? spellers[segRegion[s]] : fallbackSpeller;
+    const label = c >= dec.classes.length ? 'N' : chordLabel(dec.classes[c], speller);
+    const last = chords[chords.length - 1];
+    if (last && last.label === label) {
+      last.end = round3(times[s + 1]);
+      confSum += dec.conf[s];
+      confN++;
+      continue;
+    }
+    if (last) last.conf = round3(confSum / confN);
+    chords.push({ start: round3(times[s]), end: round3(times[s + 1]), label, conf: 0 });
+    confSum = dec.conf[s];
+    confN = 1;
+  }
+  if (chords.length) chords[chords.length - 1].conf = round3(confSum / confN);
+
+  const allN = chords.every((c) => c.label === 'N');
+  const chordStage: StageStatus = allN
+    ? failed('no chords: no segment had harmonic content')
+    : haveBeats
+      ? { status: 'ok' }
+      : { status: 'degraded', reason: `no beats from the rhythm stage: chords on a fixed ${params.fallbackGridSec} s grid` };
+  const keyStage: StageStatus = regions.length ? { status: 'ok' } : failed('chroma does not match any key profile');
+
+  const beatChroma = { times: times.slice(), chroma: feat.treble };
+  progress(1);
+  return {
+    tuning: tuningOut,
+    key: keyOut,
+    key_alternatives: alternatives,
+    chords: allN ? [] : chords,
+    beatChroma,
+    stages: { tuning: { status: 'ok' }, key: keyStage, chords: chordStage },
   };
+}
+
+/** Relative, parallel, dominant and subdominant of the longest region's key, with confidences. */
+function keyAlternatives(regions: KeyRegionEstimate[]): KeyAlternative[] {
+  if (!regions.length) return [];
+  let main = regions[0];
+  for (const r of regions) if (r.end - r.start > main.end - main.start) main = r;
+  const scale = DEFAULT_KEY_PARAMS.confidenceScale;
+  let mx = -Infinity;
+  for (let i = 0; i < 24; i++) mx = Math.max(mx, main.corr[i]);
+  let z = 0;
+  for (let i = 0; i < 24; i++) z += Math.exp(scale * (main.corr[i] - mx));
+  return relatedKeys(main.key).map((k) => {
+    const pc = keyTonicPc(k);
+    const mode = keyMode(k);
+    return {
+      tonic: keyTonicName(pc, mode),
+      mode,
+      relation: keyRelation(main.key, k),
+      conf: round3(Math.exp(scale * (main.corr[k] - mx)) / z),
+    };
+  });
 }

@@ -1,0 +1,74 @@
+/**
+ * Private tuning script for the harmony stage: decodes the corpus (cached as f32 in /tmp), runs
+ * analyzeHarmony with ground-truth or detected beats and prints per-song key / chord scores.
+ *   npx tsx bench/harmony-eval.ts [--beats gt|detected] [ids…]
+ * Quick mir_eval-style scoring (10 ms sampling) until bench/metrics lands.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import ffmpeg from '@ffmpeg-installer/ffmpeg';
+import { analyzeHarmony } from '../src/main/analysis/harmony';
+import { scoreChords, scoreKey } from './harmony-score';
+
+const CORPUS = process.env.CORPUS ?? join(process.cwd(), '..', 'shared', 'corpus');
+const CACHE = '/tmp/harmony-cache';
+
+export function decodeCached(file: string, id: string): Float32Array {
+  const cache = join(CACHE, `${id}.f32`);
+  if (!existsSync(cache)) {
+    const buf = execFileSync(ffmpeg.path, ['-nostdin', '-v', 'error', '-i', file, '-ac', '1', '-ar', '22050', '-f', 'f32le', '-'], {
+      maxBuffer: 1 << 30,
+    });
+    writeFileSync(cache, buf);
+  }
+  const b = readFileSync(cache);
+  return new Float32Array(b.buffer, b.byteOffset, b.byteLength / 4);
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const beatsMode = args.includes('--beats') ? args[args.indexOf('--beats') + 1] : 'gt';
+  const ids = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--beats');
+  const gtFiles = readdirSync(join(CORPUS, 'gt')).filter((f) => f.endsWith('.gt.json'));
+  const rows: Record<string, number>[] = [];
+  let rhythm: typeof import('../src/main/analysis/rhythm') | null = null;
+  if (beatsMode === 'detected') rhythm = await import('../src/main/analysis/rhythm');
+  for (const f of gtFiles.sort()) {
+    const gt = JSON.parse(readFileSync(join(CORPUS, 'gt', f), 'utf8'));
+    if (ids.length && !ids.includes(gt.id)) continue;
+    const samples = decodeCached(join(CORPUS, 'audio', gt.audio), gt.id);
+    const audio = { samples, sr: 22050 };
+    let beats: number[] = gt.beats;
+    let downbeats: number[] = gt.downbeats;
+    if (rhythm) {
+      const r = await rhythm.analyzeRhythm(audio, {});
+      beats = r.beats;
+      downbeats = r.downbeats;
+    }
+    const t0 = performance.now();
+    const res = await analyzeHarmony(audio, { beats, downbeats });
+    const ms = performance.now() - t0;
+    const row: Record<string, number> = { ms, msPer3min: (ms * 180) / (samples.length / 22050) };
+    if (gt.key) Object.assign(row, scoreKey(gt.key, res.key, gt.music.start_sec, gt.music.end_sec));
+    if (gt.chords) Object.assign(row, scoreChords(gt.chords, res.chords, gt.duration_sec));
+    rows.push(row);
+    const keys = res.key.map((k) => `${k.tonic}${k.mode === 'minor' ? 'm' : ''}@${k.start.toFixed(0)}`).join(',');
+    const gk = (gt.key ?? []).map((k: { tonic: string; mode: string }) => `${k.tonic}${k.mode === 'minor' ? 'm' : ''}`).join(',');
+    console.log(
+      `${gt.id}  tun ${res.tuning?.a4_hz ?? '-'}  key ${keys.padEnd(14)} gt ${gk.padEnd(8)}`,
+      Object.entries(row)
+        .map(([k, v]) => `${k} ${k.startsWith('ms') ? v.toFixed(0) : v.toFixed(3)}`)
+        .join('  '),
+    );
+  }
+  const cols = new Set(rows.flatMap((r) => Object.keys(r)));
+  const mean: string[] = [];
+  for (const c of cols) {
+    const v = rows.filter((r) => c in r).map((r) => r[c]);
+    mean.push(`${c} ${(v.reduce((a, b) => a + b, 0) / v.length).toFixed(c.startsWith('ms') ? 0 : 3)}`);
+  }
+  console.log(`MEAN (${rows.length})`, mean.join('  '));
+}
+
+void main();

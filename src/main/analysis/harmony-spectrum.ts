@@ -1,0 +1,79 @@
+/**
+ * The harmony stage's own spectrum. The shared STFT (2048 points at 22050 Hz, 10.8 Hz bins) cannot
+ * tell bass notes apart (a semitone at 82 Hz is 4.9 Hz), so harmony decimates the audio by 4
+ * (to 5512.5 Hz: everything up to ~2.4 kHz, where chord tones and their low partials live) and runs
+ * a 2048-point STFT on that: 2.7 Hz bins for the same FFT cost per frame. Computed once, reused by
+ * tuning, chroma, key and chords.
+ */
+import { stft } from './spectrum';
+import type { MonoAudio, Spectrogram } from './types';
+import { throwIfAborted } from './types';
+
+export interface HarmonySpectrumOptions {
+  /** integer decimation factor applied before the STFT */
+  decimation: number;
+  nFft: number;
+  /** hop in decimated samples */
+  hop: number;
+  signal?: AbortSignal;
+}
+
+export const DEFAULT_HARMONY_SPECTRUM: HarmonySpectrumOptions = { decimation: 4, nFft: 2048, hop: 256 };
+
+const lowpassCache = new Map<string, Float32Array>();
+
+/** Hamming-windowed sinc low-pass, cutoff as a fraction of the input Nyquist. */
+export function lowpassKernel(taps: number, cutoff: number): Float32Array {
+  const key = `${taps}:${cutoff}`;
+  const cached = lowpassCache.get(key);
+  if (cached) return cached;
+  const h = new Float32Array(taps);
+  const m = (taps - 1) / 2;
+  let sum = 0;
+  for (let i = 0; i < taps; i++) {
+    const x = i - m;
+    const sinc = x === 0 ? cutoff : Math.sin(Math.PI * cutoff * x) / (Math.PI * x);
+    const w = 0.54 - 0.46 * Math.cos((2 * Math.PI * i) / (taps - 1));
+    h[i] = sinc * w;
+    sum += h[i];
+  }
+  for (let i = 0; i < taps; i++) h[i] /= sum; // unity gain at DC
+  lowpassCache.set(key, h);
+  return h;
+}
+
+/**
+ * Low-pass then keep every `factor`-th sample. Only the kept outputs are computed, so the cost is
+ * taps / factor multiply-adds per input sample.
+ */
+export function decimate(samples: Float32Array, factor: number, signal?: AbortSignal): Float32Array {
+  if (!Number.isInteger(factor) || factor < 1) throw new Error(`decimation factor must be a positive integer, got ${factor}`);
+  if (factor === 1) return samples;
+  // cutoff a little under the new Nyquist so the transition band does not alias into chord range
+  const h = lowpassKernel(12 * factor + 1, 0.9 / factor);
+  const taps = h.length;
+  const half = (taps - 1) / 2;
+  const n = Math.floor(samples.length / factor);
+  const out = new Float32Array(n);
+  for (let o = 0; o < n; o++) {
+    if ((o & 0xffff) === 0) throwIfAborted(signal);
+    const c = o * factor;
+    const lo = c - half;
+    let acc = 0;
+    if (lo >= 0 && lo + taps <= samples.length) {
+      for (let i = 0; i < taps; i++) acc += h[i] * samples[lo + i];
+    } else {
+      for (let i = 0; i < taps; i++) {
+        const j = lo + i;
+        if (j >= 0 && j < samples.length) acc += h[i] * samples[j];
+      }
+    }
+    out[o] = acc;
+  }
+  return out;
+}
+
+export function harmonySpectrum(audio: MonoAudio, opts: HarmonySpectrumOptions = DEFAULT_HARMONY_SPECTRUM): Spectrogram {
+  const low = decimate(audio.samples, opts.decimation, opts.signal);
+  return stft(low, { sr: audio.sr / opts.decimation, nFft: opts.nFft, hop: opts.hop, signal: opts.signal });
+}
