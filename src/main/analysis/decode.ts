@@ -1,0 +1,365 @@
+/**
+ * Decode → mono Float32 at ANALYSIS_SR, with loudness measured at the native rate/channels and
+ * waveform peaks built in the same streaming pass. WAV (PCM/float) is parsed natively; every other
+ * container goes through the ffmpeg binary (never a shell), whose float WAV output on stdout is parsed
+ * by the same code. Memory stays bounded: only the analysis buffer grows, and it is capped.
+ */
+import { spawn } from 'node:child_process';
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import ffmpegInstaller from '@ffmpeg-installer/ffmpeg';
+import { AppError } from '../../shared/errors';
+import { ANALYSIS_SR } from './stages';
+import { LoudnessMeter, type LoudnessMeasurement } from './loudness';
+import { fsErrorToAppError, shortName, type ProbeResult } from './probe';
+import { Resampler } from './resample';
+import type { MonoAudio } from './types';
+import { throwIfAborted } from './types';
+import { isNativePcm, parseWavHeader, pcmToFloat, type WavFormat } from './wav';
+import { WaveformBuilder, type Waveform } from './waveform';
+
+/** Audio shorter than this cannot carry a tempo, a key or a loudness block: E_TOO_SHORT. */
+export const MIN_DURATION_SEC = 1;
+/**
+ * Analysis audio beyond this is not kept (loudness and waveform still cover the whole file).
+ * 10 min of 22050 Hz mono is 53 MB and its shared STFT 106 MB; a 1-hour buffer would be 318 MB + 636 MB.
+ */
+export const DEFAULT_MAX_ANALYSIS_SEC = 600;
+
+export interface DecodeOptions {
+  signal?: AbortSignal;
+  /** 0..1 within the decode stage */
+  onProgress?: (fraction: number) => void;
+  maxAnalysisSec?: number;
+  /** force a decoder (bench/tests); default: native for PCM/float WAV, ffmpeg for the rest */
+  decoder?: 'auto' | 'ffmpeg';
+}
+
+export interface DecodeResult {
+  audio: MonoAudio;
+  loudness: LoudnessMeasurement;
+  waveform: Waveform;
+  sourceSampleRate: number;
+  sourceChannels: number;
+  /** length of the whole decoded file, even when the analysis buffer is capped */
+  durationSec: number;
+  decoder: string;
+  /** reasons the decode is degraded (truncated file, capped analysis, decoder warnings) */
+  warnings: string[];
+}
+
+/** Grows a Float32Array as chunks arrive; keeps at most `cap` samples. */
+class MonoBuffer {
+  private buf: Float32Array;
+  length = 0;
+  dropped = 0;
+  constructor(
+    initial: number,
+    private readonly cap: number,
+  ) {
+    this.buf = new Float32Array(Math.max(1024, Math.min(initial, cap)));
+  }
+  append(x: Float32Array): void {
+    const room = this.cap - this.length;
+    const take = Math.min(room, x.length);
+    this.dropped += x.length - take;
+    if (take <= 0) return;
+    if (this.length + take > this.buf.length) {
+      const next = new Float32Array(Math.min(this.cap, Math.max(this.buf.length * 2, this.length + take)));
+      next.set(this.buf.subarray(0, this.length));
+      this.buf = next;
+    }
+    this.buf.set(take === x.length ? x : x.subarray(0, take), this.length);
+    this.length += take;
+  }
+  take(): Float32Array {
+    return this.length === this.buf.length ? this.buf : this.buf.slice(0, this.length);
+  }
+}
+
+/** Everything downstream of the decoder: loudness, downmix, resample, waveform, analysis buffer. */
+class PcmSink {
+  readonly meter: LoudnessMeter;
+  private readonly resampler: Resampler | null;
+  readonly waveform = new WaveformBuilder(ANALYSIS_SR);
+  readonly mono: MonoBuffer;
+  private monoScratch = new Float32Array(0);
+  frames = 0;
+  constructor(
+    readonly format: WavFormat,
+    maxAnalysisSec: number,
+    expectedSec: number | null,
+  ) {
+    this.meter = new LoudnessMeter(format.sampleRate, format.channels);
+    this.resampler = format.sampleRate === ANALYSIS_SR ? null : new Resampler(format.sampleRate, ANALYSIS_SR);
+    const cap = Math.floor(maxAnalysisSec * ANALYSIS_SR);
+    this.mono = new MonoBuffer(expectedSec ? Math.ceil(expectedSec * ANALYSIS_SR) + ANALYSIS_SR : 1 << 20, cap);
+  }
+  write(interleaved: Float32Array): void {
+    const C = this.format.channels;
+    const n = interleaved.length / C;
+    if (n === 0) return;
+    this.meter.push(interleaved);
+    if (this.monoScratch.length < n) this.monoScratch = new Float32Array(n);
+    const m = this.monoScratch.subarray(0, n);
+    if (C === 1) m.set(interleaved);
+    else if (C === 2) for (let i = 0; i < n; i++) m[i] = 0.5 * (interleaved[2 * i] + interleaved[2 * i + 1]);
+    else {
+      const g = 1 / C;
+      for (let i = 0; i < n; i++) {
+        let s = 0;
+        for (let c = 0; c < C; c++) s += interleaved[i * C + c];
+        m[i] = s * g;
+      }
+    }
+    this.frames += n;
+    this.emit(this.resampler ? this.resampler.push(m) : m.slice());
+  }
+  private emit(x: Float32Array): void {
+    if (x.length === 0) return;
+    this.waveform.push(x);
+    this.mono.append(x);
+  }
+  finish(): void {
+    if (this.resampler) this.emit(this.resampler.flush());
+  }
+}
+
+/** Incremental parser over a byte stream: header first, then whole frames to the sink. */
+class WavByteStream {
+  private head: Buffer[] = [];
+  private headLen = 0;
+  private rest: Buffer = Buffer.alloc(0);
+  format: WavFormat | null = null;
+  dataBytes = 0;
+  sink: PcmSink | null = null;
+  constructor(private readonly makeSink: (f: WavFormat) => PcmSink) {}
+  write(chunk: Buffer): void {
+    if (!this.format) {
+      this.head.push(chunk);
+      this.headLen += chunk.length;
+      const all = Buffer.concat(this.head, this.headLen);
+      const f = parseWavHeader(all);
+      if (!f) return;
+      if (!isNativePcm(f)) throw new AppError('E_DECODE', `decoder produced an unexpected sample format (${f.codec})`);
+      this.format = f;
+      this.sink = this.makeSink(f);
+      this.head = [];
+      chunk = all.subarray(f.dataOffset);
+    }
+    this.data(chunk);
+  }
+  private data(chunk: Buffer): void {
+    const f = this.format!;
+    const buf = this.rest.length ? Buffer.concat([this.rest, chunk]) : chunk;
+    const whole = buf.length - (buf.length % f.blockAlign);
+    if (whole > 0) {
+      this.sink!.write(pcmToFloat(buf.subarray(0, whole), f));
+      this.dataBytes += whole;
+    }
+    this.rest = Buffer.from(buf.subarray(whole));
+  }
+}
+
+export const FFMPEG_PATH: string = ffmpegInstaller.path;
+
+function ffmpegArgs(absPath: string): string[] {
+  return [
+    '-nostdin',
+    '-hide_banner',
+    '-v',
+    'error',
+    // "file:" makes a name starting with "-" or containing ":" a plain path, never an option or protocol
+    '-i',
+    `file:${absPath}`,
+    '-map',
+    '0:a:0',
+    '-vn',
+    '-sn',
+    '-dn',
+    '-map_metadata',
+    '-1',
+    '-c:a',
+    'pcm_f32le',
+    '-f',
+    'wav',
+    'pipe:1',
+  ];
+}
+
+/** ffmpeg's stderr → a user-facing code (only when no usable audio came out). */
+export function mapFfmpegError(stderr: string, name: string): AppError {
+  const first = stderr.split('\n').find((l) => l.trim()) ?? 'decoder failed';
+  const msg = first.replace(/file:[^\s:]*/g, name).slice(0, 200);
+  if (/matches no streams|does not contain any stream/i.test(stderr)) {
+    return new AppError('E_UNSUPPORTED_FORMAT', `${name}: the file has no audio stream`);
+  }
+  if (/Invalid data found|could not find codec|Unknown format|not supported/i.test(stderr)) {
+    return new AppError('E_UNSUPPORTED_FORMAT', `${name}: not a decodable audio file (${msg})`);
+  }
+  return new AppError('E_DECODE', `${name}: decoding failed (${msg})`);
+}
+
+async function decodeWithFfmpeg(
+  probe: ProbeResult,
+  stream: WavByteStream,
+  opts: DecodeOptions,
+): Promise<{ stderr: string; code: number | null }> {
+  const abs = resolve(probe.path);
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(FFMPEG_PATH, ffmpegArgs(abs), { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+    let stderr = '';
+    let failed: unknown = null;
+    const kill = (): void => {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    };
+    const onAbort = (): void => {
+      failed ??= Object.assign(new Error('analysis cancelled'), { name: 'AbortError' });
+      kill();
+    };
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    if (opts.signal?.aborted) onAbort();
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (s: string) => {
+      if (stderr.length < 65536) stderr += s;
+    });
+    const expectedFrames = probe.durationSec && stream.format ? probe.durationSec * stream.format.sampleRate : null;
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (failed) return;
+      try {
+        stream.write(chunk);
+        if (opts.onProgress && probe.durationSec && stream.format) {
+          const total = expectedFrames ?? probe.durationSec * stream.format.sampleRate;
+          opts.onProgress(Math.min(0.99, (stream.sink?.frames ?? 0) / total));
+        }
+      } catch (err) {
+        failed = err;
+        kill();
+      }
+    });
+    child.on('error', (err) => {
+      failed ??= new AppError('E_DECODE', `cannot start the decoder: ${err.message}`);
+    });
+    child.on('close', (code) => {
+      opts.signal?.removeEventListener('abort', onAbort);
+      if (failed) reject(failed);
+      else resolvePromise({ stderr, code });
+    });
+  });
+}
+
+async function decodeNativeWav(probe: ProbeResult, stream: WavByteStream, header: WavFormat, opts: DecodeOptions): Promise<string[]> {
+  const warnings: string[] = [];
+  const available = probe.sizeBytes - header.dataOffset;
+  let length = header.dataSize ?? available;
+  if (length > available) {
+    // decoded what is there rather than failing: recorders that crash leave exactly this behind
+    warnings.push(`file is truncated: the header declares ${length} bytes of audio, ${available} are present`);
+    length = available;
+  }
+  if (length <= 0) throw new AppError('E_TRUNCATED', `${shortName(probe.path)}: the WAV data chunk is missing its audio`);
+  stream.write(headerBytes(header));
+  const rs = createReadStream(probe.path, {
+    start: header.dataOffset,
+    end: header.dataOffset + length - 1,
+    highWaterMark: 1 << 20,
+    signal: opts.signal,
+  });
+  let read = 0;
+  try {
+    for await (const chunk of rs) {
+      stream.write(chunk as Buffer);
+      read += (chunk as Buffer).length;
+      opts.onProgress?.(Math.min(0.99, read / length));
+    }
+  } catch (err) {
+    if ((err as Error).name === 'AbortError' || err instanceof AppError) throw err;
+    throw fsErrorToAppError(err, probe.path);
+  }
+  if (read < length) throw new AppError('E_FILE_CHANGED', `${shortName(probe.path)}: the file shrank while it was read`);
+  return warnings;
+}
+
+/** A synthetic header for the already-parsed format, so the byte stream sees the same layout. */
+function headerBytes(f: WavFormat): Buffer {
+  const b = Buffer.alloc(44);
+  b.write('RIFF', 0, 'latin1');
+  b.writeUInt32LE(0xffffffff, 4);
+  b.write('WAVEfmt ', 8, 'latin1');
+  b.writeUInt32LE(16, 16);
+  b.writeUInt16LE(f.codec, 20);
+  b.writeUInt16LE(f.channels, 22);
+  b.writeUInt32LE(f.sampleRate, 24);
+  b.writeUInt32LE(f.sampleRate * f.blockAlign, 28);
+  b.writeUInt16LE(f.blockAlign, 32);
+  b.writeUInt16LE(f.bitsPerSample, 34);
+  b.write('data', 36, 'latin1');
+  b.writeUInt32LE(0xffffffff, 40);
+  return b;
+}
+
+async function readWavHeader(path: string): Promise<WavFormat> {
+  const fh = await open(path, 'r').catch((err: unknown) => {
+    throw fsErrorToAppError(err, path);
+  });
+  try {
+    const buf = Buffer.alloc(1 << 20);
+    const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+    const f = parseWavHeader(buf.subarray(0, bytesRead));
+    if (!f) throw new AppError('E_TRUNCATED', `${shortName(path)}: the WAV header is incomplete`);
+    return f;
+  } finally {
+    await fh.close();
+  }
+}
+
+export async function decodeFile(probe: ProbeResult, opts: DecodeOptions = {}): Promise<DecodeResult> {
+  throwIfAborted(opts.signal);
+  const name = shortName(probe.path);
+  const maxSec = opts.maxAnalysisSec ?? DEFAULT_MAX_ANALYSIS_SEC;
+  const stream = new WavByteStream((f) => new PcmSink(f, maxSec, probe.durationSec));
+  let warnings: string[] = [];
+  let decoder: string;
+  let header: WavFormat | null = null;
+  if (probe.format === 'wav' && opts.decoder !== 'ffmpeg') {
+    header = await readWavHeader(probe.path);
+  }
+  if (header && isNativePcm(header)) {
+    decoder = 'native-wav';
+    warnings = await decodeNativeWav(probe, stream, header, opts);
+  } else {
+    decoder = 'ffmpeg-4.1';
+    const { stderr, code } = await decodeWithFfmpeg(probe, stream, opts);
+    const sec = stream.sink ? stream.sink.frames / stream.sink.format.sampleRate : 0;
+    if (code !== 0 || !stream.sink) {
+      if (sec < MIN_DURATION_SEC) throw mapFfmpegError(stderr, name);
+      warnings.push(`decoder stopped early (${mapFfmpegError(stderr, name).message}); analysed the ${sec.toFixed(1)} s decoded`);
+    } else if (stderr.trim()) {
+      // ffmpeg went on past damaged frames (e.g. a cut MP3): the audio is real but may have gaps
+      warnings.push(`decoder reported errors: ${stderr.trim().split('\n')[0].slice(0, 160)}`);
+    }
+  }
+  throwIfAborted(opts.signal);
+  const sink = stream.sink;
+  if (!sink || sink.frames === 0) throw new AppError('E_EMPTY', `${name}: the file contains no audio samples`);
+  sink.finish();
+  const durationSec = sink.frames / sink.format.sampleRate;
+  if (durationSec < MIN_DURATION_SEC) {
+    throw new AppError('E_TOO_SHORT', `${name}: ${durationSec.toFixed(3)} s of audio is too short to analyse (minimum ${MIN_DURATION_SEC} s)`);
+  }
+  if (sink.mono.dropped > 0) {
+    warnings.push(`analysed the first ${maxSec} s of ${durationSec.toFixed(0)} s; loudness and waveform cover the whole file`);
+  }
+  opts.onProgress?.(1);
+  return {
+    audio: { samples: sink.mono.take(), sr: ANALYSIS_SR },
+    loudness: sink.meter.result(),
+    waveform: sink.waveform.finish(),
+    sourceSampleRate: sink.format.sampleRate,
+    sourceChannels: sink.format.channels,
+    durationSec,
+    decoder,
+    warnings,
+  };
+}

@@ -1,0 +1,342 @@
+/**
+ * EBU R128 / ITU-R BS.1770-4 loudness, measured streaming at the file's native rate and channel count:
+ * integrated loudness (400 ms blocks, 75 % overlap, −70 LUFS absolute and −10 LU relative gates),
+ * loudness range (EBU Tech 3342: 3 s short-term windows every 100 ms, −20 LU relative gate,
+ * 10th–95th percentile), true peak (BS.1770-4 Annex 2 4× polyphase FIR), sample peak and
+ * ReplayGain 2.0 track gain (−18 LUFS reference).
+ */
+import type { z } from 'zod';
+import type { LoudnessSchema, StageStatus } from '../../shared/songmap';
+
+export type Loudness = z.output<typeof LoudnessSchema>;
+
+interface Biquad {
+  b0: number;
+  b1: number;
+  b2: number;
+  a1: number;
+  a2: number;
+}
+
+/**
+ * K-weighting for any sample rate: the pre-filter (high shelf) and RLB high-pass of BS.1770, derived
+ * from their analog prototypes (the constants libebur128 uses), so 44.1 kHz is as exact as 48 kHz.
+ */
+export function kWeighting(sr: number): [Biquad, Biquad] {
+  let f0 = 1681.974450955533;
+  const G = 3.999843853973347;
+  let Q = 0.7071752369554196;
+  let K = Math.tan((Math.PI * f0) / sr);
+  const Vh = 10 ** (G / 20);
+  const Vb = Vh ** 0.4996667741545416;
+  let a0 = 1 + K / Q + K * K;
+  const shelf: Biquad = {
+    b0: (Vh + (Vb * K) / Q + K * K) / a0,
+    b1: (2 * (K * K - Vh)) / a0,
+    b2: (Vh - (Vb * K) / Q + K * K) / a0,
+    a1: (2 * (K * K - 1)) / a0,
+    a2: (1 - K / Q + K * K) / a0,
+  };
+  f0 = 38.13547087602444;
+  Q = 0.5003270373238773;
+  K = Math.tan((Math.PI * f0) / sr);
+  a0 = 1 + K / Q + K * K;
+  const highpass: Biquad = { b0: 1, b1: -2, b2: 1, a1: (2 * (K * K - 1)) / a0, a2: (1 - K / Q + K * K) / a0 };
+  return [shelf, highpass];
+}
+
+/** BS.1770 channel weights for the usual layouts (L R C LFE Ls Rs): LFE excluded, surrounds +1.5 dB. */
+export function channelWeights(channels: number): Float64Array {
+  const w = new Float64Array(channels).fill(1);
+  if (channels === 6 || channels === 8) {
+    w[3] = 0;
+    for (let c = 4; c < channels; c++) w[c] = 1.41;
+  } else if (channels === 5) {
+    w[3] = 1.41;
+    w[4] = 1.41;
+  }
+  return w;
+}
+
+/** ITU-R BS.1770-4 Annex 2: 48-tap interpolation filter as 4 phases of 12 taps. */
+const TP_PHASES: readonly (readonly number[])[] = [
+  [0.001708984375, 0.010986328125, -0.0196533203125, 0.033203125, -0.0594482421875, 0.1373291015625, 0.97216796875, -0.102294921875, 0.0476074218750, -0.0266113281250, 0.0148925781250, -0.0083007812500],
+  [-0.0291748046875, 0.029296875, -0.0517578125, 0.0891113281250, -0.166503906250, 0.465087890625, 0.77978515625, -0.2003173828125, 0.1015625, -0.0582275390625, 0.0330810546875, -0.0189208984375],
+  [-0.0189208984375, 0.0330810546875, -0.0582275390625, 0.1015625, -0.2003173828125, 0.77978515625, 0.465087890625, -0.166503906250, 0.0891113281250, -0.0517578125, 0.029296875, -0.0291748046875],
+  [-0.0083007812500, 0.0148925781250, -0.0266113281250, 0.0476074218750, -0.102294921875, 0.97216796875, 0.1373291015625, -0.0594482421875, 0.033203125, -0.0196533203125, 0.010986328125, 0.001708984375],
+];
+const TP_TAPS = 12;
+/** max over phases of Σ|h|: an interpolated value never exceeds this × the largest |x| in its window */
+const TP_GAIN_BOUND = Math.max(...TP_PHASES.map((p) => p.reduce((s, v) => s + Math.abs(v), 0)));
+const TP_BLOCK = 256;
+
+const ABS_GATE = -70;
+const LUFS_OFFSET = -0.691;
+
+const lufs = (meanSquare: number): number => LUFS_OFFSET + 10 * Math.log10(meanSquare);
+
+export interface LoudnessMeasurement {
+  /** null when every block is below the −70 LUFS absolute gate (silence) */
+  integratedLufs: number | null;
+  /** null when fewer than two short-term windows survive the gates */
+  lra: number | null;
+  truePeak: number;
+  samplePeak: number;
+  /** number of 400 ms blocks that passed both gates */
+  gatedBlocks: number;
+  durationSec: number;
+}
+
+export class LoudnessMeter {
+  readonly sampleRate: number;
+  readonly channels: number;
+  private readonly weights: Float64Array;
+  private readonly shelf: Biquad;
+  private readonly hp: Biquad;
+  /** biquad state per channel: [s1, s2] of shelf then high-pass (transposed direct form II) */
+  private readonly state: Float64Array;
+  private readonly step: number;
+  private stepFill = 0;
+  private readonly stepEnergy: Float64Array;
+  /** per-100 ms weighted energy sums (Σ_c G_c Σ y²), grown as needed */
+  private steps = new Float64Array(1024);
+  private nSteps = 0;
+  private samplePeak = 0;
+  private truePeak = 0;
+  /** last TP_TAPS - 1 samples per channel, to continue the interpolator across chunks */
+  private readonly tpHistory: Float32Array[];
+  private frames = 0;
+  private chan: Float32Array = new Float32Array(0);
+
+  constructor(sampleRate: number, channels: number) {
+    this.sampleRate = sampleRate;
+    this.channels = channels;
+    this.weights = channelWeights(channels);
+    [this.shelf, this.hp] = kWeighting(sampleRate);
+    this.state = new Float64Array(channels * 4);
+    this.step = Math.round(sampleRate / 10);
+    this.stepEnergy = new Float64Array(channels);
+    this.tpHistory = Array.from({ length: channels }, () => new Float32Array(TP_TAPS - 1));
+  }
+
+  /** Feeds interleaved samples (length a multiple of `channels`). */
+  push(interleaved: Float32Array): void {
+    const C = this.channels;
+    const n = Math.floor(interleaved.length / C);
+    if (n === 0) return;
+    if (this.chan.length < n) this.chan = new Float32Array(n);
+    const x = this.chan;
+    let done = 0;
+    while (done < n) {
+      const len = Math.min(n - done, this.step - this.stepFill);
+      for (let c = 0; c < C; c++) {
+        for (let i = 0; i < len; i++) x[i] = interleaved[(done + i) * C + c];
+        this.stepEnergy[c] += this.filterEnergy(x, len, c);
+      }
+      done += len;
+      this.stepFill += len;
+      if (this.stepFill === this.step) this.closeStep();
+    }
+    for (let c = 0; c < C; c++) {
+      for (let i = 0; i < n; i++) x[i] = interleaved[i * C + c];
+      this.peaks(x, n, c);
+    }
+    this.frames += n;
+  }
+
+  private filterEnergy(x: Float32Array, len: number, c: number): number {
+    const s = this.state;
+    const o = c * 4;
+    const { b0, b1, b2, a1, a2 } = this.shelf;
+    const h = this.hp;
+    let s1 = s[o];
+    let s2 = s[o + 1];
+    let t1 = s[o + 2];
+    let t2 = s[o + 3];
+    let e = 0;
+    for (let i = 0; i < len; i++) {
+      const v = x[i];
+      const y = b0 * v + s1;
+      s1 = b1 * v - a1 * y + s2;
+      s2 = b2 * v - a2 * y;
+      const z = h.b0 * y + t1;
+      t1 = h.b1 * y - h.a1 * z + t2;
+      t2 = h.b2 * y - h.a2 * z;
+      e += z * z;
+    }
+    s[o] = s1;
+    s[o + 1] = s2;
+    s[o + 2] = t1;
+    s[o + 3] = t2;
+    return e;
+  }
+
+  private closeStep(): void {
+    let sum = 0;
+    for (let c = 0; c < this.channels; c++) {
+      sum += this.weights[c] * this.stepEnergy[c];
+      this.stepEnergy[c] = 0;
+    }
+    if (this.nSteps === this.steps.length) {
+      const next = new Float64Array(this.steps.length * 2);
+      next.set(this.steps);
+      this.steps = next;
+    }
+    this.steps[this.nSteps++] = sum;
+    this.stepFill = 0;
+  }
+
+  /**
+   * Sample peak and true peak of one channel's chunk. The 4× interpolation is the costly part, so a
+   * block is skipped when the bound Σ|h| × (largest |x| its filter windows can see) cannot beat the
+   * true peak found so far; blocks are visited loudest first so the bound bites early. The result is
+   * exactly that of filtering every sample.
+   */
+  private peaks(x: Float32Array, n: number, c: number): void {
+    const hist = this.tpHistory[c];
+    const H = TP_TAPS - 1;
+    // ext = history (H samples) followed by this chunk
+    const ext = new Float32Array(H + n);
+    ext.set(hist);
+    ext.set(x.subarray(0, n), H);
+    let sp = this.samplePeak;
+    for (let i = 0; i < n; i++) {
+      const a = Math.abs(x[i]);
+      if (a > sp) sp = a;
+    }
+    this.samplePeak = sp;
+    // output position j in ext (j >= H) uses ext[j-H .. j]
+    const nBlocks = Math.ceil(n / TP_BLOCK);
+    const blockMax = new Float32Array(nBlocks);
+    for (let b = 0; b < nBlocks; b++) {
+      const from = b * TP_BLOCK; // window start in ext for first output of block
+      const to = Math.min(n, from + TP_BLOCK) + H;
+      let m = 0;
+      for (let i = from; i < to; i++) {
+        const a = Math.abs(ext[i]);
+        if (a > m) m = a;
+      }
+      blockMax[b] = m;
+    }
+    const order = Array.from({ length: nBlocks }, (_, b) => b).sort((p, q) => blockMax[q] - blockMax[p]);
+    let tp = this.truePeak;
+    const P0 = TP_PHASES[0];
+    const P1 = TP_PHASES[1];
+    const P2 = TP_PHASES[2];
+    const P3 = TP_PHASES[3];
+    for (const b of order) {
+      if (blockMax[b] * TP_GAIN_BOUND <= tp) break;
+      const end = Math.min(n, (b + 1) * TP_BLOCK) + H;
+      for (let j = b * TP_BLOCK + H; j < end; j++) {
+        let y0 = 0;
+        let y1 = 0;
+        let y2 = 0;
+        let y3 = 0;
+        // tap k weighs ext[j - k]
+        for (let k = 0; k < TP_TAPS; k++) {
+          const v = ext[j - k];
+          y0 += P0[k] * v;
+          y1 += P1[k] * v;
+          y2 += P2[k] * v;
+          y3 += P3[k] * v;
+        }
+        const m = Math.max(Math.abs(y0), Math.abs(y1), Math.abs(y2), Math.abs(y3));
+        if (m > tp) tp = m;
+      }
+    }
+    this.truePeak = tp;
+    hist.set(ext.subarray(ext.length - H));
+  }
+
+  /** Completes the measurement; partial trailing blocks are not counted (as in BS.1770). */
+  result(): LoudnessMeasurement {
+    const steps = this.steps.subarray(0, this.nSteps);
+    const norm400 = 4 * this.step;
+    const blocks: number[] = [];
+    for (let j = 0; j + 4 <= steps.length; j++) {
+      blocks.push((steps[j] + steps[j + 1] + steps[j + 2] + steps[j + 3]) / norm400);
+    }
+    const integrated = gatedLoudness(blocks, 10);
+    const norm3s = 30 * this.step;
+    const st: number[] = [];
+    let acc = 0;
+    for (let j = 0; j < steps.length; j++) {
+      acc += steps[j];
+      if (j >= 30) acc -= steps[j - 30];
+      if (j >= 29) st.push(Math.max(0, acc) / norm3s);
+    }
+    // the truePeak FIR still holds the last samples; flush it with zeros
+    if (this.frames > 0) {
+      for (let c = 0; c < this.channels; c++) this.peaks(new Float32Array(TP_TAPS - 1), TP_TAPS - 1, c);
+    }
+    return {
+      integratedLufs: integrated.lufs,
+      gatedBlocks: integrated.count,
+      lra: loudnessRange(st),
+      truePeak: Math.max(this.truePeak, this.samplePeak),
+      samplePeak: this.samplePeak,
+      durationSec: this.frames / this.sampleRate,
+    };
+  }
+}
+
+/** BS.1770 two-stage gating over mean-square blocks; relGate in LU below the absolute-gated mean. */
+function gatedLoudness(blocks: number[], relGate: number): { lufs: number | null; count: number } {
+  const absMin = 10 ** ((ABS_GATE - LUFS_OFFSET) / 10);
+  let sum = 0;
+  let n = 0;
+  for (const z of blocks) if (z > absMin) (sum += z), n++;
+  if (n === 0) return { lufs: null, count: 0 };
+  const rel = lufs(sum / n) - relGate;
+  const relMin = 10 ** ((rel - LUFS_OFFSET) / 10);
+  let sum2 = 0;
+  let n2 = 0;
+  for (const z of blocks) if (z > absMin && z > relMin) (sum2 += z), n2++;
+  return n2 === 0 ? { lufs: null, count: 0 } : { lufs: lufs(sum2 / n2), count: n2 };
+}
+
+/** EBU Tech 3342 loudness range from short-term mean squares. */
+function loudnessRange(shortTerm: number[]): number | null {
+  const absMin = 10 ** ((ABS_GATE - LUFS_OFFSET) / 10);
+  const passed = shortTerm.filter((z) => z > absMin);
+  if (passed.length < 2) return null;
+  const mean = passed.reduce((s, z) => s + z, 0) / passed.length;
+  const relMin = mean * 10 ** (-20 / 10);
+  const l = passed
+    .filter((z) => z > relMin)
+    .map(lufs)
+    .sort((a, b) => a - b);
+  if (l.length < 2) return null;
+  const pick = (q: number): number => l[Math.round((l.length - 1) * q)];
+  return pick(0.95) - pick(0.1);
+}
+
+const dB = (lin: number): number => 20 * Math.log10(lin);
+const round = (v: number, step: number): number => Math.round(v / step) * step;
+
+/**
+ * The song-map loudness block and its stage status. Silence (nothing above the absolute gate) has no
+ * defined integrated loudness: the stage fails instead of reporting −∞ or an invented number.
+ */
+export function loudnessResult(m: LoudnessMeasurement): { loudness: Loudness | null; stage: StageStatus } {
+  if (m.integratedLufs === null) {
+    return {
+      loudness: null,
+      stage: { status: 'failed', reason: 'no audio above the −70 LUFS absolute gate (silence or too short)' },
+    };
+  }
+  const degraded = m.lra === null || m.samplePeak === 0;
+  return {
+    loudness: {
+      integrated_lufs: round(m.integratedLufs, 0.01),
+      lra: round(m.lra ?? 0, 0.01),
+      true_peak_dbtp: round(dB(m.truePeak), 0.01),
+      sample_peak_dbfs: round(dB(m.samplePeak), 0.01),
+      replaygain_track_gain_db: round(-18 - m.integratedLufs, 0.01),
+      replaygain_track_peak: round(m.samplePeak, 1e-6),
+    },
+    stage: degraded
+      ? { status: 'degraded', reason: 'loudness range needs at least 3 s of audio above the gates; reported as 0' }
+      : { status: 'ok' },
+  };
+}

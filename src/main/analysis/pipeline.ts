@@ -1,0 +1,223 @@
+/**
+ * The engine's one entry point, shared by the app's worker and the CLI:
+ * probe → decode (+ loudness at the native rate, + waveform) → shared STFT → rhythm → harmony →
+ * sections → validated song map + summary.
+ *
+ * Input problems (probe/decode) fail the job with a specific AppError code. An analysis stage that
+ * throws is recorded as failed with its reason and its fields left empty; the job still completes
+ * with what was really computed.
+ */
+import { AppError } from '../../shared/errors';
+import type { JobSummary } from '../../shared/domain';
+import { SongMapSchema, type SongMap, type StageName, type StageStatus } from '../../shared/songmap';
+import { DEFAULT_MAX_ANALYSIS_SEC, MIN_DURATION_SEC, decodeFile } from './decode';
+import { analyzeHarmony } from './harmony';
+import { loudnessResult } from './loudness';
+import { assertUnchanged, hashFile, probeFile } from './probe';
+import { analyzeRhythm } from './rhythm';
+import { analyzeSections } from './segment';
+import { stft } from './spectrum';
+import { ANALYSIS_SR, SHARED_HOP, SHARED_NFFT, type HarmonyResult, type RhythmResult, type SectionsResult } from './stages';
+import { summarize } from './summary';
+import { throwIfAborted, type Spectrogram } from './types';
+import { ANALYZER_VERSION, ENGINE_NAME } from './version';
+
+export interface AnalyzeOptions {
+  jobId: string;
+  signal?: AbortSignal;
+  /** stage name and 0..1 within that stage; see overallProgress() for a job-level fraction */
+  onProgress?: (stage: string, fraction: number) => void;
+  /** size/mtime recorded when the job was created: a mismatch fails with E_FILE_CHANGED */
+  expected?: { sizeBytes: number; mtimeMs: number };
+  maxBytes?: number;
+  maxAnalysisSec?: number;
+  decoder?: 'auto' | 'ffmpeg';
+  /** per-stage wall time in ms, for the speed bench */
+  timings?: Record<string, number>;
+}
+
+/** Share of the job's wall time each progress stage takes, roughly as measured. */
+export const PROGRESS_WEIGHTS: Record<string, number> = {
+  probe: 0.02,
+  decode: 0.28,
+  spectrum: 0.1,
+  rhythm: 0.25,
+  harmony: 0.25,
+  sections: 0.1,
+};
+
+/** Maps (stage, fraction within stage) to 0..1 over the whole job. */
+export function overallProgress(stage: string, fraction: number): number {
+  let before = 0;
+  for (const [name, w] of Object.entries(PROGRESS_WEIGHTS)) {
+    if (name === stage) return Math.min(1, before + w * Math.max(0, Math.min(1, fraction)));
+    before += w;
+  }
+  return before;
+}
+
+const isAbort = (err: unknown): boolean => (err as Error | undefined)?.name === 'AbortError';
+
+const reasonOf = (err: unknown): string => {
+  const msg = err instanceof Error ? err.message : String(err);
+  return `stage threw: ${msg}`.slice(0, 300);
+};
+
+const failed = (reason: string, ms?: number): StageStatus => ({ status: 'failed', reason, ...(ms !== undefined ? { ms } : {}) });
+
+function timed<T>(timings: Record<string, number> | undefined, name: string, fn: () => T): { value: T; ms: number } {
+  const t0 = performance.now();
+  const value = fn();
+  const ms = Math.round((performance.now() - t0) * 10) / 10;
+  if (timings) timings[name] = ms;
+  return { value, ms };
+}
+
+export async function analyzeFile(
+  path: string,
+  opts: AnalyzeOptions,
+): Promise<{ songMap: SongMap; summary: JobSummary }> {
+  const { signal, timings } = opts;
+  const progress = (stage: string, f: number): void => opts.onProgress?.(stage, f);
+  const stages: Partial<Record<StageName, StageStatus>> = {};
+
+  progress('probe', 0);
+  let t0 = performance.now();
+  const probe = await probeFile(path, { maxBytes: opts.maxBytes, expected: opts.expected, signal });
+  if (timings) timings.probe = performance.now() - t0;
+  progress('probe', 1);
+
+  t0 = performance.now();
+  const maxAnalysisSec = opts.maxAnalysisSec ?? DEFAULT_MAX_ANALYSIS_SEC;
+  const [hash, decoded] = await Promise.all([
+    hashFile(path, signal),
+    decodeFile(probe, { signal, maxAnalysisSec, decoder: opts.decoder, onProgress: (f) => progress('decode', f) }),
+  ]);
+  // the bytes hashed and decoded must be the bytes that were checked
+  await assertUnchanged(probe);
+  const decodeMs = Math.round(performance.now() - t0);
+  if (timings) timings.decode = decodeMs;
+  stages.decode = decoded.warnings.length
+    ? { status: 'degraded', reason: decoded.warnings.join('; '), ms: decodeMs }
+    : { status: 'ok', ms: decodeMs };
+  const loud = loudnessResult(decoded.loudness);
+  stages.loudness = loud.stage;
+  stages.waveform = { status: 'ok' };
+  const audio = decoded.audio;
+
+  let spec: Spectrogram | undefined;
+  try {
+    progress('spectrum', 0);
+    spec = timed(timings, 'spectrum', () => stft(audio.samples, { sr: audio.sr, nFft: SHARED_NFFT, hop: SHARED_HOP, signal })).value;
+    progress('spectrum', 1);
+  } catch (err) {
+    if (isAbort(err)) throw err;
+    // each stage below can still compute its own spectrum; they say so if they cannot
+    spec = undefined;
+  }
+
+  let rhythm: RhythmResult | null = null;
+  let rhythmMs = 0;
+  try {
+    const r = timed(timings, 'rhythm', () =>
+      analyzeRhythm(audio, { signal, spec, onProgress: (_s, f) => progress('rhythm', f) }),
+    );
+    rhythm = r.value;
+    rhythmMs = r.ms;
+    stages.tempo = { ...rhythm.stages.tempo, ms: rhythmMs };
+    stages.beats = rhythm.stages.beats;
+    stages.meter = rhythm.stages.meter;
+  } catch (err) {
+    if (isAbort(err)) throw err;
+    const reason = reasonOf(err);
+    stages.tempo = failed(reason);
+    stages.beats = failed(reason);
+    stages.meter = failed(reason);
+  }
+  throwIfAborted(signal);
+
+  const beats = rhythm?.beats ?? [];
+  const downbeats = rhythm?.downbeats ?? [];
+  let harmony: HarmonyResult | null = null;
+  try {
+    const h = timed(timings, 'harmony', () =>
+      analyzeHarmony(audio, { signal, spec, beats, downbeats, onProgress: (_s, f) => progress('harmony', f) }),
+    );
+    harmony = h.value;
+    stages.tuning = { ...harmony.stages.tuning, ms: h.ms };
+    stages.key = harmony.stages.key;
+    stages.chords = harmony.stages.chords;
+  } catch (err) {
+    if (isAbort(err)) throw err;
+    const reason = reasonOf(err);
+    stages.tuning = failed(reason);
+    stages.key = failed(reason);
+    stages.chords = failed(reason);
+  }
+  throwIfAborted(signal);
+
+  let sections: SectionsResult | null = null;
+  try {
+    const s = timed(timings, 'sections', () =>
+      analyzeSections(audio, {
+        signal,
+        spec,
+        beats,
+        downbeats,
+        beatChroma: harmony?.beatChroma ?? null,
+        meter: rhythm?.meter ?? null,
+        onProgress: (_s, f) => progress('sections', f),
+      }),
+    );
+    sections = s.value;
+    stages.sections = { ...sections.stage, ms: s.ms };
+  } catch (err) {
+    if (isAbort(err)) throw err;
+    stages.sections = failed(reasonOf(err));
+  }
+  throwIfAborted(signal);
+
+  const candidate = {
+    id: opts.jobId,
+    duration_sec: Math.round(decoded.durationSec * 1e6) / 1e6,
+    meter: rhythm?.meter ?? null,
+    tempo: rhythm?.tempo ?? null,
+    beats,
+    downbeats,
+    key: harmony?.key ?? [],
+    key_alternatives: harmony?.key_alternatives ?? [],
+    tuning: harmony?.tuning ?? null,
+    chords: harmony?.chords ?? [],
+    sections: sections?.sections ?? [],
+    loudness: loud.loudness,
+    waveform: decoded.waveform,
+    lyrics: [],
+    performance: { melody: [], bass: [] },
+    tags: probe.tags,
+    stages,
+    provenance: {
+      engine: ENGINE_NAME,
+      engine_version: ANALYZER_VERSION,
+      created_at: new Date().toISOString(),
+      input_sha256: hash,
+      decoder: decoded.decoder,
+      sample_rate: ANALYSIS_SR,
+      hop: SHARED_HOP,
+      parameters: {
+        n_fft: SHARED_NFFT,
+        source_sample_rate: decoded.sourceSampleRate,
+        source_channels: decoded.sourceChannels,
+        max_analysis_sec: maxAnalysisSec,
+        min_duration_sec: MIN_DURATION_SEC,
+      },
+    },
+  };
+  const parsed = SongMapSchema.safeParse(candidate);
+  if (!parsed.success) {
+    // a stage returned something outside the contract: a bug, reported as such rather than stored
+    const issue = parsed.error.issues[0];
+    throw new AppError('E_ANALYSIS', `song map failed validation at ${issue?.path.join('.') ?? '?'}: ${issue?.message ?? ''}`);
+  }
+  return { songMap: parsed.data, summary: summarize(parsed.data) };
+}
+

@@ -1,0 +1,196 @@
+/**
+ * Streaming RIFF/WAVE (and RF64/BW64) parser: header validation plus PCM/float → Float32 conversion.
+ * Used for native WAV files and for ffmpeg's float WAV output on stdout, so both decode paths share
+ * one conversion and one set of header checks.
+ */
+import { AppError } from '../../shared/errors';
+
+export const MAX_CHANNELS = 32;
+export const MIN_SAMPLE_RATE = 1000;
+export const MAX_SAMPLE_RATE = 768_000;
+
+export interface WavFormat {
+  /** 1 = integer PCM, 3 = IEEE float; other codes are compressed codecs this parser does not decode */
+  codec: number;
+  channels: number;
+  sampleRate: number;
+  bitsPerSample: number;
+  blockAlign: number;
+  /** byte offset of the data chunk's payload */
+  dataOffset: number;
+  /** declared payload size; null when the writer did not know it (streamed, 0xFFFFFFFF) */
+  dataSize: number | null;
+}
+
+const WAVE_FORMAT_PCM = 1;
+const WAVE_FORMAT_FLOAT = 3;
+const WAVE_FORMAT_EXTENSIBLE = 0xfffe;
+const UNKNOWN_SIZE = 0xffffffff;
+
+/** True when this parser can convert the codec itself (otherwise the caller hands the file to ffmpeg). */
+export function isNativePcm(f: WavFormat): boolean {
+  if (f.codec === WAVE_FORMAT_PCM) return [8, 16, 24, 32].includes(f.bitsPerSample);
+  if (f.codec === WAVE_FORMAT_FLOAT) return f.bitsPerSample === 32 || f.bitsPerSample === 64;
+  return false;
+}
+
+/**
+ * Parses the header from the first bytes of a stream. Returns null while more bytes are needed.
+ * Throws AppError for a header that can never be valid.
+ */
+export function parseWavHeader(buf: Buffer): WavFormat | null {
+  if (buf.length < 12) return null;
+  const riff = buf.toString('latin1', 0, 4);
+  if ((riff !== 'RIFF' && riff !== 'RF64' && riff !== 'BW64') || buf.toString('latin1', 8, 12) !== 'WAVE') {
+    throw new AppError('E_UNSUPPORTED_FORMAT', 'not a RIFF/WAVE file');
+  }
+  let pos = 12;
+  let fmt: Omit<WavFormat, 'dataOffset' | 'dataSize'> | null = null;
+  let ds64DataSize: number | null = null;
+  // chunk walk; every chunk is word-aligned
+  for (;;) {
+    if (pos + 8 > buf.length) return null;
+    const id = buf.toString('latin1', pos, pos + 4);
+    const size = buf.readUInt32LE(pos + 4);
+    const body = pos + 8;
+    if (id === 'data') {
+      if (!fmt) throw new AppError('E_CORRUPT_AUDIO', 'WAV data chunk comes before its fmt chunk');
+      let dataSize: number | null = size === UNKNOWN_SIZE ? null : size;
+      if (ds64DataSize !== null && (size === UNKNOWN_SIZE || riff !== 'RIFF')) dataSize = ds64DataSize;
+      return { ...fmt, dataOffset: body, dataSize };
+    }
+    if (size === UNKNOWN_SIZE) throw new AppError('E_CORRUPT_AUDIO', `WAV chunk "${printable(id)}" has no size`);
+    if (body + size + (size & 1) > buf.length) {
+      // a header chunk larger than 16 MiB is not a real WAV header; refuse instead of buffering it
+      if (size > 16 * 1024 * 1024) throw new AppError('E_CORRUPT_AUDIO', `WAV chunk "${printable(id)}" is implausibly large`);
+      return null;
+    }
+    if (id === 'fmt ') fmt = parseFmt(buf, body, size);
+    else if (id === 'ds64' && size >= 16) {
+      const lo = buf.readUInt32LE(body + 8);
+      const hi = buf.readUInt32LE(body + 12);
+      ds64DataSize = hi * 2 ** 32 + lo;
+    }
+    pos = body + size + (size & 1);
+  }
+}
+
+function printable(id: string): string {
+  return id.replace(/[^\x20-\x7e]/g, '?');
+}
+
+function parseFmt(buf: Buffer, at: number, size: number): Omit<WavFormat, 'dataOffset' | 'dataSize'> {
+  if (size < 16) throw new AppError('E_CORRUPT_AUDIO', 'WAV fmt chunk is too short');
+  let codec = buf.readUInt16LE(at);
+  const channels = buf.readUInt16LE(at + 2);
+  const sampleRate = buf.readUInt32LE(at + 4);
+  const blockAlign = buf.readUInt16LE(at + 12);
+  const bitsPerSample = buf.readUInt16LE(at + 14);
+  if (codec === WAVE_FORMAT_EXTENSIBLE) {
+    if (size < 40) throw new AppError('E_CORRUPT_AUDIO', 'WAVE_FORMAT_EXTENSIBLE fmt chunk is too short');
+    // the sub-format GUID starts with the plain format code
+    codec = buf.readUInt16LE(at + 24);
+  }
+  if (channels === 0 || channels > MAX_CHANNELS) {
+    throw new AppError('E_CORRUPT_AUDIO', `WAV header declares ${channels} channels (1–${MAX_CHANNELS} supported)`);
+  }
+  if (sampleRate < MIN_SAMPLE_RATE || sampleRate > MAX_SAMPLE_RATE) {
+    throw new AppError('E_CORRUPT_AUDIO', `WAV header declares an invalid sample rate of ${sampleRate} Hz`);
+  }
+  const f = { codec, channels, sampleRate, bitsPerSample, blockAlign };
+  if (isNativePcm({ ...f, dataOffset: 0, dataSize: 0 }) && blockAlign !== (channels * bitsPerSample) / 8) {
+    throw new AppError('E_CORRUPT_AUDIO', `WAV block align ${blockAlign} does not match ${channels} × ${bitsPerSample} bit`);
+  }
+  return f;
+}
+
+/**
+ * Converts whole frames of little-endian PCM/float bytes to interleaved Float32 in -1..1.
+ * Throws E_CORRUPT_AUDIO on NaN/Inf: such a file is damaged, and sanitising would hide it.
+ */
+export function pcmToFloat(bytes: Buffer, f: WavFormat): Float32Array {
+  const bps = f.bitsPerSample / 8;
+  const n = Math.floor(bytes.length / f.blockAlign) * f.channels;
+  const out = new Float32Array(n);
+  const b = bytes;
+  let o = b.byteOffset;
+  if (f.codec === WAVE_FORMAT_FLOAT) {
+    const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+    o = 0;
+    if (bps === 4) {
+      for (let i = 0; i < n; i++, o += 4) out[i] = view.getFloat32(o, true);
+    } else {
+      for (let i = 0; i < n; i++, o += 8) out[i] = view.getFloat64(o, true);
+    }
+    for (let i = 0; i < n; i++) {
+      const v = out[i];
+      if (v - v !== 0) throw new AppError('E_CORRUPT_AUDIO', 'the audio contains NaN or infinite samples');
+    }
+    return out;
+  }
+  o = 0;
+  switch (bps) {
+    case 1:
+      for (let i = 0; i < n; i++) out[i] = (b[o++] - 128) / 128;
+      break;
+    case 2:
+      for (let i = 0; i < n; i++, o += 2) out[i] = (((b[o] | (b[o + 1] << 8)) << 16) >> 16) / 32768;
+      break;
+    case 3:
+      for (let i = 0; i < n; i++, o += 3) out[i] = (((b[o] | (b[o + 1] << 8) | (b[o + 2] << 16)) << 8) >> 8) / 8388608;
+      break;
+    default:
+      for (let i = 0; i < n; i++, o += 4) out[i] = (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24)) / 2147483648;
+  }
+  return out;
+}
+
+/** Builds a WAV file in memory (tests and benches); `samples` is interleaved. */
+export function encodeWav(
+  samples: Float32Array | Float64Array,
+  opts: { sampleRate: number; channels: number; bits?: 8 | 16 | 24 | 32; float?: boolean; extensible?: boolean },
+): Buffer {
+  const bits = opts.bits ?? 16;
+  const isFloat = opts.float ?? false;
+  const bps = bits / 8;
+  const fmtSize = opts.extensible ? 40 : 16;
+  const dataSize = samples.length * bps;
+  const buf = Buffer.alloc(12 + 8 + fmtSize + 8 + dataSize);
+  buf.write('RIFF', 0, 'latin1');
+  buf.writeUInt32LE(buf.length - 8, 4);
+  buf.write('WAVE', 8, 'latin1');
+  buf.write('fmt ', 12, 'latin1');
+  buf.writeUInt32LE(fmtSize, 16);
+  const code = isFloat ? WAVE_FORMAT_FLOAT : WAVE_FORMAT_PCM;
+  buf.writeUInt16LE(opts.extensible ? WAVE_FORMAT_EXTENSIBLE : code, 20);
+  buf.writeUInt16LE(opts.channels, 22);
+  buf.writeUInt32LE(opts.sampleRate, 24);
+  buf.writeUInt32LE(opts.sampleRate * opts.channels * bps, 28);
+  buf.writeUInt16LE(opts.channels * bps, 32);
+  buf.writeUInt16LE(bits, 34);
+  if (opts.extensible) {
+    buf.writeUInt16LE(22, 36);
+    buf.writeUInt16LE(bits, 38);
+    buf.writeUInt32LE(0, 40);
+    buf.writeUInt16LE(code, 44);
+    Buffer.from('000000001000800000aa00389b71', 'hex').copy(buf, 46);
+  }
+  let o = 20 + fmtSize;
+  buf.write('data', o, 'latin1');
+  buf.writeUInt32LE(dataSize, o + 4);
+  o += 8;
+  for (let i = 0; i < samples.length; i++, o += bps) {
+    const v = samples[i];
+    if (isFloat) {
+      if (bits === 32) buf.writeFloatLE(v, o);
+      else buf.writeDoubleLE(v, o);
+      continue;
+    }
+    const c = Math.max(-1, Math.min(1, v));
+    if (bits === 8) buf.writeUInt8(Math.round(c * 127) + 128, o);
+    else if (bits === 16) buf.writeInt16LE(Math.max(-32768, Math.min(32767, Math.round(c * 32768))), o);
+    else if (bits === 24) buf.writeIntLE(Math.max(-8388608, Math.min(8388607, Math.round(c * 8388608))), o, 3);
+    else buf.writeInt32LE(Math.max(-2147483648, Math.min(2147483647, Math.round(c * 2147483648))), o);
+  }
+  return buf;
+}
