@@ -1,0 +1,133 @@
+/**
+ * Deleting jobs and cleaning up old finished ones. Rows go in IMMEDIATE transactions (results and
+ * edits follow by ON DELETE CASCADE); owned upload files are removed after the commit, so a crash
+ * between the two can only leave an orphan file, never a row pointing at a missing upload.
+ */
+import { AppError, type CleanupResult } from '../../shared';
+import { ownedFileSize, removeOwnedFiles } from './files';
+import { immediate, prepare, type Db } from './sql';
+
+const DAY_MS = 86_400_000;
+/** ids per DELETE statement and per cleanup transaction; sized so one slice stays well under 50 ms */
+export const DELETE_CHUNK = 2_000;
+
+interface DoomedRow {
+  id: string;
+  owns_input: number;
+  input_path: string;
+  result_bytes: number;
+}
+
+const DELETE_BY_IDS = 'DELETE FROM jobs WHERE id IN (SELECT value FROM json_each(?))';
+const OWNED_BY_IDS = `SELECT input_path FROM jobs WHERE owns_input = 1 AND id IN (SELECT value FROM json_each(?))`;
+
+export function deleteJobs(db: Db, ids: string[], uploadsDir: string): number {
+  const unique = [...new Set(ids)];
+  let deleted = 0;
+  const owned: string[] = [];
+  immediate(db, () => {
+    for (let i = 0; i < unique.length; i += DELETE_CHUNK) {
+      const json = JSON.stringify(unique.slice(i, i + DELETE_CHUNK));
+      for (const r of prepare<[string], { input_path: string }>(db, OWNED_BY_IDS).all(json)) owned.push(r.input_path);
+      deleted += prepare(db, DELETE_BY_IDS).run(json).changes;
+    }
+  });
+  removeOwnedFiles(uploadsDir, owned);
+  return deleted;
+}
+
+function cutoffFor(olderThanDays: number, now: number): number {
+  if (!Number.isFinite(olderThanDays) || olderThanDays < 0) {
+    throw new AppError('E_INVALID_REQUEST', `olderThanDays must be a non-negative number, got ${olderThanDays}`);
+  }
+  return now - olderThanDays * DAY_MS;
+}
+
+// completed_at is set whenever a job reaches a terminal status, so it is the age of a finished job
+const FINISHED_BEFORE = `FROM jobs j INDEXED BY jobs_finished JOIN results r ON r.job_id = j.id
+  WHERE j.completed_at < ? AND j.status IN ('completed', 'failed', 'cancelled')`;
+
+/** Dry run: the same numbers the real cleanup would report, nothing touched. */
+export function previewCleanup(db: Db, olderThanDays: number, now: number, uploadsDir: string): CleanupResult {
+  const cutoff = cutoffFor(olderThanDays, now);
+  const agg = prepare<[number], { n: number; bytes: number | null }>(
+    db,
+    `SELECT count(*) AS n, sum(r.result_bytes) AS bytes ${FINISHED_BEFORE}`,
+  ).get(cutoff);
+  let bytes = agg?.bytes ?? 0;
+  for (const r of prepare<[number], { input_path: string }>(db, `SELECT j.input_path ${FINISHED_BEFORE} AND j.owns_input = 1`).all(cutoff)) {
+    bytes += ownedFileSize(uploadsDir, r.input_path);
+  }
+  return { count: agg?.n ?? 0, bytes, dryRun: true };
+}
+
+/** Deletes at most `limit` finished jobs older than the cutoff in one transaction. */
+export function cleanupChunk(db: Db, cutoff: number, limit: number, uploadsDir: string): { count: number; bytes: number } {
+  const owned: string[] = [];
+  const result = immediate(db, () => {
+    const rows = prepare<[number, number], DoomedRow>(
+      db,
+      `SELECT j.id, j.owns_input, j.input_path, r.result_bytes ${FINISHED_BEFORE} ORDER BY j.completed_at LIMIT ?`,
+    ).all(cutoff, limit);
+    if (rows.length === 0) return { count: 0, bytes: 0 };
+    let bytes = 0;
+    for (const r of rows) {
+      bytes += r.result_bytes;
+      if (r.owns_input === 1) {
+        bytes += ownedFileSize(uploadsDir, r.input_path);
+        owned.push(r.input_path);
+      }
+    }
+    const count = prepare(db, DELETE_BY_IDS).run(JSON.stringify(rows.map((r) => r.id))).changes;
+    return { count, bytes };
+  });
+  removeOwnedFiles(uploadsDir, owned);
+  return result;
+}
+
+export function cleanup(db: Db, olderThanDays: number, dryRun: boolean, now: number, uploadsDir: string): CleanupResult {
+  if (dryRun) return previewCleanup(db, olderThanDays, now, uploadsDir);
+  const cutoff = cutoffFor(olderThanDays, now);
+  let count = 0;
+  let bytes = 0;
+  for (;;) {
+    const chunk = cleanupChunk(db, cutoff, DELETE_CHUNK, uploadsDir);
+    count += chunk.count;
+    bytes += chunk.bytes;
+    if (chunk.count < DELETE_CHUNK) break;
+  }
+  return { count, bytes, dryRun: false };
+}
+
+export interface ChunkedCleanupOptions {
+  chunkSize?: number;
+  /** called after each transaction with how long it blocked the thread */
+  onSlice?: (ms: number, deletedSoFar: number) => void;
+}
+
+/**
+ * The same cleanup, yielding to the event loop between transactions so a big cleanup never blocks
+ * the main thread for long (each slice deletes chunkSize jobs).
+ */
+export async function cleanupInSlices(
+  db: Db,
+  olderThanDays: number,
+  now: number,
+  uploadsDir: string,
+  options: ChunkedCleanupOptions = {},
+): Promise<CleanupResult> {
+  const cutoff = cutoffFor(olderThanDays, now);
+  const size = options.chunkSize ?? DELETE_CHUNK;
+  let count = 0;
+  let bytes = 0;
+  for (;;) {
+    const t0 = performance.now();
+    const chunk = cleanupChunk(db, cutoff, size, uploadsDir);
+    count += chunk.count;
+    bytes += chunk.bytes;
+    options.onSlice?.(performance.now() - t0, count);
+    if (chunk.count < size) break;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  return { count, bytes, dryRun: false };
+}

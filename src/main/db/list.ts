@@ -1,0 +1,214 @@
+/**
+ * The job list: keyset pagination over every sort key, filters and a total.
+ *
+ * Each sort walks one index in order (jobs_* or results_*, tie-broken by id), so a page costs
+ * O(page) whatever the offset. Nullable summary columns are split into two segments (NULLs first
+ * ascending, last descending) because a row-value comparison never matches NULL; each segment is
+ * its own index range. The cursor is opaque base64url JSON: sort, order, last value, last id.
+ */
+import { AppError, type JobStatus, type ListPage, type ListQueryParsed } from '../../shared';
+import { JOB_COLUMNS, rowToJob, type JobRow } from './rows';
+import { placeholders, prepare, type Db } from './sql';
+
+type SortKey = ListQueryParsed['sort'];
+type Order = ListQueryParsed['order'];
+
+interface SortSpec {
+  /** column as written in SQL */
+  col: string;
+  /** key of JobRow holding the value */
+  field: keyof JobRow;
+  nullable: boolean;
+  /** which table drives the join (the one whose index gives the order) */
+  driver: 'jobs' | 'results';
+}
+
+const SORTS: Record<SortKey, SortSpec> = {
+  created: { col: 'j.id', field: 'id', nullable: false, driver: 'jobs' },
+  name: { col: 'j.file_name', field: 'file_name', nullable: false, driver: 'jobs' },
+  status: { col: 'j.status', field: 'status', nullable: false, driver: 'jobs' },
+  duration: { col: 'r.duration_sec', field: 'duration_sec', nullable: true, driver: 'results' },
+  bpm: { col: 'r.bpm', field: 'bpm', nullable: true, driver: 'results' },
+  key: { col: 'r.key_name', field: 'key_name', nullable: true, driver: 'results' },
+  title: { col: 'r.title', field: 'title', nullable: true, driver: 'results' },
+  artist: { col: 'r.artist', field: 'artist', nullable: true, driver: 'results' },
+};
+
+interface Cursor {
+  s: SortKey;
+  o: Order;
+  v: string | number | null;
+  id: string;
+}
+
+export function encodeCursor(c: Cursor): string {
+  return Buffer.from(JSON.stringify(c)).toString('base64url');
+}
+
+export function decodeCursor(raw: string, sort: SortKey, order: Order): Cursor {
+  const bad = () => new AppError('E_INVALID_REQUEST', 'The list cursor is invalid or belongs to another sort');
+  let c: unknown;
+  try {
+    c = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
+  } catch {
+    throw bad();
+  }
+  const o = c as Partial<Cursor> | null;
+  if (
+    !o ||
+    typeof o !== 'object' ||
+    o.s !== sort ||
+    o.o !== order ||
+    typeof o.id !== 'string' ||
+    !(o.v === null || typeof o.v === 'string' || typeof o.v === 'number')
+  ) {
+    throw bad();
+  }
+  if (!SORTS[sort].nullable && o.v === null) throw bad();
+  return { s: o.s, o: o.o, v: o.v, id: o.id };
+}
+
+/** LIKE pattern matching `text` literally anywhere: %, _ and the escape char itself are escaped */
+export function likeContains(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+}
+
+interface Filter {
+  sql: string[];
+  params: unknown[];
+  /** true when only the status filter (or nothing) is set: total comes from job_counts */
+  countable: boolean;
+}
+
+function buildFilter(q: ListQueryParsed): Filter {
+  const sql: string[] = [];
+  const params: unknown[] = [];
+  let countable = true;
+  if (q.status && q.status.length > 0) {
+    const statuses = [...new Set(q.status)];
+    sql.push(statuses.length === 1 ? 'j.status = ?' : `j.status IN (${placeholders(statuses.length)})`);
+    params.push(...statuses);
+  }
+  const search = q.search?.trim();
+  if (search) {
+    const p = likeContains(search);
+    sql.push("(j.file_name LIKE ? ESCAPE '\\' OR r.title LIKE ? ESCAPE '\\' OR r.artist LIKE ? ESCAPE '\\')");
+    params.push(p, p, p);
+    countable = false;
+  }
+  if (q.bpmMin !== undefined || q.bpmMax !== undefined) {
+    const min = q.bpmMin ?? 0;
+    const max = q.bpmMax ?? Number.MAX_VALUE;
+    if (q.bpmHalfDouble) {
+      sql.push('(r.bpm BETWEEN ? AND ? OR r.bpm BETWEEN ? AND ? OR r.bpm BETWEEN ? AND ?)');
+      params.push(min, max, min / 2, max / 2, min * 2, max * 2);
+    } else {
+      sql.push('r.bpm BETWEEN ? AND ?');
+      params.push(min, max);
+    }
+    countable = false;
+  }
+  if (q.keys && q.keys.length > 0) {
+    sql.push(`r.key_name IN (${placeholders(q.keys.length)})`);
+    params.push(...q.keys);
+    countable = false;
+  }
+  return { sql, params, countable };
+}
+
+type Segment = 'values' | 'nulls';
+
+function segmentsFor(spec: SortSpec, order: Order): Segment[] {
+  if (!spec.nullable) return ['values'];
+  // SQLite orders NULL lowest: first when ascending, last when descending
+  return order === 'asc' ? ['nulls', 'values'] : ['values', 'nulls'];
+}
+
+function fromClause(spec: SortSpec): string {
+  // CROSS JOIN fixes the loop order: the driving table's index provides the sort, no temp b-tree
+  return spec.driver === 'jobs'
+    ? 'jobs j CROSS JOIN results r ON r.job_id = j.id'
+    : 'results r CROSS JOIN jobs j ON j.id = r.job_id';
+}
+
+function fetchSegment(
+  db: Db,
+  spec: SortSpec,
+  order: Order,
+  segment: Segment,
+  after: Cursor | null,
+  filter: Filter,
+  limit: number,
+): JobRow[] {
+  const tie = spec.driver === 'jobs' ? 'j.id' : 'r.job_id';
+  const dir = order === 'asc' ? 'ASC' : 'DESC';
+  const cmp = order === 'asc' ? '>' : '<';
+  const where = [...filter.sql];
+  const params = [...filter.params];
+  let orderBy: string;
+  if (segment === 'nulls') {
+    where.push(`${spec.col} IS NULL`);
+    if (after) {
+      where.push(`${tie} ${cmp} ?`);
+      params.push(after.id);
+    }
+    orderBy = `${tie} ${dir}`;
+  } else {
+    if (spec.nullable) where.push(`${spec.col} IS NOT NULL`);
+    if (after && spec.col === tie) {
+      where.push(`${tie} ${cmp} ?`);
+      params.push(after.id);
+    } else if (after) {
+      where.push(`(${spec.col}, ${tie}) ${cmp} (?, ?)`);
+      params.push(after.v, after.id);
+    }
+    orderBy = spec.col === tie ? `${tie} ${dir}` : `${spec.col} ${dir}, ${tie} ${dir}`;
+  }
+  const sql = `SELECT ${JOB_COLUMNS} FROM ${fromClause(spec)}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${orderBy} LIMIT ?`;
+  return prepare<unknown[], JobRow>(db, sql).all(...params, limit);
+}
+
+/** SQL of the first page for a query: used by the EXPLAIN QUERY PLAN tests */
+export function firstPageSql(q: ListQueryParsed): { sql: string; params: unknown[] } {
+  const spec = SORTS[q.sort];
+  const filter = buildFilter(q);
+  const seg = segmentsFor(spec, q.order)[0];
+  let captured = { sql: '', params: [] as unknown[] };
+  const fakeDb = {
+    prepare: (sql: string) => ({ all: (...params: unknown[]) => ((captured = { sql, params }), []) }),
+  } as unknown as Db;
+  fetchSegment(fakeDb, spec, q.order, seg, null, filter, q.limit + 1);
+  return captured;
+}
+
+function countTotal(db: Db, q: ListQueryParsed, filter: Filter): number {
+  if (filter.countable) {
+    const statuses = q.status && q.status.length > 0 ? [...new Set(q.status)] : null;
+    const rows = prepare<[], { status: JobStatus; n: number }>(db, 'SELECT status, n FROM job_counts').all();
+    return rows.reduce((sum, r) => (statuses === null || statuses.includes(r.status) ? sum + r.n : sum), 0);
+  }
+  const sql = `SELECT count(*) AS n FROM jobs j JOIN results r ON r.job_id = j.id WHERE ${filter.sql.join(' AND ')}`;
+  return prepare<unknown[], { n: number }>(db, sql).get(...filter.params)?.n ?? 0;
+}
+
+export function listJobs(db: Db, q: ListQueryParsed): ListPage {
+  const spec = SORTS[q.sort];
+  const filter = buildFilter(q);
+  const cursor = q.cursor ? decodeCursor(q.cursor, q.sort, q.order) : null;
+  const segments = segmentsFor(spec, q.order);
+  // resume in the cursor's segment; later segments start from their beginning
+  const start = cursor && spec.nullable ? segments.indexOf(cursor.v === null ? 'nulls' : 'values') : 0;
+  const want = q.limit + 1; // one extra row tells whether another page exists
+  const rows: JobRow[] = [];
+  for (let i = start; i < segments.length && rows.length < want; i++) {
+    rows.push(...fetchSegment(db, spec, q.order, segments[i], i === start ? cursor : null, filter, want - rows.length));
+  }
+  const hasMore = rows.length > q.limit;
+  const page = hasMore ? rows.slice(0, q.limit) : rows;
+  const last = page[page.length - 1];
+  const nextCursor =
+    hasMore && last
+      ? encodeCursor({ s: q.sort, o: q.order, v: (last[spec.field] as string | number | null) ?? null, id: last.id })
+      : null;
+  return { items: page.map(rowToJob), nextCursor, total: countTotal(db, q, filter) };
+}

@@ -1,0 +1,279 @@
+/**
+ * openJobStore: the durable job history. Opens (or recovers) <dataDir>/performia.sqlite, migrates it,
+ * and binds the function modules to one writer connection.
+ *
+ * Start-up order: refuse a too-new schema → detect an unclean shutdown (lock marker) and run
+ * quick_check off thread → on SQLITE_CORRUPT/NOTADB set the file aside and restore the newest good
+ * backup (or start fresh), telling the user → back up, then migrate.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { AppError, JOB_STATUSES, type JobStatus, type Settings } from '../../shared';
+import { createBackup, listBackups } from './backup';
+import { openConnection } from './connection';
+import { cleanup, cleanupInSlices, deleteJobs, type ChunkedCleanupOptions } from './delete';
+import { getEdits, setEdits } from './edits';
+import * as jobs from './jobs';
+import { listJobs } from './list';
+import { assertNotTooNew, getUserVersion, hasUserTables, pendingMigrations, runMigrations } from './migrations';
+import { quickCheckOffThread } from './offthread';
+import { defaultSettings, getSettings, setSettings } from './settings';
+import { isCorruptionError, prepare, type Db } from './sql';
+import type { JobStore } from './store-api';
+import { ulid } from './ulid';
+
+export const DB_FILE = 'performia.sqlite';
+export const LOCK_FILE = 'performia.lock';
+
+export interface Notice {
+  level: 'info' | 'warning' | 'error';
+  message: string;
+}
+
+export interface OpenJobStoreOptions {
+  dataDir: string;
+  /** overrides settings.keepBackups */
+  keepBackups?: number;
+  /** user-facing messages (e.g. "restored from a backup"); the core forwards them as app.notice */
+  onNotice?: (notice: Notice) => void;
+  /** clock, for tests */
+  now?: () => number;
+}
+
+/** Extra operations beyond store-api's JobStore. */
+export interface JobStoreExt extends JobStore {
+  /** cleanup in slices of `chunkSize` jobs, yielding between transactions (keeps each block short) */
+  cleanupAsync(olderThanDays: number, options?: ChunkedCleanupOptions & { now?: number }): Promise<{ count: number; bytes: number; dryRun: false }>;
+  /** the raw connection, for tests and benchmarks only */
+  readonly db: Db;
+  /** what start-up found: unclean shutdown, integrity result, restore, migrations */
+  readonly openReport: OpenReport;
+}
+
+export interface OpenReport {
+  uncleanShutdown: boolean;
+  quickCheck: string | null;
+  restoredFrom: string | null;
+  setAside: string | null;
+  migrated: number[];
+  backupBeforeMigration: string | null;
+}
+
+interface Paths {
+  dataDir: string;
+  dbPath: string;
+  backupsDir: string;
+  uploadsDir: string;
+  lockPath: string;
+}
+
+function pathsFor(dataDir: string): Paths {
+  const abs = path.resolve(dataDir);
+  return {
+    dataDir: abs,
+    dbPath: path.join(abs, DB_FILE),
+    backupsDir: path.join(abs, 'backups'),
+    uploadsDir: path.join(abs, 'uploads'),
+    lockPath: path.join(abs, LOCK_FILE),
+  };
+}
+
+function fsyncDir(dir: string): void {
+  const fd = fs.openSync(dir, 'r');
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Moves the damaged database and its WAL/SHM out of the way; returns the new main-file name. */
+function setAsideCorrupt(dbPath: string, now: number): string {
+  const aside = `${dbPath}.corrupt-${new Date(now).toISOString().replace(/[-:.]/g, '')}`;
+  for (const suffix of ['', '-wal', '-shm']) {
+    if (fs.existsSync(dbPath + suffix)) fs.renameSync(dbPath + suffix, aside + suffix);
+  }
+  fsyncDir(path.dirname(dbPath));
+  return aside;
+}
+
+/** Copies the newest backup that passes quick_check into place; null when there is none. */
+async function restoreNewestBackup(p: Paths): Promise<string | null> {
+  for (const b of listBackups(p.backupsDir)) {
+    const check = await quickCheckOffThread(b.path);
+    if (!check.ok) continue;
+    const tmp = `${p.dbPath}.restore-tmp`;
+    fs.copyFileSync(b.path, tmp);
+    const fd = fs.openSync(tmp, 'r+');
+    try {
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(tmp, p.dbPath);
+    fsyncDir(p.dataDir);
+    return b.path;
+  }
+  return null;
+}
+
+function tryOpen(dbPath: string): Db {
+  const db = openConnection(dbPath);
+  try {
+    // touches the schema, so a damaged header or schema page fails here rather than later
+    assertNotTooNew(db);
+    db.prepare('SELECT count(*) FROM sqlite_schema').get();
+    return db;
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+}
+
+export async function openJobStore(options: OpenJobStoreOptions): Promise<JobStoreExt> {
+  const clock = options.now ?? Date.now;
+  const p = pathsFor(options.dataDir);
+  for (const dir of [p.dataDir, p.backupsDir, p.uploadsDir]) fs.mkdirSync(dir, { recursive: true });
+  const notify = (n: Notice) => options.onNotice?.(n);
+
+  const report: OpenReport = {
+    uncleanShutdown: fs.existsSync(p.lockPath),
+    quickCheck: null,
+    restoredFrom: null,
+    setAside: null,
+    migrated: [],
+    backupBeforeMigration: null,
+  };
+  let recovery: string | null = null;
+
+  const recoverFromCorruption = async (detail: string): Promise<Db> => {
+    report.setAside = setAsideCorrupt(p.dbPath, clock());
+    report.restoredFrom = await restoreNewestBackup(p);
+    recovery = report.restoredFrom
+      ? `The database was damaged (${detail}). It was set aside as ${path.basename(report.setAside)} and restored from the backup ${path.basename(report.restoredFrom)}; jobs added after that backup are missing.`
+      : `The database was damaged (${detail}) and no usable backup exists. It was set aside as ${path.basename(report.setAside)} and a new, empty history was started.`;
+    notify({ level: 'warning', message: recovery });
+    return tryOpen(p.dbPath);
+  };
+
+  let db: Db;
+  try {
+    db = tryOpen(p.dbPath);
+  } catch (e) {
+    if (!isCorruptionError(e)) throw e;
+    db = await recoverFromCorruption(`${(e as { code?: string }).code}: ${(e as Error).message}`);
+  }
+
+  if (report.uncleanShutdown && report.setAside === null) {
+    const check = await quickCheckOffThread(p.dbPath);
+    report.quickCheck = check.detail;
+    if (check.corrupt) {
+      db.close();
+      db = await recoverFromCorruption(`integrity check: ${check.detail}`);
+    } else if (!check.ok) {
+      db.close();
+      throw new AppError('E_INTERNAL', `Could not check the database after an unclean shutdown: ${check.detail}`);
+    } else {
+      recovery = 'The previous session ended without closing the database; the integrity check passed.';
+    }
+  }
+
+  try {
+    if (pendingMigrations(db).length > 0 && hasUserTables(db)) {
+      const keep = options.keepBackups ?? getSettingsSafe(db).keepBackups;
+      report.backupBeforeMigration = (await createBackup(p.dbPath, p.backupsDir, keep, clock())).path;
+    }
+    report.migrated = runMigrations(db);
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+
+  fs.writeFileSync(p.lockPath, `${process.pid}\n`);
+  return bindStore(db, p, report, () => recovery, options, clock);
+}
+
+/** settings of a database that may predate the settings table */
+function getSettingsSafe(db: Db): Settings {
+  try {
+    return getSettings(db);
+  } catch {
+    return defaultSettings();
+  }
+}
+
+function bindStore(
+  db: Db,
+  p: Paths,
+  openReport: OpenReport,
+  recovery: () => string | null,
+  options: OpenJobStoreOptions,
+  clock: () => number,
+): JobStoreExt {
+  const defaults = defaultSettings();
+  let closed = false;
+  const keepBackups = () => options.keepBackups ?? getSettings(db, defaults).keepBackups;
+
+  return {
+    dataDir: p.dataDir,
+    dbPath: p.dbPath,
+    db,
+    openReport,
+    createJobs: (inputs, ids) => jobs.createJobs(db, inputs, ulid, clock(), ids),
+    getJob: (id) => jobs.getJob(db, id),
+    requireJob: (id) => jobs.requireJob(db, id),
+    getJobs: (ids) => jobs.getJobs(db, ids),
+    transition: (id, to, patch = {}) => jobs.transition(db, id, to, patch, clock()),
+    updateProgress: (id, progress, stage) => jobs.updateProgress(db, id, progress, stage, clock()),
+    completeJob: (id, songMap, summary) => jobs.completeJob(db, id, songMap, summary, clock()),
+    reuseResult: (id, fromJobId) => jobs.reuseResult(db, id, fromJobId, clock()),
+    findCompletedByHash: (hash, version) => jobs.findCompletedByHash(db, hash, version),
+    getSongMap: (id) => jobs.getSongMap(db, id),
+    listJobs: (query) => listJobs(db, query),
+    nextQueued: (limit, exclude) => jobs.nextQueued(db, limit, exclude),
+    moveToTop: (id) => jobs.moveToTop(db, id, clock()),
+    deleteJobs: (ids) => deleteJobs(db, ids, p.uploadsDir),
+    cleanup: (days, dryRun, now) => cleanup(db, days, dryRun, now ?? clock(), p.uploadsDir),
+    cleanupAsync: (days, o = {}) => cleanupInSlices(db, days, o.now ?? clock(), p.uploadsDir, o) as Promise<{ count: number; bytes: number; dryRun: false }>,
+    getEdits: (id) => getEdits(db, id),
+    setEdits: (id, edits) => setEdits(db, id, edits, clock()),
+    getSettings: () => getSettings(db, defaults),
+    setSettings: (patch) => setSettings(db, patch, defaults),
+    recoverInterrupted: (maxAttempts = 3) => jobs.recoverInterrupted(db, maxAttempts, clock()),
+    stats: () => {
+      const counts = Object.fromEntries(JOB_STATUSES.map((s) => [s, 0])) as Record<JobStatus, number>;
+      for (const r of prepare<[], { status: JobStatus; n: number }>(db, 'SELECT status, n FROM job_counts').all()) {
+        counts[r.status] = r.n;
+      }
+      let sizeBytes = 0;
+      for (const suffix of ['', '-wal', '-shm']) {
+        try {
+          sizeBytes += fs.statSync(p.dbPath + suffix).size;
+        } catch {
+          // no WAL/SHM right now
+        }
+      }
+      return {
+        dataDir: p.dataDir,
+        dbPath: p.dbPath,
+        sizeBytes,
+        schemaVersion: getUserVersion(db),
+        counts,
+        total: Object.values(counts).reduce((a, b) => a + b, 0),
+        backups: listBackups(p.backupsDir),
+        recovery: recovery(),
+      };
+    },
+    backup: () => createBackup(p.dbPath, p.backupsDir, keepBackups(), clock()),
+    checkpoint: () => {
+      db.pragma('wal_checkpoint(TRUNCATE)');
+    },
+    close: () => {
+      if (closed) return;
+      closed = true;
+      db.close();
+      // the marker goes only after a clean close: its presence at open means we crashed
+      fs.rmSync(p.lockPath, { force: true });
+    },
+  };
+}

@@ -1,0 +1,62 @@
+/** Shared fixtures for the store's tests: temp data dirs, inputs, a minimal valid song map. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { SongMapSchema, type JobSummary, type SongMap } from '../../shared';
+import type { NewJobInput } from './store-api';
+import { openJobStore, type JobStoreExt, type OpenJobStoreOptions } from './store';
+
+export function tempDir(prefix = 'performia-db-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export function input(name: string, extra: Partial<NewJobInput> = {}): NewJobInput {
+  return {
+    inputPath: `/music/${name}`,
+    fileName: name,
+    sizeBytes: 1000,
+    mtimeMs: 1_700_000_000_000,
+    contentHash: null,
+    analyzerVersion: 'test-1',
+    ...extra,
+  };
+}
+
+export function songMap(id: string, bpm = 120): SongMap {
+  return SongMapSchema.parse({
+    id,
+    duration_sec: 180,
+    meter: { numerator: 4, denominator: 4 },
+    tempo: { bpm_global: bpm, curve: [[0, bpm]], confidence: 0.9, alternatives: [] },
+    beats: [0.5, 1, 1.5],
+    downbeats: [0.5],
+    key: [{ start: 0, end: 180, tonic: 'A', mode: 'minor', conf: 0.8 }],
+    tuning: null,
+    chords: [],
+    sections: [],
+    loudness: null,
+    waveform: null,
+    lyrics: [],
+    performance: { melody: [], bass: [] },
+    tags: null,
+    stages: { decode: { status: 'ok' } },
+    provenance: { engine: 'test', engine_version: '1', created_at: '2026-01-01T00:00:00Z' },
+  });
+}
+
+export function summary(extra: Partial<JobSummary> = {}): JobSummary {
+  return { durationSec: 180, bpm: 120, key: 'Am', camelot: '8A', title: null, artist: null, ...extra };
+}
+
+/** opens a store in a fresh temp dir; returns it with its dir */
+export async function freshStore(options: Partial<OpenJobStoreOptions> = {}): Promise<{ store: JobStoreExt; dir: string }> {
+  const dir = options.dataDir ?? tempDir();
+  const store = await openJobStore({ ...options, dataDir: dir });
+  return { store, dir };
+}
+
+/** drives a job to completed with the given summary */
+export function completeWith(store: JobStoreExt, id: string, s: Partial<JobSummary> = {}): void {
+  store.transition(id, 'processing');
+  store.completeJob(id, songMap(id, s.bpm ?? 120), summary(s));
+}
