@@ -1,0 +1,69 @@
+/** The window: header with navigation and Open…, notices, the current view, the drop overlay. */
+import { useEffect } from 'react';
+import { useApp } from './stores/app';
+import { connectEvents } from './stores/bridge';
+import { useJobs } from './stores/jobs';
+import { call } from './api/client';
+import { DropZone } from './features/drop/DropZone';
+import { OpenButton } from './features/drop/OpenButton';
+import { Notices } from './features/notice/Notices';
+import { Queue, RejectedList } from './features/queue/Queue';
+import { History } from './features/history/History';
+import { SettingsView } from './features/settings/Settings';
+import { SongMapView } from './features/songmap/SongMapView';
+import { useSettings } from './features/settings/settingsStore';
+
+export function App(): React.JSX.Element {
+  const view = useApp((s) => s.view);
+  const songId = useApp((s) => s.songId);
+  const show = useApp((s) => s.show);
+
+  useEffect(() => {
+    const off = connectEvents();
+    // jobs still running from before (another window, or before a restart) belong in the queue
+    call('jobs.list', { status: ['queued', 'processing'], limit: 500, sort: 'created', order: 'asc' })
+      .then((p) => useJobs.getState().upsertMany(p.items))
+      .catch(() => useApp.getState().notify('error', 'Cannot reach the Performia core: the job list could not be loaded.'));
+    void useSettings.getState().load();
+    return off;
+  }, []);
+
+  return (
+    <div className="app">
+      <a className="skip" href="#main">
+        Skip to content
+      </a>
+      <header className="topbar">
+        <h1 className="brand">Performia</h1>
+        <nav aria-label="Views" className="tabs">
+          <button type="button" className={`tab${view === 'library' ? ' on' : ''}`} aria-current={view === 'library' ? 'page' : undefined} onClick={() => show('library')}>
+            Library
+          </button>
+          {songId && (
+            <button type="button" className={`tab${view === 'song' ? ' on' : ''}`} aria-current={view === 'song' ? 'page' : undefined} onClick={() => useApp.getState().openSong(songId)}>
+              Song map
+            </button>
+          )}
+          <button type="button" className={`tab${view === 'settings' ? ' on' : ''}`} aria-current={view === 'settings' ? 'page' : undefined} onClick={() => show('settings')}>
+            Settings
+          </button>
+        </nav>
+        <div className="spacer" />
+        <OpenButton />
+      </header>
+      <Notices />
+      <main id="main" className="main">
+        {view === 'library' && (
+          <>
+            <RejectedList />
+            <Queue />
+            <History />
+          </>
+        )}
+        {view === 'settings' && <SettingsView />}
+        {view === 'song' && songId && <SongMapView id={songId} />}
+      </main>
+      <DropZone />
+    </div>
+  );
+}

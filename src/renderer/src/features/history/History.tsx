@@ -1,0 +1,239 @@
+/**
+ * The history: a virtualised table (only the visible rows are in the DOM, so 100,000 jobs scroll like
+ * 100), loaded page by page with the store's keyset cursor as the user nears the end.
+ */
+import { useEffect, useRef, useState } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useHistory, type SortKey } from './historyStore';
+import { HistoryFiltersBar } from './HistoryFilters';
+import { useApp } from '../../stores/app';
+import { useJobs } from '../../stores/jobs';
+import type { Job } from '../../../../shared/domain';
+import { formatDate, formatDuration, plainError } from '../../ui/format';
+import { deleteJobs } from '../queue/actions';
+
+export const ROW_HEIGHT = 34;
+
+const COLUMNS: { key: SortKey; label: string; cls: string }[] = [
+  { key: 'name', label: 'File', cls: 'c-name' },
+  { key: 'title', label: 'Title', cls: 'c-title' },
+  { key: 'artist', label: 'Artist', cls: 'c-artist' },
+  { key: 'duration', label: 'Length', cls: 'c-num' },
+  { key: 'bpm', label: 'BPM', cls: 'c-num' },
+  { key: 'key', label: 'Key', cls: 'c-key' },
+  { key: 'status', label: 'Status', cls: 'c-status' },
+  { key: 'created', label: 'Added', cls: 'c-date' },
+];
+
+function Row({ job, index, active, selected, onPick }: { job: Job; index: number; active: boolean; selected: boolean; onPick: (e: React.MouseEvent | React.KeyboardEvent, job: Job, index: number) => void }): React.JSX.Element {
+  const s = job.summary;
+  const toggle = useHistory((st) => st.toggleSelected);
+  return (
+    <div
+      role="row"
+      aria-rowindex={index + 2}
+      aria-selected={selected}
+      data-testid="history-row"
+      data-job-id={job.id}
+      data-status={job.status}
+      className={`h-row${active ? ' active' : ''}${selected ? ' selected' : ''}`}
+      onClick={(e) => onPick(e, job, index)}
+      onDoubleClick={() => job.status === 'completed' && useApp.getState().openSong(job.id)}
+    >
+      <div role="gridcell" className="c-sel">
+        <input
+          type="checkbox"
+          checked={selected}
+          aria-label={`Select ${job.fileName}`}
+          tabIndex={-1}
+          onClick={(e) => e.stopPropagation()}
+          onChange={(e) => toggle(job.id, e.currentTarget.checked)}
+        />
+      </div>
+      <div role="gridcell" className="c-name" title={job.inputPath}>
+        {job.fileName}
+      </div>
+      <div role="gridcell" className="c-title">{s?.title ?? ''}</div>
+      <div role="gridcell" className="c-artist">{s?.artist ?? ''}</div>
+      <div role="gridcell" className="c-num">{s?.durationSec != null ? formatDuration(s.durationSec) : ''}</div>
+      <div role="gridcell" className="c-num">{s?.bpm != null ? s.bpm.toFixed(1) : ''}</div>
+      <div role="gridcell" className="c-key">
+        {s?.key ?? ''}
+        {s?.camelot ? <span className="camelot"> {s.camelot}</span> : null}
+      </div>
+      <div role="gridcell" className="c-status">
+        <span className={`badge status-${job.status}`} title={job.status === 'failed' ? `${plainError(job.errorCode, job.errorMessage)} (${job.errorCode})` : undefined}>
+          {job.status}
+        </span>
+      </div>
+      <div role="gridcell" className="c-date">{formatDate(job.createdAt)}</div>
+    </div>
+  );
+}
+
+export function History(): React.JSX.Element {
+  const h = useHistory();
+  const historyVersion = useJobs((s) => s.historyVersion);
+  const scroller = useRef<HTMLDivElement>(null);
+  const anchor = useRef<string | null>(null);
+  const restored = useRef(false);
+  const [confirmDelete, setConfirmDelete] = useState(false);
+
+  // first load, and a refresh whenever jobs finish or vanish (at most every 750 ms during a batch)
+  useEffect(() => {
+    void useHistory.getState().reload();
+  }, []);
+  useEffect(() => {
+    if (historyVersion === 0) return;
+    const t = setTimeout(() => void useHistory.getState().reload(), 750);
+    return () => clearTimeout(t);
+  }, [historyVersion]);
+
+  const virt = useVirtualizer({
+    count: h.items.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+    initialRect: { width: 900, height: 480 },
+  });
+
+  // restore the scroll position once, after the first page arrived
+  useEffect(() => {
+    if (restored.current || h.items.length === 0 || !scroller.current) return;
+    restored.current = true;
+    scroller.current.scrollTop = useHistory.getState().scrollTop;
+  }, [h.items.length]);
+
+  const vItems = virt.getVirtualItems();
+  const last = vItems[vItems.length - 1];
+  useEffect(() => {
+    if (last && last.index >= h.items.length - 40 && h.nextCursor) void useHistory.getState().loadMore();
+  }, [last?.index, h.items.length, h.nextCursor]);
+
+  const onPick = (e: React.MouseEvent | React.KeyboardEvent, job: Job, index: number): void => {
+    const st = useHistory.getState();
+    if (e.shiftKey && anchor.current) st.selectRange(anchor.current, job.id);
+    else if (e.ctrlKey || e.metaKey) st.toggleSelected(job.id);
+    anchor.current = job.id;
+    st.setActive(job.id);
+    virt.scrollToIndex(index);
+  };
+
+  const onKey = (e: React.KeyboardEvent): void => {
+    const st = useHistory.getState();
+    const i = st.items.findIndex((j) => j.id === st.activeId);
+    const move = (to: number): void => {
+      const idx = Math.max(0, Math.min(st.items.length - 1, to));
+      const job = st.items[idx];
+      if (!job) return;
+      if (e.shiftKey) st.selectRange(anchor.current ?? job.id, job.id);
+      else anchor.current = job.id;
+      st.setActive(job.id);
+      virt.scrollToIndex(idx);
+    };
+    if (e.key === 'ArrowDown') move(i + 1);
+    else if (e.key === 'ArrowUp') move(i - 1);
+    else if (e.key === 'Home') move(0);
+    else if (e.key === 'End') move(st.items.length - 1);
+    else if (e.key === 'PageDown') move(i + 12);
+    else if (e.key === 'PageUp') move(i - 12);
+    else if (e.key === ' ' && st.activeId) st.toggleSelected(st.activeId);
+    else if (e.key === 'Enter' && st.activeId) {
+      const job = st.items[i];
+      if (job?.status === 'completed') useApp.getState().openSong(job.id);
+    } else if (e.key === 'Delete' && Object.keys(st.selected).length) setConfirmDelete(true);
+    else if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'a') st.selectAllLoaded(true);
+    else return;
+    e.preventDefault();
+  };
+
+  const selectedIds = Object.keys(h.selected);
+  const doDelete = async (): Promise<void> => {
+    setConfirmDelete(false);
+    const r = await deleteJobs(selectedIds);
+    if (r) useHistory.getState().removeLocal(selectedIds);
+  };
+  const allLoadedSelected = h.items.length > 0 && selectedIds.length >= h.items.length;
+  const filtered = h.statuses.length > 0 || !!h.search.trim() || h.bpmMin != null || h.bpmMax != null || !!h.key;
+
+  return (
+    <section className="panel history" aria-labelledby="history-title">
+      <header className="panel-head">
+        <h2 id="history-title">History</h2>
+        <span className="muted" data-testid="history-total">
+          {h.total.toLocaleString()} {h.total === 1 ? 'job' : 'jobs'}
+        </span>
+        {selectedIds.length > 0 && (
+          <span className="selection-bar">
+            <span>{selectedIds.length} selected</span>
+            {confirmDelete ? (
+              <>
+                <span role="alert">Delete {selectedIds.length} jobs and their files?</span>
+                <button type="button" className="btn danger" onClick={() => void doDelete()}>
+                  Delete
+                </button>
+                <button type="button" className="btn" onClick={() => setConfirmDelete(false)}>
+                  Keep
+                </button>
+              </>
+            ) : (
+              <button type="button" className="btn danger" onClick={() => setConfirmDelete(true)}>
+                Delete selected…
+              </button>
+            )}
+            <button type="button" className="btn subtle" onClick={() => useHistory.getState().clearSelection()}>
+              Clear selection
+            </button>
+          </span>
+        )}
+      </header>
+      <HistoryFiltersBar />
+      {h.error && (
+        <p className="error-text" role="alert">
+          {h.error}
+        </p>
+      )}
+      <div className="h-table" role="grid" aria-label="Analysis history" aria-rowcount={h.total + 1} aria-multiselectable="true">
+        <div role="row" className="h-row h-head" aria-rowindex={1}>
+          <div role="columnheader" className="c-sel">
+            <input type="checkbox" aria-label="Select all loaded jobs" checked={allLoadedSelected} onChange={(e) => h.selectAllLoaded(e.currentTarget.checked)} />
+          </div>
+          {COLUMNS.map((c) => (
+            <div key={c.key} role="columnheader" className={c.cls} aria-sort={h.sort === c.key ? (h.order === 'asc' ? 'ascending' : 'descending') : 'none'}>
+              <button type="button" className="sort-btn" onClick={() => h.toggleSort(c.key)}>
+                {c.label}
+                <span aria-hidden="true">{h.sort === c.key ? (h.order === 'asc' ? ' ▲' : ' ▼') : ''}</span>
+              </button>
+            </div>
+          ))}
+        </div>
+        <div
+          ref={scroller}
+          className="h-body"
+          tabIndex={0}
+          aria-label="History rows: arrows move, Space selects, Enter opens, Delete removes"
+          onKeyDown={onKey}
+          onScroll={(e) => useHistory.getState().setScrollTop(e.currentTarget.scrollTop)}
+          data-testid="history-body"
+        >
+          {h.items.length === 0 && !h.loading ? (
+            <div className="empty" data-testid="history-empty">
+              {filtered ? 'No jobs match these filters.' : 'No analyses yet. Drop audio files anywhere in this window, or press Open….'}
+            </div>
+          ) : (
+            <div style={{ height: virt.getTotalSize(), position: 'relative' }}>
+              {vItems.map((v) => {
+                const job = h.items[v.index];
+                return (
+                  <div key={job.id} style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${v.start}px)` }}>
+                    <Row job={job} index={v.index} active={h.activeId === job.id} selected={!!h.selected[job.id]} onPick={onPick} />
+                  </div>
+                );
+              })}
+            </div>
+          )}
+        </div>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,190 @@
+/**
+ * History view state: sort, filters, selection, scroll position (persisted in localStorage so they
+ * survive restarts) and the loaded pages of the list query (not persisted).
+ */
+import { create } from 'zustand';
+import { persist, createJSONStorage } from 'zustand/middleware';
+import type { Job, JobStatus, ListQuery } from '../../../../shared/domain';
+import { SORT_KEYS } from '../../../../shared/domain';
+import { call } from '../../api/client';
+import { keyFilter } from './keys';
+
+export type SortKey = (typeof SORT_KEYS)[number];
+export const PAGE = 200;
+
+export interface HistoryFilters {
+  sort: SortKey;
+  order: 'asc' | 'desc';
+  statuses: JobStatus[];
+  search: string;
+  bpmMin: number | null;
+  bpmMax: number | null;
+  halfDouble: boolean;
+  key: string | null;
+  compatible: boolean;
+}
+
+export interface HistoryState extends HistoryFilters {
+  /** persisted UI state */
+  scrollTop: number;
+  activeId: string | null;
+  selected: Record<string, true>;
+  /** loaded data */
+  items: Job[];
+  total: number;
+  nextCursor: string | null;
+  loading: boolean;
+  error: string | null;
+}
+
+export interface HistoryActions {
+  setFilters(patch: Partial<HistoryFilters>): void;
+  toggleSort(key: SortKey): void;
+  reload(): Promise<void>;
+  loadMore(): Promise<void>;
+  setActive(id: string | null): void;
+  toggleSelected(id: string, on?: boolean): void;
+  selectRange(fromId: string, toId: string): void;
+  selectAllLoaded(on: boolean): void;
+  clearSelection(): void;
+  setScrollTop(px: number): void;
+  /** drop rows that were deleted elsewhere, without a round trip */
+  removeLocal(ids: string[]): void;
+  /** replace rows updated by events, if loaded */
+  patchLocal(jobs: Job[]): void;
+}
+
+export const DEFAULT_FILTERS: HistoryFilters = {
+  sort: 'created',
+  order: 'desc',
+  statuses: [],
+  search: '',
+  bpmMin: null,
+  bpmMax: null,
+  halfDouble: false,
+  key: null,
+  compatible: false,
+};
+
+export function buildQuery(f: HistoryFilters, cursor: string | null): ListQuery {
+  const q: ListQuery = { limit: PAGE, cursor, sort: f.sort, order: f.order };
+  if (f.statuses.length) q.status = f.statuses;
+  if (f.search.trim()) q.search = f.search.trim().slice(0, 200);
+  if (f.bpmMin != null && f.bpmMin > 0) q.bpmMin = f.bpmMin;
+  if (f.bpmMax != null && f.bpmMax > 0) q.bpmMax = f.bpmMax;
+  if ((q.bpmMin != null || q.bpmMax != null) && f.halfDouble) q.bpmHalfDouble = true;
+  if (f.key) {
+    const keys = keyFilter(f.key, f.compatible);
+    if (keys.length) q.keys = keys;
+  }
+  return q;
+}
+
+// a newer query makes older in-flight answers stale: only the latest generation may write
+let generation = 0;
+
+export const useHistory = create<HistoryState & HistoryActions>()(
+  persist(
+    (set, get) => ({
+      ...DEFAULT_FILTERS,
+      scrollTop: 0,
+      activeId: null,
+      selected: {},
+      items: [],
+      total: 0,
+      nextCursor: null,
+      loading: false,
+      error: null,
+
+      setFilters(patch) {
+        set({ ...patch, scrollTop: 0 });
+        void get().reload();
+      },
+      toggleSort(key) {
+        const s = get();
+        // a new column starts in its natural order: text A→Z, numbers and dates high→low
+        const order = s.sort === key ? (s.order === 'asc' ? 'desc' : 'asc') : key === 'name' || key === 'title' || key === 'artist' || key === 'key' || key === 'status' ? 'asc' : 'desc';
+        get().setFilters({ sort: key, order });
+      },
+      async reload() {
+        const gen = ++generation;
+        set({ loading: true, error: null });
+        try {
+          const page = await call('jobs.list', buildQuery(get(), null));
+          if (gen !== generation) return;
+          set({ items: page.items, total: page.total, nextCursor: page.nextCursor, loading: false });
+        } catch (e) {
+          if (gen !== generation) return;
+          set({ loading: false, error: e instanceof Error ? e.message : 'The history could not be loaded.' });
+        }
+      },
+      async loadMore() {
+        const s = get();
+        if (s.loading || !s.nextCursor) return;
+        const gen = generation;
+        set({ loading: true });
+        try {
+          const page = await call('jobs.list', buildQuery(s, s.nextCursor));
+          if (gen !== generation) return;
+          const seen = new Set(get().items.map((j) => j.id));
+          set({ items: [...get().items, ...page.items.filter((j) => !seen.has(j.id))], total: page.total, nextCursor: page.nextCursor, loading: false });
+        } catch (e) {
+          if (gen !== generation) return;
+          set({ loading: false, error: e instanceof Error ? e.message : 'More history could not be loaded.' });
+        }
+      },
+      setActive: (id) => set({ activeId: id }),
+      toggleSelected(id, on) {
+        const selected = { ...get().selected };
+        const want = on ?? !selected[id];
+        if (want) selected[id] = true;
+        else delete selected[id];
+        set({ selected });
+      },
+      selectRange(fromId, toId) {
+        const items = get().items;
+        const a = items.findIndex((j) => j.id === fromId);
+        const b = items.findIndex((j) => j.id === toId);
+        if (a < 0 || b < 0) return;
+        const selected = { ...get().selected };
+        for (let i = Math.min(a, b); i <= Math.max(a, b); i++) selected[items[i].id] = true;
+        set({ selected });
+      },
+      selectAllLoaded(on) {
+        set({ selected: on ? Object.fromEntries(get().items.map((j) => [j.id, true as const])) : {} });
+      },
+      clearSelection: () => set({ selected: {} }),
+      setScrollTop: (px) => set({ scrollTop: px }),
+      removeLocal(ids) {
+        const gone = new Set(ids);
+        const selected = { ...get().selected };
+        for (const id of ids) delete selected[id];
+        const before = get().items.length;
+        const items = get().items.filter((j) => !gone.has(j.id));
+        set({ items, selected, total: Math.max(0, get().total - (before - items.length)) });
+      },
+      patchLocal(jobs) {
+        const byId = new Map(jobs.map((j) => [j.id, j]));
+        if (!get().items.some((j) => byId.has(j.id))) return;
+        set({ items: get().items.map((j) => byId.get(j.id) ?? j) });
+      },
+    }),
+    {
+      name: 'performia.history.v1',
+      storage: createJSONStorage(() => localStorage),
+      partialize: (s) => ({
+        sort: s.sort,
+        order: s.order,
+        statuses: s.statuses,
+        search: s.search,
+        bpmMin: s.bpmMin,
+        bpmMax: s.bpmMax,
+        halfDouble: s.halfDouble,
+        key: s.key,
+        compatible: s.compatible,
+        scrollTop: s.scrollTop,
+        activeId: s.activeId,
+      }),
+    },
+  ),
+);

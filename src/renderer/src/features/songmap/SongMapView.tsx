@@ -1,0 +1,267 @@
+/** One song: summary, the canvas with playback, corrections, alternatives, stage report and export. */
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { useSong } from './songStore';
+import { effectiveMap, keyName, barAt, type EffectiveMap } from './effective';
+import { SongCanvas, clampView } from './SongCanvas';
+import { EditsPanel } from './EditsPanel';
+import { Metronome } from './metronome';
+import { audioUrl } from '../../api/client';
+import { formatDuration, plainError } from '../../ui/format';
+import { retryJobs } from '../queue/actions';
+import { useJobs } from '../../stores/jobs';
+import { FORMATS, FORMAT_LABEL, buildExport, download } from '../export/exports';
+import { STAGE_NAMES } from '../../../../shared/songmap';
+import type { Job } from '../../../../shared/domain';
+
+function Alternatives({ m }: { m: EffectiveMap }): React.JSX.Element | null {
+  const edit = useSong((s) => s.edit);
+  const tempos = m.source.tempo?.alternatives ?? [];
+  const keys = m.source.key_alternatives ?? [];
+  if (!tempos.length && !keys.length) return null;
+  return (
+    <section className="panel" aria-labelledby="alt-title">
+      <h2 id="alt-title">Alternatives</h2>
+      <ul className="alt-list">
+        {tempos.map((a) => (
+          <li key={`t${a.factor}`}>
+            {a.bpm.toFixed(1)} BPM <span className="muted">({a.factor}×, {Math.round(a.confidence * 100)}%)</span>{' '}
+            <button type="button" className="btn subtle" onClick={() => void edit({ bpm: a.bpm })}>
+              Use
+            </button>
+          </li>
+        ))}
+        {keys.map((k) => (
+          <li key={`k${k.tonic}${k.mode}`}>
+            {keyName(k)} <span className="muted">({k.relation}, {Math.round(k.conf * 100)}%)</span>{' '}
+            <button type="button" className="btn subtle" onClick={() => void edit({ key: { tonic: k.tonic, mode: k.mode } })}>
+              Use
+            </button>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function Stages({ m }: { m: EffectiveMap }): React.JSX.Element {
+  const st = m.source.stages;
+  return (
+    <section className="panel" aria-labelledby="stages-title">
+      <h2 id="stages-title">Analysis stages</h2>
+      <ul className="stages">
+        {STAGE_NAMES.map((name) => {
+          const s = st[name];
+          return (
+            <li key={name} className={`stage ${s?.status ?? 'missing'}`} title={s?.reason}>
+              <span>{name}</span> <span className="muted">{s ? s.status : 'not run'}</span>
+              {s?.reason && <span className="muted"> — {s.reason}</span>}
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}
+
+function ExportPanel({ m, job }: { m: EffectiveMap; job: Job }): React.JSX.Element {
+  return (
+    <section className="panel" aria-labelledby="export-title" data-testid="export">
+      <h2 id="export-title">Export</h2>
+      <div className="row wrap">
+        {FORMATS.map((f) => (
+          <button key={f} type="button" className="btn" data-format={f} onClick={() => download(buildExport(f, m, job))}>
+            {FORMAT_LABEL[f]}
+          </button>
+        ))}
+      </div>
+    </section>
+  );
+}
+
+export function SongMapView({ id }: { id: string }): React.JSX.Element {
+  const { job, map, edits, loading, error } = useSong();
+  const liveJob = useJobs((s) => s.byId[id]);
+  const [audio, setAudio] = useState<HTMLAudioElement | null>(null);
+  const [playing, setPlaying] = useState(false);
+  const [clock, setClock] = useState(0);
+  const [view, setView] = useState({ start: 0, span: 30 });
+  const [selectedChord, setSelectedChord] = useState<number | null>(null);
+  const [metronomeOn, setMetronomeOn] = useState(false);
+  const metro = useRef<Metronome | null>(null);
+
+  useEffect(() => {
+    void useSong.getState().load(id);
+  }, [id]);
+  // a re-analysis finishing (job.updated → completed) reloads the map; the edits come back with it
+  const liveStatus = liveJob?.status;
+  const liveDone = liveJob?.completedAt;
+  useEffect(() => {
+    if (liveStatus === 'completed' && job && liveDone && liveDone !== job.completedAt) void useSong.getState().load(id);
+  }, [liveStatus, liveDone, id, job]);
+
+  const m = useMemo(() => (map ? effectiveMap(map, edits) : null), [map, edits]);
+  useEffect(() => {
+    if (m) setView((v) => clampView(0, Math.min(v.span, m.duration || 30), m.duration));
+  }, [m?.duration]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  useEffect(() => {
+    if (!audio || !m) return;
+    metro.current ??= new Metronome(audio, m.beats, new Set(m.downbeats));
+    metro.current.setGrid(m.beats, m.downbeats);
+  }, [audio, m]);
+  useEffect(() => {
+    if (!metro.current) return;
+    if (metronomeOn && playing) metro.current.start();
+    else metro.current.stop();
+  }, [metronomeOn, playing]);
+  useEffect(() => () => metro.current?.dispose(), []);
+
+  const toggle = (): void => {
+    if (!audio) return;
+    if (audio.paused) void audio.play().catch(() => setPlaying(false));
+    else audio.pause();
+  };
+  const seek = (t: number): void => {
+    if (!audio) return;
+    audio.currentTime = t;
+    setClock(t);
+  };
+
+  // Space plays/pauses anywhere in the view except while typing
+  useEffect(() => {
+    const key = (e: KeyboardEvent): void => {
+      const tag = (e.target as HTMLElement | null)?.tagName;
+      if (e.key !== ' ' || tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT' || tag === 'BUTTON') return;
+      e.preventDefault();
+      toggle();
+    };
+    window.addEventListener('keydown', key);
+    return () => window.removeEventListener('keydown', key);
+  });
+
+  if (loading) return <p className="muted">Loading the song map…</p>;
+  if (error || !job || !map || !m)
+    return (
+      <p className="error-text" role="alert">
+        {error ?? 'This song map is not available.'}
+      </p>
+    );
+
+  const s = job.summary;
+  const zoom = (factor: number): void => {
+    const center = audio && !audio.paused ? audio.currentTime : view.start + view.span / 2;
+    setView(clampView(center - (view.span * factor) / 2, view.span * factor, m.duration));
+  };
+  const bar = barAt(m.downbeats, clock);
+
+  return (
+    <div className="song" data-testid="songmap">
+      <header className="song-head">
+        <div>
+          <h2 className="song-title">{map.tags?.title ?? s?.title ?? job.fileName}</h2>
+          <div className="muted">
+            {map.tags?.artist ?? s?.artist ?? ''} {map.tags?.artist || s?.artist ? '·' : ''} {job.fileName}
+            {job.reusedFrom && <span className="badge reused">reused result</span>}
+          </div>
+        </div>
+        <dl className="facts">
+          <div>
+            <dt>BPM</dt>
+            <dd data-testid="fact-bpm">
+              {m.bpm != null ? m.bpm.toFixed(1) : '—'}
+              {m.edited.bpm && <span className="badge edited">edited</span>}
+            </dd>
+          </div>
+          <div>
+            <dt>Key</dt>
+            <dd data-testid="fact-key">
+              {m.key ? keyName(m.key) : '—'} {m.keyRegions[0]?.camelot && !m.edited.key ? <span className="camelot">{m.keyRegions[0].camelot}</span> : null}
+              {m.edited.key && <span className="badge edited">edited</span>}
+            </dd>
+          </div>
+          <div>
+            <dt>Meter</dt>
+            <dd>{m.meter ? `${m.meter.numerator}/${m.meter.denominator}` : '—'}</dd>
+          </div>
+          <div>
+            <dt>Length</dt>
+            <dd>{formatDuration(m.duration)}</dd>
+          </div>
+          <div>
+            <dt>Loudness</dt>
+            <dd>{map.loudness ? `${map.loudness.integrated_lufs.toFixed(1)} LUFS` : '—'}</dd>
+          </div>
+        </dl>
+        <button type="button" className="btn" onClick={() => void retryJobs([job.id])} disabled={liveJob?.status === 'queued' || liveJob?.status === 'processing'}>
+          {liveJob?.status === 'queued' || liveJob?.status === 'processing' ? 'Re-analysing…' : 'Re-analyse'}
+        </button>
+      </header>
+
+      {job.status === 'failed' && (
+        <p className="error-text" role="alert">
+          {plainError(job.errorCode, job.errorMessage)} <code>{job.errorCode}</code>
+        </p>
+      )}
+
+      <div className="transport" role="toolbar" aria-label="Playback">
+        <button type="button" className="btn primary" onClick={toggle} aria-label={playing ? 'Pause' : 'Play'} aria-keyshortcuts="Space" data-testid="play">
+          {playing ? '❚❚ Pause' : '▶ Play'}
+        </button>
+        <span className="mono" data-testid="clock">
+          {formatDuration(clock)} / {formatDuration(m.duration)}
+        </span>
+        <span className="muted">{bar != null ? `bar ${bar}` : ''}</span>
+        <label className="chip">
+          <input type="checkbox" checked={metronomeOn} onChange={(e) => setMetronomeOn(e.currentTarget.checked)} />
+          metronome
+        </label>
+        <span className="spacer" />
+        <button type="button" className="btn" onClick={() => zoom(0.5)} aria-label="Zoom in">
+          +
+        </button>
+        <button type="button" className="btn" onClick={() => zoom(2)} aria-label="Zoom out">
+          −
+        </button>
+        <button type="button" className="btn subtle" onClick={() => setView(clampView(0, m.duration, m.duration))}>
+          Whole song
+        </button>
+      </div>
+      <SongCanvas
+        map={m}
+        audio={audio}
+        start={view.start}
+        span={view.span}
+        onViewChange={(start, span) => setView({ start, span })}
+        onSeek={seek}
+        selectedChord={selectedChord}
+        onSelectChord={setSelectedChord}
+      />
+      <input
+        type="range"
+        className="scroller"
+        aria-label="Scroll through the song"
+        min={0}
+        max={Math.max(0, m.duration - view.span)}
+        step={0.01}
+        value={view.start}
+        onChange={(e) => setView(clampView(Number(e.currentTarget.value), view.span, m.duration))}
+      />
+      <audio
+        ref={setAudio}
+        src={audioUrl(id)}
+        preload="metadata"
+        data-testid="audio"
+        onPlay={() => setPlaying(true)}
+        onPause={() => setPlaying(false)}
+        onEnded={() => setPlaying(false)}
+        onTimeUpdate={(e) => setClock(e.currentTarget.currentTime)}
+      />
+      <div className="song-panels">
+        <EditsPanel m={m} selectedChord={selectedChord} />
+        <Alternatives m={m} />
+        <ExportPanel m={m} job={job} />
+        <Stages m={m} />
+      </div>
+    </div>
+  );
+}
