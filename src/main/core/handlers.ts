@@ -9,6 +9,10 @@ import type { Runner } from '../jobs/runner';
 import type { EventBus } from './events';
 import type { SubmitService } from './submit';
 
+interface ChunkedStore {
+  cleanupAsync(olderThanDays: number): Promise<{ count: number; bytes: number; dryRun: boolean }>;
+}
+
 export interface HandlerContext {
   store: JobStore;
   runner: Runner;
@@ -110,8 +114,13 @@ function effectiveSettings(ctx: HandlerContext) {
  * The UI learns which rows went away from `jobs.removed`; the store reports ids when it can,
  * otherwise an empty list tells listeners to reload.
  */
-export function cleanup(ctx: Pick<HandlerContext, 'store' | 'events'>, olderThanDays: number, dryRun: boolean) {
-  const result = ctx.store.cleanup(olderThanDays, dryRun);
+export async function cleanup(ctx: Pick<HandlerContext, 'store' | 'events'>, olderThanDays: number, dryRun: boolean) {
+  // a big cleanup runs in short slices when the store offers it, so the main thread never blocks long
+  const sliced = (ctx.store as Partial<ChunkedStore>).cleanupAsync;
+  const result =
+    !dryRun && typeof sliced === 'function'
+      ? await sliced.call(ctx.store, olderThanDays)
+      : ctx.store.cleanup(olderThanDays, dryRun);
   if (!dryRun && result.count > 0) {
     const ids = (result as { ids?: unknown }).ids;
     ctx.events.emit('jobs.removed', { ids: Array.isArray(ids) ? ids.filter((x) => typeof x === 'string') : [] });

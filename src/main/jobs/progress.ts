@@ -7,15 +7,14 @@
 
 /** Rough share of wall time per engine stage (decode and rhythm dominate); unknown stages get a small share. */
 const STAGE_WEIGHTS: Record<string, number> = {
+  // the pipeline's stages (analysis/pipeline.ts PROGRESS_WEIGHTS; not imported, to keep the engine
+  // out of the main thread's bundle)
   probe: 0.02,
-  decode: 0.3,
-  stft: 0.08,
-  spectrum: 0.08,
+  decode: 0.28,
+  spectrum: 0.1,
   rhythm: 0.25,
-  harmony: 0.2,
+  harmony: 0.25,
   sections: 0.1,
-  segment: 0.1,
-  summary: 0.02,
 };
 const UNKNOWN_WEIGHT = 0.05;
 

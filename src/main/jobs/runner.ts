@@ -251,6 +251,14 @@ export class Runner {
     const { store } = this.o;
     const prev = store.findCompletedByHash(hash, this.o.analyzerVersion);
     if (prev && prev.id !== job.id) {
+      // reuseResult keeps the job's own columns, so record the hash/size/mtime first; no await
+      // separates the two writes, so nobody observes the short `processing` in between
+      store.transition(job.id, 'processing', {
+        stage: 'reusing',
+        contentHash: hash,
+        sizeBytes: before.size,
+        mtimeMs: before.mtimeMs,
+      });
       const reused = store.reuseResult(job.id, prev.id);
       this.o.onJobUpdated(reused);
       return;

@@ -1,0 +1,130 @@
+/**
+ * createCore: opens the store, recovers interrupted jobs, applies retention, and wires the runner,
+ * the worker pool, the handlers and the event bus. Transport-free (no Electron, no HTTP).
+ */
+import { cpus } from 'node:os';
+import type { EventName, EventPayload, Job, Result } from '../../shared';
+import { ANALYZER_VERSION } from '../analysis/version';
+import { openJobStore } from '../db/store';
+import type { JobStore } from '../db/store-api';
+import { WorkerPool } from '../jobs/pool';
+import { Runner } from '../jobs/runner';
+import type { Core, CoreEvents, CoreOptions, Unsubscribe } from './core-api';
+import { dispatch } from './dispatch';
+import { EventBus } from './events';
+import { cleanup, handlers } from './handlers';
+import type { HandlerContext } from './handlers';
+import { createSubmitService } from './submit';
+import pkg from '../../../package.json' with { type: 'json' };
+
+/** The core plus test/host hooks that are not part of the transport-facing interface. */
+export interface CoreHandle extends Core {
+  readonly runner: Runner;
+  readonly pool: WorkerPool;
+  /** starts the runner if autoStart was false */
+  start(): void;
+}
+
+type Notice = EventPayload<'app.notice'>;
+
+export const defaultConcurrency = (): number => Math.max(1, cpus().length - 1);
+
+export async function createCore(options: CoreOptions): Promise<CoreHandle> {
+  const bus = new EventBus();
+  // notices raised while opening (e.g. "restored from a backup") happen before any window or SSE
+  // client subscribed: keep them and replay them to every app.notice listener
+  const startupNotices: Notice[] = [];
+  let opening = true;
+  const notify = (n: Notice): void => {
+    if (opening) startupNotices.push(n);
+    bus.emit('app.notice', n);
+  };
+
+  const store: JobStore = await openJobStore({ dataDir: options.dataDir, onNotice: notify });
+  let runnerRef: Runner | null = null;
+  try {
+    const recovery = store.recoverInterrupted();
+    if (recovery.failed.length > 0) {
+      notify({
+        level: 'warning',
+        message: `${recovery.failed.length} job(s) were interrupted too many times and marked failed`,
+      });
+    }
+    const settings = store.getSettings();
+    if (settings.retentionDays !== null) {
+      await cleanup({ store, events: bus }, settings.retentionDays, false);
+    }
+
+    const concurrency = options.concurrency ?? settings.concurrency ?? defaultConcurrency();
+    let runner: Runner;
+    const pool = new WorkerPool({
+      workerPath: options.workerPath,
+      execArgv: options.workerExecArgv,
+      memoryMb: options.workerMemoryMb ?? 1024,
+      maxIdle: () => runner.getConcurrency(),
+    });
+    runner = new Runner({
+      store,
+      pool,
+      analyzerVersion: ANALYZER_VERSION,
+      concurrency,
+      jobTimeoutMs: options.jobTimeoutMs ?? 10 * 60_000,
+      onJobUpdated: (job: Job) => bus.emit('job.updated', job),
+      onProgress: (u) => bus.emit('job.progress', u),
+    });
+    runnerRef = runner;
+    const submit = createSubmitService({ store, runner, events: bus, analyzerVersion: ANALYZER_VERSION });
+    const ctx: HandlerContext = {
+      store,
+      runner,
+      events: bus,
+      submit,
+      mode: options.mode,
+      appVersion: pkg.version,
+      analyzerVersion: ANALYZER_VERSION,
+      openDialog: options.openDialog,
+      concurrencyOverride: options.concurrency,
+    };
+
+    const events: CoreEvents = {
+      on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): Unsubscribe {
+        const off = bus.on(event, listener);
+        if (event === 'app.notice') {
+          for (const n of startupNotices) (listener as (p: Notice) => void)(n);
+        }
+        return off;
+      },
+    };
+
+    let closed: Promise<void> | null = null;
+    const core: CoreHandle = {
+      store,
+      events,
+      runner,
+      pool,
+      dispatch: (channel: string, payload: unknown): Promise<Result<unknown>> =>
+        dispatch(handlers, ctx, channel, payload),
+      submitUpload: (tempPath, originalName) => submit.submitUpload(tempPath, originalName),
+      start: () => runner.start(),
+      close: () => {
+        closed ??= (async () => {
+          await runner.close();
+          try {
+            store.checkpoint();
+          } finally {
+            store.close();
+            bus.clear();
+          }
+        })();
+        return closed;
+      },
+    };
+    opening = false;
+    if (options.autoStart !== false) runner.start();
+    return core;
+  } catch (err) {
+    await runnerRef?.close().catch(() => undefined);
+    store.close();
+    throw err;
+  }
+}
