@@ -74,8 +74,10 @@ export function likeContains(text: string): string {
 }
 
 interface Filter {
+  /** conditions other than status */
   sql: string[];
   params: unknown[];
+  statuses: JobStatus[] | null;
   /** true when only the status filter (or nothing) is set: total comes from job_counts */
   countable: boolean;
 }
@@ -84,11 +86,7 @@ function buildFilter(q: ListQueryParsed): Filter {
   const sql: string[] = [];
   const params: unknown[] = [];
   let countable = true;
-  if (q.status && q.status.length > 0) {
-    const statuses = [...new Set(q.status)];
-    sql.push(statuses.length === 1 ? 'j.status = ?' : `j.status IN (${placeholders(statuses.length)})`);
-    params.push(...statuses);
-  }
+  const statuses = q.status && q.status.length > 0 ? [...new Set(q.status)] : null;
   const search = q.search?.trim();
   if (search) {
     const p = likeContains(search);
@@ -113,7 +111,19 @@ function buildFilter(q: ListQueryParsed): Filter {
     params.push(...q.keys);
     countable = false;
   }
-  return { sql, params, countable };
+  return { sql, params, statuses, countable };
+}
+
+/**
+ * The status condition for one query. Sorting by status or creation uses jobs_status_id (status, id);
+ * for the other jobs-driven sort (name) the index is disabled with unary + so the planner keeps
+ * walking the sort index instead of collecting every match and sorting it in a temp b-tree.
+ */
+function statusClause(statuses: JobStatus[], sort: SortKey): { sql: string; params: unknown[] } {
+  const col = sort === 'name' ? '+j.status' : 'j.status';
+  return statuses.length === 1
+    ? { sql: `${col} = ?`, params: statuses }
+    : { sql: `${col} IN (${placeholders(statuses.length)})`, params: statuses };
 }
 
 type Segment = 'values' | 'nulls';
@@ -133,6 +143,7 @@ function fromClause(spec: SortSpec): string {
 
 function fetchSegment(
   db: Db,
+  sortKey: SortKey,
   spec: SortSpec,
   order: Order,
   segment: Segment,
@@ -145,6 +156,11 @@ function fetchSegment(
   const cmp = order === 'asc' ? '>' : '<';
   const where = [...filter.sql];
   const params = [...filter.params];
+  if (filter.statuses) {
+    const st = statusClause(filter.statuses, sortKey);
+    where.push(st.sql);
+    params.push(...st.params);
+  }
   let orderBy: string;
   if (segment === 'nulls') {
     where.push(`${spec.col} IS NULL`);
@@ -168,27 +184,59 @@ function fetchSegment(
   return prepare<unknown[], JobRow>(db, sql).all(...params, limit);
 }
 
+/**
+ * Newest-first with several statuses: IN over (status, id) would need a temp b-tree to interleave
+ * the statuses, so each status is its own ordered index range and the short lists are merged here.
+ */
+function fetchRows(
+  db: Db,
+  sortKey: SortKey,
+  spec: SortSpec,
+  order: Order,
+  segment: Segment,
+  after: Cursor | null,
+  filter: Filter,
+  limit: number,
+): JobRow[] {
+  if (sortKey !== 'created' || !filter.statuses || filter.statuses.length < 2) {
+    return fetchSegment(db, sortKey, spec, order, segment, after, filter, limit);
+  }
+  const merged: JobRow[] = [];
+  for (const status of filter.statuses) {
+    merged.push(...fetchSegment(db, sortKey, spec, order, segment, after, { ...filter, statuses: [status] }, limit));
+  }
+  merged.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  if (order === 'desc') merged.reverse();
+  return merged.slice(0, limit);
+}
+
 /** SQL of the first page for a query: used by the EXPLAIN QUERY PLAN tests */
 export function firstPageSql(q: ListQueryParsed): { sql: string; params: unknown[] } {
   const spec = SORTS[q.sort];
   const filter = buildFilter(q);
   const seg = segmentsFor(spec, q.order)[0];
-  let captured = { sql: '', params: [] as unknown[] };
+  let captured: { sql: string; params: unknown[] } | null = null;
   const fakeDb = {
-    prepare: (sql: string) => ({ all: (...params: unknown[]) => ((captured = { sql, params }), []) }),
+    prepare: (sql: string) => ({ all: (...params: unknown[]) => ((captured ??= { sql, params }), []) }),
   } as unknown as Db;
-  fetchSegment(fakeDb, spec, q.order, seg, null, filter, q.limit + 1);
-  return captured;
+  fetchRows(fakeDb, q.sort, spec, q.order, seg, null, filter, q.limit + 1);
+  return captured ?? { sql: '', params: [] };
 }
 
 function countTotal(db: Db, q: ListQueryParsed, filter: Filter): number {
+  const statuses = filter.statuses;
   if (filter.countable) {
-    const statuses = q.status && q.status.length > 0 ? [...new Set(q.status)] : null;
     const rows = prepare<[], { status: JobStatus; n: number }>(db, 'SELECT status, n FROM job_counts').all();
     return rows.reduce((sum, r) => (statuses === null || statuses.includes(r.status) ? sum + r.n : sum), 0);
   }
-  const sql = `SELECT count(*) AS n FROM jobs j JOIN results r ON r.job_id = j.id WHERE ${filter.sql.join(' AND ')}`;
-  return prepare<unknown[], { n: number }>(db, sql).get(...filter.params)?.n ?? 0;
+  const where = [...filter.sql];
+  const params = [...filter.params];
+  if (statuses) {
+    where.push(`j.status IN (${placeholders(statuses.length)})`);
+    params.push(...statuses);
+  }
+  const sql = `SELECT count(*) AS n FROM jobs j JOIN results r ON r.job_id = j.id WHERE ${where.join(' AND ')}`;
+  return prepare<unknown[], { n: number }>(db, sql).get(...params)?.n ?? 0;
 }
 
 export function listJobs(db: Db, q: ListQueryParsed): ListPage {
@@ -201,7 +249,7 @@ export function listJobs(db: Db, q: ListQueryParsed): ListPage {
   const want = q.limit + 1; // one extra row tells whether another page exists
   const rows: JobRow[] = [];
   for (let i = start; i < segments.length && rows.length < want; i++) {
-    rows.push(...fetchSegment(db, spec, q.order, segments[i], i === start ? cursor : null, filter, want - rows.length));
+    rows.push(...fetchRows(db, q.sort, spec, q.order, segments[i], i === start ? cursor : null, filter, want - rows.length));
   }
   const hasMore = rows.length > q.limit;
   const page = hasMore ? rows.slice(0, q.limit) : rows;

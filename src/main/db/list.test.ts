@@ -1,0 +1,215 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ListQuerySchema, SORT_KEYS, type AppError, type Job, type ListQuery } from '../../shared';
+import { firstPageSql } from './list';
+import type { JobStoreExt } from './store';
+import { completeWith, freshStore, input } from './test-helpers';
+
+let store: JobStoreExt;
+beforeEach(async () => {
+  ({ store } = await freshStore());
+});
+afterEach(() => store.close());
+
+const q = (query: ListQuery) => ListQuerySchema.parse(query);
+
+/** walks every page; returns ids in order */
+function walk(query: ListQuery): { ids: string[]; pages: number; totals: Set<number> } {
+  const ids: string[] = [];
+  const totals = new Set<number>();
+  let cursor: string | null = null;
+  let pages = 0;
+  do {
+    const page = store.listJobs(q({ ...query, cursor }));
+    ids.push(...page.items.map((j) => j.id));
+    totals.add(page.total);
+    cursor = page.nextCursor;
+    pages++;
+    if (pages > 1000) throw new Error('pagination does not terminate');
+  } while (cursor);
+  return { ids, pages, totals };
+}
+
+/** 60 jobs: names and BPMs repeat (non-unique sort columns), a third never completes (NULL summary) */
+function seed(): Job[] {
+  const names = ['b.mp3', 'a.mp3', 'C.mp3', 'a.mp3'];
+  const jobs = store.createJobs(Array.from({ length: 60 }, (_, i) => input(names[i % 4])));
+  jobs.forEach((j, i) => {
+    if (i % 3 === 2) return;
+    completeWith(store, j.id, {
+      bpm: [90, 120, 120, 174][i % 4],
+      key: ['Am', 'C', 'F#m'][i % 3],
+      durationSec: (i % 5) * 10,
+      title: i % 2 ? `Song ${i % 7}` : null,
+      artist: i % 4 ? `Artist ${i % 3}` : null,
+    });
+  });
+  return store.getJobs(jobs.map((j) => j.id));
+}
+
+type Val = string | number | null;
+function expectedOrder(jobs: Job[], key: (j: Job) => Val, order: 'asc' | 'desc'): string[] {
+  const cmp = (a: Val, b: Val): number => {
+    if (a === b) return 0;
+    if (a === null) return -1; // SQLite: NULL sorts lowest
+    if (b === null) return 1;
+    if (typeof a === 'string' && typeof b === 'string') {
+      const la = a.toLowerCase();
+      const lb = b.toLowerCase();
+      return la < lb ? -1 : la > lb ? 1 : 0;
+    }
+    return (a as number) - (b as number);
+  };
+  const sorted = [...jobs].sort((x, y) => cmp(key(x), key(y)) || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
+  const ids = sorted.map((j) => j.id);
+  return order === 'asc' ? ids : ids.reverse();
+}
+
+const KEY_OF: Record<(typeof SORT_KEYS)[number], (j: Job) => Val> = {
+  created: (j) => j.id,
+  name: (j) => j.fileName,
+  status: (j) => j.status,
+  duration: (j) => j.summary?.durationSec ?? null,
+  bpm: (j) => j.summary?.bpm ?? null,
+  key: (j) => j.summary?.key ?? null,
+  title: (j) => j.summary?.title ?? null,
+  artist: (j) => j.summary?.artist ?? null,
+};
+
+describe('listJobs keyset pagination', () => {
+  it('every sort key, both orders, pages of 7: no duplicates, no gaps, correct order', () => {
+    const jobs = seed();
+    for (const sort of SORT_KEYS) {
+      for (const order of ['asc', 'desc'] as const) {
+        const { ids, totals } = walk({ sort, order, limit: 7 });
+        expect(new Set(ids).size, `${sort} ${order}`).toBe(ids.length);
+        expect(ids, `${sort} ${order}`).toEqual(expectedOrder(jobs, KEY_OF[sort], order));
+        expect([...totals]).toEqual([60]);
+      }
+    }
+  });
+
+  it('default query: newest first, page of 100, nextCursor null on the last page', () => {
+    const jobs = store.createJobs(Array.from({ length: 5 }, (_, i) => input(`${i}.mp3`)));
+    const page = store.listJobs(q({}));
+    expect(page.items.map((j) => j.id)).toEqual(jobs.map((j) => j.id).reverse());
+    expect(page.nextCursor).toBeNull();
+    expect(page.total).toBe(5);
+  });
+
+  it('a page boundary exactly at the end gives no empty extra page', () => {
+    store.createJobs(Array.from({ length: 10 }, (_, i) => input(`${i}.mp3`)));
+    const first = store.listJobs(q({ limit: 5 }));
+    const second = store.listJobs(q({ limit: 5, cursor: first.nextCursor }));
+    expect(second.items).toHaveLength(5);
+    expect(second.nextCursor).toBeNull();
+  });
+
+  it('rejects a malformed cursor or one from another sort', () => {
+    store.createJobs(Array.from({ length: 3 }, (_, i) => input(`${i}.mp3`)));
+    const page = store.listJobs(q({ limit: 1, sort: 'bpm' }));
+    const code = (query: ListQuery) => {
+      try {
+        store.listJobs(q(query));
+      } catch (e) {
+        return (e as AppError).code;
+      }
+      return 'none';
+    };
+    expect(code({ cursor: 'not-a-cursor' })).toBe('E_INVALID_REQUEST');
+    expect(code({ cursor: page.nextCursor, sort: 'name' })).toBe('E_INVALID_REQUEST');
+    expect(code({ cursor: page.nextCursor, sort: 'bpm', order: 'asc' })).toBe('E_INVALID_REQUEST');
+  });
+});
+
+describe('listJobs filters', () => {
+  it('status filter (one and several) with totals', () => {
+    const jobs = seed();
+    const completed = jobs.filter((j) => j.status === 'completed').map((j) => j.id);
+    const r = walk({ status: ['completed'], limit: 9 });
+    expect(r.ids).toEqual([...completed].reverse());
+    expect([...r.totals]).toEqual([completed.length]);
+    const both = walk({ status: ['completed', 'queued'], limit: 9, sort: 'bpm' });
+    expect(both.ids).toHaveLength(60);
+    store.transition(jobs[2].id, 'cancelled');
+    const merged = walk({ status: ['cancelled', 'completed'], limit: 4 });
+    expect(merged.ids).toEqual([...completed, jobs[2].id].sort().reverse());
+    expect(walk({ status: ['cancelled', 'completed'], limit: 4, order: 'asc' }).ids).toEqual([...completed, jobs[2].id].sort());
+    expect([...merged.totals]).toEqual([completed.length + 1]);
+    expect([...walk({ status: ['failed'] }).totals]).toEqual([0]);
+  });
+
+  it('search matches name, title and artist, case-insensitively, and escapes % and _', () => {
+    const [a, b, c, d] = store.createJobs([
+      input('100% pure.mp3'),
+      input('100 pure.mp3'),
+      input('under_score.mp3'),
+      input('underXscore.mp3'),
+    ]);
+    completeWith(store, d.id, { title: 'Weird Title', artist: 'Some Artist' });
+    const ids = (search: string) => walk({ search }).ids.sort();
+    expect(ids('100%')).toEqual([a.id]);
+    expect(ids('under_')).toEqual([c.id]);
+    expect(ids('UNDER')).toEqual([c.id, d.id].sort());
+    expect(ids('weird')).toEqual([d.id]);
+    expect(ids('some art')).toEqual([d.id]);
+    expect(ids('\\')).toEqual([]);
+    expect(ids('  ')).toHaveLength(4); // blank search = no filter
+    expect(store.listJobs(q({ search: '100' })).total).toBe(2);
+    expect(b.id).toBeTruthy();
+  });
+
+  it('BPM range, with half/double matching, and key filter', () => {
+    const [slow, mid, fast, none] = store.createJobs([input('s'), input('m'), input('f'), input('n')]);
+    completeWith(store, slow.id, { bpm: 70, key: 'Am' });
+    completeWith(store, mid.id, { bpm: 128, key: 'C' });
+    completeWith(store, fast.id, { bpm: 280, key: 'Am' });
+    const ids = (query: ListQuery) => walk(query).ids.sort();
+    expect(ids({ bpmMin: 120, bpmMax: 145 })).toEqual([mid.id]);
+    expect(ids({ bpmMin: 135, bpmMax: 145, bpmHalfDouble: true })).toEqual([fast.id, slow.id].sort());
+    expect(ids({ bpmMin: 100 })).toEqual([mid.id, fast.id].sort());
+    expect(ids({ keys: ['Am'] })).toEqual([slow.id, fast.id].sort());
+    expect(ids({ keys: ['Am'], bpmMax: 100 })).toEqual([slow.id]);
+    expect(store.listJobs(q({ keys: ['C', 'Am'] })).total).toBe(3);
+    expect(ids({})).toContain(none.id);
+  });
+
+  it('filters combine with keyset pagination on a nullable sort', () => {
+    seed();
+    const all = walk({ sort: 'title', order: 'desc', limit: 4 });
+    const filtered = walk({ sort: 'title', order: 'desc', limit: 4, status: ['completed'], bpmMin: 100 });
+    const expected = all.ids.filter((id) => {
+      const j = store.getJob(id)!;
+      return j.status === 'completed' && (j.summary?.bpm ?? 0) >= 100;
+    });
+    expect(filtered.ids).toEqual(expected);
+    expect([...filtered.totals]).toEqual([expected.length]);
+  });
+});
+
+describe('query plans', () => {
+  const plan = (query: ListQuery): string => {
+    const { sql, params } = firstPageSql(q(query));
+    const rows = store.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as Array<{ detail: string }>;
+    return rows.map((r) => r.detail).join('\n');
+  };
+
+  it.each<[string, ListQuery, RegExp]>([
+    ['default sort', {}, /jobs_|PRIMARY KEY|sqlite_autoindex_jobs/],
+    ['status filter', { status: ['completed'] }, /jobs_status_id/],
+    ['several statuses (merged per status)', { status: ['completed', 'failed'] }, /jobs_status_id/],
+    ['name sort + status', { sort: 'name', status: ['completed'] }, /jobs_name_id/],
+    ['bpm sort', { sort: 'bpm' }, /results_bpm/],
+    ['bpm sort asc', { sort: 'bpm', order: 'asc' }, /results_bpm/],
+    ['name sort', { sort: 'name' }, /jobs_name_id/],
+    ['status sort', { sort: 'status', order: 'asc' }, /jobs_status_id/],
+    ['artist sort', { sort: 'artist' }, /results_artist/],
+    ['title sort + status', { sort: 'title', status: ['completed'] }, /results_title/],
+  ])('%s walks an index: no full scan, no temp b-tree', (_name, query, index) => {
+    seed();
+    store.db.exec('ANALYZE');
+    const p = plan(query);
+    expect(p).toMatch(index);
+    expect(p).not.toMatch(/USE TEMP B-TREE/);
+    expect(p).not.toMatch(/^SCAN (j|r)$/m);
+  });
+});
