@@ -5,6 +5,7 @@
  * downbeat beats stand out; the beat subdivision (ternary vs binary) separates 6/8 from 3/4 / 4/4.
  */
 import type { OnsetFeatures } from './onset';
+import type { Spectrogram } from './types';
 
 export interface MeterResult {
   numerator: number;
@@ -21,10 +22,40 @@ export interface MeterResult {
 
 const W_ACCENT = 1;
 const W_LOW = 1;
-const W_CHANGE = 1.5;
+const W_CHANGE = 0.5;
+const W_HARMONY = 2;
+/** beats on each side of a candidate downbeat whose chroma is compared */
+const HARMONY_SPAN = 2;
+
+/**
+ * Coarse chroma (12 pitch classes) per frame from the magnitude STFT, 65–2000 Hz, log-compressed:
+ * enough to see chords change, not a transcription.
+ */
+export function frameChroma(spec: Spectrogram): Float32Array {
+  const { nFrames, nBins, mag, sr, nFft } = spec;
+  const lo = Math.max(1, Math.ceil((65 * nFft) / sr));
+  const hi = Math.min(nBins - 1, Math.floor((2000 * nFft) / sr));
+  const pc = new Int8Array(nBins).fill(-1);
+  for (let k = lo; k <= hi; k++) {
+    const midi = 69 + 12 * Math.log2((k * sr) / nFft / 440);
+    pc[k] = ((Math.round(midi) % 12) + 12) % 12;
+  }
+  const out = new Float32Array(nFrames * 12);
+  for (let t = 0; t < nFrames; t++) {
+    const base = t * nBins;
+    for (let k = lo; k <= hi; k++) out[t * 12 + pc[k]] += mag[base + k];
+    for (let c = 0; c < 12; c++) out[t * 12 + c] = Math.log1p(out[t * 12 + c]);
+  }
+  return out;
+}
 
 /** beat positions in onset frames (fractional), od = detrended onset envelope */
-export function analyzeMeter(beats: number[], od: Float32Array, feat: OnsetFeatures): MeterResult | null {
+export function analyzeMeter(
+  beats: number[],
+  od: Float32Array,
+  feat: OnsetFeatures,
+  chroma: Float32Array | null,
+): MeterResult | null {
   const n = beats.length;
   if (n < 8) return null;
   const acc = new Float64Array(n);
@@ -59,6 +90,34 @@ export function analyzeMeter(beats: number[], od: Float32Array, feat: OnsetFeatu
   }
   chg[0] = chg[1];
   chg[n - 1] = chg[n - 2];
+  // harmonic change: cosine distance of the mean chroma over the beats before and after
+  const harm = new Float64Array(n);
+  if (chroma) {
+    const meanChroma = (a: number, b: number, out: Float64Array): void => {
+      out.fill(0);
+      const s0 = Math.max(0, Math.round(a));
+      const e0 = Math.min(feat.nFrames, Math.max(s0 + 1, Math.round(b)));
+      for (let t = s0; t < e0; t++) for (let c = 0; c < 12; c++) out[c] += chroma[t * 12 + c];
+    };
+    const ca = new Float64Array(12);
+    const cb = new Float64Array(12);
+    for (let i = 0; i < n; i++) {
+      const a = beats[Math.max(0, i - HARMONY_SPAN)];
+      const b = beats[Math.min(n - 1, i + HARMONY_SPAN)];
+      if (i - HARMONY_SPAN < 0 || i + HARMONY_SPAN > n - 1) continue;
+      meanChroma(a, beats[i], ca);
+      meanChroma(beats[i], b, cb);
+      let dot = 0;
+      let na = 0;
+      let nb2 = 0;
+      for (let c = 0; c < 12; c++) {
+        dot += ca[c] * cb[c];
+        na += ca[c] * ca[c];
+        nb2 += cb[c] * cb[c];
+      }
+      harm[i] = na > 0 && nb2 > 0 ? 1 - dot / Math.sqrt(na * nb2) : 0;
+    }
+  }
   const z = (x: Float64Array): Float64Array => {
     let m = 0;
     for (const v of x) m += v;
@@ -71,8 +130,9 @@ export function analyzeMeter(beats: number[], od: Float32Array, feat: OnsetFeatu
   const za = z(acc);
   const zl = z(low);
   const zc = z(chg);
+  const zh = z(harm);
   const combined = new Float64Array(n);
-  for (let i = 0; i < n; i++) combined[i] = W_ACCENT * za[i] + W_LOW * zl[i] + W_CHANGE * zc[i];
+  for (let i = 0; i < n; i++) combined[i] = W_ACCENT * za[i] + W_LOW * zl[i] + W_CHANGE * zc[i] + W_HARMONY * zh[i];
 
   const phaseScores = (m: number): number[] => {
     const s = new Array<number>(m).fill(0);
@@ -83,6 +143,13 @@ export function analyzeMeter(beats: number[], od: Float32Array, feat: OnsetFeatu
     }
     return s.map((v, p) => v / Math.max(1, c[p]));
   };
+  if (process.env.RHYTHM_DEBUG) {
+    for (const [name, f] of [['acc', za], ['low', zl], ['chg', zc], ['harm', zh]] as const) {
+      const s4 = [0, 0, 0, 0];
+      for (let i = 0; i < n; i++) s4[i % 4] += f[i] / (n / 4);
+      console.log(name, s4.map((v) => v.toFixed(2)).join(' '));
+    }
+  }
   const ternaryRatio = subdivisionRatio(beats, od);
   const compound = ternaryRatio > 1;
   const candidates = compound ? [2] : [3, 4];

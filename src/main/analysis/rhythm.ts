@@ -5,11 +5,20 @@
  */
 import type { StageStatus } from '../../shared/songmap';
 import { trackBeats } from './beat';
-import { analyzeMeter } from './meter';
+import { analyzeMeter, frameChroma } from './meter';
 import { onsetFeatures } from './onset';
 import { stft } from './spectrum';
 import { ANALYSIS_SR, SHARED_HOP, SHARED_NFFT, type RhythmResult, type StageContext } from './stages';
-import { acfTempogram, curveFromBeats, detrend, globalTempo, median, periodPath, periodPerFrame } from './tempo';
+import {
+  acfTempogram,
+  curveFromBeats,
+  detrend,
+  globalTempo,
+  median,
+  metricalLevels,
+  periodPath,
+  periodPerFrame,
+} from './tempo';
 import type { MonoAudio } from './types';
 import { throwIfAborted } from './types';
 
@@ -49,7 +58,17 @@ export function analyzeRhythm(audio: MonoAudio, ctx: StageContext): RhythmResult
   if (!(salience >= MIN_SALIENCE)) return failedAll(`no periodic onsets (pulse salience ${salience.toFixed(2)})`);
   throwIfAborted(ctx.signal);
 
-  const path = periodPath(tg, g.best.period, { signal: ctx.signal });
+  // the first path follows whatever pulse won globally; re-choose the metrical level along it
+  const path0 = periodPath(tg, g.best.period, {
+    signal: ctx.signal,
+    prior: true,
+    range: [(60 * fps) / MAX_BPM, (60 * fps) / MIN_BPM],
+  });
+  const levels = metricalLevels(tg, path0, { minBpm: MIN_BPM, maxBpm: MAX_BPM });
+  const chosen = levels.reduce((a, b) => (b.score > a.score ? b : a), levels.find((l) => l.factor === 1) ?? levels[0]);
+  const path =
+    chosen.factor === 1 ? path0 : periodPath(tg, median(Array.from(path0)) / chosen.factor, { signal: ctx.signal });
+  if (process.env.RHYTHM_DEBUG) console.log(levels.map((l) => `${l.bpm.toFixed(0)}:${l.salience.toFixed(2)}/${l.score.toFixed(2)}`).join(' '));
   const period = periodPerFrame(path, tg.hop, feat.nFrames);
   const beatFrames = trackBeats(od, period, { signal: ctx.signal });
   progress(0.8);
@@ -74,7 +93,7 @@ export function analyzeRhythm(audio: MonoAudio, ctx: StageContext): RhythmResult
     : { status: 'ok' };
 
   throwIfAborted(ctx.signal);
-  const m = analyzeMeter(beatFrames, od, feat);
+  const m = analyzeMeter(beatFrames, od, feat, frameChroma(spec));
   progress(1);
   if (!m) {
     return {

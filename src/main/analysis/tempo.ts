@@ -181,17 +181,27 @@ export function globalTempo(tg: Tempogram, range: { minBpm: number; maxBpm: numb
 export function periodPath(
   tg: Tempogram,
   globalPeriod: number,
-  opts: { span?: number; step?: number; jumpCost?: number; signal?: AbortSignal } = {},
+  opts: {
+    span?: number;
+    step?: number;
+    jumpCost?: number;
+    /** explicit period range in frames (overrides span), for the wide first pass */
+    range?: [number, number];
+    /** weight the evidence by the tempo prior (wide pass: picks the metrical level too) */
+    prior?: boolean;
+    signal?: AbortSignal;
+  } = {},
 ): Float32Array {
-  const span = opts.span ?? 1.6;
+  const span = opts.span ?? 1.4;
   const step = opts.step ?? 0.005; // in log2 units: 0.35 % per state
   const jumpCost = opts.jumpCost ?? 6;
-  const lo = Math.log2(globalPeriod / span);
-  const hi = Math.log2(Math.min(globalPeriod * span, tg.maxLag - 1));
+  const lo = Math.log2(opts.range ? Math.max(2, opts.range[0]) : globalPeriod / span);
+  const hi = Math.log2(Math.min(opts.range ? opts.range[1] : globalPeriod * span, tg.maxLag - 1));
   const nS = Math.max(1, Math.floor((hi - lo) / step) + 1);
   const periods = new Float64Array(nS);
   for (let s = 0; s < nS; s++) periods[s] = 2 ** (lo + s * step);
   const L1 = tg.maxLag + 1;
+  const priorW = opts.prior ? periods.map((p) => tempoPrior((60 * tg.fps) / p)) : null;
   let prev = new Float64Array(nS);
   let cur = new Float64Array(nS);
   const back = new Int32Array(tg.nWin * nS);
@@ -205,7 +215,7 @@ export function periodPath(
       const p = periods[s];
       // support at the period and its double keeps the path on the same metrical level
       const v = at(tg.acf, w * L1, L1, p) + 0.5 * at(tg.acf, w * L1, L1, 2 * p);
-      obs[s] = v > 0 ? v : 0;
+      obs[s] = v > 0 ? v * (priorW ? priorW[s] : 1) : 0;
       if (obs[s] > mx) mx = obs[s];
     }
     for (let s = 0; s < nS; s++) obs[s] /= mx;
@@ -317,4 +327,49 @@ export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : 0.5 * (s[m - 1] + s[m]);
+}
+
+export interface MetricalLevel {
+  /** BPM multiplier relative to the path the levels were measured along */
+  factor: number;
+  /** median BPM of the level along the path */
+  bpm: number;
+  /** drift-tolerant mean autocorrelation of the level */
+  salience: number;
+  /** salience weighted by the tempo prior */
+  score: number;
+}
+
+export const LEVEL_FACTORS = [1 / 4, 1 / 3, 1 / 2, 2 / 3, 1, 3 / 2, 2, 3, 4];
+
+/**
+ * Saliences of the metrical relatives of a period path. Each window is read at its own local
+ * period (±2 %), so a song whose tempo drifts keeps its peaks: a fixed-lag average would smear them.
+ */
+export function metricalLevels(tg: Tempogram, path: Float32Array, range: { minBpm: number; maxBpm: number }): MetricalLevel[] {
+  const L1 = tg.maxLag + 1;
+  const pathBpm = median(Array.from(path, (p) => (60 * tg.fps) / p));
+  const out: MetricalLevel[] = [];
+  for (const factor of LEVEL_FACTORS) {
+    const bpm = pathBpm * factor;
+    if (bpm < range.minBpm || bpm > range.maxBpm) continue;
+    let s = 0;
+    let wsum = 0;
+    for (let w = 0; w < tg.nWin; w++) {
+      const e = tg.energy[w];
+      if (e <= 0) continue;
+      const p = path[w] / factor;
+      if (p < 2 || p > tg.maxLag - 1) continue;
+      let m = 0;
+      const lo = Math.max(2, Math.floor(p * 0.98));
+      const hi = Math.min(tg.maxLag, Math.ceil(p * 1.02));
+      for (let q = lo; q <= hi; q++) if (tg.acf[w * L1 + q] > m) m = tg.acf[w * L1 + q];
+      const wt = Math.sqrt(e);
+      s += wt * m;
+      wsum += wt;
+    }
+    const salience = wsum > 0 ? s / wsum : 0;
+    out.push({ factor, bpm, salience, score: salience * tempoPrior(bpm) });
+  }
+  return out;
 }
