@@ -1,5 +1,5 @@
 /**
- * Command-line options of the headless server: `--port <n> --data-dir <dir> [--max-upload-mb <n>]`.
+ * Command-line options of the headless server: `--port <n> --data-dir <dir> [--max-upload-mb <n>] [--concurrency <n>]`.
  * Returns a specific message instead of throwing so the CLI can print one line and exit 2.
  */
 import path from 'node:path';
@@ -12,15 +12,17 @@ export interface ServerArgs {
   /** absolute; null = the OS default (resolved by the caller) */
   dataDir: string | null;
   maxUploadBytes: number;
+  /** analysis workers at once; null = the stored setting */
+  concurrency: number | null;
   help: boolean;
 }
 
 export type ParseResult = { ok: true; args: ServerArgs } | { ok: false; message: string };
 
-export const USAGE = 'usage: performia-server [--port <0-65535>] [--data-dir <dir>] [--max-upload-mb <n>]';
+export const USAGE = 'usage: performia-server [--port <0-65535>] [--data-dir <dir>] [--max-upload-mb <n>] [--concurrency <1-64>]';
 
 export function parseServerArgs(argv: readonly string[], cwd: string): ParseResult {
-  const args: ServerArgs = { port: DEFAULT_PORT, dataDir: null, maxUploadBytes: DEFAULT_MAX_UPLOAD_MB * 1024 * 1024, help: false };
+  const args: ServerArgs = { port: DEFAULT_PORT, dataDir: null, maxUploadBytes: DEFAULT_MAX_UPLOAD_MB * 1024 * 1024, concurrency: null, help: false };
   for (let i = 0; i < argv.length; i++) {
     const raw = argv[i];
     if (raw === '--') continue; // `npm run serve -- --port …` may pass the separator through
@@ -31,7 +33,7 @@ export function parseServerArgs(argv: readonly string[], cwd: string): ParseResu
     const eq = raw.indexOf('=');
     const name = eq > 0 ? raw.slice(0, eq) : raw;
     const inline = eq > 0 ? raw.slice(eq + 1) : undefined;
-    if (name !== '--port' && name !== '--data-dir' && name !== '--max-upload-mb') {
+    if (name !== '--port' && name !== '--data-dir' && name !== '--max-upload-mb' && name !== '--concurrency') {
       return { ok: false, message: `unknown option ${JSON.stringify(raw)}\n${USAGE}` };
     }
     const value = inline ?? argv[++i];
@@ -42,6 +44,9 @@ export function parseServerArgs(argv: readonly string[], cwd: string): ParseResu
     } else if (name === '--max-upload-mb') {
       if (!/^\d{1,7}$/.test(value) || Number(value) < 1) return { ok: false, message: `--max-upload-mb must be a positive integer, got ${JSON.stringify(value)}` };
       args.maxUploadBytes = Number(value) * 1024 * 1024;
+    } else if (name === '--concurrency') {
+      if (!/^\d{1,2}$/.test(value) || Number(value) < 1 || Number(value) > 64) return { ok: false, message: `--concurrency must be 1-64, got ${JSON.stringify(value)}` };
+      args.concurrency = Number(value);
     } else {
       args.dataDir = path.resolve(cwd, value);
     }

@@ -28,7 +28,6 @@ export interface UploadOptions {
 /** Strips any directory part a browser or script may send and keeps a printable name. */
 export function safeOriginalName(name: string | undefined): string {
   const base = (name ?? '').split(/[\\/]/).pop() ?? '';
-  // eslint-disable-next-line no-control-regex
   const clean = base.replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, 255);
   return clean.length > 0 && clean !== '.' && clean !== '..' ? clean : 'upload';
 }
@@ -57,15 +56,22 @@ export async function receiveUploads(req: IncomingMessage, opts: UploadOptions):
     }
     const ext = path.extname(safeOriginalName(info.filename)).toLowerCase().replace(/[^.a-z0-9]/g, '').slice(0, 10);
     // a random name: the original name is user data, never a path component
-    const tempPath = path.join(opts.dir, `${Date.now()}-${randomBytes(8).toString('hex')}${ext}.part`);
-    const entry: UploadedFile = { tempPath, originalName: safeOriginalName(info.filename), size: 0 };
+    // written as .part and renamed once complete, so a crash mid-upload leaves a recognisable leftover
+    const finalPath = path.join(opts.dir, `${Date.now()}-${randomBytes(8).toString('hex')}${ext}`);
+    const partPath = `${finalPath}.part`;
+    const entry: UploadedFile = { tempPath: partPath, originalName: safeOriginalName(info.filename), size: 0 };
     files.push(entry);
     stream.on('data', (c: Buffer) => (entry.size += c.length));
     stream.on('limit', () => fail(new AppError('E_TOO_LARGE', `file is larger than the upload limit of ${opts.maxFileBytes} bytes`)));
     writes.push(
-      pipeline(stream, fs.createWriteStream(tempPath, { flags: 'wx', mode: 0o600 })).catch(() => {
-        fail(new AppError('E_INVALID_REQUEST', 'upload was interrupted'));
-      }),
+      pipeline(stream, fs.createWriteStream(partPath, { flags: 'wx', mode: 0o600 })).then(
+        () => {
+          if (stream.truncated || failure) return;
+          fs.renameSync(partPath, finalPath);
+          entry.tempPath = finalPath;
+        },
+        () => fail(new AppError('E_INVALID_REQUEST', 'upload was interrupted')),
+      ),
     );
   });
   bb.on('filesLimit', () => fail(new AppError('E_INVALID_REQUEST', `at most ${opts.maxFiles} files per request`)));
