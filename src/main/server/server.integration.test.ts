@@ -72,7 +72,7 @@ describe('headless server over the real core', () => {
   it('analyses an upload, streams its events, reports it in origin form, plays it, and cleanup removes it', async () => {
     const wav = sineWav(2, 22050, 330);
     let jobId = '';
-    const sse = sseUntil((e, d) => e === 'job.updated' && d.id === jobId && ['completed', 'failed'].includes(d.status), 45_000);
+    const sse = sseUntil((e, d) => e === 'job.updated' && d.id === jobId && (d.status === 'completed' || d.status === 'failed'), 45_000);
     await new Promise((r) => setTimeout(r, 100)); // let the SSE stream attach before the job exists
 
     const { body, contentType } = multipart([{ field: 'file', filename: 'tone.wav', data: wav }]);
