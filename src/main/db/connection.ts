@@ -11,6 +11,8 @@ export const JOURNAL_SIZE_LIMIT = 64 * 1024 * 1024;
 
 export interface ConnectionOptions {
   readonly?: boolean;
+  /** runs before any pragma can change the file (e.g. refuse a too-new schema untouched) */
+  precheck?: (db: Db) => void;
 }
 
 /**
@@ -22,6 +24,7 @@ export function openConnection(path: string, options: ConnectionOptions = {}): D
   const db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
   try {
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    options.precheck?.(db);
     if (options.readonly) return db;
     const mode = String(db.pragma('journal_mode = WAL', { simple: true }));
     if (mode.toLowerCase() !== 'wal') {

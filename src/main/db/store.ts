@@ -15,7 +15,15 @@ import { cleanup, cleanupInSlices, deleteJobs, type ChunkedCleanupOptions } from
 import { getEdits, setEdits } from './edits';
 import * as jobs from './jobs';
 import { listJobs } from './list';
-import { assertNotTooNew, getUserVersion, hasUserTables, pendingMigrations, runMigrations } from './migrations';
+import {
+  assertNotTooNew,
+  getUserVersion,
+  hasUserTables,
+  MIGRATIONS,
+  pendingMigrations,
+  runMigrations,
+  type Migration,
+} from './migrations';
 import { quickCheckOffThread } from './offthread';
 import { defaultSettings, getSettings, setSettings } from './settings';
 import { isCorruptionError, prepare, type Db } from './sql';
@@ -38,6 +46,8 @@ export interface OpenJobStoreOptions {
   onNotice?: (notice: Notice) => void;
   /** clock, for tests */
   now?: () => number;
+  /** schema migrations to apply (tests inject later versions); defaults to MIGRATIONS */
+  migrations?: readonly Migration[];
 }
 
 /** Extra operations beyond store-api's JobStore. */
@@ -117,11 +127,11 @@ async function restoreNewestBackup(p: Paths): Promise<string | null> {
   return null;
 }
 
-function tryOpen(dbPath: string): Db {
-  const db = openConnection(dbPath);
+function tryOpen(dbPath: string, latest: number): Db {
+  // the version check runs before journal_mode=WAL rewrites the header of a file we must not touch
+  const db = openConnection(dbPath, { precheck: (d) => assertNotTooNew(d, latest) });
   try {
     // touches the schema, so a damaged header or schema page fails here rather than later
-    assertNotTooNew(db);
     db.prepare('SELECT count(*) FROM sqlite_schema').get();
     return db;
   } catch (e) {
@@ -132,6 +142,8 @@ function tryOpen(dbPath: string): Db {
 
 export async function openJobStore(options: OpenJobStoreOptions): Promise<JobStoreExt> {
   const clock = options.now ?? Date.now;
+  const migrations = options.migrations ?? MIGRATIONS;
+  const latest = migrations[migrations.length - 1].version;
   const p = pathsFor(options.dataDir);
   for (const dir of [p.dataDir, p.backupsDir, p.uploadsDir]) fs.mkdirSync(dir, { recursive: true });
   const notify = (n: Notice) => options.onNotice?.(n);
@@ -153,12 +165,12 @@ export async function openJobStore(options: OpenJobStoreOptions): Promise<JobSto
       ? `The database was damaged (${detail}). It was set aside as ${path.basename(report.setAside)} and restored from the backup ${path.basename(report.restoredFrom)}; jobs added after that backup are missing.`
       : `The database was damaged (${detail}) and no usable backup exists. It was set aside as ${path.basename(report.setAside)} and a new, empty history was started.`;
     notify({ level: 'warning', message: recovery });
-    return tryOpen(p.dbPath);
+    return tryOpen(p.dbPath, latest);
   };
 
   let db: Db;
   try {
-    db = tryOpen(p.dbPath);
+    db = tryOpen(p.dbPath, latest);
   } catch (e) {
     if (!isCorruptionError(e)) throw e;
     db = await recoverFromCorruption(`${(e as { code?: string }).code}: ${(e as Error).message}`);
@@ -179,11 +191,11 @@ export async function openJobStore(options: OpenJobStoreOptions): Promise<JobSto
   }
 
   try {
-    if (pendingMigrations(db).length > 0 && hasUserTables(db)) {
+    if (pendingMigrations(db, migrations).length > 0 && hasUserTables(db)) {
       const keep = options.keepBackups ?? getSettingsSafe(db).keepBackups;
       report.backupBeforeMigration = (await createBackup(p.dbPath, p.backupsDir, keep, clock())).path;
     }
-    report.migrated = runMigrations(db);
+    report.migrated = runMigrations(db, migrations);
   } catch (e) {
     db.close();
     throw e;

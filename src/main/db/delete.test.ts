@@ -1,0 +1,128 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { JobStoreExt } from './store';
+import { completeWith, freshStore, input } from './test-helpers';
+
+const DAY = 86_400_000;
+let store: JobStoreExt;
+let dir: string;
+let clock = 0;
+beforeEach(async () => {
+  clock = 100 * DAY;
+  ({ store, dir } = await freshStore({ now: () => clock }));
+});
+afterEach(() => store.close());
+
+function upload(name: string, bytes: number): string {
+  const file = path.join(dir, 'uploads', name);
+  fs.writeFileSync(file, Buffer.alloc(bytes, 1));
+  return file;
+}
+
+describe('deleteJobs', () => {
+  it('removes rows, results, edits and owned uploads, never a user file', () => {
+    const owned = upload('owned.wav', 500);
+    const outside = path.join(dir, 'mine.wav');
+    fs.writeFileSync(outside, 'user file');
+    const [a, b, c] = store.createJobs([
+      input('owned.wav', { inputPath: owned, ownsInput: true }),
+      // a row that claims ownership of a path outside uploads/: the file must survive
+      input('mine.wav', { inputPath: outside, ownsInput: true }),
+      input('keep.wav'),
+    ]);
+    completeWith(store, a.id);
+    store.setEdits(a.id, { bpm: 100 });
+    expect(store.deleteJobs([a.id, b.id, a.id, 'missing'])).toBe(2);
+    expect(store.getJob(a.id)).toBeNull();
+    expect(store.getJob(c.id)).not.toBeNull();
+    expect(fs.existsSync(owned)).toBe(false);
+    expect(fs.existsSync(outside)).toBe(true);
+    const leftovers = store.db.prepare('SELECT (SELECT count(*) FROM results) AS r, (SELECT count(*) FROM edits) AS e').get();
+    expect(leftovers).toEqual({ r: 1, e: 0 });
+    expect(store.stats().total).toBe(1);
+    expect(store.deleteJobs([])).toBe(0);
+  });
+
+  it('deletes thousands of ids across statement chunks', () => {
+    const jobs = store.createJobs(Array.from({ length: 4500 }, (_, i) => input(`${i}`)));
+    expect(store.deleteJobs(jobs.slice(0, 4400).map((j) => j.id))).toBe(4400);
+    expect(store.stats().total).toBe(100);
+  });
+});
+
+describe('cleanup', () => {
+  function seedAged() {
+    const f1 = upload('old1.wav', 1000);
+    const f2 = upload('new.wav', 3000);
+    const [oldDone, oldFailed, oldQueued, oldProcessing, recent, oldCancelled] = store.createJobs([
+      input('old1.wav', { inputPath: f1, ownsInput: true }),
+      input('oldf'),
+      input('oldq'),
+      input('oldp'),
+      input('new.wav', { inputPath: f2, ownsInput: true }),
+      input('oldc'),
+    ]);
+    clock = 10 * DAY + 100 * DAY; // 10 days later than creation
+    completeWith(store, oldDone.id);
+    store.transition(oldFailed.id, 'failed', { errorCode: 'E_DECODE', errorMessage: 'x' });
+    store.transition(oldProcessing.id, 'processing');
+    store.transition(oldCancelled.id, 'cancelled');
+    clock += 29 * DAY;
+    completeWith(store, recent.id);
+    clock += 2 * DAY; // now: old ones finished 31 days ago, recent 2 days ago
+    return { oldDone, oldFailed, oldQueued, oldProcessing, recent, oldCancelled, f1, f2 };
+  }
+
+  it('dry run previews the exact numbers and removes nothing; the real run matches it', () => {
+    const s = seedAged();
+    const resultBytes = (id: string) =>
+      (store.db.prepare('SELECT result_bytes AS b FROM results WHERE job_id = ?').get(id) as { b: number }).b;
+    const expectedBytes = 1000 + resultBytes(s.oldDone.id);
+    const preview = store.cleanup(30, true);
+    expect(preview).toEqual({ count: 3, bytes: expectedBytes, dryRun: true });
+    expect(store.stats().total).toBe(6);
+    expect(fs.existsSync(s.f1)).toBe(true);
+
+    const real = store.cleanup(30, false);
+    expect(real).toEqual({ count: 3, bytes: expectedBytes, dryRun: false });
+    for (const gone of [s.oldDone, s.oldFailed, s.oldCancelled]) expect(store.getJob(gone.id)).toBeNull();
+    // unfinished jobs are never cleaned, whatever their age
+    for (const kept of [s.oldQueued, s.oldProcessing, s.recent]) expect(store.getJob(kept.id)).not.toBeNull();
+    expect(fs.existsSync(s.f1)).toBe(false);
+    expect(fs.existsSync(s.f2)).toBe(true);
+    expect(store.cleanup(30, false)).toEqual({ count: 0, bytes: 0, dryRun: false });
+    expect(store.cleanup(0, false).count).toBe(1);
+  });
+
+  it('rejects a negative age', () => {
+    expect(() => store.cleanup(-1, true)).toThrow(expect.objectContaining({ code: 'E_INVALID_REQUEST' }));
+  });
+
+  it('async cleanup works in slices and yields between them', async () => {
+    const jobs = store.createJobs(Array.from({ length: 2500 }, (_, i) => input(`${i}`)));
+    store.db.prepare("UPDATE jobs SET status = 'failed', completed_at = ?").run(clock - 40 * DAY);
+    const slices: number[] = [];
+    const ticksAtSlice: number[] = [];
+    // another task on the event loop: it must get turns between the slices
+    let ticks = 0;
+    let done = false;
+    const spin = () => {
+      ticks++;
+      if (!done) setImmediate(spin);
+    };
+    setImmediate(spin);
+    const r = await store.cleanupAsync(30, {
+      chunkSize: 500,
+      onSlice: (_ms, n) => {
+        slices.push(n);
+        ticksAtSlice.push(ticks);
+      },
+    });
+    done = true;
+    expect(r.count).toBe(jobs.length);
+    expect(slices).toEqual([500, 1000, 1500, 2000, 2500, 2500]);
+    for (let i = 1; i < ticksAtSlice.length; i++) expect(ticksAtSlice[i]).toBeGreaterThan(ticksAtSlice[i - 1]);
+    expect(store.stats().total).toBe(0);
+  });
+});
