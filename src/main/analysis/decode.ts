@@ -16,7 +16,7 @@ import { fsErrorToAppError, shortName, type ProbeResult } from './probe';
 import { Resampler } from './resample';
 import type { MonoAudio } from './types';
 import { throwIfAborted } from './types';
-import { isNativePcm, parseWavHeader, pcmToFloat, type WavFormat } from './wav';
+import { assertFinite, f32leToFloat, isNativePcm, parseWavHeader, pcmToFloat, type WavFormat } from './wav';
 import { WaveformBuilder, type Waveform } from './waveform';
 
 /** Audio shorter than this cannot carry a tempo, a key or a loudness block: E_TOO_SHORT. */
@@ -47,6 +47,8 @@ export interface DecodeResult {
   decoder: string;
   /** reasons the decode is degraded (truncated file, capped analysis, decoder warnings) */
   warnings: string[];
+  /** wall ms: total, and the parts spent in loudness, resampling, waveform; read = the rest (I/O, decoder) */
+  timings: { total: number; read: number; loudness: number; resample: number; waveform: number };
 }
 
 /** Grows a Float32Array as chunks arrive; keeps at most `cap` samples. */
@@ -86,13 +88,19 @@ class PcmSink {
   readonly mono: MonoBuffer;
   private monoScratch = new Float32Array(0);
   frames = 0;
+  monoFrames = 0;
+  /** ms spent per step, for the speed bench */
+  readonly ms = { loudness: 0, resample: 0, waveform: 0 };
   constructor(
     readonly format: WavFormat,
     maxAnalysisSec: number,
     expectedSec: number | null,
+    /** the decoder delivers the 22050 Hz mono signal itself (ffmpeg's resampler, in C) */
+    private readonly externalMono: boolean,
   ) {
     this.meter = new LoudnessMeter(format.sampleRate, format.channels);
-    this.resampler = format.sampleRate === ANALYSIS_SR ? null : new Resampler(format.sampleRate, ANALYSIS_SR);
+    this.resampler =
+      externalMono || format.sampleRate === ANALYSIS_SR ? null : new Resampler(format.sampleRate, ANALYSIS_SR);
     const cap = Math.floor(maxAnalysisSec * ANALYSIS_SR);
     this.mono = new MonoBuffer(expectedSec ? Math.ceil(expectedSec * ANALYSIS_SR) + ANALYSIS_SR : 1 << 20, cap);
   }
@@ -100,7 +108,12 @@ class PcmSink {
     const C = this.format.channels;
     const n = interleaved.length / C;
     if (n === 0) return;
+    let t = performance.now();
     this.meter.push(interleaved);
+    this.ms.loudness += performance.now() - t;
+    this.frames += n;
+    if (this.externalMono) return;
+    t = performance.now();
     if (this.monoScratch.length < n) this.monoScratch = new Float32Array(n);
     const m = this.monoScratch.subarray(0, n);
     if (C === 1) m.set(interleaved);
@@ -113,13 +126,22 @@ class PcmSink {
         m[i] = s * g;
       }
     }
-    this.frames += n;
-    this.emit(this.resampler ? this.resampler.push(m) : m.slice());
+    const out = this.resampler ? this.resampler.push(m) : m.slice();
+    this.ms.resample += performance.now() - t;
+    this.emit(out);
+  }
+  /** Analysis-rate mono from the decoder itself. */
+  writeMono(x: Float32Array): void {
+    assertFinite(x);
+    this.emit(x);
   }
   private emit(x: Float32Array): void {
     if (x.length === 0) return;
+    const t = performance.now();
     this.waveform.push(x);
     this.mono.append(x);
+    this.monoFrames += x.length;
+    this.ms.waveform += performance.now() - t;
   }
   finish(): void {
     if (this.resampler) this.emit(this.resampler.flush());
@@ -185,6 +207,24 @@ function ffmpegArgs(absPath: string): string[] {
     '-f',
     'wav',
     'pipe:1',
+    // second output: the analysis signal, downmixed and resampled by ffmpeg's swresample (in C, much
+    // faster than doing it in JS); both outputs come from the same decoded frames, so they align
+    '-map',
+    '0:a:0',
+    '-vn',
+    '-sn',
+    '-dn',
+    '-map_metadata',
+    '-1',
+    '-ac',
+    '1',
+    '-ar',
+    String(ANALYSIS_SR),
+    '-c:a',
+    'pcm_f32le',
+    '-f',
+    'f32le',
+    'pipe:3',
   ];
 }
 
@@ -208,7 +248,11 @@ async function decodeWithFfmpeg(
 ): Promise<{ stderr: string; code: number | null }> {
   const abs = resolve(probe.path);
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(FFMPEG_PATH, ffmpegArgs(abs), { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+    const child = spawn(FFMPEG_PATH, ffmpegArgs(abs), { stdio: ['ignore', 'pipe', 'pipe', 'pipe'], windowsHide: true });
+    const monoPipe = child.stdio[3] as NodeJS.ReadableStream;
+    let monoRest: Buffer = Buffer.alloc(0);
+    // mono bytes that arrive before the native stream's header made the sink exist
+    const early: Buffer[] = [];
     let stderr = '';
     let failed: unknown = null;
     const kill = (): void => {
@@ -220,12 +264,12 @@ async function decodeWithFfmpeg(
     };
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     if (opts.signal?.aborted) onAbort();
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (s: string) => {
+    child.stderr!.setEncoding('utf8');
+    child.stderr!.on('data', (s: string) => {
       if (stderr.length < 65536) stderr += s;
     });
     const expectedFrames = probe.durationSec && stream.format ? probe.durationSec * stream.format.sampleRate : null;
-    child.stdout.on('data', (chunk: Buffer) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
       if (failed) return;
       try {
         stream.write(chunk);
@@ -236,6 +280,33 @@ async function decodeWithFfmpeg(
       } catch (err) {
         failed = err;
         kill();
+      }
+    });
+    const feedMono = (chunk: Buffer): void => {
+      const buf = monoRest.length ? Buffer.concat([monoRest, chunk]) : chunk;
+      const whole = buf.length - (buf.length % 4);
+      stream.sink!.writeMono(f32leToFloat(buf.subarray(0, whole)));
+      monoRest = Buffer.from(buf.subarray(whole));
+    };
+    monoPipe.on('data', (chunk: Buffer) => {
+      if (failed) return;
+      try {
+        if (!stream.sink) early.push(chunk);
+        else {
+          while (early.length) feedMono(early.shift()!);
+          feedMono(chunk);
+        }
+      } catch (err) {
+        failed = err;
+        kill();
+      }
+    });
+    monoPipe.on('end', () => {
+      if (failed || !stream.sink) return;
+      try {
+        while (early.length) feedMono(early.shift()!);
+      } catch (err) {
+        failed = err;
       }
     });
     child.on('error', (err) => {
@@ -318,14 +389,16 @@ export async function decodeFile(probe: ProbeResult, opts: DecodeOptions = {}): 
   throwIfAborted(opts.signal);
   const name = shortName(probe.path);
   const maxSec = opts.maxAnalysisSec ?? DEFAULT_MAX_ANALYSIS_SEC;
-  const stream = new WavByteStream((f) => new PcmSink(f, maxSec, probe.durationSec));
-  let warnings: string[] = [];
-  let decoder: string;
   let header: WavFormat | null = null;
   if (probe.format === 'wav' && opts.decoder !== 'ffmpeg') {
     header = await readWavHeader(probe.path);
   }
-  if (header && isNativePcm(header)) {
+  const native = header !== null && isNativePcm(header);
+  const stream = new WavByteStream((f) => new PcmSink(f, maxSec, probe.durationSec, !native));
+  let warnings: string[] = [];
+  let decoder: string;
+  const t0 = performance.now();
+  if (native && header) {
     decoder = 'native-wav';
     warnings = await decodeNativeWav(probe, stream, header, opts);
   } else {
@@ -352,7 +425,15 @@ export async function decodeFile(probe: ProbeResult, opts: DecodeOptions = {}): 
     warnings.push(`analysed the first ${maxSec} s of ${durationSec.toFixed(0)} s; loudness and waveform cover the whole file`);
   }
   opts.onProgress?.(1);
+  const totalMs = performance.now() - t0;
   return {
+    timings: {
+      total: totalMs,
+      loudness: sink.ms.loudness,
+      resample: sink.ms.resample,
+      waveform: sink.ms.waveform,
+      read: totalMs - sink.ms.loudness - sink.ms.resample - sink.ms.waveform,
+    },
     audio: { samples: sink.mono.take(), sr: ANALYSIS_SR },
     loudness: sink.meter.result(),
     waveform: sink.waveform.finish(),

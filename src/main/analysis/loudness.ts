@@ -220,28 +220,21 @@ export class LoudnessMeter {
     }
     const order = Array.from({ length: nBlocks }, (_, b) => b).sort((p, q) => blockMax[q] - blockMax[p]);
     let tp = this.truePeak;
-    const P0 = TP_PHASES[0];
-    const P1 = TP_PHASES[1];
-    const P2 = TP_PHASES[2];
-    const P3 = TP_PHASES[3];
     for (const b of order) {
       if (blockMax[b] * TP_GAIN_BOUND <= tp) break;
       const end = Math.min(n, (b + 1) * TP_BLOCK) + H;
-      for (let j = b * TP_BLOCK + H; j < end; j++) {
-        let y0 = 0;
-        let y1 = 0;
-        let y2 = 0;
-        let y3 = 0;
-        // tap k weighs ext[j - k]
-        for (let k = 0; k < TP_TAPS; k++) {
-          const v = ext[j - k];
-          y0 += P0[k] * v;
-          y1 += P1[k] * v;
-          y2 += P2[k] * v;
-          y3 += P3[k] * v;
-        }
-        const m = Math.max(Math.abs(y0), Math.abs(y1), Math.abs(y2), Math.abs(y3));
+      let j = b * TP_BLOCK + H;
+      // the 12-sample window lives in locals and slides by one sample per step (v0 = newest)
+      let v1 = ext[j - 1], v2 = ext[j - 2], v3 = ext[j - 3], v4 = ext[j - 4], v5 = ext[j - 5], v6 = ext[j - 6], v7 = ext[j - 7], v8 = ext[j - 8], v9 = ext[j - 9], v10 = ext[j - 10], v11 = ext[j - 11];
+      for (; j < end; j++) {
+        const v0 = ext[j];
+        const y0 = 0.001708984375 * v0 + 0.010986328125 * v1 + -0.0196533203125 * v2 + 0.033203125 * v3 + -0.0594482421875 * v4 + 0.1373291015625 * v5 + 0.97216796875 * v6 + -0.102294921875 * v7 + 0.047607421875 * v8 + -0.026611328125 * v9 + 0.014892578125 * v10 + -0.00830078125 * v11;
+        const y1 = -0.0291748046875 * v0 + 0.029296875 * v1 + -0.0517578125 * v2 + 0.089111328125 * v3 + -0.16650390625 * v4 + 0.465087890625 * v5 + 0.77978515625 * v6 + -0.2003173828125 * v7 + 0.1015625 * v8 + -0.0582275390625 * v9 + 0.0330810546875 * v10 + -0.0189208984375 * v11;
+        const y2 = -0.0189208984375 * v0 + 0.0330810546875 * v1 + -0.0582275390625 * v2 + 0.1015625 * v3 + -0.2003173828125 * v4 + 0.77978515625 * v5 + 0.465087890625 * v6 + -0.16650390625 * v7 + 0.089111328125 * v8 + -0.0517578125 * v9 + 0.029296875 * v10 + -0.0291748046875 * v11;
+        const y3 = -0.00830078125 * v0 + 0.014892578125 * v1 + -0.026611328125 * v2 + 0.047607421875 * v3 + -0.102294921875 * v4 + 0.97216796875 * v5 + 0.1373291015625 * v6 + -0.0594482421875 * v7 + 0.033203125 * v8 + -0.0196533203125 * v9 + 0.010986328125 * v10 + 0.001708984375 * v11;
+        const m = Math.max(y0 < 0 ? -y0 : y0, y1 < 0 ? -y1 : y1, y2 < 0 ? -y2 : y2, y3 < 0 ? -y3 : y3);
         if (m > tp) tp = m;
+        v11 = v10; v10 = v9; v9 = v8; v8 = v7; v7 = v6; v6 = v5; v5 = v4; v4 = v3; v3 = v2; v2 = v1; v1 = v0;
       }
     }
     this.truePeak = tp;
@@ -312,7 +305,7 @@ function loudnessRange(shortTerm: number[]): number | null {
 }
 
 const dB = (lin: number): number => 20 * Math.log10(lin);
-const round = (v: number, step: number): number => Math.round(v / step) * step;
+const round = (v: number, decimals: number): number => Number(v.toFixed(decimals));
 
 /**
  * The song-map loudness block and its stage status. Silence (nothing above the absolute gate) has no
@@ -328,12 +321,12 @@ export function loudnessResult(m: LoudnessMeasurement): { loudness: Loudness | n
   const degraded = m.lra === null || m.samplePeak === 0;
   return {
     loudness: {
-      integrated_lufs: round(m.integratedLufs, 0.01),
-      lra: round(m.lra ?? 0, 0.01),
-      true_peak_dbtp: round(dB(m.truePeak), 0.01),
-      sample_peak_dbfs: round(dB(m.samplePeak), 0.01),
-      replaygain_track_gain_db: round(-18 - m.integratedLufs, 0.01),
-      replaygain_track_peak: round(m.samplePeak, 1e-6),
+      integrated_lufs: round(m.integratedLufs, 2),
+      lra: round(m.lra ?? 0, 2),
+      true_peak_dbtp: round(dB(m.truePeak), 2),
+      sample_peak_dbfs: round(dB(m.samplePeak), 2),
+      replaygain_track_gain_db: round(-18 - m.integratedLufs, 2),
+      replaygain_track_peak: round(m.samplePeak, 6),
     },
     stage: degraded
       ? { status: 'degraded', reason: 'loudness range needs at least 3 s of audio above the gates; reported as 0' }

@@ -96,7 +96,13 @@ export async function analyzeFile(
   // the bytes hashed and decoded must be the bytes that were checked
   await assertUnchanged(probe);
   const decodeMs = Math.round(performance.now() - t0);
-  if (timings) timings.decode = decodeMs;
+  if (timings) {
+    timings.decode = decodeMs;
+    timings['decode.read'] = decoded.timings.read;
+    timings['decode.loudness'] = decoded.timings.loudness;
+    timings['decode.resample'] = decoded.timings.resample;
+    timings['decode.waveform'] = decoded.timings.waveform;
+  }
   stages.decode = decoded.warnings.length
     ? { status: 'degraded', reason: decoded.warnings.join('; '), ms: decodeMs }
     : { status: 'ok', ms: decodeMs };

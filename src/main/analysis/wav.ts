@@ -104,6 +104,25 @@ function parseFmt(buf: Buffer, at: number, size: number): Omit<WavFormat, 'dataO
   return f;
 }
 
+const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** NaN/Inf samples mean a damaged file; sanitising them would hide it, so they fail the decode. */
+export function assertFinite(x: Float32Array): void {
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i];
+    if (v - v !== 0) throw new AppError('E_CORRUPT_AUDIO', 'the audio contains NaN or infinite samples');
+  }
+}
+
+/** Little-endian float32 bytes (whole samples only) → Float32Array. */
+export function f32leToFloat(bytes: Buffer): Float32Array {
+  const n = Math.floor(bytes.length / 4);
+  const out = new Float32Array(n);
+  if (LITTLE_ENDIAN_HOST) new Uint8Array(out.buffer).set(bytes.subarray(0, n * 4));
+  else for (let i = 0; i < n; i++) out[i] = bytes.readFloatLE(i * 4);
+  return out;
+}
+
 /**
  * Converts whole frames of little-endian PCM/float bytes to interleaved Float32 in -1..1.
  * Throws E_CORRUPT_AUDIO on NaN/Inf: such a file is damaged, and sanitising would hide it.
@@ -113,19 +132,18 @@ export function pcmToFloat(bytes: Buffer, f: WavFormat): Float32Array {
   const n = Math.floor(bytes.length / f.blockAlign) * f.channels;
   const out = new Float32Array(n);
   const b = bytes;
-  let o = b.byteOffset;
+  let o = 0;
   if (f.codec === WAVE_FORMAT_FLOAT) {
-    const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
-    o = 0;
-    if (bps === 4) {
-      for (let i = 0; i < n; i++, o += 4) out[i] = view.getFloat32(o, true);
+    if (bps === 4 && LITTLE_ENDIAN_HOST) {
+      // byte copy into an aligned array: an order of magnitude faster than DataView reads
+      new Uint8Array(out.buffer).set(b.subarray(0, n * 4));
     } else {
-      for (let i = 0; i < n; i++, o += 8) out[i] = view.getFloat64(o, true);
+      const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+      o = 0;
+      if (bps === 4) for (let i = 0; i < n; i++, o += 4) out[i] = view.getFloat32(o, true);
+      else for (let i = 0; i < n; i++, o += 8) out[i] = view.getFloat64(o, true);
     }
-    for (let i = 0; i < n; i++) {
-      const v = out[i];
-      if (v - v !== 0) throw new AppError('E_CORRUPT_AUDIO', 'the audio contains NaN or infinite samples');
-    }
+    assertFinite(out);
     return out;
   }
   o = 0;
