@@ -1,0 +1,115 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { History } from './History';
+import { DEFAULT_FILTERS, buildQuery, useHistory } from './historyStore';
+import { setApi } from '../../api/client';
+import { fakeApi, makeJob } from '../../test/fakeApi';
+import type { Job, ListQuery } from '../../../../shared/domain';
+
+// happy-dom has no layout: give the scroll container a size so the virtualiser renders rows
+beforeEach(() => {
+  Object.defineProperty(HTMLElement.prototype, 'clientHeight', { configurable: true, get: () => 480 });
+  Object.defineProperty(HTMLElement.prototype, 'clientWidth', { configurable: true, get: () => 900 });
+  localStorage.clear();
+  useHistory.setState({ ...DEFAULT_FILTERS, items: [], total: 0, nextCursor: null, selected: {}, activeId: null, scrollTop: 0, loading: false, error: null });
+});
+afterEach(() => {
+  cleanup();
+  setApi(null);
+});
+
+/** a fake core that sorts and filters like the real list query, over `all` */
+function serve(all: Job[]) {
+  const api = fakeApi();
+  api.handle('jobs.list', (q: ListQuery) => {
+    let items = all.filter((j) => !q.status || q.status.includes(j.status));
+    if (q.search) items = items.filter((j) => j.fileName.toLowerCase().includes(q.search!.toLowerCase()));
+    if (q.keys) items = items.filter((j) => j.summary?.key && q.keys!.includes(j.summary.key));
+    const dir = q.order === 'asc' ? 1 : -1;
+    if (q.sort === 'name') items = [...items].sort((a, b) => dir * a.fileName.localeCompare(b.fileName));
+    if (q.sort === 'bpm') items = [...items].sort((a, b) => dir * ((a.summary?.bpm ?? 0) - (b.summary?.bpm ?? 0)));
+    const start = q.cursor ? Number(q.cursor) : 0;
+    const limit = q.limit ?? 100;
+    const page = items.slice(start, start + limit);
+    return { items: page, total: items.length, nextCursor: start + limit < items.length ? String(start + limit) : null };
+  });
+  api.handle('jobs.delete', ({ ids }) => ({ deleted: ids.length }));
+  setApi(api);
+  return api;
+}
+
+const summary = (bpm: number, key: string) => ({ durationSec: 200, bpm, key, camelot: null, title: null, artist: null });
+
+describe('History', () => {
+  it('renders only a window of rows for a long list and loads the next page near the end', async () => {
+    const all = Array.from({ length: 1000 }, (_, i) => makeJob({ status: 'completed', fileName: `track-${String(i).padStart(4, '0')}.mp3`, summary: summary(100 + (i % 50), 'Am') }));
+    const api = serve(all);
+    render(<History />);
+    await waitFor(() => expect(screen.getByTestId('history-total').textContent).toBe('1,000 jobs'));
+    const rows = screen.getAllByTestId('history-row');
+    expect(rows.length).toBeGreaterThan(5);
+    expect(rows.length).toBeLessThan(60); // virtualised: not 200 (a page), let alone 1000
+    expect(api.callsTo('jobs.list')).toHaveLength(1);
+    await act(async () => useHistory.getState().loadMore());
+    expect(useHistory.getState().items).toHaveLength(400);
+  });
+
+  it('sorts on a column header click and toggles the order on the second click', async () => {
+    const api = serve([makeJob({ fileName: 'b.wav' }), makeJob({ fileName: 'a.wav' }), makeJob({ fileName: 'c.wav' })]);
+    render(<History />);
+    await waitFor(() => expect(screen.getAllByTestId('history-row')).toHaveLength(3));
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: /^File/ })));
+    await waitFor(() => expect(screen.getAllByTestId('history-row')[0].textContent).toContain('a.wav'));
+    expect(screen.getByRole('columnheader', { name: /File/ }).getAttribute('aria-sort')).toBe('ascending');
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: /^File/ })));
+    await waitFor(() => expect(screen.getAllByTestId('history-row')[0].textContent).toContain('c.wav'));
+    const last = api.callsTo('jobs.list').at(-1) as ListQuery;
+    expect(last).toMatchObject({ sort: 'name', order: 'desc' });
+  });
+
+  it('filters by status and key (with compatible keys), and says so when nothing matches', async () => {
+    const api = serve([makeJob({ status: 'completed', fileName: 'x.wav', summary: summary(120, 'C') }), makeJob({ status: 'failed', fileName: 'y.wav' })]);
+    render(<History />);
+    await waitFor(() => expect(screen.getAllByTestId('history-row')).toHaveLength(2));
+    await act(async () => fireEvent.click(screen.getByLabelText('failed')));
+    await waitFor(() => expect(screen.getAllByTestId('history-row')).toHaveLength(1));
+    expect(screen.getByTestId('history-row').textContent).toContain('y.wav');
+    await act(async () => fireEvent.click(screen.getByLabelText('failed')));
+    await act(async () => fireEvent.change(screen.getByLabelText('Key filter'), { target: { value: 'Am' } }));
+    await waitFor(() => expect(screen.getByTestId('history-empty').textContent).toContain('No jobs match'));
+    await act(async () => fireEvent.click(screen.getByLabelText('compatible keys')));
+    await waitFor(() => expect(screen.getAllByTestId('history-row')).toHaveLength(1)); // C is Am's relative
+    expect((api.callsTo('jobs.list').at(-1) as ListQuery).keys).toEqual(['Am', 'C', 'Dm', 'Em']);
+  });
+
+  it('multi-selects with Shift and deletes the selection after a confirm', async () => {
+    const jobs = ['a', 'b', 'c', 'd'].map((n) => makeJob({ status: 'completed', fileName: `${n}.wav` }));
+    const api = serve(jobs);
+    render(<History />);
+    await waitFor(() => expect(screen.getAllByTestId('history-row')).toHaveLength(4));
+    const rows = screen.getAllByTestId('history-row');
+    fireEvent.click(rows[0]);
+    fireEvent.click(rows[2], { shiftKey: true });
+    expect(Object.keys(useHistory.getState().selected).sort()).toEqual([jobs[0].id, jobs[1].id, jobs[2].id].sort());
+    fireEvent.click(screen.getByRole('button', { name: 'Delete selected…' }));
+    expect(api.callsTo('jobs.delete')).toHaveLength(0);
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Delete' })));
+    expect((api.callsTo('jobs.delete')[0] as { ids: string[] }).ids.sort()).toEqual([jobs[0].id, jobs[1].id, jobs[2].id].sort());
+    expect(useHistory.getState().items.map((j) => j.fileName)).toEqual(['d.wav']);
+  });
+
+  it('keeps sort and filters in localStorage (but not the loaded rows)', () => {
+    serve([]);
+    useHistory.getState().setFilters({ sort: 'bpm', order: 'asc', statuses: ['completed'], key: 'F#m', compatible: true });
+    const saved = JSON.parse(localStorage.getItem('performia.history.v1')!).state;
+    expect(saved).toMatchObject({ sort: 'bpm', order: 'asc', statuses: ['completed'], key: 'F#m', compatible: true });
+    expect(saved.items).toBeUndefined();
+  });
+
+  it('builds the list query: BPM range with ½×/2× only when a range is set', () => {
+    expect(buildQuery({ ...DEFAULT_FILTERS, halfDouble: true }, null).bpmHalfDouble).toBeUndefined();
+    expect(buildQuery({ ...DEFAULT_FILTERS, bpmMin: 120, bpmMax: 130, halfDouble: true, search: '  x ' }, 'c1')).toEqual({
+      limit: 200, cursor: 'c1', sort: 'created', order: 'desc', bpmMin: 120, bpmMax: 130, bpmHalfDouble: true, search: 'x',
+    });
+  });
+});

@@ -1,0 +1,80 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { SongMapView } from './SongMapView';
+import { setApi } from '../../api/client';
+import { fakeApi, makeJob, makeSongMap } from '../../test/fakeApi';
+import type { Edits } from '../../../../shared/domain';
+import { useJobs } from '../../stores/jobs';
+
+beforeEach(() => {
+  useJobs.setState({ byId: {}, queueIds: [], rejected: [], historyVersion: 0, reusedIds: {} });
+  // happy-dom has no 2D canvas; the view must still render everything around it
+  HTMLCanvasElement.prototype.getContext = (() => null) as unknown as HTMLCanvasElement['getContext'];
+});
+afterEach(() => {
+  cleanup();
+  setApi(null);
+});
+
+function serve(initial: Edits | null = null) {
+  const api = fakeApi();
+  const job = makeJob({ id: 'song1', status: 'completed', fileName: 'song.wav', completedAt: 1 });
+  let edits: Edits | null = initial;
+  api.handle('jobs.get', () => job);
+  api.handle('jobs.songMap', () => makeSongMap('song1'));
+  api.handle('edits.get', () => edits);
+  api.handle('edits.set', (r) => (edits = r.edits));
+  api.handle('jobs.retry', () => ({ jobs: [{ ...job, status: 'queued' as const }] }));
+  setApi(api);
+  return { api, job, edits: () => edits };
+}
+
+describe('SongMapView', () => {
+  it('shows the summary, the stages, alternatives and the original audio from the range endpoint', async () => {
+    serve();
+    render(<SongMapView id="song1" />);
+    await waitFor(() => expect(screen.getByTestId('songmap')).toBeTruthy());
+    expect(screen.getByRole('heading', { name: 'Test Song' })).toBeTruthy();
+    expect(screen.getByTestId('fact-bpm').textContent).toBe('120.0');
+    expect(screen.getByTestId('fact-key').textContent).toContain('Am');
+    expect(screen.getByTestId('audio').getAttribute('src')).toBe('/api/audio/song1/original');
+    expect(screen.getByText('low confidence', { exact: false })).toBeTruthy(); // a degraded stage says why
+    expect(screen.getByText('60.0 BPM')).toBeTruthy();
+  });
+
+  it('editing the BPM stores it apart, marks it edited, and Revert clears it', async () => {
+    const { api, edits } = serve();
+    render(<SongMapView id="song1" />);
+    await waitFor(() => expect(screen.getByTestId('songmap')).toBeTruthy());
+    const input = screen.getByLabelText('BPM') as HTMLInputElement;
+    fireEvent.change(input, { target: { value: '124.5' } });
+    await act(async () => fireEvent.keyDown(input, { key: 'Enter' }));
+    expect(api.callsTo('edits.set').at(-1)).toEqual({ id: 'song1', edits: { bpm: 124.5 } });
+    expect(edits()).toEqual({ bpm: 124.5 });
+    expect(screen.getByTestId('fact-bpm').textContent).toContain('124.5');
+    expect(screen.getByTestId('fact-bpm').textContent).toContain('edited');
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Revert BPM to the detected value' })));
+    expect(edits()).toBeNull();
+    expect(screen.getByTestId('fact-bpm').textContent).toBe('120.0');
+  });
+
+  it('accepting an alternative key and moving the downbeat keep earlier edits', async () => {
+    const { edits } = serve({ bpm: 100 });
+    render(<SongMapView id="song1" />);
+    await waitFor(() => expect(screen.getByTestId('songmap')).toBeTruthy());
+    await act(async () => fireEvent.click(screen.getAllByRole('button', { name: 'Use' })[1])); // C major (relative)
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Move the bar start one beat later' })));
+    expect(edits()).toEqual({ bpm: 100, key: { tonic: 'C', mode: 'major' }, downbeatOffset: 1 });
+    expect(screen.getByTestId('downbeat-offset').textContent).toBe('1');
+  });
+
+  it('a failed song map load says why, with the code', async () => {
+    const api = fakeApi();
+    api.handle('jobs.get', () => makeJob({ id: 'x' }));
+    api.handle('jobs.songMap', () => ({ ok: false, error: { code: 'E_NOT_READY', message: 'still running' } }));
+    api.handle('edits.get', () => null);
+    setApi(api);
+    render(<SongMapView id="x" />);
+    await waitFor(() => expect(screen.getByRole('alert').textContent).toContain('E_NOT_READY'));
+  });
+});
