@@ -166,7 +166,7 @@ export function pcmToFloat(bytes: Buffer, f: WavFormat): Float32Array {
 /** Builds a WAV file in memory (tests and benches); `samples` is interleaved. */
 export function encodeWav(
   samples: Float32Array | Float64Array,
-  opts: { sampleRate: number; channels: number; bits?: 8 | 16 | 24 | 32; float?: boolean; extensible?: boolean },
+  opts: { sampleRate: number; channels: number; bits?: 8 | 16 | 24 | 32 | 64; float?: boolean; extensible?: boolean },
 ): Buffer {
   const bits = opts.bits ?? 16;
   const isFloat = opts.float ?? false;
