@@ -2,11 +2,12 @@
  * Runner behaviour through the core, over the real store, with the scripted test worker
  * (testing/fake-worker.ts) so every failure path is fast and deterministic.
  */
-import { appendFileSync, copyFileSync, execFileSync } from 'node:fs';
-import { execFileSync as exec } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, copyFileSync, mkdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openJobStore } from '../db/store';
+import { channels } from '../../shared';
 import type { Job } from '../../shared';
 import { makeHarness, isTerminal } from './testing/harness';
 import type { Harness } from './testing/harness';
@@ -37,5 +38,225 @@ describe('runner', () => {
     expect(map.id).toBe(id);
     const statuses = h.eventsOf('job.updated').filter((j) => j.id === id).map((j) => j.status);
     expect(statuses).toEqual(['queued', 'processing', 'completed']);
+  });
+
+  it('cancel mid-analysis terminates the worker and leaves the job cancelled', async () => {
+    h = await makeHarness();
+    const { jobs } = await submit(h, [file(h, 'slow.wav')]);
+    const id = (jobs[0] as Job).id;
+    await h.waitForJob(id, (j) => j.status === 'processing');
+    expect(h.core.pool.size).toBe(1);
+    const r = (await h.call('jobs.cancel', { ids: [id] })) as { cancelled: string[] };
+    expect(r.cancelled).toEqual([id]);
+    expect(h.core.store.requireJob(id).status).toBe('cancelled');
+    await vi.waitFor(() => expect(h?.core.pool.size).toBe(0));
+    await h.core.runner.whenIdle();
+    expect(h.core.store.requireJob(id).status).toBe('cancelled');
+    // cancelling again (or a finished job) is a no-op, not an error
+    expect(((await h.call('jobs.cancel', { ids: [id] })) as { cancelled: string[] }).cancelled).toEqual([]);
+  });
+
+  it('cancel of a queued job never starts it', async () => {
+    h = await makeHarness({ concurrency: 1 });
+    const { jobs } = await submit(h, [file(h, 'slow-1.wav'), file(h, 'slow-2.wav', 0.2, 500)]);
+    const [first, second] = jobs as [Job, Job];
+    await h.waitForJob(first.id, (j) => j.status === 'processing');
+    await h.call('jobs.cancel', { ids: [second.id, first.id] });
+    await h.core.runner.whenIdle();
+    expect(h.core.store.requireJob(second.id).startedAt).toBeNull();
+    expect(h.eventsOf('job.updated').filter((j) => j.id === second.id).map((j) => j.status)).toEqual(['queued', 'cancelled']);
+  });
+
+  it('retry (cancelled → queued → runs) and re-run (completed → queued → completed, edits kept)', async () => {
+    h = await makeHarness();
+    const slow = file(h, 'slow.wav');
+    const { jobs } = await submit(h, [slow, file(h, 'fine.wav', 0.3, 300)]);
+    const [a, b] = jobs as [Job, Job];
+    await h.waitForJob(a.id, (j) => j.status === 'processing');
+    await h.call('jobs.cancel', { ids: [a.id] });
+    const done = await h.waitForJob(b.id, isTerminal);
+    expect(done.status).toBe('completed');
+
+    const edits = { bpm: 123, meter: { numerator: 3, denominator: 4 } };
+    await h.call('edits.set', { id: b.id, edits });
+    const r = (await h.call('jobs.retry', { ids: [a.id, b.id, 'unknown-id'] })) as { jobs: Job[] };
+    expect(r.jobs.map((j) => [j.id, j.status])).toEqual([
+      [a.id, 'queued'],
+      [b.id, 'queued'],
+    ]);
+    await h.waitForJob(a.id, (j) => j.status === 'processing');
+    const rerun = await h.waitForJob(b.id, isTerminal);
+    expect(rerun.status).toBe('completed');
+    expect(await h.call('edits.get', { id: b.id })).toEqual(edits);
+    // a processing job is not retried
+    expect(((await h.call('jobs.retry', { ids: [a.id] })) as { jobs: Job[] }).jobs).toEqual([]);
+  });
+
+  it('watchdog timeout → failed E_TIMEOUT, worker gone', async () => {
+    h = await makeHarness({ jobTimeoutMs: 1500 });
+    const { jobs } = await submit(h, [file(h, 'slow.wav')]);
+    const j = await h.waitForJob((jobs[0] as Job).id, isTerminal);
+    expect([j.status, j.errorCode]).toEqual(['failed', 'E_TIMEOUT']);
+    await vi.waitFor(() => expect(h?.core.pool.size).toBe(0));
+  });
+
+  it('memory cap → failed E_OUT_OF_MEMORY; the app survives and runs the next job', async () => {
+    h = await makeHarness({ workerMemoryMb: 48, concurrency: 1 });
+    const { jobs } = await submit(h, [file(h, 'oom.wav'), file(h, 'after.wav', 0.2, 700)]);
+    const [oom, after] = jobs as [Job, Job];
+    const j = await h.waitForJob(oom.id, isTerminal, 30_000);
+    expect([j.status, j.errorCode]).toEqual(['failed', 'E_OUT_OF_MEMORY']);
+    expect((await h.waitForJob(after.id, isTerminal)).status).toBe('completed');
+  });
+
+  it('worker crash, engine error, AppError and protocol violations each fail with their code', async () => {
+    h = await makeHarness({ concurrency: 2 });
+    const names = ['exit.wav', 'throw.wav', 'apperr.wav', 'garbage.wav'];
+    const { jobs } = await submit(h, names.map((n, i) => file(h as Harness, n, 0.1, 200 + i * 50)));
+    const results = await Promise.all(jobs.map((j) => (h as Harness).waitForJob(j.id, isTerminal)));
+    expect(results.map((j) => [j.fileName, j.status, j.errorCode])).toEqual([
+      ['exit.wav', 'failed', 'E_WORKER'],
+      ['throw.wav', 'failed', 'E_ANALYSIS'],
+      ['apperr.wav', 'failed', 'E_UNSUPPORTED_FORMAT'],
+      ['garbage.wav', 'failed', 'E_WORKER'],
+    ]);
+    expect(results.find((j) => j.fileName === 'throw.wav')?.errorMessage).toContain('stage exploded');
+    for (const j of results) expect(j.errorMessage).not.toMatch(/\n\s+at /); // no stack traces
+  });
+
+  it('a file missing or replaced by a FIFO at run time fails with a specific code', async () => {
+    h = await makeHarness({ autoStart: false });
+    const gone = file(h, 'gone.wav');
+    const fifo = file(h, 'fifo.wav');
+    const { jobs } = await submit(h, [gone, fifo]);
+    rmSync(gone);
+    rmSync(fifo);
+    execFileSync('mkfifo', [fifo]);
+    h.core.start();
+    const [a, b] = await Promise.all(jobs.map((j) => (h as Harness).waitForJob(j.id, isTerminal)));
+    expect([a?.errorCode, b?.errorCode]).toEqual(['E_NOT_FOUND', 'E_NOT_REGULAR_FILE']);
+  });
+
+  it('same content → the result is reused at once (no worker), visibly', async () => {
+    h = await makeHarness();
+    const first = file(h, 'orig.wav', 0.3);
+    const { jobs } = await submit(h, [first]);
+    const a = await h.waitForJob((jobs[0] as Job).id, isTerminal);
+    expect(a.status).toBe('completed');
+    const spawned = h.core.pool.spawned;
+    const copy = join(h.filesDir, 'copy with another name.wav');
+    copyFileSync(first, copy);
+    const { jobs: again } = await submit(h, [copy, first]);
+    const reused = await Promise.all(again.map((j) => (h as Harness).waitForJob(j.id, isTerminal)));
+    for (const j of reused) {
+      expect(j.status).toBe('completed');
+      expect(j.reusedFrom).toBe(a.id);
+      expect(j.contentHash).toBe(a.contentHash);
+    }
+    expect(h.core.pool.spawned).toBe(spawned);
+    const map = (await h.call('jobs.songMap', { id: (reused[0] as Job).id })) as { id: string };
+    expect(map.id).toBe((reused[0] as Job).id);
+  });
+
+  it('a file modified during analysis → failed E_FILE_CHANGED', async () => {
+    h = await makeHarness();
+    const f = file(h, 'touch.wav');
+    const { jobs } = await submit(h, [f]);
+    const id = (jobs[0] as Job).id;
+    await h.waitForJob(id, (j) => j.status === 'processing');
+    appendFileSync(f, Buffer.alloc(16));
+    const t = new Date(Date.now() + 5000);
+    utimesSync(f, t, t);
+    const j = await h.waitForJob(id, isTerminal);
+    expect([j.status, j.errorCode]).toEqual(['failed', 'E_FILE_CHANGED']);
+  });
+
+  it('10,000 files → one createJobs call, all queued, one acknowledgement', async () => {
+    h = await makeHarness({ autoStart: false });
+    const dir = join(h.filesDir, 'many');
+    mkdirSync(dir);
+    // never analysed here: tiny distinct files are enough
+    for (let i = 0; i < 10_000; i++) writeFileSync(join(dir, `f${String(i).padStart(5, '0')}.wav`), String(i));
+    const spy = vi.spyOn(h.core.store, 'createJobs');
+    const t0 = performance.now();
+    const res = await h.core.dispatch('jobs.submit', { paths: [dir] });
+    const ms = performance.now() - t0;
+    if (!res.ok) throw new Error(res.error.message);
+    const r = channels['jobs.submit'].response.parse(res.value);
+    expect(spy).toHaveBeenCalledTimes(1);
+    expect(r.jobs).toHaveLength(10_000);
+    expect(r.rejected).toEqual([]);
+    expect(h.core.store.stats().counts.queued).toBe(10_000);
+    console.log(`[measure] 10,000 files expanded + inserted + acknowledged in ${ms.toFixed(0)} ms`);
+  });
+
+  it('progress: events ≤ ~10/s overall, store writes ≤ ~1/s per job', async () => {
+    h = await makeHarness({ concurrency: 2 });
+    const spy = vi.spyOn(h.core.store, 'updateProgress');
+    const t0 = Date.now();
+    const { jobs } = await submit(h, [file(h, 'tick-1.wav', 0.1, 300), file(h, 'tick-2.wav', 0.1, 400)]);
+    await Promise.all(jobs.map((j) => (h as Harness).waitForJob(j.id, isTerminal)));
+    const secs = (Date.now() - t0) / 1000;
+    const progress = h.events.filter((e) => e.name === 'job.progress');
+    // the workers reported 600 updates; the UI saw a coalesced trickle
+    expect(progress.length).toBeGreaterThan(2);
+    expect(progress.length).toBeLessThanOrEqual(Math.ceil(secs * 10) + 1);
+    for (let i = 1; i < progress.length; i++) {
+      expect((progress[i] as { at: number }).at - (progress[i - 1] as { at: number }).at).toBeGreaterThanOrEqual(90);
+    }
+    for (const j of jobs) {
+      const writes = spy.mock.calls.filter((c) => c[0] === j.id).length;
+      expect(writes).toBeGreaterThanOrEqual(1);
+      expect(writes).toBeLessThanOrEqual(Math.ceil(secs) + 1);
+    }
+    // no stale progress after a job's final update
+    for (const j of jobs) {
+      const finalAt = h.events.find((e) => e.name === 'job.updated' && (e.payload as Job).id === j.id && (e.payload as Job).status === 'completed')?.at ?? 0;
+      expect(progress.filter((e) => (e.payload as { id: string }).id === j.id && e.at > finalAt)).toEqual([]);
+    }
+  });
+
+  it('concurrency applies live', async () => {
+    h = await makeHarness({ concurrency: undefined, autoStart: false });
+    await h.call('settings.set', { concurrency: 1 });
+    await submit(h, [1, 2, 3].map((i) => file(h as Harness, `slow-${i}.wav`, 0.1, 100 * i)));
+    h.core.start();
+    await vi.waitFor(() => expect(h?.core.store.stats().counts.processing).toBe(1));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(h.core.store.stats().counts.processing).toBe(1);
+    const s = (await h.call('settings.set', { concurrency: 3 })) as { concurrency: number };
+    expect(s.concurrency).toBe(3);
+    await vi.waitFor(() => expect(h?.core.store.stats().counts.processing).toBe(3), { timeout: 10_000 });
+  });
+
+  it('crash recovery at start: processing → queued → resumed to completion', async () => {
+    const first = await makeHarness({ autoStart: false });
+    const f = file(first, 'interrupted.wav');
+    const { jobs } = await submit(first, [f]);
+    const id = (jobs[0] as Job).id;
+    const dataDir = first.dataDir;
+    await first.core.close();
+    // simulate a crash mid-analysis: the row says processing
+    const store = await openJobStore({ dataDir });
+    store.transition(id, 'processing', { stage: 'decode', progress: 0.4 });
+    store.close();
+
+    h = await makeHarness({ dataDir });
+    const j = await h.waitForJob(id, isTerminal);
+    expect(j.status).toBe('completed');
+    expect(j.attempts).toBe(1);
+    rmSync(first.filesDir, { recursive: true, force: true });
+  });
+
+  it('close() leaves in-flight jobs processing (resumed next start), never half-written', async () => {
+    const first = await makeHarness();
+    const { jobs } = await submit(first, [file(first, 'slow.wav')]);
+    const id = (jobs[0] as Job).id;
+    await first.waitForJob(id, (j) => j.status === 'processing');
+    await first.core.close();
+    h = await makeHarness({ dataDir: first.dataDir, autoStart: false });
+    const j = h.core.store.requireJob(id);
+    expect([j.status, j.attempts]).toEqual(['queued', 1]);
+    rmSync(first.filesDir, { recursive: true, force: true });
   });
 });

@@ -249,8 +249,8 @@ export class Runner {
     }
 
     const { store } = this.o;
-    const prev = store.findCompletedByHash(hash, this.o.analyzerVersion);
-    if (prev && prev.id !== job.id) {
+    const prev = this.reuseSource(hash, job.id);
+    if (prev) {
       // reuseResult keeps the job's own columns, so record the hash/size/mtime first; no await
       // separates the two writes, so nobody observes the short `processing` in between
       store.transition(job.id, 'processing', {
@@ -296,6 +296,23 @@ export class Runner {
     }
     const completed = store.completeJob(job.id, out.songMap, out.summary);
     this.o.onJobUpdated(completed);
+  }
+
+  /**
+   * The completed job whose result a new job with this hash may copy. A chain of reuses points at
+   * the job that really ran the analysis while that one still exists, so `reusedFrom` stays meaningful.
+   */
+  private reuseSource(hash: string, selfId: string): Job | null {
+    const { store } = this.o;
+    const prev = store.findCompletedByHash(hash, this.o.analyzerVersion);
+    if (!prev || prev.id === selfId) return null;
+    if (prev.reusedFrom && prev.reusedFrom !== selfId) {
+      const origin = store.getJob(prev.reusedFrom);
+      if (origin?.status === 'completed' && origin.contentHash === hash && origin.analyzerVersion === this.o.analyzerVersion) {
+        return origin;
+      }
+    }
+    return prev;
   }
 
   private onWorkerProgress(a: Active, stage: string, fraction: number): void {
