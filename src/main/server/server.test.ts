@@ -158,6 +158,7 @@ describe('contract over HTTP', () => {
     const unknown = await rpc('no.such', {});
     expect(unknown.status).toBe(404);
     expect(unknown.json().error.code).toBe('E_UNKNOWN_CHANNEL');
+    expect((await rpc('%E0%A4%A', {})).status).toBe(400);
     const invalid = await rpc('jobs.get', { id: 5 });
     expect(invalid.status).toBe(400);
     expect(invalid.json().error.code).toBe('E_INVALID_REQUEST');

@@ -384,7 +384,13 @@ export async function startServer(opts: ServerOptions): Promise<HeadlessServer> 
     if (rpc) {
       if (m !== 'POST') return methodNotAllowed(res, 'POST');
       if (!guard(ctx, true)) return;
-      return handleRpc(ctx, decodeURIComponent(rpc[1]));
+      let channel: string;
+      try {
+        channel = decodeURIComponent(rpc[1]);
+      } catch {
+        return sendError(res, 400, 'E_INVALID_REQUEST', 'malformed channel name');
+      }
+      return handleRpc(ctx, channel);
     }
     if (p === '/events') {
       if (m !== 'GET') return methodNotAllowed(res, 'GET');
