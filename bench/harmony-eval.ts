@@ -8,7 +8,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ffmpeg from '@ffmpeg-installer/ffmpeg';
-import { analyzeHarmony } from '../src/main/analysis/harmony';
+import { analyzeHarmony, DEFAULT_HARMONY_PARAMS } from '../src/main/analysis/harmony';
+import type { HarmonyParams } from '../src/main/analysis/harmony';
 import { scoreChords, scoreKey } from './harmony-score';
 
 const CORPUS = process.env.CORPUS ?? join(process.cwd(), '..', 'shared', 'corpus');
@@ -32,6 +33,13 @@ async function main(): Promise<void> {
   const ids = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--beats');
   const gtFiles = readdirSync(join(CORPUS, 'gt')).filter((f) => f.endsWith('.gt.json'));
   const rows: Record<string, number>[] = [];
+  // HP='{"chords":{"changePenalty":0.2}}' overrides parameters for a sweep
+  const over = JSON.parse(process.env.HP ?? '{}') as Partial<Record<keyof HarmonyParams, object>>;
+  const params = { ...DEFAULT_HARMONY_PARAMS } as HarmonyParams;
+  for (const [k, v] of Object.entries(over)) {
+    const cur = (params as unknown as Record<string, unknown>)[k];
+    (params as unknown as Record<string, unknown>)[k] = typeof v === 'object' && v !== null ? { ...(cur as object), ...v } : v;
+  }
   let rhythm: typeof import('../src/main/analysis/rhythm') | null = null;
   if (beatsMode === 'detected') rhythm = await import('../src/main/analysis/rhythm');
   for (const f of gtFiles.sort()) {
@@ -42,12 +50,15 @@ async function main(): Promise<void> {
     let beats: number[] = gt.beats;
     let downbeats: number[] = gt.downbeats;
     if (rhythm) {
-      const r = await rhythm.analyzeRhythm(audio, {});
-      beats = r.beats;
-      downbeats = r.downbeats;
+      const cache = join(CACHE, `${gt.id}.beats.json`);
+      if (!existsSync(cache)) {
+        const r = await rhythm.analyzeRhythm(audio, {});
+        writeFileSync(cache, JSON.stringify({ beats: r.beats, downbeats: r.downbeats }));
+      }
+      ({ beats, downbeats } = JSON.parse(readFileSync(cache, 'utf8')) as { beats: number[]; downbeats: number[] });
     }
     const t0 = performance.now();
-    const res = await analyzeHarmony(audio, { beats, downbeats });
+    const res = await analyzeHarmony(audio, { beats, downbeats }, params);
     const ms = performance.now() - t0;
     const row: Record<string, number> = { ms, msPer3min: (ms * 180) / (samples.length / 22050) };
     if (gt.key) Object.assign(row, scoreKey(gt.key, res.key, gt.music.start_sec, gt.music.end_sec));
@@ -68,7 +79,7 @@ async function main(): Promise<void> {
     const v = rows.filter((r) => c in r).map((r) => r[c]);
     mean.push(`${c} ${(v.reduce((a, b) => a + b, 0) / v.length).toFixed(c.startsWith('ms') ? 0 : 3)}`);
   }
-  console.log(`MEAN (${rows.length})`, mean.join('  '));
+  console.log(`MEAN (${rows.length})`, mean.join('  '), process.env.HP ?? '');
 }
 
-void main();
+if (process.argv[1]?.endsWith("harmony-eval.ts")) void main();

@@ -18,7 +18,7 @@ export interface HarmonySpectrumOptions {
   signal?: AbortSignal;
 }
 
-export const DEFAULT_HARMONY_SPECTRUM: HarmonySpectrumOptions = { decimation: 4, nFft: 2048, hop: 256 };
+export const DEFAULT_HARMONY_SPECTRUM: HarmonySpectrumOptions = { decimation: 4, nFft: 2048, hop: 512 };
 
 const lowpassCache = new Map<string, Float32Array>();
 
@@ -50,7 +50,9 @@ export function decimate(samples: Float32Array, factor: number, signal?: AbortSi
   if (!Number.isInteger(factor) || factor < 1) throw new Error(`decimation factor must be a positive integer, got ${factor}`);
   if (factor === 1) return samples;
   // cutoff a little under the new Nyquist so the transition band does not alias into chord range
-  const h = lowpassKernel(12 * factor + 1, 0.9 / factor);
+  // 8 taps per factor: the transition band folds only into the top of the treble band (> 1.9 kHz),
+  // which chroma weights down anyway
+  const h = lowpassKernel(8 * factor + 1, 0.9 / factor);
   const taps = h.length;
   const half = (taps - 1) / 2;
   const n = Math.floor(samples.length / factor);
@@ -61,7 +63,10 @@ export function decimate(samples: Float32Array, factor: number, signal?: AbortSi
     const lo = c - half;
     let acc = 0;
     if (lo >= 0 && lo + taps <= samples.length) {
-      for (let i = 0; i < taps; i++) acc += h[i] * samples[lo + i];
+      // symmetric kernel: fold the two halves, one multiply per pair
+      const last = lo + taps - 1;
+      for (let i = 0; i < half; i++) acc += h[i] * (samples[lo + i] + samples[last - i]);
+      acc += h[half] * samples[lo + half];
     } else {
       for (let i = 0; i < taps; i++) {
         const j = lo + i;

@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import { ChordSchema, KeyRegionSchema } from '../../shared/songmap';
+import { analyzeHarmony } from './harmony';
+import { beatGrid, renderChords, SR, whiteNoise } from './harmony-testsignal';
+import type { ChordSpec } from './harmony-testsignal';
+
+// voicings: bass in octave 2, close treble voicing around middle C
+const C: ChordSpec = { bass: 48 - 12, notes: [60, 64, 67] };
+const Am: ChordSpec = { bass: 45 - 12 + 12, notes: [57, 60, 64] };
+const G7: ChordSpec = { bass: 43, notes: [55, 59, 62, 65] };
+const Fmaj7: ChordSpec = { bass: 41, notes: [57, 60, 64, 65] };
+const Em7: ChordSpec = { bass: 40, notes: [55, 59, 62, 64] };
+const Bm7b5: ChordSpec = { bass: 47, notes: [57, 59, 62, 65] };
+const Bdim: ChordSpec = { bass: 47, notes: [59, 62, 65] };
+const Csus4: ChordSpec = { bass: 48, notes: [60, 65, 67] };
+const F: ChordSpec = { bass: 41, notes: [57, 60, 65] };
+const G: ChordSpec = { bass: 43, notes: [55, 59, 62] };
+const Dm: ChordSpec = { bass: 50, notes: [57, 62, 65] };
+
+const transpose = (c: ChordSpec, n: number): ChordSpec => ({ bass: c.bass === null ? null : c.bass + n, notes: c.notes.map((m) => m + n) });
+
+function run(chords: ChordSpec[], chordSec: number, a4 = 440, withBeats = true) {
+  const samples = renderChords(chords, chordSec, { a4 });
+  const dur = samples.length / SR;
+  const beats = withBeats ? beatGrid(0.5, dur, chordSec / 4) : [];
+  return { res: analyzeHarmony({ samples, sr: SR }, { beats, downbeats: [] }), dur };
+}
+
+/** Label of the chord covering time t. */
+const labelAt = (chords: { start: number; end: number; label: string }[], t: number) =>
+  chords.find((c) => c.start <= t && t < c.end)?.label;
+
+describe('analyzeHarmony on generated chords', () => {
+  it('labels sustained triads and seventh chords exactly, with N in the silent lead-in', () => {
+    const seq = [C, Am, Dm, G7, C, Fmaj7, Em7, Bm7b5, Am, Bdim, C, Csus4, C];
+    const { res } = run(seq, 2);
+    expect(res.stages.chords.status).toBe('ok');
+    const got = seq.map((_, i) => labelAt(res.chords, 0.5 + i * 2 + 1));
+    expect(got).toEqual(['C', 'Am', 'Dm', 'G7', 'C', 'Fmaj7', 'Em7', 'Bm7b5', 'Am', 'Bdim', 'C', 'Csus4', 'C']);
+    expect(labelAt(res.chords, 0.2)).toBe('N');
+    for (const c of res.chords) expect(() => ChordSchema.parse(c)).not.toThrow();
+    // merged: consecutive beats with the same label form one chord
+    expect(res.chords.filter((c) => c.label !== 'N').length).toBe(seq.length);
+    expect(res.beatChroma?.times.length).toBe((res.beatChroma?.chroma.length ?? 0) / 12 + 1);
+  });
+
+  it('finds the key of a I–IV–V–I cadence and names it', () => {
+    const { res } = run([C, F, G, C, Am, Dm, G7, C], 2);
+    expect(res.key).toHaveLength(1);
+    expect(res.key[0]).toMatchObject({ tonic: 'C', mode: 'major', camelot: '8B', open_key: '1d' });
+    expect(() => KeyRegionSchema.parse(res.key[0])).not.toThrow();
+    const rel = res.key_alternatives.map((a) => `${a.tonic} ${a.mode} ${a.relation}`);
+    expect(rel).toEqual(expect.arrayContaining(['A minor relative', 'C minor parallel', 'G major dominant']));
+    for (const a of res.key_alternatives) expect(a.conf).toBeLessThan(res.key[0].conf + 1e-9);
+  });
+
+  it('finds a minor key with its raised leading tone', () => {
+    const E: ChordSpec = { bass: 40, notes: [56, 59, 64] };
+    const { res } = run([Am, Dm, E, Am, F, Dm, E, Am], 2);
+    expect(res.key[0]).toMatchObject({ tonic: 'A', mode: 'minor', camelot: '8A', open_key: '1m' });
+    expect(labelAt(res.chords, 0.5 + 2 * 2 + 1)).toBe('E');
+  });
+
+  it('splits a modulation C major → D major into two regions, spelled in each key', () => {
+    const cad = [C, F, G, C, Am, Dm, G7, C];
+    const seq = [...cad, ...cad, ...cad.map((c) => transpose(c, 2)), ...cad.map((c) => transpose(c, 2))];
+    const { res, dur } = run(seq, 2);
+    expect(res.key.map((k) => `${k.tonic} ${k.mode}`)).toEqual(['C major', 'D major']);
+    const boundary = res.key[0].end;
+    expect(Math.abs(boundary - (0.5 + 32))).toBeLessThan(4);
+    expect(res.key[1].end).toBeCloseTo(dur, 2);
+    // D major's IV–V spelled: G, A7; F# minor (iii) spelled with a sharp
+    expect(labelAt(res.chords, 0.5 + 32 + 6 * 2 + 1)).toBe('A7');
+    expect(labelAt(res.chords, 0.5 + 32 + 4 * 2 + 1)).toBe('Bm');
+  });
+
+  it('detects A4 = 432 Hz and still gets the key and chords right', () => {
+    const { res } = run([C, F, G7, C, Am, Dm, G, C], 2, 432);
+    expect(res.tuning?.a4_hz).toBeGreaterThan(431);
+    expect(res.tuning?.a4_hz).toBeLessThan(433);
+    // overlapping partials of a chord bias the peak frequencies by a cent or two at most
+    expect(Math.abs((res.tuning?.cents ?? 0) - -31.8)).toBeLessThan(2);
+    expect(res.key[0]).toMatchObject({ tonic: 'C', mode: 'major' });
+    expect(labelAt(res.chords, 0.5 + 2 * 2 + 1)).toBe('G7');
+  });
+
+  it('uses a fixed grid without beats and marks chords degraded', () => {
+    const { res } = run([C, F, G, C], 2, 440, false);
+    expect(res.stages.chords.status).toBe('degraded');
+    expect(res.stages.chords.reason).toMatch(/no beats/);
+    expect(labelAt(res.chords, 0.5 + 2 + 1)).toBe('F');
+  });
+
+  it('invents nothing for silence', () => {
+    const res = analyzeHarmony({ samples: new Float32Array(SR * 10), sr: SR }, { beats: beatGrid(0.5, 10, 0.5), downbeats: [] });
+    expect(res.tuning).toBeNull();
+    expect(res.key).toEqual([]);
+    expect(res.chords).toEqual([]);
+    expect(res.stages.key.status).toBe('failed');
+    expect(res.stages.chords.status).toBe('failed');
+    expect(res.stages.tuning.reason).toMatch(/silence/);
+  });
+
+  it('invents nothing for white noise', () => {
+    const res = analyzeHarmony({ samples: whiteNoise(SR * 10, 0.3), sr: SR }, { beats: beatGrid(0.5, 10, 0.5), downbeats: [] });
+    expect(res.key).toEqual([]);
+    expect(res.chords.filter((c) => c.label !== 'N')).toEqual([]);
+    expect(res.stages.key.status).toBe('failed');
+    expect(res.stages.chords.status).toBe('failed');
+  });
+
+  it('rejects audio too short to analyse with a reason', () => {
+    const res = analyzeHarmony({ samples: new Float32Array(100), sr: SR }, { beats: [], downbeats: [] });
+    expect(res.stages.chords).toMatchObject({ status: 'failed' });
+    expect(res.stages.chords.reason).toMatch(/too short/);
+  });
+
+  it('honours an aborted signal', () => {
+    const ac = new AbortController();
+    ac.abort();
+    const samples = renderChords([C, G], 2);
+    expect(() => analyzeHarmony({ samples, sr: SR }, { beats: [], downbeats: [], signal: ac.signal })).toThrow(/cancelled/);
+  });
+});

@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { camelot, estimateKeyRegions, keyRelation, keyScale, keyTonicName, openKey, relatedKeys } from './key';
+
+describe('key names', () => {
+  it('gives Camelot and Open Key names around the wheel', () => {
+    expect([camelot(0, 'major'), openKey(0, 'major')]).toEqual(['8B', '1d']);
+    expect([camelot(9, 'minor'), openKey(9, 'minor')]).toEqual(['8A', '1m']);
+    expect([camelot(7, 'major'), openKey(7, 'major')]).toEqual(['9B', '2d']);
+    expect([camelot(6, 'minor'), openKey(6, 'minor')]).toEqual(['11A', '4m']);
+    expect([camelot(8, 'major'), openKey(8, 'major')]).toEqual(['4B', '9d']);
+    expect([camelot(5, 'major'), openKey(5, 'major')]).toEqual(['7B', '12d']);
+    expect([camelot(2, 'minor'), openKey(2, 'minor')]).toEqual(['7A', '12m']);
+  });
+
+  it('names tonics by the key signature with fewer accidentals', () => {
+    expect(keyTonicName(10, 'major')).toBe('Bb');
+    expect(keyTonicName(8, 'major')).toBe('Ab');
+    expect(keyTonicName(1, 'major')).toBe('Db');
+    expect(keyTonicName(6, 'major')).toBe('F#');
+    expect(keyTonicName(1, 'minor')).toBe('C#');
+    expect(keyTonicName(6, 'minor')).toBe('F#');
+    expect(keyTonicName(8, 'minor')).toBe('G#');
+    expect(keyTonicName(10, 'minor')).toBe('Bb');
+    expect(keyTonicName(3, 'minor')).toBe('Eb');
+  });
+
+  it('builds scales for spelling and the diatonic mask (minor includes the leading tone)', () => {
+    const f = keyScale('F', 'major');
+    expect(f.notes).toContain('Bb');
+    expect(f.preferFlats).toBe(true);
+    const am = keyScale('A', 'minor');
+    expect(am.notes).toEqual(expect.arrayContaining(['G', 'G#']));
+    expect(am.mask).toBe([9, 11, 0, 2, 4, 5, 7, 8].reduce((m, pc) => m | (1 << pc), 0));
+  });
+
+  it('lists relative, parallel, dominant and subdominant keys', () => {
+    // C major = 0, A minor = 12 + 9
+    expect(relatedKeys(0).map((k) => keyRelation(0, k))).toEqual(['relative', 'parallel', 'dominant', 'subdominant']);
+    expect(relatedKeys(21)).toEqual([0, 9, 12 + 4, 12 + 2]);
+  });
+});
+
+describe('estimateKeyRegions', () => {
+  const major = [1, 0, 0.6, 0, 0.8, 0.7, 0, 0.9, 0, 0.6, 0, 0.4];
+  const rot = (v: number[], n: number) => v.map((_, i) => v[(i - n + 12) % 12]);
+  function build(parts: { pcs: number[]; beats: number }[]) {
+    const rows: number[] = [];
+    for (const p of parts) for (let b = 0; b < p.beats; b++) rows.push(...p.pcs);
+    const times = Array.from({ length: rows.length / 12 + 1 }, (_, i) => i * 0.5);
+    return { chroma: Float32Array.from(rows), times };
+  }
+
+  it('returns one region for a song in one key', () => {
+    const { chroma, times } = build([{ pcs: rot(major, 7), beats: 200 }]);
+    const r = estimateKeyRegions(chroma, times);
+    expect(r.map((x) => x.key)).toEqual([7]);
+    expect(r[0].start).toBe(0);
+    expect(r[0].end).toBe(100);
+  });
+
+  it('splits at a modulation that lasts, ignores a brief one', () => {
+    const { chroma, times } = build([
+      { pcs: rot(major, 8), beats: 120 },
+      { pcs: rot(major, 3), beats: 10 }, // 5 s excursion: too short to be a region
+      { pcs: rot(major, 8), beats: 20 },
+      { pcs: rot(major, 10), beats: 150 },
+    ]);
+    const r = estimateKeyRegions(chroma, times);
+    expect(r.map((x) => x.key)).toEqual([8, 10]);
+    expect(Math.abs(r[1].start - 75)).toBeLessThan(6);
+  });
+
+  it('reports no key for flat or empty chroma', () => {
+    const { chroma, times } = build([{ pcs: new Array(12).fill(1), beats: 50 }]);
+    expect(estimateKeyRegions(chroma, times)).toEqual([]);
+    expect(estimateKeyRegions(new Float32Array(0), [0])).toEqual([]);
+  });
+});
