@@ -190,3 +190,25 @@ export function subdivisionRatio(beats: number[], od: Float32Array): number {
   }
   return bin > 0 ? tern / bin : tern > 0 ? Infinity : 0;
 }
+
+/**
+ * Whether a pulse train groups in threes: the accent sequence (onset strength at each pulse,
+ * mean removed) correlates with itself three pulses later more than two pulses later.
+ * Strong-weak alternation (duple) gives r2 > 0 > r3; strong-weak-weak (triple) the reverse.
+ */
+export function groupsInThrees(pulses: number[], od: Float32Array): boolean {
+  const a = pulses.map((t) => {
+    let m = 0;
+    for (let j = Math.round(t) - 1; j <= Math.round(t) + 1; j++) if (j >= 0 && j < od.length && od[j] > m) m = od[j];
+    return m;
+  });
+  const n = a.length;
+  if (n < 12) return false;
+  const mean = a.reduce((x, y) => x + y, 0) / n;
+  const r = (lag: number): number => {
+    let s = 0;
+    for (let i = lag; i < n; i++) s += (a[i] - mean) * (a[i - lag] - mean);
+    return s / (n - lag);
+  };
+  return r(3) > r(2);
+}

@@ -5,12 +5,14 @@
  */
 import type { StageStatus } from '../../shared/songmap';
 import { trackBeats } from './beat';
-import { analyzeMeter, frameChroma } from './meter';
+import { analyzeMeter, frameChroma, groupsInThrees } from './meter';
 import { onsetFeatures } from './onset';
+import { refineBeats } from './rhythm-refine';
 import { stft } from './spectrum';
 import { ANALYSIS_SR, SHARED_HOP, SHARED_NFFT, type RhythmResult, type StageContext } from './stages';
 import {
   acfTempogram,
+  chooseBeatLevel,
   curveFromBeats,
   detrend,
   globalTempo,
@@ -25,15 +27,12 @@ import { throwIfAborted } from './types';
 /** Beat range we report; 6/8 dotted quarters can be slow, fast reels fast. */
 export const MIN_BPM = 40;
 export const MAX_BPM = 240;
+/** fastest pulse considered when looking for the tatum above the beat */
+export const MAX_TATUM_BPM = 330;
 /** Below this mean autocorrelation at the chosen period there is no pulse worth tracking (noise). */
 export const MIN_SALIENCE = 0.12;
 /** Below this the pulse is weak: we still report it but mark the stages degraded. */
 export const WEAK_SALIENCE = 0.25;
-/**
- * Flux from centred frames rises when the window first overlaps a note, slightly before its
- * onset; measured on rendered music, this is the lag that centres the beats on the grid.
- */
-export const ONSET_LATENCY_SEC = 0;
 
 const failedAll = (reason: string): RhythmResult => {
   const failed: StageStatus = { status: 'failed', reason };
@@ -64,16 +63,27 @@ export function analyzeRhythm(audio: MonoAudio, ctx: StageContext): RhythmResult
     prior: true,
     range: [(60 * fps) / MAX_BPM, (60 * fps) / MIN_BPM],
   });
-  const levels = metricalLevels(tg, path0, { minBpm: MIN_BPM, maxBpm: MAX_BPM });
-  const chosen = levels.reduce((a, b) => (b.score > a.score ? b : a), levels.find((l) => l.factor === 1) ?? levels[0]);
+  const levels = metricalLevels(tg, path0, { minBpm: MIN_BPM, maxBpm: MAX_TATUM_BPM });
+  const chosen = chooseBeatLevel(levels, (tatum) => {
+    // track the tatum itself and read its accent pattern
+    const tPath = periodPath(tg, median(Array.from(path0)) / tatum.factor, { signal: ctx.signal });
+    const pulses = trackBeats(od, periodPerFrame(tPath, tg.hop, feat.nFrames), { signal: ctx.signal });
+    return groupsInThrees(pulses, od);
+  });
+  if (!chosen) return failedAll('no periodic onsets');
   const path =
     chosen.factor === 1 ? path0 : periodPath(tg, median(Array.from(path0)) / chosen.factor, { signal: ctx.signal });
+  if (process.env.RHYTHM_DEBUG) console.log(Array.from(path0.filter((_, i) => i % 10 === 0), (p) => ((60 * fps) / p).toFixed(0)).join(" "));
   if (process.env.RHYTHM_DEBUG) console.log(levels.map((l) => `${l.bpm.toFixed(0)}:${l.salience.toFixed(2)}/${l.score.toFixed(2)}`).join(' '));
   const period = periodPerFrame(path, tg.hop, feat.nFrames);
   const beatFrames = trackBeats(od, period, { signal: ctx.signal });
   progress(0.8);
   if (beatFrames.length < 4) return failedAll('no periodic onsets (fewer than 4 beats tracked)');
-  const beats = beatFrames.map((f) => round4(Math.max(0, f / fps + ONSET_LATENCY_SEC)));
+  const beats = refineBeats(
+    audio.samples,
+    audio.sr,
+    beatFrames.map((f) => f / fps),
+  ).map((t) => round4(Math.max(0, t)));
 
   const { curve, local } = curveFromBeats(beats);
   const bpm = median(local);

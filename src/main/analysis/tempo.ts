@@ -35,6 +35,8 @@ export function detrend(env: Float32Array, fps: number): Float32Array {
   return out;
 }
 
+const BLUR = [0.25, 0.75, 1, 0.75, 0.25];
+
 export function acfTempogram(
   od: Float32Array,
   fps: number,
@@ -44,6 +46,21 @@ export function acfTempogram(
   const hop = Math.max(1, Math.round((opts.hopSec ?? 0.5) * fps));
   const maxLag = Math.min(win - 1, Math.ceil((60 * fps) / (opts.minBpm ?? 25)));
   const n = od.length;
+  // a light blur: a sharp onset falls between frames, and without it the autocorrelation at
+  // periods of a non-integer number of frames depends on rounding, not on the music
+  const sm = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    let w = 0;
+    for (let k = -2; k <= 2; k++) {
+      const j = i + k;
+      if (j < 0 || j >= n) continue;
+      const c = BLUR[k + 2];
+      s += c * od[j];
+      w += c;
+    }
+    sm[i] = s / w;
+  }
   const nWin = Math.max(1, Math.ceil(n / hop));
   const acf = new Float32Array(nWin * (maxLag + 1));
   const energy = new Float32Array(nWin);
@@ -57,7 +74,7 @@ export function acfTempogram(
     let mean = 0;
     for (let i = 0; i < win; i++) {
       const j = start + i;
-      const v = j >= 0 && j < n ? od[j] : 0;
+      const v = j >= 0 && j < n ? sm[j] : 0;
       buf[i] = v;
       mean += v;
     }
@@ -340,7 +357,7 @@ export interface MetricalLevel {
   score: number;
 }
 
-export const LEVEL_FACTORS = [1 / 4, 1 / 3, 1 / 2, 2 / 3, 1, 3 / 2, 2, 3, 4];
+export const LEVEL_FACTORS = [1 / 4, 1 / 3, 1 / 2, 2 / 3, 1, 3 / 2, 2, 3, 4, 6];
 
 /**
  * Saliences of the metrical relatives of a period path. Each window is read at its own local
@@ -372,4 +389,35 @@ export function metricalLevels(tg: Tempogram, path: Float32Array, range: { minBp
     out.push({ factor, bpm, salience, score: salience * tempoPrior(bpm) });
   }
   return out;
+}
+
+/** Strong = at least this fraction of the strongest level's salience. */
+export const STRONG_LEVEL = 0.5;
+/** Pulses faster than this are a subdivision (tatum), not the beat a listener taps. */
+export const FASTEST_BEAT_BPM = 190;
+/** A ternary grouping of the tatum must beat the binary one by this much (compound meter). */
+const TERNARY_MARGIN = 1.1;
+
+/**
+ * The beat is the fastest strongly periodic level: anything slower that is periodic is also periodic
+ * at the beat (its autocorrelation is no evidence on its own), anything faster is a subdivision.
+ * A tatum faster than FASTEST_BEAT_BPM is grouped by two, or by three when that is clearly stronger.
+ */
+export function chooseBeatLevel(
+  levels: MetricalLevel[],
+  /** decides how a too-fast tatum groups (true: threes); without it, the stronger level wins */
+  groupsInThrees?: (tatum: MetricalLevel) => boolean,
+): MetricalLevel | null {
+  if (levels.length === 0) return null;
+  const max = levels.reduce((m, l) => Math.max(m, l.salience), 0);
+  if (max <= 0) return null;
+  const strong = levels.filter((l) => l.salience >= STRONG_LEVEL * max).sort((a, b) => b.bpm - a.bpm);
+  const fastest = strong[0];
+  if (fastest.bpm <= FASTEST_BEAT_BPM) return fastest;
+  const near = (bpm: number): MetricalLevel | undefined => levels.find((l) => Math.abs(l.bpm / bpm - 1) < 0.02);
+  const half = near(fastest.bpm / 2);
+  const third = near(fastest.bpm / 3);
+  if (third && half && groupsInThrees) return groupsInThrees(fastest) ? third : half;
+  if (third && (!half || third.salience > TERNARY_MARGIN * half.salience)) return third;
+  return half ?? third ?? fastest;
 }

@@ -1,0 +1,125 @@
+/**
+ * Deterministic test audio for the rhythm engine: clicks, kicks, subdivision ticks and sustained
+ * chords placed at exact times, so tests know the true beats, downbeats and meter.
+ */
+
+export type HitKind = 'click' | 'kick' | 'tick';
+
+export interface SynthSpec {
+  sr: number;
+  duration: number;
+  hits: { t: number; kind: HitKind; gain?: number }[];
+  /** chords as frequency lists, each sounding from t until the next chord */
+  chords?: { t: number; freqs: number[] }[];
+  seed?: number;
+}
+
+/** Small seeded PRNG (mulberry32): tests must not depend on Math.random. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function synth(spec: SynthSpec): Float32Array {
+  const { sr } = spec;
+  const n = Math.round(spec.duration * sr);
+  const out = new Float32Array(n);
+  const rnd = prng(spec.seed ?? 1);
+  for (const h of spec.hits) {
+    const start = Math.round(h.t * sr);
+    const g = h.gain ?? 1;
+    if (h.kind === 'kick') {
+      // pitched-down sine thump: energy below 150 Hz, like a kick drum
+      const len = Math.round(0.25 * sr);
+      for (let i = 0; i < len && start + i < n; i++) {
+        const tt = i / sr;
+        const f = 50 + 60 * Math.exp(-tt / 0.03);
+        out[start + i] += g * 0.8 * Math.exp(-tt / 0.08) * Math.sin(2 * Math.PI * f * tt);
+      }
+    } else {
+      // noise burst: broadband attack (click louder and longer than a subdivision tick)
+      const tau = h.kind === 'click' ? 0.012 : 0.006;
+      const amp = h.kind === 'click' ? 0.5 : 0.2;
+      const len = Math.round(tau * 6 * sr);
+      for (let i = 0; i < len && start + i < n; i++) out[start + i] += g * amp * Math.exp(-i / sr / tau) * (rnd() * 2 - 1);
+    }
+  }
+  const chords = spec.chords ?? [];
+  for (let c = 0; c < chords.length; c++) {
+    const s = Math.round(chords[c].t * sr);
+    const e = c + 1 < chords.length ? Math.round(chords[c + 1].t * sr) : n;
+    for (const f of chords[c].freqs) {
+      for (let i = s; i < e && i < n; i++) {
+        const tt = (i - s) / sr;
+        // piano-like: struck at the chord change, then decaying
+        out[i] += 0.06 * Math.exp(-tt / 0.7) * Math.sin(2 * Math.PI * f * tt);
+      }
+    }
+  }
+  return out;
+}
+
+/** White noise at the given RMS level. */
+export function whiteNoise(sr: number, duration: number, rms: number, seed = 7): Float32Array {
+  const rnd = prng(seed);
+  const out = new Float32Array(Math.round(sr * duration));
+  const k = rms * Math.sqrt(3);
+  for (let i = 0; i < out.length; i++) out[i] = k * (rnd() * 2 - 1);
+  return out;
+}
+
+const midiHz = (m: number): number => 440 * 2 ** ((m - 69) / 12);
+/** I–vi–IV–V in C, one chord per bar: chords change on downbeats as in most songs. */
+export const PROGRESSION = [
+  [60, 64, 67, 48],
+  [57, 60, 64, 45],
+  [53, 57, 60, 41],
+  [55, 59, 62, 43],
+].map((c) => c.map(midiHz));
+
+export interface MeteredTrack {
+  audio: Float32Array;
+  beats: number[];
+  downbeats: number[];
+}
+
+/**
+ * A metered pattern: kick + chord change on each downbeat, a click on every beat, ticks on the
+ * subdivisions (`sub` per beat: 2 binary, 3 ternary).
+ */
+export function meteredTrack(opts: {
+  sr: number;
+  bpm: number;
+  beatsPerBar: number;
+  sub: number;
+  bars: number;
+  start?: number;
+}): MeteredTrack {
+  const start = opts.start ?? 0.5;
+  const ibi = 60 / opts.bpm;
+  const hits: SynthSpec['hits'] = [];
+  const beats: number[] = [];
+  const downbeats: number[] = [];
+  const chords: { t: number; freqs: number[] }[] = [];
+  for (let b = 0; b < opts.bars; b++) {
+    for (let k = 0; k < opts.beatsPerBar; k++) {
+      const t = start + (b * opts.beatsPerBar + k) * ibi;
+      beats.push(t);
+      hits.push({ t, kind: 'click', gain: k === 0 ? 1 : 0.7 });
+      if (k === 0) {
+        downbeats.push(t);
+        hits.push({ t, kind: 'kick' });
+        chords.push({ t, freqs: PROGRESSION[b % PROGRESSION.length] });
+      }
+      for (let s = 1; s < opts.sub; s++) hits.push({ t: t + (s * ibi) / opts.sub, kind: 'tick' });
+    }
+  }
+  const duration = start + opts.bars * opts.beatsPerBar * ibi + 1;
+  return { audio: synth({ sr: opts.sr, duration, hits, chords }), beats, downbeats };
+}

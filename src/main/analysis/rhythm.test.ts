@@ -1,0 +1,151 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeRhythm } from './rhythm';
+import { meteredTrack, synth, whiteNoise, type SynthSpec } from './rhythm-synth';
+import { ANALYSIS_SR, SHARED_HOP } from './stages';
+
+const SR = ANALYSIS_SR;
+const HOP_SEC = SHARED_HOP / SR;
+
+/** Share of `est` within `tol` of some reference time, and of `ref` within `tol` of an estimate. */
+function match(ref: number[], est: number[], tol: number): { precision: number; recall: number } {
+  const near = (xs: number[], t: number): boolean => xs.some((x) => Math.abs(x - t) <= tol);
+  return {
+    precision: est.filter((t) => near(ref, t)).length / Math.max(1, est.length),
+    recall: ref.filter((t) => near(est, t)).length / Math.max(1, ref.length),
+  };
+}
+
+/** Step lookup in a tempo curve: the tempo holds from a point to the next. */
+function tempoAt(curve: [number, number][], t: number): number {
+  let bpm = curve[0][1];
+  for (const [ti, b] of curve) if (ti <= t) bpm = b;
+  return bpm;
+}
+
+function clickTrack(bpm: number, duration: number, start = 0.5): { audio: Float32Array; beats: number[] } {
+  const beats: number[] = [];
+  for (let t = start; t < duration - 0.5; t += 60 / bpm) beats.push(t);
+  const hits: SynthSpec['hits'] = beats.map((t) => ({ t, kind: 'click' as const }));
+  return { audio: synth({ sr: SR, duration, hits }), beats };
+}
+
+describe('analyzeRhythm on click tracks', () => {
+  for (const bpm of [60, 100, 128, 180]) {
+    it(`finds ${bpm} BPM and every beat within one hop`, () => {
+      const { audio, beats } = clickTrack(bpm, 30);
+      const r = analyzeRhythm({ samples: audio, sr: SR }, {});
+      expect(r.stages.tempo.status).toBe('ok');
+      expect(r.tempo).not.toBeNull();
+      expect(Math.abs(r.tempo!.bpm_global / bpm - 1)).toBeLessThan(0.01);
+      const m = match(beats, r.beats, HOP_SEC);
+      expect(m.precision).toBe(1);
+      expect(m.recall).toBeGreaterThan(0.95);
+      // a steady tempo is one curve point
+      expect(r.tempo!.curve.length).toBe(1);
+      expect(r.tempo!.alternatives.map((a) => a.factor).sort()).toEqual([0.5, 0.667, 1.5, 2]);
+      for (const a of r.tempo!.alternatives) expect(a.confidence).toBeLessThanOrEqual(1);
+    });
+  }
+});
+
+describe('meter and downbeats', () => {
+  const cases = [
+    { name: '4/4', bpm: 120, beatsPerBar: 4, sub: 2, num: 4, den: 4 },
+    { name: '3/4', bpm: 100, beatsPerBar: 3, sub: 2, num: 3, den: 4 },
+    // 6/8: the beat is the dotted quarter (70 per minute), eighths in threes, two beats a bar
+    { name: '6/8', bpm: 70, beatsPerBar: 2, sub: 3, num: 6, den: 8 },
+  ];
+  for (const c of cases) {
+    it(`recognises ${c.name} and its downbeats`, () => {
+      const bars = Math.ceil((40 * c.bpm) / 60 / c.beatsPerBar);
+      const tr = meteredTrack({ sr: SR, bpm: c.bpm, beatsPerBar: c.beatsPerBar, sub: c.sub, bars });
+      const r = analyzeRhythm({ samples: tr.audio, sr: SR }, {});
+      expect(r.meter).toEqual({ numerator: c.num, denominator: c.den });
+      expect(Math.abs(r.tempo!.bpm_global / c.bpm - 1)).toBeLessThan(0.02);
+      const m = match(tr.downbeats, r.downbeats, 0.05);
+      expect(m.precision).toBeGreaterThan(0.95);
+      expect(m.recall).toBeGreaterThan(0.9);
+      // downbeats are beats
+      for (const d of r.downbeats) expect(r.beats).toContain(d);
+    });
+  }
+});
+
+describe('tempo changes', () => {
+  it('follows a ramp 90 → 120 BPM', () => {
+    const beats: number[] = [];
+    const truth = (t: number): number => (t < 5 ? 90 : t > 35 ? 120 : 90 + (30 * (t - 5)) / 30);
+    for (let t = 0.5; t < 45; t += 60 / truth(t)) beats.push(t);
+    const audio = synth({ sr: SR, duration: 46, hits: beats.map((t) => ({ t, kind: 'click' as const })) });
+    const r = analyzeRhythm({ samples: audio, sr: SR }, {});
+    const curve = r.tempo!.curve;
+    expect(curve.length).toBeGreaterThan(5);
+    let ok = 0;
+    let n = 0;
+    for (let t = 3; t < 43; t += 0.1, n++) if (Math.abs(tempoAt(curve, t) / truth(t) - 1) < 0.04) ok++;
+    expect(ok / n).toBeGreaterThan(0.9);
+    expect(match(beats, r.beats, HOP_SEC).precision).toBeGreaterThan(0.95);
+  });
+
+  it('follows a sudden jump 100 → 130 BPM', () => {
+    const beats: number[] = [];
+    const truth = (t: number): number => (t < 20 ? 100 : 130);
+    for (let t = 0.5; t < 40; t += 60 / truth(t)) beats.push(t);
+    const audio = synth({ sr: SR, duration: 41, hits: beats.map((t) => ({ t, kind: 'click' as const })) });
+    const r = analyzeRhythm({ samples: audio, sr: SR }, {});
+    const curve = r.tempo!.curve;
+    expect(Math.abs(tempoAt(curve, 10) / 100 - 1)).toBeLessThan(0.02);
+    expect(Math.abs(tempoAt(curve, 30) / 130 - 1)).toBeLessThan(0.02);
+    // the change is reported close to where it happens
+    const change = curve.find(([, b]) => b > 115);
+    expect(change).toBeDefined();
+    expect(Math.abs(change![0] - 20)).toBeLessThan(3);
+    expect(match(beats, r.beats, HOP_SEC).precision).toBeGreaterThan(0.95);
+  });
+});
+
+describe('no invented rhythm', () => {
+  it('silence: no tempo, no beats, stages failed', () => {
+    const r = analyzeRhythm({ samples: new Float32Array(SR * 10), sr: SR }, {});
+    expect(r.tempo).toBeNull();
+    expect(r.beats).toEqual([]);
+    expect(r.downbeats).toEqual([]);
+    expect(r.meter).toBeNull();
+    expect(r.stages.tempo.status).toBe('failed');
+    expect(r.stages.tempo.reason).toMatch(/no periodic onsets/);
+  });
+
+  it('white noise: no tempo reported as ok', () => {
+    const r = analyzeRhythm({ samples: whiteNoise(SR, 20, 0.1), sr: SR }, {});
+    if (r.tempo === null) {
+      expect(r.stages.tempo.status).toBe('failed');
+      expect(r.beats).toEqual([]);
+    } else {
+      expect(r.stages.tempo.status).toBe('degraded');
+    }
+  });
+
+  it('too short: fails with a reason', () => {
+    const r = analyzeRhythm({ samples: new Float32Array(1000), sr: SR }, {});
+    expect(r.tempo).toBeNull();
+    expect(r.stages.beats.status).toBe('failed');
+  });
+
+  it('honours an aborted signal', () => {
+    const { audio } = clickTrack(120, 20);
+    const ac = new AbortController();
+    ac.abort();
+    expect(() => analyzeRhythm({ samples: audio, sr: SR }, { signal: ac.signal })).toThrow(
+      expect.objectContaining({ name: 'AbortError' }),
+    );
+  });
+
+  it('reports progress up to 1', () => {
+    const { audio } = clickTrack(120, 20);
+    const seen: number[] = [];
+    analyzeRhythm({ samples: audio, sr: SR }, { onProgress: (_s, f) => seen.push(f) });
+    expect(seen.length).toBeGreaterThan(1);
+    expect(seen[seen.length - 1]).toBe(1);
+    for (let i = 1; i < seen.length; i++) expect(seen[i]).toBeGreaterThanOrEqual(seen[i - 1]);
+  });
+});
