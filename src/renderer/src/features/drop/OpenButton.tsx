@@ -5,6 +5,7 @@ import { addFiles, openDialog } from './addAudio';
 
 export function OpenButton(): React.JSX.Element {
   const input = useRef<HTMLInputElement>(null);
+  const folder = useRef<HTMLInputElement>(null);
   const open = useCallback(() => {
     if (api().mode === 'electron') void openDialog();
     else input.current?.click();
@@ -26,6 +27,25 @@ export function OpenButton(): React.JSX.Element {
       <button type="button" className="btn primary" onClick={open} aria-keyshortcuts="Control+O Meta+O" title="Open audio files (Ctrl/Cmd+O)">
         Open…
       </button>
+      {api().mode !== 'electron' && (
+        <button type="button" className="btn" onClick={() => folder.current?.click()} title="Add every audio file in a folder">
+          Open folder…
+        </button>
+      )}
+      <input
+        ref={folder}
+        type="file"
+        hidden
+        data-testid="folder-input"
+        aria-label="Choose a folder of audio files"
+        // directory picking is non-standard but supported by every engine Performia runs in
+        {...{ webkitdirectory: '', directory: '' }}
+        onChange={(e) => {
+          const files = Array.from(e.currentTarget.files ?? []);
+          e.currentTarget.value = '';
+          void addFiles(files.map((file) => ({ file, relPath: file.webkitRelativePath || file.name, fromFolder: true })));
+        }}
+      />
       <input
         ref={input}
         type="file"

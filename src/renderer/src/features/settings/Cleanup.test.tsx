@@ -28,7 +28,7 @@ describe('Cleanup', () => {
     vi.useFakeTimers();
     const api = setup();
     render(<Cleanup undoSeconds={3} />);
-    fireEvent.change(screen.getByLabelText('Days'), { target: { value: '7' } });
+    fireEvent.change(screen.getByLabelText('Cleanup age in days'), { target: { value: '7' } });
     await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Preview' })));
     expect(api.callsTo('jobs.cleanup')).toEqual([{ olderThanDays: 7, dryRun: true }]);
     expect(screen.getByTestId('cleanup-preview').textContent).toContain('3 jobs and 6.0 MB');
@@ -47,7 +47,7 @@ describe('Cleanup', () => {
     render(<Cleanup undoSeconds={5} />);
     await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Preview' })));
     expect(screen.getByTestId('cleanup-preview').textContent).toContain('Nothing to clean up'); // 30 days default
-    fireEvent.change(screen.getByLabelText('Days'), { target: { value: '0' } });
+    fireEvent.change(screen.getByLabelText('Cleanup age in days'), { target: { value: '0' } });
     await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Preview' })));
     fireEvent.click(screen.getByRole('button', { name: 'Clean up now' }));
     fireEvent.click(screen.getByRole('button', { name: 'Undo' }));
@@ -58,7 +58,7 @@ describe('Cleanup', () => {
   it('refuses a negative number of days before asking the core', () => {
     const api = setup();
     render(<Cleanup />);
-    fireEvent.change(screen.getByLabelText('Days'), { target: { value: '-1' } });
+    fireEvent.change(screen.getByLabelText('Cleanup age in days'), { target: { value: '-1' } });
     expect((screen.getByRole('button', { name: 'Preview' }) as HTMLButtonElement).disabled).toBe(true);
     expect(api.calls).toHaveLength(0);
   });

@@ -71,7 +71,7 @@ export function Cleanup({ undoSeconds = UNDO_SECONDS }: { undoSeconds?: number }
       <div className="row">
         <label className="field">
           Remove finished jobs older than
-          <input className="input num" type="number" min={0} max={36500} value={days} aria-label="Days" onChange={(e) => { setDays(e.currentTarget.value); setPhase({ kind: 'idle' }); }} />
+          <input className="input num" type="number" min={0} max={36500} value={days} aria-label="Cleanup age in days" onChange={(e) => { setDays(e.currentTarget.value); setPhase({ kind: 'idle' }); }} />
           days
         </label>
         <button type="button" className="btn" disabled={!valid || phase.kind === 'pending'} onClick={() => void preview()}>
