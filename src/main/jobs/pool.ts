@@ -30,8 +30,13 @@ export interface PoolOptions {
   idleMs?: number;
   /** how many idle workers may be kept (usually the concurrency) */
   maxIdle: () => number;
-  /** false: a fresh worker for every job (kept for measurement) */
+  /**
+   * false: a fresh worker for every job. Measured with the bundled worker on 3-s WAVs: spawning costs
+   * ~0.8–1 s per job (module load + cold JIT), a reused worker ~0.1–0.3 s, so reuse is the default.
+   */
   reuse?: boolean;
+  /** a reused worker is recycled after this many jobs, bounding whatever a job might leak (default 50) */
+  maxJobsPerWorker?: number;
 }
 
 interface Current {
@@ -44,6 +49,7 @@ class Slot {
   readonly worker: Worker;
   current: Current | null = null;
   dead = false;
+  jobs = 0;
   idleTimer: NodeJS.Timeout | null = null;
   constructor(worker: Worker) {
     this.worker = worker;
@@ -61,9 +67,19 @@ function spawn(opts: PoolOptions): Worker {
     const api = import.meta.resolve('tsx/esm/api');
     const entry = pathToFileURL(opts.workerPath).href;
     const src = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
-    return new Worker(src, { eval: true, execArgv: opts.execArgv ?? [], resourceLimits });
+    return new Worker(src, { eval: true, execArgv: withoutTsxImport(opts.execArgv ?? []), resourceLimits });
   }
   return new Worker(opts.workerPath, { execArgv: opts.execArgv ?? [], resourceLimits });
+}
+
+/** callers may pass ['--import', 'tsx'] for a .ts worker; the bootstrap above registers tsx itself */
+function withoutTsxImport(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--import' && argv[i + 1] === 'tsx') i++;
+    else if (argv[i] !== '--import=tsx') out.push(argv[i] as string);
+  }
+  return out;
 }
 
 export class WorkerPool {
@@ -94,6 +110,7 @@ export class WorkerPool {
       };
     });
     slot.current = { jobId: msg.jobId, settle: settleFn, onProgress };
+    slot.jobs++;
     slot.worker.ref();
     slot.worker.postMessage(msg);
     return {
@@ -178,7 +195,11 @@ export class WorkerPool {
 
   private release(slot: Slot): void {
     if (slot.dead) return;
-    if (this.opts.reuse === false || this.idle.length >= this.opts.maxIdle()) {
+    if (
+      this.opts.reuse === false ||
+      slot.jobs >= (this.opts.maxJobsPerWorker ?? 50) ||
+      this.idle.length >= this.opts.maxIdle()
+    ) {
       void this.kill(slot);
       return;
     }

@@ -31,8 +31,12 @@ describe('runner', () => {
     const { jobs } = await submit(h, [file(h, 'a.wav')]);
     expect(jobs).toHaveLength(1);
     const id = (jobs[0] as Job).id;
+    const checkpoint = vi.spyOn(h.core.store, 'checkpoint');
     const done = await h.waitForJob(id, isTerminal);
     expect(done.status).toBe('completed');
+    // idle again → the WAL is checkpointed
+    await h.core.runner.whenIdle();
+    expect(checkpoint).toHaveBeenCalled();
     expect(done.contentHash).toMatch(/^[0-9a-f]{64}$/);
     const map = (await h.call('jobs.songMap', { id })) as { id: string };
     expect(map.id).toBe(id);
