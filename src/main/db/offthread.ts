@@ -9,7 +9,8 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 
-const require = createRequire(import.meta.url);
+// not named `require`: the electron-vite ESM bundle already declares one (SyntaxError at load)
+const requireCjs = createRequire(import.meta.url);
 
 export type OffThreadTask =
   | { op: 'quick_check'; dbPath: string }
@@ -58,7 +59,7 @@ export function runOffThread(task: OffThreadTask): Promise<OffThreadResult> {
   return new Promise((resolve) => {
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { driver: require.resolve('better-sqlite3'), task },
+      workerData: { driver: requireCjs.resolve('better-sqlite3'), task },
     });
     let settled = false;
     const settle = (r: OffThreadResult) => {
