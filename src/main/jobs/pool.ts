@@ -171,6 +171,9 @@ export class WorkerPool {
     const cur = slot.current;
     const parsed = parseWorkerMessage(raw);
     if (!parsed.ok) {
+      // a malformed progress tick (NaN fraction …) is an engine bug not worth a failed job: drop it;
+      // a malformed result or error is a protocol violation that fails the job
+      if ((raw as { type?: unknown } | null)?.type === 'progress') return;
       this.fail(slot, 'E_WORKER', `The analysis worker misbehaved: ${parsed.reason}`);
       return;
     }

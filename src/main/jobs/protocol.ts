@@ -55,5 +55,6 @@ export function parseWorkerMessage(raw: unknown): ParsedWorkerMessage {
   if (r.success) return { ok: true, msg: r.data as WorkerMessage };
   const issue = r.error.issues[0];
   const where = issue?.path.length ? issue.path.join('.') : 'message';
-  return { ok: false, reason: `invalid worker message (${where}: ${issue?.message ?? 'unknown'})` };
+  const detail = (issue?.message ?? 'unknown').slice(0, 120);
+  return { ok: false, reason: `invalid worker message (${where.slice(0, 60)}: ${detail})` };
 }
