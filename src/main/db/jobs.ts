@@ -12,15 +12,15 @@ import {
   type SongMap,
 } from '../../shared';
 import type { NewJobInput, RecoveryReport, TransitionPatch } from './store-api';
-import { JOB_COLUMNS, JOB_FROM, rowToJob, type JobRow } from './rows';
-import { immediate, prepare, type Db } from './sql';
+import { JOB_COLUMNS, JOB_FROM, tupleToJob, type JobTuple } from './rows';
+import { immediate, prepare, prepareRaw, type Db } from './sql';
 import type { UlidGenerator } from './ulid';
 
 const SELECT_BY_ID = `SELECT ${JOB_COLUMNS} FROM ${JOB_FROM} WHERE j.id = ?`;
 
 export function getJob(db: Db, id: string): Job | null {
-  const row = prepare<[string], JobRow>(db, SELECT_BY_ID).get(id);
-  return row ? rowToJob(row) : null;
+  const row = prepareRaw<[string]>(db, SELECT_BY_ID).get(id) as JobTuple | undefined;
+  return row ? tupleToJob(row) : null;
 }
 
 export function requireJob(db: Db, id: string): Job {
@@ -287,8 +287,8 @@ const FIND_BY_HASH = `SELECT ${JOB_COLUMNS} FROM ${JOB_FROM}
   ORDER BY j.completed_at DESC LIMIT 1`;
 
 export function findCompletedByHash(db: Db, contentHash: string, analyzerVersion: string): Job | null {
-  const row = prepare<[string, string], JobRow>(db, FIND_BY_HASH).get(contentHash, analyzerVersion);
-  return row ? rowToJob(row) : null;
+  const row = prepareRaw<[string, string]>(db, FIND_BY_HASH).get(contentHash, analyzerVersion) as JobTuple | undefined;
+  return row ? tupleToJob(row) : null;
 }
 
 export function getSongMap(db: Db, id: string): SongMap | null {
@@ -302,11 +302,11 @@ const NEXT_QUEUED = `SELECT ${JOB_COLUMNS} FROM jobs j INDEXED BY jobs_queue JOI
 export function nextQueued(db: Db, limit: number, excludeIds?: ReadonlySet<string>): Job[] {
   if (!Number.isInteger(limit) || limit <= 0) return [];
   const extra = excludeIds?.size ?? 0;
-  const rows = prepare<[number], JobRow>(db, NEXT_QUEUED).all(limit + extra);
+  const rows = prepareRaw<[number]>(db, NEXT_QUEUED).all(limit + extra) as JobTuple[];
   const out: Job[] = [];
   for (const row of rows) {
-    if (excludeIds?.has(row.id)) continue;
-    out.push(rowToJob(row));
+    if (excludeIds?.has(row[0] as string)) continue;
+    out.push(tupleToJob(row));
     if (out.length === limit) break;
   }
   return out;

@@ -7,31 +7,29 @@
  * its own index range. The cursor is opaque base64url JSON: sort, order, last value, last id.
  */
 import { AppError, type JobStatus, type ListPage, type ListQueryParsed } from '../../shared';
-import { JOB_COLUMNS, rowToJob, type JobRow } from './rows';
-import { placeholders, prepare, type Db } from './sql';
+import { col, JOB_COLUMNS, tupleToJob, type JobField, type JobTuple } from './rows';
+import { placeholders, prepare, prepareRaw, type Db } from './sql';
 
 type SortKey = ListQueryParsed['sort'];
 type Order = ListQueryParsed['order'];
 
 interface SortSpec {
-  /** column as written in SQL */
-  col: string;
-  /** key of JobRow holding the value */
-  field: keyof JobRow;
+  /** column as written in SQL (and its position in a JobTuple) */
+  col: JobField;
   nullable: boolean;
   /** which table drives the join (the one whose index gives the order) */
   driver: 'jobs' | 'results';
 }
 
 const SORTS: Record<SortKey, SortSpec> = {
-  created: { col: 'j.id', field: 'id', nullable: false, driver: 'jobs' },
-  name: { col: 'j.file_name', field: 'file_name', nullable: false, driver: 'jobs' },
-  status: { col: 'j.status', field: 'status', nullable: false, driver: 'jobs' },
-  duration: { col: 'r.duration_sec', field: 'duration_sec', nullable: true, driver: 'results' },
-  bpm: { col: 'r.bpm', field: 'bpm', nullable: true, driver: 'results' },
-  key: { col: 'r.key_name', field: 'key_name', nullable: true, driver: 'results' },
-  title: { col: 'r.title', field: 'title', nullable: true, driver: 'results' },
-  artist: { col: 'r.artist', field: 'artist', nullable: true, driver: 'results' },
+  created: { col: 'j.id', nullable: false, driver: 'jobs' },
+  name: { col: 'j.file_name', nullable: false, driver: 'jobs' },
+  status: { col: 'j.status', nullable: false, driver: 'jobs' },
+  duration: { col: 'r.duration_sec', nullable: true, driver: 'results' },
+  bpm: { col: 'r.bpm', nullable: true, driver: 'results' },
+  key: { col: 'r.key_name', nullable: true, driver: 'results' },
+  title: { col: 'r.title', nullable: true, driver: 'results' },
+  artist: { col: 'r.artist', nullable: true, driver: 'results' },
 };
 
 interface Cursor {
@@ -150,7 +148,7 @@ function fetchSegment(
   after: Cursor | null,
   filter: Filter,
   limit: number,
-): JobRow[] {
+): JobTuple[] {
   const tie = spec.driver === 'jobs' ? 'j.id' : 'r.job_id';
   const dir = order === 'asc' ? 'ASC' : 'DESC';
   const cmp = order === 'asc' ? '>' : '<';
@@ -181,7 +179,7 @@ function fetchSegment(
     orderBy = spec.col === tie ? `${tie} ${dir}` : `${spec.col} ${dir}, ${tie} ${dir}`;
   }
   const sql = `SELECT ${JOB_COLUMNS} FROM ${fromClause(spec)}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${orderBy} LIMIT ?`;
-  return prepare<unknown[], JobRow>(db, sql).all(...params, limit);
+  return prepareRaw(db, sql).all(...params, limit) as JobTuple[];
 }
 
 /**
@@ -197,15 +195,15 @@ function fetchRows(
   after: Cursor | null,
   filter: Filter,
   limit: number,
-): JobRow[] {
+): JobTuple[] {
   if (sortKey !== 'created' || !filter.statuses || filter.statuses.length < 2) {
     return fetchSegment(db, sortKey, spec, order, segment, after, filter, limit);
   }
-  const merged: JobRow[] = [];
+  const merged: JobTuple[] = [];
   for (const status of filter.statuses) {
     merged.push(...fetchSegment(db, sortKey, spec, order, segment, after, { ...filter, statuses: [status] }, limit));
   }
-  merged.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  merged.sort((a, b) => ((a[0] as string) < (b[0] as string) ? -1 : (a[0] as string) > (b[0] as string) ? 1 : 0));
   if (order === 'desc') merged.reverse();
   return merged.slice(0, limit);
 }
@@ -217,7 +215,9 @@ export function firstPageSql(q: ListQueryParsed): { sql: string; params: unknown
   const seg = segmentsFor(spec, q.order)[0];
   let captured: { sql: string; params: unknown[] } | null = null;
   const fakeDb = {
-    prepare: (sql: string) => ({ all: (...params: unknown[]) => ((captured ??= { sql, params }), []) }),
+    prepare: (sql: string) => ({
+      raw: () => ({ all: (...params: unknown[]) => ((captured ??= { sql, params }), []) }),
+    }),
   } as unknown as Db;
   fetchRows(fakeDb, q.sort, spec, q.order, seg, null, filter, q.limit + 1);
   return captured ?? { sql: '', params: [] };
@@ -247,7 +247,7 @@ export function listJobs(db: Db, q: ListQueryParsed): ListPage {
   // resume in the cursor's segment; later segments start from their beginning
   const start = cursor && spec.nullable ? segments.indexOf(cursor.v === null ? 'nulls' : 'values') : 0;
   const want = q.limit + 1; // one extra row tells whether another page exists
-  const rows: JobRow[] = [];
+  const rows: JobTuple[] = [];
   for (let i = start; i < segments.length && rows.length < want; i++) {
     rows.push(...fetchRows(db, q.sort, spec, q.order, segments[i], i === start ? cursor : null, filter, want - rows.length));
   }
@@ -256,7 +256,7 @@ export function listJobs(db: Db, q: ListQueryParsed): ListPage {
   const last = page[page.length - 1];
   const nextCursor =
     hasMore && last
-      ? encodeCursor({ s: q.sort, o: q.order, v: (last[spec.field] as string | number | null) ?? null, id: last.id })
+      ? encodeCursor({ s: q.sort, o: q.order, v: (last[col(spec.col)] as string | number | null) ?? null, id: last[0] as string })
       : null;
-  return { items: page.map(rowToJob), nextCursor, total: countTotal(db, q, filter) };
+  return { items: page.map(tupleToJob), nextCursor, total: countTotal(db, q, filter) };
 }

@@ -7,6 +7,7 @@ import type { Database, Statement } from 'better-sqlite3';
 export type Db = Database;
 
 const caches = new WeakMap<Db, Map<string, Statement>>();
+const rawCaches = new WeakMap<Db, Map<string, Statement>>();
 
 /** Prepares once per connection and SQL text; statements are reused for the connection's life. */
 export function prepare<P extends unknown[] | Record<string, unknown> = unknown[], R = unknown>(
@@ -24,6 +25,21 @@ export function prepare<P extends unknown[] | Record<string, unknown> = unknown[
     cache.set(sql, stmt);
   }
   return stmt as unknown as Statement<P, R>;
+}
+
+/** Like prepare, in raw mode: rows come back as arrays (cached apart from the object-mode statement). */
+export function prepareRaw<P extends unknown[] = unknown[]>(db: Db, sql: string): Statement<P, unknown[]> {
+  let cache = rawCaches.get(db);
+  if (!cache) {
+    cache = new Map();
+    rawCaches.set(db, cache);
+  }
+  let stmt = cache.get(sql);
+  if (!stmt) {
+    stmt = db.prepare(sql).raw(true);
+    cache.set(sql, stmt);
+  }
+  return stmt as unknown as Statement<P, unknown[]>;
 }
 
 /** Runs fn in one BEGIN IMMEDIATE transaction (the write lock is taken up front, never upgraded). */

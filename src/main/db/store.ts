@@ -283,6 +283,12 @@ function bindStore(
     close: () => {
       if (closed) return;
       closed = true;
+      try {
+        // SQLite's advice for closing connections: refresh planner stats where they went stale
+        db.pragma('optimize');
+      } catch {
+        // best effort; closing matters more
+      }
       db.close();
       // the marker goes only after a clean close: its presence at open means we crashed
       fs.rmSync(p.lockPath, { force: true });

@@ -1,0 +1,116 @@
+/**
+ * Fast, deterministic seeding of a benchmark database: one big transaction of raw inserts into the
+ * store's own schema (jobs + results rows), with a realistic mix of statuses and summaries.
+ */
+import type { Database } from 'better-sqlite3';
+import { createUlidGenerator } from '../../src/main/db/ulid';
+
+const KEYS = ['C', 'Am', 'G', 'Em', 'D', 'Bm', 'A', 'F#m', 'E', 'C#m', 'F', 'Dm', 'Bb', 'Gm', 'Eb', 'Cm'];
+const CAMELOT = ['8B', '8A', '9B', '9A', '10B', '10A', '11B', '11A', '12B', '12A', '7B', '7A', '6B', '6A', '5B', '5A'];
+const DAY = 86_400_000;
+
+/** small deterministic PRNG so every run seeds the same data */
+export function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface SeedOptions {
+  /** creation times spread over this many days before `now` */
+  spanDays?: number;
+  now?: number;
+  /** every job finished (completed/failed/cancelled) — for cleanup runs */
+  allFinished?: boolean;
+}
+
+export interface Seeded {
+  ids: string[];
+}
+
+export function seedJobs(db: Database, n: number, options: SeedOptions = {}): Seeded {
+  const now = options.now ?? Date.now();
+  const span = (options.spanDays ?? 400) * DAY;
+  const rand = rng(n);
+  const start = now - span;
+  const gen = createUlidGenerator();
+  const ids: string[] = new Array(n);
+  const insJob = db.prepare(`INSERT INTO jobs (id, status, created_at, started_at, completed_at, updated_at, progress,
+    error_code, error_message, input_path, file_name, size_bytes, mtime_ms, content_hash, analyzer_version)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'bench-1')`);
+  const insRes = db.prepare(`INSERT INTO results (job_id, duration_sec, bpm, key_name, camelot, title, artist, result_bytes)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
+  // bulk load: big page cache, secondary indexes rebuilt once at the end (one sort each instead of
+  // a million random index inserts)
+  const cacheBefore = db.pragma('cache_size', { simple: true });
+  db.pragma('cache_size = -1000000');
+  const indexes = db
+    .prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL")
+    .all() as Array<{ name: string; sql: string }>;
+  db.transaction(() => {
+    for (const ix of indexes) db.exec(`DROP INDEX ${ix.name}`);
+    for (let i = 0; i < n; i++) {
+      const created = Math.floor(start + (span * i) / n);
+      const id = gen(created);
+      ids[i] = id;
+      const r = rand();
+      const status = options.allFinished
+        ? r < 0.9 ? 'completed' : r < 0.96 ? 'failed' : 'cancelled'
+        : r < 0.85 ? 'completed' : r < 0.91 ? 'failed' : r < 0.94 ? 'cancelled' : 'queued';
+      const finished = status !== 'queued';
+      const artist = `Artist ${Math.floor(rand() * 5000)}`;
+      const title = `Track ${i} ${['Intro', 'Groove', 'Night', 'Blue', 'Fire', 'Rain'][i % 6]}`;
+      const fileName = `${artist} - ${title}.mp3`;
+      insJob.run(
+        id,
+        status,
+        created,
+        finished ? created + 1000 : null,
+        finished ? created + 60_000 : null,
+        finished ? created + 60_000 : created,
+        status === 'completed' ? 1 : 0,
+        status === 'failed' ? 'E_DECODE' : null,
+        status === 'failed' ? 'decoder failed' : null,
+        `/home/user/Music/${fileName}`,
+        fileName,
+        3_000_000 + Math.floor(rand() * 9_000_000),
+        created - 1000,
+        finished ? (i * 2654435761).toString(16).padStart(64, '0') : null,
+      );
+      if (status === 'completed') {
+        const k = Math.floor(rand() * KEYS.length);
+        insRes.run(id, 120 + rand() * 240, Math.round((60 + rand() * 140) * 10) / 10, KEYS[k], CAMELOT[k], title, artist, 40_000);
+      } else {
+        insRes.run(id, null, null, null, null, null, null, 0);
+      }
+    }
+    for (const ix of indexes) db.exec(ix.sql);
+  }).immediate();
+  db.pragma(`cache_size = ${Number(cacheBefore)}`);
+  db.pragma('analysis_limit = 1000');
+  db.exec('ANALYZE');
+  return { ids };
+}
+
+/**
+ * Creates <file> with the store's schema and n seeded jobs, without a journal (a benchmark
+ * fixture is rebuilt, not recovered); the store then opens it normally and switches it to WAL.
+ */
+export async function seedFile(file: string, n: number, options: SeedOptions = {}): Promise<Seeded> {
+  const { default: Database } = await import('better-sqlite3');
+  const { runMigrations } = await import('../../src/main/db/migrations');
+  const db = new Database(file);
+  try {
+    db.pragma('journal_mode = OFF');
+    db.pragma('synchronous = OFF');
+    runMigrations(db);
+    return seedJobs(db, n, options);
+  } finally {
+    db.close();
+  }
+}
