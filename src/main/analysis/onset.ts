@@ -28,6 +28,7 @@ export interface OnsetOptions {
 
 const LOW_HZ = 180;
 const TOP_DB = 80;
+const DB_PER_LN = 10 / Math.LN10;
 
 const hzToMel = (f: number): number => {
   // Slaney's mel scale (librosa htk=False): linear below 1 kHz, logarithmic above
@@ -89,18 +90,20 @@ export function onsetFeatures(spec: Spectrogram, opts: OnsetOptions = {}): Onset
   const filters = melFilters(spec.sr, spec.nFft, nMels);
   const nLow = filters.filter((f) => f.centreHz < LOW_HZ).length;
   const db = new Float32Array(nFrames * nMels);
+  const pow = new Float32Array(nBins);
   let peak = -Infinity;
   for (let t = 0; t < nFrames; t++) {
     if ((t & 511) === 0) throwIfAborted(opts.signal);
     const base = t * nBins;
+    for (let k = 0; k < nBins; k++) {
+      const a = mag[base + k];
+      pow[k] = a * a;
+    }
     for (let m = 0; m < nMels; m++) {
       const { lo, weights } = filters[m];
       let s = 0;
-      for (let j = 0; j < weights.length; j++) {
-        const a = mag[base + lo + j];
-        s += weights[j] * a * a;
-      }
-      const v = 10 * Math.log10(Math.max(1e-10, s));
+      for (let j = 0; j < weights.length; j++) s += weights[j] * pow[lo + j];
+      const v = DB_PER_LN * Math.log(s > 1e-10 ? s : 1e-10);
       db[t * nMels + m] = v;
       if (v > peak) peak = v;
     }

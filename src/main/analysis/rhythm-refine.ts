@@ -21,25 +21,30 @@ export function refineBeats(samples: Float32Array, sr: number, beats: number[], 
   const side = Math.max(8, Math.round((opts.side ?? 0.01) * sr));
   const minRise = opts.minRise ?? Math.log(4);
   const n = samples.length;
-  // cumulative energy of the first difference: emphasises attacks over sustained low notes
-  const cum = new Float64Array(n + 1);
-  let prev = 0;
-  for (let i = 0; i < n; i++) {
-    const d = samples[i] - prev;
-    prev = samples[i];
-    cum[i + 1] = cum[i] + d * d;
-  }
-  const energy = (a: number, b: number): number => cum[Math.min(n, Math.max(0, b))] - cum[Math.min(n, Math.max(0, a))];
-  const floor = (cum[n] / Math.max(1, n)) * side * 1e-4 + 1e-12;
+  const step = Math.max(1, Math.round(sr / 4000));
+  // energy of the first difference (emphasises attacks over sustained low notes), accumulated
+  // only around each beat: the whole signal is never touched twice
+  const span = before + after + 2 * side + 2;
+  const cum = new Float64Array(span + 1);
   return beats.map((t) => {
     const c = Math.round(t * sr);
+    const s0 = c - before - side - 1;
+    cum[0] = 0;
+    let level = 0;
+    for (let k = 0; k < span; k++) {
+      const i = s0 + k;
+      const d = i >= 1 && i < n ? samples[i] - samples[i - 1] : 0;
+      cum[k + 1] = cum[k] + d * d;
+    }
+    level = cum[span] / span;
+    // a floor relative to the local level: silence before a faint note is not an infinite rise
+    const floor = level * side * 1e-3 + 1e-12;
     let best = -Infinity;
     let bestI = c;
-    // a step of 1/4 ms is finer than any beat tolerance and keeps the search cheap
-    const step = Math.max(1, Math.round(sr / 4000));
     for (let i = c - before; i <= c + after; i += step) {
-      if (i - side < 0 || i + side > n) continue;
-      const rise = Math.log((energy(i, i + side) + floor) / (energy(i - side, i) + floor));
+      if (i - side < 1 || i + side > n) continue;
+      const k = i - s0;
+      const rise = Math.log((cum[k + side] - cum[k] + floor) / (cum[k] - cum[k - side] + floor));
       if (rise > best) {
         best = rise;
         bestI = i;

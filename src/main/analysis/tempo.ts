@@ -3,6 +3,7 @@
  * log-normal prior and metrical (comb) support, a smooth local-period path (Viterbi over log-period
  * states, so ramps and jumps are followed) and a tempo curve read back from the tracked beats.
  */
+import FFT from 'fft.js';
 import { throwIfAborted } from './types';
 
 export interface Tempogram {
@@ -65,6 +66,12 @@ export function acfTempogram(
   const acf = new Float32Array(nWin * (maxLag + 1));
   const energy = new Float32Array(nWin);
   const buf = new Float32Array(win);
+  let nfft = 1;
+  while (nfft < 2 * win) nfft *= 2;
+  const fft = new FFT(nfft);
+  const frame = new Array<number>(nfft).fill(0);
+  const spec = fft.createComplexArray() as number[];
+  const back = fft.createComplexArray() as number[];
   // Hann taper: windows overlap heavily, the taper keeps columns smooth in time
   const taper = new Float32Array(win);
   for (let i = 0; i < win; i++) taper[i] = 0.5 - 0.5 * Math.cos((2 * Math.PI * (i + 0.5)) / win);
@@ -87,11 +94,20 @@ export function acfTempogram(
     energy[w] = e;
     const base = w * (maxLag + 1);
     if (e <= 1e-12) continue;
+    // autocorrelation by FFT (Wiener–Khinchin), zero-padded to avoid circular wrap
+    for (let i = 0; i < nfft; i++) frame[i] = i < win ? buf[i] : 0;
+    fft.realTransform(spec, frame);
+    fft.completeSpectrum(spec);
+    for (let k = 0; k < nfft; k++) {
+      const re = spec[2 * k];
+      const im = spec[2 * k + 1];
+      spec[2 * k] = re * re + im * im;
+      spec[2 * k + 1] = 0;
+    }
+    fft.inverseTransform(back, spec);
     for (let L = 0; L <= maxLag; L++) {
-      let s = 0;
-      for (let i = L; i < win; i++) s += buf[i] * buf[i - L];
       // unbiased: long lags see fewer products
-      acf[base + L] = (s / e) * (win / (win - L));
+      acf[base + L] = (back[2 * L] / e) * (win / (win - L));
     }
   }
   return { fps, hop, win, nWin, maxLag, acf, energy };
