@@ -10,11 +10,12 @@ import type { ChordSchema, KeyAlternativeSchema, KeyRegionSchema, StageStatus } 
 import { chromaBands, beatBoundaries, compressNormalize, fixedGrid, pitchSalience, segmentChroma } from './chroma';
 import type { SegmentChroma } from './chroma';
 import { chordLabel, decodeChords, DEFAULT_CHORD_PARAMS, keySpeller } from './chords';
-import type { ChordParams } from './chords';
+import type { ChordDecoding, ChordParams } from './chords';
 import { DEFAULT_HARMONY_SPECTRUM, harmonySpectrum } from './harmony-spectrum';
 import { DEFAULT_PEAKS, spectralPeaks } from './harmony-peaks';
 import {
   camelot,
+  chordKeyEvidence,
   DEFAULT_KEY_PARAMS,
   estimateKeyRegions,
   keyMode,
@@ -40,6 +41,8 @@ export interface HarmonyParams {
   silenceGate: number;
   /** weight of bass chroma in the key estimate, relative to treble */
   keyBassWeight: number;
+  /** extra key evidence for the key's own tonic chord (see chordKeyEvidence) */
+  tonicBonus: number;
   /** grid step (s) when no beats are available */
   fallbackGridSec: number;
 }
@@ -51,7 +54,23 @@ export const DEFAULT_HARMONY_PARAMS: HarmonyParams = {
   silenceGate: 0.03,
   keyBassWeight: 0.5,
   fallbackGridSec: 0.5,
+  tonicBonus: 0.5,
 };
+
+function chordEvidence(dec: ChordDecoding, tonicBonus: number): Float32Array {
+  const n = dec.path.length;
+  const masks = new Uint16Array(n);
+  const roots = new Int8Array(n).fill(-1);
+  const minor = new Uint8Array(n);
+  for (let s = 0; s < n; s++) {
+    const c = dec.classes[dec.path[s]];
+    if (!c) continue;
+    masks[s] = c.mask;
+    roots[s] = c.root;
+    minor[s] = c.quality.intervals.includes(3) ? 1 : 0;
+  }
+  return chordKeyEvidence(masks, roots, minor, tonicBonus);
+}
 
 type KeyRegion = z.output<typeof KeyRegionSchema>;
 type KeyAlternative = z.output<typeof KeyAlternativeSchema>;
@@ -157,7 +176,10 @@ export function analyzeHarmony(
     for (let k = 0; k < 12; k++)
       keyChroma[s * 12 + k] = d * (feat.treble[s * 12 + k] + params.keyBassWeight * feat.bass[s * 12 + k]);
   }
-  const regions = estimateKeyRegions(keyChroma, times, params.key);
+  // first pass: chords without key context, whose fit to each key joins the chroma evidence
+  const noKey = new Uint16Array(nSeg);
+  const firstPass = decodeChords({ nSeg, treble: feat.treble, bass: feat.bass, silent: feat.silent, keyMask: noKey }, params.chords);
+  const regions = estimateKeyRegions(keyChroma, times, params.key, chordEvidence(firstPass, params.tonicBonus));
   const keyOut: KeyRegion[] = regions.map((r, i) => {
     const pc = keyTonicPc(r.key);
     const mode = keyMode(r.key);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { camelot, estimateKeyRegions, keyRelation, keyScale, keyTonicName, openKey, relatedKeys } from './key';
+import { camelot, chordKeyEvidence, estimateKeyRegions, keyRelation, keyScale, keyTonicName, openKey, relatedKeys } from './key';
 
 describe('key names', () => {
   it('gives Camelot and Open Key names around the wheel', () => {
@@ -74,5 +74,23 @@ describe('estimateKeyRegions', () => {
     const { chroma, times } = build([{ pcs: new Array(12).fill(1), beats: 50 }]);
     expect(estimateKeyRegions(chroma, times)).toEqual([]);
     expect(estimateKeyRegions(new Float32Array(0), [0])).toEqual([]);
+  });
+});
+
+describe('chordKeyEvidence', () => {
+  const mask = (pcs: number[]) => pcs.reduce((m, p) => m | (1 << p), 0);
+  it('scores diatonic chords and the tonic chord', () => {
+    // Bbmaj7, F7, Cm7: all diatonic to Bb major; F7 (with Eb) and Cm7 are not in F major
+    const masks = Uint16Array.from([mask([10, 2, 5, 9]), mask([5, 9, 0, 3]), mask([0, 3, 7, 10])]);
+    const ev = chordKeyEvidence(masks, Int8Array.from([10, 5, 0]), Uint8Array.from([0, 0, 1]), 0.5);
+    const sum = (k: number) => ev[k] + ev[24 + k] + ev[48 + k];
+    expect(sum(10)).toBe(3.5); // Bb major: three diatonic chords + its tonic chord
+    expect(sum(5)).toBe(1.5); // F major: only Bbmaj7 fits, plus F7 as a major-quality chord on its tonic
+    expect(sum(12 + 7)).toBeLessThan(sum(10)); // G minor (relative) lacks the tonic bonus
+  });
+
+  it('gives N segments no evidence', () => {
+    const ev = chordKeyEvidence(Uint16Array.from([0]), Int8Array.from([-1]), Uint8Array.from([0]), 0.5);
+    expect(Array.from(ev).every((v) => v === 0)).toBe(true);
   });
 });

@@ -67,15 +67,18 @@ export interface KeyParams {
   minCorrelation: number;
   /** softmax scale turning correlations into confidences */
   confidenceScale: number;
+  /** weight of the chord-fit evidence (see chordKeyEvidence) added to the profile correlation */
+  chordWeight: number;
 }
 
 export const DEFAULT_KEY_PARAMS: KeyParams = {
   profiles: { major: KK_MAJOR, minor: KK_MINOR },
-  windowSec: 12,
-  changePenalty: 12,
+  windowSec: 8,
+  changePenalty: 6,
   minRegionSec: 20,
   minCorrelation: 0.4,
   confidenceScale: 10,
+  chordWeight: 0.5,
 };
 
 export interface KeyRegionEstimate {
@@ -109,6 +112,8 @@ export function estimateKeyRegions(
   chroma: Float32Array,
   times: number[],
   params: KeyParams = DEFAULT_KEY_PARAMS,
+  /** optional nSeg*24 per-segment key evidence (chordKeyEvidence), averaged over time like chroma */
+  evidence?: Float32Array,
 ): KeyRegionEstimate[] {
   const nSeg = times.length - 1;
   if (nSeg <= 0) return [];
@@ -118,6 +123,21 @@ export function estimateKeyRegions(
   const gCorr = new Float64Array(24);
   keyCorrelations(total, 0, prof, gCorr);
   if (gCorr[argmax(gCorr)] < params.minCorrelation) return [];
+  // duration-weighted prefix sums of the chord evidence, so any span's mean fit is O(24)
+  const evPrefix = new Float64Array((nSeg + 1) * 24);
+  if (evidence) {
+    for (let s = 0; s < nSeg; s++) {
+      const d = times[s + 1] - times[s];
+      for (let k = 0; k < 24; k++) evPrefix[(s + 1) * 24 + k] = evPrefix[s * 24 + k] + d * evidence[s * 24 + k];
+    }
+  }
+  const addEvidence = (s0: number, s1: number, corr: Float64Array) => {
+    if (!evidence) return;
+    const span = times[s1] - times[s0];
+    if (span <= 0) return;
+    for (let k = 0; k < 24; k++) corr[k] += (params.chordWeight * (evPrefix[s1 * 24 + k] - evPrefix[s0 * 24 + k])) / span;
+  };
+  addEvidence(0, nSeg, gCorr);
 
   // windowed correlations via prefix sums over segments
   const prefix = new Float64Array((nSeg + 1) * 12);
@@ -133,6 +153,7 @@ export function estimateKeyRegions(
     while (hi < nSeg && times[hi] < mid + params.windowSec) hi++;
     for (let k = 0; k < 12; k++) win[k] = prefix[hi * 12 + k] - prefix[lo * 12 + k];
     keyCorrelations(win, 0, prof, tmp);
+    addEvidence(lo, hi, tmp);
     for (let k = 0; k < 24; k++) emis[s * 24 + k] = tmp[k];
   }
   // sticky Viterbi, emission weighted by segment duration so the penalty is in seconds of evidence
@@ -192,6 +213,7 @@ export function estimateKeyRegions(
     for (let k = 0; k < 12; k++) c[k] = prefix[r.s1 * 12 + k] - prefix[r.s0 * 12 + k];
     const corr = new Float64Array(24);
     keyCorrelations(c, 0, prof, corr);
+    addEvidence(r.s0, r.s1, corr);
     const key = argmax(corr);
     const last = regions[regions.length - 1];
     if (last && last.key === key) {
@@ -203,6 +225,40 @@ export function estimateKeyRegions(
   if (regions.length === 1) regions[0].corr = gCorr;
   for (const r of regions) r.conf = softmaxConf(r.corr, r.key, params.confidenceScale);
   return regions;
+}
+
+/**
+ * How well each segment's chord fits each key: 1 when all its notes are in the key's scale (minor
+ * with its raised 7th, so V and vii° count), plus `tonicBonus` when it is the key's own tonic chord
+ * (major-quality on a major tonic, minor-quality on a minor tonic). The diatonic term separates
+ * keys a fifth apart (F7 and Ebmaj7 belong to Bb, not F); the tonic term separates relative keys.
+ * `chordMasks[s]` is the pitch-class mask of segment s's chord (0 for N), `roots[s]` its root.
+ */
+export function chordKeyEvidence(
+  chordMasks: Uint16Array,
+  roots: Int8Array,
+  triadMinor: Uint8Array,
+  tonicBonus: number,
+): Float32Array {
+  const nSeg = chordMasks.length;
+  const out = new Float32Array(nSeg * 24);
+  const scaleMask = new Uint16Array(24);
+  const MAJOR = [0, 2, 4, 5, 7, 9, 11];
+  const MINOR = [0, 2, 3, 5, 7, 8, 10, 11];
+  for (let k = 0; k < 24; k++) {
+    const t = k % 12;
+    for (const iv of k < 12 ? MAJOR : MINOR) scaleMask[k] |= 1 << ((t + iv) % 12);
+  }
+  for (let s = 0; s < nSeg; s++) {
+    const m = chordMasks[s];
+    if (m === 0) continue;
+    for (let k = 0; k < 24; k++) {
+      let v = (m & scaleMask[k]) === m ? 1 : 0;
+      if (roots[s] === k % 12 && (k >= 12) === (triadMinor[s] === 1)) v += tonicBonus;
+      out[s * 24 + k] = v;
+    }
+  }
+  return out;
 }
 
 /** Relation of key b to key a, for the alternatives list. */
