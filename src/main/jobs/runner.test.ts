@@ -162,17 +162,22 @@ describe('runner', () => {
     expect(map.id).toBe((reused[0] as Job).id);
   });
 
-  it('a file modified during analysis → failed E_FILE_CHANGED', async () => {
-    h = await makeHarness();
-    const f = file(h, 'touch.wav');
-    const { jobs } = await submit(h, [f]);
-    const id = (jobs[0] as Job).id;
-    await h.waitForJob(id, (j) => j.status === 'processing');
+  it('a file modified or deleted during analysis → failed E_FILE_CHANGED', async () => {
+    h = await makeHarness({ concurrency: 2 });
+    const f = file(h, 'touch-1.wav');
+    const g = file(h, 'touch-2.wav', 0.2, 550);
+    const { jobs } = await submit(h, [f, g]);
+    const [a, b] = jobs as [Job, Job];
+    await h.waitForJob(a.id, (j) => j.status === 'processing');
+    await h.waitForJob(b.id, (j) => j.status === 'processing');
     appendFileSync(f, Buffer.alloc(16));
     const t = new Date(Date.now() + 5000);
     utimesSync(f, t, t);
-    const j = await h.waitForJob(id, isTerminal);
-    expect([j.status, j.errorCode]).toEqual(['failed', 'E_FILE_CHANGED']);
+    rmSync(g);
+    for (const id of [a.id, b.id]) {
+      const j = await h.waitForJob(id, isTerminal);
+      expect([j.status, j.errorCode]).toEqual(['failed', 'E_FILE_CHANGED']);
+    }
   });
 
   it('10,000 files → one createJobs call, all queued, one acknowledgement', async () => {

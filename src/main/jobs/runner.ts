@@ -281,9 +281,10 @@ export class Runner {
     );
     const out = await a.handle.outcome;
     if (out.kind === 'aborted' || a.abortReason) return this.settleAbort(a);
-    if (out.kind === 'error') return this.finishFailed(a, out.code, out.message);
 
-    // the engine checks too, but only the main thread sees the file after the result crossed over
+    // The engine checks too, but only the main thread sees the file after the result crossed over.
+    // Also after an engine error: a file that changed under the decoder explains the error better
+    // than whatever the decoder made of the half-written bytes.
     let after: Stats | null = null;
     try {
       after = await stat(path);
@@ -294,6 +295,7 @@ export class Runner {
     if (!after || !sameFile(before, after)) {
       return this.finishFailed(a, 'E_FILE_CHANGED', 'The file was modified or deleted while it was analysed');
     }
+    if (out.kind === 'error') return this.finishFailed(a, out.code, out.message);
     const completed = store.completeJob(job.id, out.songMap, out.summary);
     this.o.onJobUpdated(completed);
   }
