@@ -75,6 +75,7 @@ function startHeadless(dataDir: string): Promise<Running> {
 interface DbSnapshot {
   quickCheck: string;
   statuses: Map<string, string>;
+  inputPaths: Map<string, string>;
 }
 
 /** Read-only, so the WAL left by the kill stays for the next start's recovery to deal with. */
@@ -82,8 +83,12 @@ function inspectDb(dbPath: string): DbSnapshot {
   const db = new Database(dbPath, { readonly: true, fileMustExist: true });
   try {
     const quickCheck = (db.pragma('quick_check', { simple: true }) as string) ?? '';
-    const rows = db.prepare('SELECT id, status FROM jobs').all() as { id: string; status: string }[];
-    return { quickCheck, statuses: new Map(rows.map((r) => [r.id, r.status])) };
+    const rows = db.prepare('SELECT id, status, input_path FROM jobs').all() as { id: string; status: string; input_path: string }[];
+    return {
+      quickCheck,
+      statuses: new Map(rows.map((r) => [r.id, r.status])),
+      inputPaths: new Map(rows.map((r) => [r.id, r.input_path])),
+    };
   } finally {
     db.close();
   }
@@ -110,6 +115,7 @@ describe('crash safety of the headless process', () => {
       return p;
     });
     const acknowledged = new Set<string>();
+    const uploaded = new Set<string>();
     const stats = { uploads: 0, submits: 0, mutations: 0, processingAtKill: 0, requeuedSeen: 0, failedRequests: 0 };
 
     try {
@@ -127,6 +133,8 @@ describe('crash safety of the headless process', () => {
           expect(j.startedAt, `job ${j.id} stuck processing since before restart ${round}`).toBeGreaterThanOrEqual(spawnedAt);
         }
         if (round === ROUNDS) {
+          // uploads cut off by the kills were swept at start; adopted ones stay
+          expect(fs.readdirSync(path.join(dataDir, 'uploads')).filter((n) => n.endsWith('.part'))).toEqual([]);
           const health = (await request(srv.port, 'GET', '/health', { headers: auth })).json();
           expect(health.jobs_count).toBeGreaterThanOrEqual(acknowledged.size);
           srv.child.kill('SIGTERM');
@@ -158,6 +166,7 @@ describe('crash safety of the headless process', () => {
             const r = await request(srv.port, 'POST', '/api/analyze', { headers: { ...auth, 'Content-Type': contentType }, body });
             if (r.status === 200) {
               acknowledged.add(r.json().job_id);
+              uploaded.add(r.json().job_id);
               stats.uploads++;
             }
           }),
@@ -196,6 +205,9 @@ describe('crash safety of the headless process', () => {
         expect(snap.quickCheck, `quick_check after kill ${round + 1}`).toBe('ok');
         const lost = ids().filter((id) => !snap.statuses.has(id));
         expect(lost, `acknowledged jobs lost after kill ${round + 1}`).toEqual([]);
+        // an acknowledged upload's audio is on disk too (unless the job was since finished and cleaned, which the storm never does)
+        const missingAudio = [...uploaded].filter((id) => !fs.existsSync(snap.inputPaths.get(id) ?? ''));
+        expect(missingAudio, `uploaded audio missing after kill ${round + 1}`).toEqual([]);
         stats.processingAtKill += [...snap.statuses.values()].filter((s) => s === 'processing').length;
       }
       console.log(

@@ -233,6 +233,16 @@ describe('uploads', () => {
     }
   });
 
+  it('removes partial uploads left by an interrupted run when it starts, and nothing else', async () => {
+    await srv.close();
+    const uploads = path.join(dir, 'data', 'uploads');
+    fs.mkdirSync(uploads, { recursive: true });
+    fs.writeFileSync(path.join(uploads, '1-abc.wav.part'), 'half');
+    fs.writeFileSync(path.join(uploads, '2-def.wav'), 'adopted');
+    await start();
+    expect(fs.readdirSync(uploads)).toEqual(['2-def.wav']);
+  });
+
   it('reports a file the core rejects and removes it', async () => {
     const { body, contentType } = multipart([{ field: 'file', filename: 'x.reject', data: Buffer.from('nope') }]);
     const r = await request(srv.port, 'POST', '/api/upload', { headers: { ...auth(), 'Content-Type': contentType }, body });

@@ -51,7 +51,7 @@ import { authenticate, checkHost, newSessionSecret, originVerdict, sessionCookie
 import { SseHub } from './sse';
 import { contentTypeFor, resolveStatic } from './static-files';
 import { loadOrCreateToken, tokenPath } from './token';
-import { receiveUploads, removeUploads, type UploadedFile } from './upload';
+import { receiveUploads, removeUploads, sweepPartialUploads, type UploadedFile } from './upload';
 
 export const LOOPBACK = '127.0.0.1';
 
@@ -120,6 +120,8 @@ export async function startServer(opts: ServerOptions): Promise<HeadlessServer> 
   const maxJsonBytes = opts.maxJsonBytes ?? 16 * 1024 * 1024;
   const uploadsDir = path.join(opts.dataDir, 'uploads');
   const token = loadOrCreateToken(opts.dataDir);
+  const swept = sweepPartialUploads(uploadsDir);
+  if (swept > 0) log(`removed ${swept} partial upload(s) left by an interrupted run`);
   const sessionSecret = newSessionSecret();
   const hub = new SseHub(core.events, opts.heartbeatMs ?? 15_000);
   let port = opts.port;

@@ -7,6 +7,9 @@ import type { ServerResponse } from 'node:http';
 import { EVENT_NAMES } from '../../shared';
 import type { CoreEvents, Unsubscribe } from '../core/core-api';
 
+/** per-client unsent bytes before the client is dropped */
+export const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+
 export function formatSse(event: string, data: unknown): string {
   // JSON.stringify never emits raw newlines, so one data line is always enough
   return `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
@@ -56,6 +59,12 @@ export class SseHub {
     for (const res of this.clients) {
       if (res.writableEnded || res.destroyed) {
         this.clients.delete(res);
+        continue;
+      }
+      // a client that stopped reading would make us buffer without bound: cut it, EventSource reconnects
+      if (res.writableLength > MAX_BUFFERED_BYTES) {
+        this.clients.delete(res);
+        res.destroy();
         continue;
       }
       res.write(text);

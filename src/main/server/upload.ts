@@ -67,7 +67,10 @@ export async function receiveUploads(req: IncomingMessage, opts: UploadOptions):
       pipeline(stream, fs.createWriteStream(partPath, { flags: 'wx', mode: 0o600 })).then(
         () => {
           if (stream.truncated || failure) return;
+          // durable before it is acknowledged: the job row will be fsynced, so must its audio be
+          fsyncPath(partPath, 'r');
           fs.renameSync(partPath, finalPath);
+          fsyncPath(opts.dir, 'r');
           entry.tempPath = finalPath;
         },
         () => fail(new AppError('E_INVALID_REQUEST', 'upload was interrupted')),
@@ -88,6 +91,35 @@ export async function receiveUploads(req: IncomingMessage, opts: UploadOptions):
     throw failure;
   }
   return files;
+}
+
+function fsyncPath(p: string, flags: string): void {
+  const fd = fs.openSync(p, flags);
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * Removes `.part` files: uploads that were still streaming when the process died. Complete uploads are
+ * renamed before they become jobs, so a `.part` file never belongs to a job. Run before listening.
+ */
+export function sweepPartialUploads(dir: string): number {
+  let removed = 0;
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return 0;
+  }
+  for (const name of names) {
+    if (!name.endsWith('.part')) continue;
+    fs.rmSync(path.join(dir, name), { force: true });
+    removed++;
+  }
+  return removed;
 }
 
 export function removeUploads(files: readonly UploadedFile[]): void {
