@@ -58,8 +58,12 @@ async function main(): Promise<void> {
       ({ beats, downbeats } = JSON.parse(readFileSync(cache, 'utf8')) as { beats: number[]; downbeats: number[] });
     }
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     const res = await analyzeHarmony(audio, { beats, downbeats }, params);
-    const ms = performance.now() - t0;
+    const wall = performance.now() - t0;
+    const cpu = process.cpuUsage(c0);
+    const ms = (cpu.user + cpu.system) / 1000;
+    void wall;
     const row: Record<string, number> = { ms, msPer3min: (ms * 180) / (samples.length / 22050) };
     if (gt.key) Object.assign(row, scoreKey(gt.key, res.key, gt.music.start_sec, gt.music.end_sec));
     if (gt.chords) Object.assign(row, scoreChords(gt.chords, res.chords, gt.duration_sec));

@@ -74,7 +74,7 @@ export interface KeyParams {
 export const DEFAULT_KEY_PARAMS: KeyParams = {
   profiles: { major: KK_MAJOR, minor: KK_MINOR },
   windowSec: 8,
-  changePenalty: 6,
+  changePenalty: 3,
   minRegionSec: 20,
   minCorrelation: 0.4,
   confidenceScale: 10,
@@ -207,23 +207,67 @@ export function estimateKeyRegions(
     }
   }
   // each region's key from its own total chroma; neighbours that agree are merged
-  const regions: KeyRegionEstimate[] = [];
-  for (const r of runs) {
+  const regionKey = (s0: number, s1: number) => {
     const c = new Float64Array(12);
-    for (let k = 0; k < 12; k++) c[k] = prefix[r.s1 * 12 + k] - prefix[r.s0 * 12 + k];
+    for (let k = 0; k < 12; k++) c[k] = prefix[s1 * 12 + k] - prefix[s0 * 12 + k];
     const corr = new Float64Array(24);
     keyCorrelations(c, 0, prof, corr);
-    addEvidence(r.s0, r.s1, corr);
-    const key = argmax(corr);
-    const last = regions[regions.length - 1];
-    if (last && last.key === key) {
-      last.end = times[r.s1];
-      continue;
-    }
-    regions.push({ start: times[r.s0], end: times[r.s1], key, conf: 0, corr });
+    addEvidence(s0, s1, corr);
+    return corr;
+  };
+  const segRegions: { s0: number; s1: number; key: number }[] = [];
+  for (const r of runs) {
+    const key = argmax(regionKey(r.s0, r.s1));
+    const last = segRegions[segRegions.length - 1];
+    if (last && last.key === key) last.s1 = r.s1;
+    else segRegions.push({ s0: r.s0, s1: r.s1, key });
   }
-  if (regions.length === 1) regions[0].corr = gCorr;
-  for (const r of regions) r.conf = softmaxConf(r.corr, r.key, params.confidenceScale);
+  // the windowed path lags a modulation by up to a window: move each boundary to where the
+  // per-segment evidence for the old key gives way to the new one
+  for (let i = 1; i < segRegions.length; i++) {
+    const a = segRegions[i - 1];
+    const b = segRegions[i];
+    const tB = times[b.s0];
+    let lo = b.s0;
+    while (lo > a.s0 + 1 && times[lo - 1] > tB - 2 * params.windowSec) lo--;
+    let hi = b.s0;
+    while (hi < b.s1 - 1 && times[hi + 1] < tB + 2 * params.windowSec) hi++;
+    const ca = new Float64Array(24);
+    // cumulative advantage of key a over key b from lo up to each candidate boundary
+    const adv: number[] = [0];
+    for (let s = lo; s < hi; s++) {
+      keyCorrelations(chroma, s * 12, prof, ca);
+      const d = times[s + 1] - times[s];
+      let diff = ca[a.key] - ca[b.key];
+      if (evidence) diff += params.chordWeight * (evidence[s * 24 + a.key] - evidence[s * 24 + b.key]);
+      adv.push(adv[adv.length - 1] + d * diff);
+    }
+    const totalAdv = adv[adv.length - 1];
+    let best = b.s0;
+    let bestVal = -Infinity;
+    for (let j = lo; j <= hi; j++) {
+      // segments before j vote for a, from j on for b
+      const v = adv[j - lo] - (totalAdv - adv[j - lo]);
+      if (v > bestVal) {
+        bestVal = v;
+        best = j;
+      }
+    }
+    a.s1 = best;
+    b.s0 = best;
+  }
+  // a boundary may have swallowed a whole region: drop empty ones, re-merge equal neighbours
+  const kept: { s0: number; s1: number; key: number }[] = [];
+  for (const r of segRegions) {
+    if (r.s1 <= r.s0) continue;
+    const last = kept[kept.length - 1];
+    if (last && last.key === r.key) last.s1 = r.s1;
+    else kept.push({ ...r, s0: last ? last.s1 : r.s0 });
+  }
+  const regions: KeyRegionEstimate[] = kept.map((r) => {
+    const corr = kept.length === 1 ? gCorr : regionKey(r.s0, r.s1);
+    return { start: times[r.s0], end: times[r.s1], key: r.key, conf: softmaxConf(corr, r.key, params.confidenceScale), corr };
+  });
   return regions;
 }
 
