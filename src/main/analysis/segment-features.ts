@@ -1,0 +1,187 @@
+/**
+ * Bar-level features for segmentation: timbre (MFCC-like log-mel cepstra), loudness, and chroma
+ * laid out per beat-slot inside the bar (so a bar's feature says which harmony sounds on which
+ * beat: sections in pop differ by their chord sequence, not only by their chord set).
+ */
+import type { BeatChroma } from './stages';
+import type { Spectrogram } from './types';
+import { throwIfAborted } from './types';
+
+export const N_MELS = 40;
+export const N_MFCC = 13;
+
+/** Triangular mel filters (Slaney-style mel scale) over the STFT bins. */
+export function melFilterbank(sr: number, nFft: number, nMels: number, fMin: number, fMax: number): Float32Array[] {
+  const hzToMel = (f: number): number => 2595 * Math.log10(1 + f / 700);
+  const melToHz = (m: number): number => 700 * (10 ** (m / 2595) - 1);
+  const nBins = nFft / 2 + 1;
+  const lo = hzToMel(fMin);
+  const hi = hzToMel(fMax);
+  const edges = Array.from({ length: nMels + 2 }, (_, i) => melToHz(lo + ((hi - lo) * i) / (nMels + 1)));
+  const filters: Float32Array[] = [];
+  for (let m = 0; m < nMels; m++) {
+    const f = new Float32Array(nBins);
+    const [a, b, c] = [edges[m], edges[m + 1], edges[m + 2]];
+    for (let k = 0; k < nBins; k++) {
+      const hz = (k * sr) / nFft;
+      if (hz > a && hz < c) f[k] = hz <= b ? (hz - a) / (b - a) : (c - hz) / (c - b);
+    }
+    filters.push(f);
+  }
+  return filters;
+}
+
+export interface FrameFeatures {
+  /** seconds per frame */
+  frameSec: number;
+  nFrames: number;
+  /** nFrames * N_MFCC cepstra of the log-mel spectrum (coefficient 0 = overall level) */
+  mfcc: Float32Array;
+  /** per-frame total power in dB */
+  powerDb: Float32Array;
+  /** nFrames * 12 chroma folded from the spectrum, used only when no beat chroma is given */
+  chroma: Float32Array | null;
+}
+
+/** Log-mel → DCT-II (orthonormal) cepstra, frame power, optional folded chroma. */
+export function frameFeatures(spec: Spectrogram, withChroma: boolean, signal?: AbortSignal): FrameFeatures {
+  const { sr, nFft, nBins, nFrames, mag } = spec;
+  const filters = melFilterbank(sr, nFft, N_MELS, 40, Math.min(8000, sr / 2));
+  // only the non-zero span of each filter is visited
+  const spans = filters.map((f) => {
+    let a = 0;
+    while (a < nBins && f[a] === 0) a++;
+    let b = nBins - 1;
+    while (b > a && f[b] === 0) b--;
+    return [a, b] as const;
+  });
+  const dct: Float32Array[] = [];
+  for (let c = 0; c < N_MFCC; c++) {
+    const row = new Float32Array(N_MELS);
+    const scale = c === 0 ? Math.sqrt(1 / N_MELS) : Math.sqrt(2 / N_MELS);
+    for (let m = 0; m < N_MELS; m++) row[m] = scale * Math.cos((Math.PI * c * (m + 0.5)) / N_MELS);
+    dct.push(row);
+  }
+  const pcOfBin = new Int8Array(nBins).fill(-1);
+  if (withChroma) {
+    for (let k = 1; k < nBins; k++) {
+      const hz = (k * sr) / nFft;
+      if (hz < 55 || hz > 4000) continue;
+      const midi = 69 + 12 * Math.log2(hz / 440);
+      pcOfBin[k] = ((Math.round(midi) % 12) + 12) % 12;
+    }
+  }
+  const mfcc = new Float32Array(nFrames * N_MFCC);
+  const powerDb = new Float32Array(nFrames);
+  const chroma = withChroma ? new Float32Array(nFrames * 12) : null;
+  const logMel = new Float32Array(N_MELS);
+  for (let t = 0; t < nFrames; t++) {
+    if ((t & 511) === 0) throwIfAborted(signal);
+    const base = t * nBins;
+    let total = 0;
+    for (let m = 0; m < N_MELS; m++) {
+      const f = filters[m];
+      let e = 0;
+      for (let k = spans[m][0]; k <= spans[m][1]; k++) {
+        const v = mag[base + k];
+        e += f[k] * v * v;
+      }
+      total += e;
+      logMel[m] = 10 * Math.log10(e + 1e-10);
+    }
+    powerDb[t] = 10 * Math.log10(total + 1e-10);
+    for (let c = 0; c < N_MFCC; c++) {
+      let s = 0;
+      const row = dct[c];
+      for (let m = 0; m < N_MELS; m++) s += row[m] * logMel[m];
+      mfcc[t * N_MFCC + c] = s;
+    }
+    if (chroma) {
+      for (let k = 1; k < nBins; k++) {
+        const pc = pcOfBin[k];
+        if (pc >= 0) chroma[t * 12 + pc] += mag[base + k];
+      }
+    }
+  }
+  return { frameSec: spec.hop / sr, nFrames, mfcc, powerDb, chroma };
+}
+
+export interface BarFeatures {
+  n: number;
+  /** n * slots * 12, each slot's chroma L2-normalised */
+  chroma: Float32Array;
+  slots: number;
+  /** n * (N_MFCC - 1): mean cepstra without coefficient 0 */
+  timbre: Float32Array;
+  /** n: mean power in dB */
+  energyDb: Float32Array;
+}
+
+/** Time-weighted mean of the beat-chroma rows over [a, b). */
+function chromaFromBeats(bc: BeatChroma, a: number, b: number, out: Float32Array, off: number): void {
+  const { times, chroma } = bc;
+  let w = 0;
+  for (let s = 0; s + 1 < times.length; s++) {
+    const lo = Math.max(a, times[s]);
+    const hi = Math.min(b, times[s + 1]);
+    if (hi <= lo) continue;
+    const d = hi - lo;
+    w += d;
+    for (let p = 0; p < 12; p++) out[off + p] += d * chroma[s * 12 + p];
+  }
+  if (w > 0) for (let p = 0; p < 12; p++) out[off + p] /= w;
+}
+
+function l2normalise(v: Float32Array, off: number, n: number): void {
+  let s = 0;
+  for (let i = 0; i < n; i++) s += v[off + i] * v[off + i];
+  const norm = Math.sqrt(s);
+  if (norm > 1e-12) for (let i = 0; i < n; i++) v[off + i] /= norm;
+}
+
+/**
+ * Pools features over bars [bars[i], bars[i+1]). Chroma uses `beatChroma` when given, otherwise
+ * the folded spectrum chroma in `frames`.
+ */
+export function barFeatures(
+  bars: readonly number[],
+  slots: number,
+  frames: FrameFeatures,
+  beatChroma: BeatChroma | null,
+): BarFeatures {
+  const n = bars.length - 1;
+  const chroma = new Float32Array(n * slots * 12);
+  const nT = N_MFCC - 1;
+  const timbre = new Float32Array(n * nT);
+  const energyDb = new Float32Array(n);
+  const frameOf = (t: number): number => Math.max(0, Math.min(frames.nFrames, Math.round(t / frames.frameSec)));
+  for (let i = 0; i < n; i++) {
+    const a = bars[i];
+    const b = bars[i + 1];
+    const f0 = frameOf(a);
+    const f1 = Math.max(f0 + 1, frameOf(b));
+    let cnt = 0;
+    let pow = 0;
+    for (let t = f0; t < Math.min(f1, frames.nFrames); t++) {
+      cnt++;
+      pow += 10 ** (frames.powerDb[t] / 10);
+      for (let c = 1; c < N_MFCC; c++) timbre[i * nT + c - 1] += frames.mfcc[t * N_MFCC + c];
+    }
+    if (cnt > 0) for (let c = 0; c < nT; c++) timbre[i * nT + c] /= cnt;
+    energyDb[i] = cnt > 0 ? 10 * Math.log10(pow / cnt + 1e-10) : -100;
+    for (let s = 0; s < slots; s++) {
+      const sa = a + ((b - a) * s) / slots;
+      const sb = a + ((b - a) * (s + 1)) / slots;
+      const off = (i * slots + s) * 12;
+      if (beatChroma) chromaFromBeats(beatChroma, sa, sb, chroma, off);
+      else if (frames.chroma) {
+        const g0 = frameOf(sa);
+        const g1 = Math.max(g0 + 1, frameOf(sb));
+        for (let t = g0; t < Math.min(g1, frames.nFrames); t++)
+          for (let p = 0; p < 12; p++) chroma[off + p] += frames.chroma[t * 12 + p];
+      }
+      l2normalise(chroma, off, 12);
+    }
+  }
+  return { n, chroma, slots, timbre, energyDb };
+}
