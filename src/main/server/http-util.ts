@@ -55,8 +55,9 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, ext
   res.end(text);
 }
 
+/** `{ok:false, error:{code,message}}`: the origin's error shape and, at once, a failed contract Result. */
 export function sendError(res: ServerResponse, status: number, code: ErrorCode, message: string, extraHeaders?: Record<string, string>): void {
-  sendJson(res, status, { error: { code, message } }, extraHeaders);
+  sendJson(res, status, { ok: false, error: { code, message } }, extraHeaders);
 }
 
 /** Turns anything thrown by a route into a safe reply: AppErrors keep their code; the rest is E_INTERNAL. */

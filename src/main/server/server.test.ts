@@ -266,9 +266,13 @@ describe('uploads', () => {
     const { body, contentType } = multipart([{ field: 'file', filename: 'big.wav', data: Buffer.alloc(50_000, 1) }]);
     const r = await request(srv.port, 'POST', '/api/analyze', { headers: { ...auth(), 'Content-Type': contentType }, body });
     expect(r.status).toBe(413);
-    expect(r.json().error.code).toBe('E_TOO_LARGE');
+    expect(r.json()).toEqual({ ok: false, error: { code: 'E_TOO_LARGE', message: expect.stringContaining('10000 bytes') } });
     expect(fs.readdirSync(path.join(dir, 'data', 'uploads'))).toEqual([]);
     expect(core.jobs.size).toBe(0);
+    const { body: b2, contentType: ct2 } = multipart([{ field: 'file', filename: 'big.wav', data: Buffer.alloc(50_000, 1) }]);
+    const multi = await request(srv.port, 'POST', '/api/upload', { headers: { ...auth(), 'Content-Type': ct2 }, body: b2 });
+    expect(multi.status).toBe(413);
+    expect(multi.json()).toMatchObject({ ok: false, error: { code: 'E_TOO_LARGE' } });
   });
 
   it('rejects a request without a file or that is not multipart', async () => {

@@ -10,8 +10,8 @@
  *     - anything else: `Authorization: Bearer <token>`, token in `<data-dir>/api-token`.
  *   Refusals: Host not 127.0.0.1:<port> / localhost:<port> / [::1]:<port> → 421; a foreign `Origin`
  *   → 403; missing/wrong credentials → 401. No CORS headers are ever sent.
- *   Error bodies are `{ "error": { "code": "<E_…>", "message": "…" } }` (Result failures carry the same
- *   `error` object next to `"ok": false`).
+ *   Every error body, on every route, is `{ "ok": false, "error": { "code": "<E_…>", "message": "…" } }`:
+ *   the origin's `{error:{code,message}}` and a failed contract Result at once.
  *
  *   Contract (the renderer's transport):
  *     POST /rpc/<channel>    body: the channel's request JSON (empty body = {}), ≤ 16 MiB
@@ -248,9 +248,9 @@ export async function startServer(opts: ServerOptions): Promise<HeadlessServer> 
     if (job.status === 'queued' || job.status === 'processing') {
       sendJson(ctx.res, 202, rec);
     } else if (job.status === 'failed') {
-      sendJson(ctx.res, 422, { ...rec, error: { code: job.errorCode ?? 'E_ANALYSIS', message: job.errorMessage ?? 'analysis failed' } });
+      sendJson(ctx.res, 422, { ...rec, ok: false, error: { code: job.errorCode ?? 'E_ANALYSIS', message: job.errorMessage ?? 'analysis failed' } });
     } else if (job.status === 'cancelled') {
-      sendJson(ctx.res, 409, { ...rec, error: { code: 'E_NOT_READY', message: 'the job was cancelled' } });
+      sendJson(ctx.res, 409, { ...rec, ok: false, error: { code: 'E_NOT_READY', message: 'the job was cancelled' } });
     } else {
       sendJson(ctx.res, 200, await call('jobs.songMap', { id }));
     }
