@@ -52,6 +52,17 @@ for (const id of ids) {
     if (Math.abs(best) < 0.07) offs.push(best);
   }
   rows.push([a1, a2, c4, bf, df, met, ms]);
+  if (process.env.RHYTHM_DEBUG && r.beats.length) {
+    // which of our beat indices (mod bar) carry the true downbeats
+    const m = gt.meter.numerator === 6 ? 2 : gt.meter.numerator;
+    const hist = new Array<number>(m).fill(0);
+    for (const d of gt.downbeats) {
+      let bi = 0;
+      for (let i = 0; i < r.beats.length; i++) if (Math.abs(r.beats[i] - d) < Math.abs(r.beats[bi] - d)) bi = i;
+      if (Math.abs(r.beats[bi] - d) < 0.07) hist[bi % m]++;
+    }
+    console.log('true downbeat phase histogram', hist.join(' '));
+  }
   console.log(
     `${id} gt ${String(gt.tempo.bpm_global).padStart(6)} ${gt.meter.numerator}/${gt.meter.denominator} | est ${bpm.toFixed(1).padStart(6)} ${r.meter ? `${r.meter.numerator}/${r.meter.denominator}` : '-'}` +
       ` | acc1 ${a1} acc2 ${a2} curve4 ${c4.toFixed(3)} beatF ${bf.toFixed(3)} dbF ${df.toFixed(3)} meter ${met} | ${ms.toFixed(0)} ms/3min pts ${r.tempo?.curve.length ?? 0} conf ${r.tempo?.confidence}`,

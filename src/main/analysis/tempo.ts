@@ -37,6 +37,14 @@ export function detrend(env: Float32Array, fps: number): Float32Array {
 }
 
 const BLUR = [0.25, 0.75, 1, 0.75, 0.25];
+const CLIP_QUANTILE = 0.98;
+
+/** q-quantile of the values (copy-sorted; the envelope is a few thousand frames). */
+export function quantile(x: Float32Array, q: number): number {
+  if (x.length === 0) return 0;
+  const s = Float32Array.from(x).sort();
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
+}
 
 export function acfTempogram(
   od: Float32Array,
@@ -47,6 +55,9 @@ export function acfTempogram(
   const hop = Math.max(1, Math.round((opts.hopSec ?? 0.5) * fps));
   const maxLag = Math.min(win - 1, Math.ceil((60 * fps) / (opts.minBpm ?? 25)));
   const n = od.length;
+  // clip rare huge onsets (the first note after silence, a crash): one such peak would own a whole
+  // window's autocorrelation
+  const cap = quantile(od, CLIP_QUANTILE);
   // a light blur: a sharp onset falls between frames, and without it the autocorrelation at
   // periods of a non-integer number of frames depends on rounding, not on the music
   const sm = new Float32Array(n);
@@ -57,7 +68,7 @@ export function acfTempogram(
       const j = i + k;
       if (j < 0 || j >= n) continue;
       const c = BLUR[k + 2];
-      s += c * od[j];
+      s += c * (cap > 0 && od[j] > cap ? cap : od[j]);
       w += c;
     }
     sm[i] = s / w;
@@ -234,6 +245,7 @@ export function periodPath(
   const periods = new Float64Array(nS);
   for (let s = 0; s < nS; s++) periods[s] = 2 ** (lo + s * step);
   const L1 = tg.maxLag + 1;
+  const medEnergy = quantile(tg.energy, 0.5);
   const priorW = opts.prior ? periods.map((p) => tempoPrior((60 * tg.fps) / p)) : null;
   let prev = new Float64Array(nS);
   let cur = new Float64Array(nS);
@@ -243,15 +255,17 @@ export function periodPath(
   const costPerState = (jumpCost * step) / 1;
   for (let w = 0; w < tg.nWin; w++) {
     if ((w & 63) === 0) throwIfAborted(opts.signal);
-    let mx = 1e-9;
     for (let s = 0; s < nS; s++) {
       const p = periods[s];
       // support at the period and its double keeps the path on the same metrical level
       const v = at(tg.acf, w * L1, L1, p) + 0.5 * at(tg.acf, w * L1, L1, 2 * p);
       obs[s] = v > 0 ? v * (priorW ? priorW[s] : 1) : 0;
-      if (obs[s] > mx) mx = obs[s];
     }
-    for (let s = 0; s < nS; s++) obs[s] /= mx;
+    // the autocorrelation is already normalised by lag 0, so it is comparable between windows:
+    // a window without a pulse (a held chord, the lead-in) has low evidence everywhere and does not
+    // steer the path; a quiet window (little onset energy) is trusted less
+    const trust = Math.min(1, tg.energy[w] / (medEnergy || 1));
+    for (let s = 0; s < nS; s++) obs[s] *= trust;
     if (w === 0) {
       for (let s = 0; s < nS; s++) cur[s] = obs[s];
     } else {
