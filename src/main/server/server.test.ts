@@ -367,7 +367,8 @@ describe('origin REST API', () => {
   });
 
   describe('GET /api/audio/{id}/original', () => {
-    const data = Buffer.from(Array.from({ length: 1000 }, (_, i) => i % 251));
+    // an MPEG-1 layer III frame header, then filler: enough for the magic-byte check
+    const data = Buffer.from(Array.from({ length: 1000 }, (_, i) => (i < 4 ? [0xff, 0xfb, 0x90, 0x64][i] : i % 251)));
     let id: string;
     beforeEach(() => {
       const file = path.join(dir, 'song.mp3');
@@ -407,6 +408,21 @@ describe('origin REST API', () => {
         expect(r.status, range).toBe(416);
         expect(r.headers['content-range']).toBe('bytes */1000');
       }
+    });
+    it('refuses to serve a job input that is not audio, whatever its name', async () => {
+      const file = path.join(dir, 'notes.mp3');
+      fs.writeFileSync(file, 'my private notes, renamed .mp3');
+      const other = core.addJob({ inputPath: file }).id;
+      const r = await get(`/api/audio/${other}/original`);
+      expect(r.status).toBe(415);
+      expect(r.json().error.code).toBe('E_UNSUPPORTED_FORMAT');
+      expect(r.text).not.toContain('private');
+    });
+    it('takes the content type from the bytes, not the name', async () => {
+      const file = path.join(dir, 'tone.mp3');
+      fs.writeFileSync(file, sineWav(0.05));
+      const wavJob = core.addJob({ inputPath: file }).id;
+      expect((await get(`/api/audio/${wavJob}/original`)).headers['content-type']).toBe('audio/wav');
     });
     it('404 for an unknown job or a vanished file', async () => {
       expect((await get('/api/audio/unknown/original')).status).toBe(404);

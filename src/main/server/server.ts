@@ -45,6 +45,7 @@ import path from 'node:path';
 import { AppError, isAppError, type Job, type ListPage, type Stats, type SubmitResult } from '../../shared';
 import type { Core } from '../core/core-api';
 import { ID_RE, readJsonBody, sendCaught, sendError, sendJson, setSecurityHeaders, statusForCode } from './http-util';
+import { sniffFormat, type ContainerFormat } from '../analysis/probe';
 import { parseStatusName, toOriginStatus } from './origin-api';
 import { parseRange } from '../lib/range';
 import { authenticate, checkHost, newSessionSecret, originVerdict, sessionCookieHeader, type OriginVerdict } from './security';
@@ -82,26 +83,25 @@ export interface HeadlessServer {
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1']);
 
-const AUDIO_TYPES: Record<string, string> = {
-  '.mp3': 'audio/mpeg',
-  '.wav': 'audio/wav',
-  '.wave': 'audio/wav',
-  '.flac': 'audio/flac',
-  '.ogg': 'audio/ogg',
-  '.oga': 'audio/ogg',
-  '.opus': 'audio/ogg',
-  '.m4a': 'audio/mp4',
-  '.mp4': 'audio/mp4',
-  '.aac': 'audio/aac',
-  '.aif': 'audio/aiff',
-  '.aiff': 'audio/aiff',
-  '.webm': 'audio/webm',
-  '.wma': 'audio/x-ms-wma',
+/** By the container found in the file's bytes, never by its name (a renamed file is not trusted). */
+const AUDIO_TYPES: Record<ContainerFormat, string> = {
+  wav: 'audio/wav',
+  aiff: 'audio/aiff',
+  mp3: 'audio/mpeg',
+  aac: 'audio/aac',
+  flac: 'audio/flac',
+  ogg: 'audio/ogg',
+  mp4: 'audio/mp4',
+  caf: 'audio/x-caf',
+  asf: 'audio/x-ms-asf',
+  webm: 'audio/webm',
 };
 
-export function audioContentType(fileName: string): string {
-  return AUDIO_TYPES[path.extname(fileName).toLowerCase()] ?? 'application/octet-stream';
+export function audioContentType(format: ContainerFormat): string {
+  return AUDIO_TYPES[format] ?? 'application/octet-stream';
 }
+
+const SNIFF_BYTES = 64 * 1024;
 
 interface Ctx {
   req: IncomingMessage;
@@ -309,7 +309,13 @@ export async function startServer(opts: ServerOptions): Promise<HeadlessServer> 
       const st = await fd.stat();
       if (!st.isFile()) throw new AppError('E_NOT_REGULAR_FILE', 'the input of this job is not a regular file');
       const size = st.size;
-      const type = audioContentType(job.fileName || job.inputPath);
+      // the playback route serves audio only: a job whose input is some other file (say, a text file
+      // submitted by path) must not turn this route into a way to read it back
+      const head = Buffer.alloc(Math.min(SNIFF_BYTES, size));
+      await fd.read(head, 0, head.length, 0);
+      const format = sniffFormat(head);
+      if (!format) throw new AppError('E_UNSUPPORTED_FORMAT', 'the input of this job is not a recognised audio file');
+      const type = audioContentType(format);
       const range = parseRange(ctx.req.headers.range, size);
       const common = { 'Content-Type': type, 'Accept-Ranges': 'bytes', 'Cache-Control': 'no-store' };
       if (range === 'invalid') {
