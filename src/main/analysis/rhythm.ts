@@ -60,7 +60,7 @@ export function analyzeRhythm(audio: MonoAudio, ctx: StageContext): RhythmResult
   // the first path follows whatever pulse won globally; re-choose the metrical level along it
   const path0 = periodPath(tg, g.best.period, {
     signal: ctx.signal,
-    prior: true,
+    prior: false,
     range: [(60 * fps) / MAX_BPM, (60 * fps) / MIN_BPM],
   });
   const levels = metricalLevels(tg, path0, { minBpm: MIN_BPM, maxBpm: MAX_TATUM_BPM });
