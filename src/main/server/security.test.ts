@@ -35,23 +35,27 @@ describe('originVerdict', () => {
 describe('authenticate', () => {
   const token = 't'.repeat(43);
   const secret = 's'.repeat(43);
+  const creds = { token, sessionSecret: secret, port: 8000 };
   it('accepts the right bearer token, refuses a wrong one even with a valid cookie', () => {
-    expect(authenticate(req({ authorization: `Bearer ${token}` }), token, secret, 'none')).toBe('token');
-    expect(authenticate(req({ authorization: `Bearer x${token}`, cookie: `performia_session=${secret}` }), token, secret, 'same')).toBe('none');
-    expect(authenticate(req({ authorization: token }), token, secret, 'none')).toBe('none');
+    expect(authenticate(req({ authorization: `Bearer ${token}` }), creds, 'none')).toBe('token');
+    expect(authenticate(req({ authorization: `Bearer x${token}`, cookie: `performia_session_8000=${secret}` }), creds, 'same')).toBe('none');
+    expect(authenticate(req({ authorization: token }), creds, 'none')).toBe('none');
   });
   it('accepts the session cookie only when the request is not cross-origin', () => {
-    const cookie = `a=b; performia_session=${secret}`;
-    expect(authenticate(req({ cookie }), token, secret, 'same')).toBe('session');
-    expect(authenticate(req({ cookie }), token, secret, 'none')).toBe('session');
-    expect(authenticate(req({ cookie }), token, secret, 'foreign')).toBe('none');
-    expect(authenticate(req({ cookie: 'performia_session=wrong' }), token, secret, 'same')).toBe('none');
-    expect(authenticate(req({}), token, secret, 'same')).toBe('none');
+    const cookie = `a=b; performia_session_8000=${secret}`;
+    expect(authenticate(req({ cookie }), creds, 'same')).toBe('session');
+    expect(authenticate(req({ cookie }), creds, 'none')).toBe('session');
+    expect(authenticate(req({ cookie }), creds, 'foreign')).toBe('none');
+    expect(authenticate(req({ cookie: 'performia_session_8000=wrong' }), creds, 'same')).toBe('none');
+    expect(authenticate(req({}), creds, 'same')).toBe('none');
   });
   it('builds and reads the cookie', () => {
-    const h = sessionCookieHeader(secret);
+    const h = sessionCookieHeader(8000, secret);
     expect(h).toContain('HttpOnly');
     expect(h).toContain('SameSite=Strict');
-    expect(readCookie(h.split(';')[0], 'performia_session')).toBe(secret);
+    expect(readCookie(h.split(';')[0], 'performia_session_8000')).toBe(secret);
+  });
+  it('does not accept the cookie of a server on another port', () => {
+    expect(authenticate(req({ cookie: `performia_session_8001=${secret}` }), creds, 'same')).toBe('none');
   });
 });

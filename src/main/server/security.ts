@@ -10,7 +10,13 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { tokensEqual } from './token';
 
-export const SESSION_COOKIE = 'performia_session';
+/**
+ * Cookies are not isolated by port, so two Performia servers on one machine would overwrite each
+ * other's session: the port is part of the name.
+ */
+export function sessionCookieName(port: number): string {
+  return `performia_session_${port}`;
+}
 
 export function newSessionSecret(): string {
   return randomBytes(32).toString('base64url');
@@ -27,8 +33,8 @@ export function checkHost(hostHeader: string | undefined, port: number): string 
   return allowedHosts(port).has(host) ? host : null;
 }
 
-export function sessionCookieHeader(secret: string): string {
-  return `${SESSION_COOKIE}=${secret}; Path=/; HttpOnly; SameSite=Strict`;
+export function sessionCookieHeader(port: number, secret: string): string {
+  return `${sessionCookieName(port)}=${secret}; Path=/; HttpOnly; SameSite=Strict`;
 }
 
 export function readCookie(header: string | undefined, name: string): string | null {
@@ -54,14 +60,22 @@ export function originVerdict(req: IncomingMessage, host: string): OriginVerdict
 
 export type AuthVerdict = 'token' | 'session' | 'none';
 
-export function authenticate(req: IncomingMessage, token: string, sessionSecret: string, origin: OriginVerdict): AuthVerdict {
+export interface Credentials {
+  token: string;
+  /** per-process session secret carried by the UI's cookie */
+  sessionSecret: string;
+  port: number;
+}
+
+export function authenticate(req: IncomingMessage, creds: Credentials, origin: OriginVerdict): AuthVerdict {
+  const { token, sessionSecret } = creds;
   const auth = req.headers.authorization;
   if (auth !== undefined) {
     const m = /^Bearer\s+(\S+)\s*$/i.exec(auth);
     // a wrong token is a failure even if a cookie is present: never fall through to weaker credentials
     return m && tokensEqual(m[1], token) ? 'token' : 'none';
   }
-  const cookie = readCookie(req.headers.cookie, SESSION_COOKIE);
+  const cookie = readCookie(req.headers.cookie, sessionCookieName(creds.port));
   // the cookie alone is not enough: the request must also come from our own page (SameSite is the
   // browser's promise; the Origin / Sec-Fetch-Site check is ours)
   if (cookie !== null && tokensEqual(cookie, sessionSecret) && origin !== 'foreign') return 'session';

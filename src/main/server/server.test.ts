@@ -88,7 +88,7 @@ describe('binding and security checks', () => {
   it('lets the served UI in with its session cookie, same-origin only', async () => {
     const page = await get('/', {});
     const setCookie = page.headers['set-cookie']?.[0] ?? '';
-    expect(setCookie).toMatch(/^performia_session=[\w-]+; Path=\/; HttpOnly; SameSite=Strict$/);
+    expect(setCookie).toMatch(new RegExp(`^performia_session_${srv.port}=[\\w-]+; Path=/; HttpOnly; SameSite=Strict$`));
     const cookie = setCookie.split(';')[0];
     const origin = `http://127.0.0.1:${srv.port}`;
     expect((await rpc('app.info', {}, { Cookie: cookie, Origin: origin })).json()).toMatchObject({ ok: true, value: { mode: 'headless' } });
@@ -96,7 +96,7 @@ describe('binding and security checks', () => {
     // a state change with the cookie but without proof of origin is refused; so is any cross-origin use
     expect((await rpc('app.info', {}, { Cookie: cookie })).status).toBe(403);
     expect((await rpc('app.info', {}, { Cookie: cookie, Origin: 'http://evil.example' })).status).toBe(403);
-    expect((await rpc('app.info', {}, { Cookie: 'performia_session=forged', Origin: origin })).status).toBe(401);
+    expect((await rpc('app.info', {}, { Cookie: `performia_session_${srv.port}=forged`, Origin: origin })).status).toBe(401);
   });
 
   it('/health says only "ok" without credentials, the database facts with them', async () => {

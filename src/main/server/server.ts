@@ -4,7 +4,7 @@
  * WIRE FORMAT (stable; the browser build of the renderer and scripts depend on it)
  *
  *   Authentication (every route below except `GET /health`'s minimal form and the static UI):
- *     - the served UI: the session cookie `performia_session` (HttpOnly, SameSite=Strict) set with
+ *     - the served UI: the session cookie `performia_session_<port>` (HttpOnly, SameSite=Strict) set with
  *       index.html, on a same-origin request; POST/DELETE must also carry `Origin: http://<host>`
  *       (browsers do this for fetch) — so the UI needs no token;
  *     - anything else: `Authorization: Bearer <token>`, token in `<data-dir>/api-token`.
@@ -154,7 +154,7 @@ export async function startServer(opts: ServerOptions): Promise<HeadlessServer> 
       sendError(ctx.res, 403, 'E_FORBIDDEN', 'cross-origin requests are not allowed');
       return false;
     }
-    const auth = authenticate(ctx.req, token, sessionSecret, ctx.origin);
+    const auth = authenticate(ctx.req, { token, sessionSecret, port }, ctx.origin);
     if (auth === 'none') {
       sendError(ctx.res, 401, 'E_FORBIDDEN', 'missing or wrong credentials: send Authorization: Bearer <token from the api-token file>', {
         'WWW-Authenticate': 'Bearer realm="performia"',
@@ -220,7 +220,7 @@ export async function startServer(opts: ServerOptions): Promise<HeadlessServer> 
   }
 
   async function handleHealth(ctx: Ctx): Promise<void> {
-    const authed = ctx.origin !== 'foreign' && authenticate(ctx.req, token, sessionSecret, ctx.origin) !== 'none';
+    const authed = ctx.origin !== 'foreign' && authenticate(ctx.req, { token, sessionSecret, port }, ctx.origin) !== 'none';
     if (!authed) {
       sendJson(ctx.res, 200, { status: 'ok' });
       return;
@@ -367,7 +367,7 @@ export async function startServer(opts: ServerOptions): Promise<HeadlessServer> 
       // hashed asset names may be cached; index.html must not be, so a rebuild is picked up
       'Cache-Control': found.isIndex || !url.pathname.startsWith('/assets/') ? 'no-cache' : 'public, max-age=31536000, immutable',
     };
-    if (found.isIndex) headers['Set-Cookie'] = sessionCookieHeader(sessionSecret);
+    if (found.isIndex) headers['Set-Cookie'] = sessionCookieHeader(port, sessionSecret);
     res.writeHead(200, headers);
     if (req.method === 'HEAD') {
       res.end();
