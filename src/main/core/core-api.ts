@@ -43,6 +43,6 @@ export interface Core {
   dispatch(channel: string, payload: unknown): Promise<Result<unknown>>;
   /** Adopts a file that was uploaded (already streamed to disk by the HTTP server) as a new job owning it. */
   submitUpload(tempPath: string, originalName: string): Promise<Job>;
-  /** stops workers (in-flight jobs stay `processing` and resume at next start), checkpoints, closes the db */
+  /** stops workers (in-flight jobs go back to `queued`, attempts unchanged, and run at next start), checkpoints, closes the db */
   close(): Promise<void>;
 }

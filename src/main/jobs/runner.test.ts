@@ -257,7 +257,7 @@ describe('runner', () => {
     rmSync(first.filesDir, { recursive: true, force: true });
   });
 
-  it('close() leaves in-flight jobs processing (resumed next start), never half-written', async () => {
+  it('close() requeues in-flight jobs without spending their crash budget', async () => {
     const first = await makeHarness();
     const { jobs } = await submit(first, [file(first, 'slow.wav')]);
     const id = (jobs[0] as Job).id;
@@ -265,7 +265,7 @@ describe('runner', () => {
     await first.core.close();
     h = await makeHarness({ dataDir: first.dataDir, autoStart: false });
     const j = h.core.store.requireJob(id);
-    expect([j.status, j.attempts]).toEqual(['queued', 1]);
+    expect([j.status, j.attempts, j.progress]).toEqual(['queued', 0, 0]);
     rmSync(first.filesDir, { recursive: true, force: true });
   });
 });

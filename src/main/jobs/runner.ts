@@ -4,8 +4,8 @@
  * Per job: stat → streamed SHA-256 → (a completed job with the same hash and analyzer version?
  * reuse its result at once) → processing → worker → verify the file did not change → completed.
  * Only this main-thread code writes to the store; every status change is emitted as `job.updated`.
- * Whatever happens (cancel, timeout, OOM, crash, store error), a job leaves `processing` — except on
- * shutdown, where in-flight jobs stay `processing` on purpose so start-up recovery resumes them.
+ * Whatever happens (cancel, timeout, OOM, crash, store error), a job leaves `processing`; on a clean
+ * shutdown in-flight jobs go back to `queued` and run again at the next start.
  */
 import { stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
@@ -149,10 +149,22 @@ export class Runner {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  /** Terminates workers; in-flight jobs stay `processing` and are recovered at the next start. */
+  /**
+   * Terminates workers and puts in-flight jobs back in the queue, keeping their attempt count: a
+   * clean quit is not a crash, so it must not eat into the crash budget (E_CRASHED after 3).
+   * If the process dies instead, the rows stay `processing` and start-up recovery requeues them.
+   */
   async close(): Promise<void> {
     this.closed = true;
-    for (const id of [...this.active.keys()]) this.abortActive(id, 'shutdown');
+    for (const id of [...this.active.keys()]) {
+      this.abortActive(id, 'shutdown');
+      try {
+        const job = this.o.store.getJob(id);
+        if (job?.status === 'processing') this.o.store.transition(id, 'queued', { progress: 0, stage: null });
+      } catch (err) {
+        console.error('[runner] could not requeue job at shutdown:', err);
+      }
+    }
     this.emitter.close();
     await this.o.pool.close();
     const waiters = this.idleWaiters;

@@ -4,6 +4,7 @@
  * exercised quickly and deterministically. The behaviour is chosen by a keyword in the file name:
  *   slow   → reports progress for ~30 s (cancel / timeout tests)
  *   tick   → reports progress every 5 ms for ~1.5 s, then completes (throttling tests)
+ *   brief  → reports progress for ~200 ms, then completes (crash test)
  *   oom    → allocates until the heap cap kills the worker
  *   exit   → process.exit(3) from inside the worker
  *   throw  → throws a plain Error (→ E_ANALYSIS)
@@ -63,6 +64,11 @@ const analyze: AnalyzeFn = async (path, opts) => {
     for (let i = 0; i < 300; i++) {
       report(i < 150 ? 'decode' : 'rhythm', (i % 150) / 150);
       await sleep(5);
+    }
+  } else if (name.includes('brief')) {
+    for (let i = 0; i < 10; i++) {
+      report('decode', i / 10);
+      await sleep(20);
     }
   } else if (name.includes('oom')) {
     const hoard: number[][] = [];
