@@ -216,6 +216,10 @@ function ffmpegArgs(absPath: string): string[] {
     '-dn',
     '-map_metadata',
     '-1',
+    // normalise the downmix matrix to a gain of 1: stereo becomes (L+R)/2 like the native path,
+    // instead of swresample's default (L+R)/√2, which can clip
+    '-rematrix_maxval',
+    '1',
     '-ac',
     '1',
     '-ar',
@@ -234,6 +238,9 @@ export function mapFfmpegError(stderr: string, name: string): AppError {
   const msg = first.replace(/file:[^\s:]*/g, name).slice(0, 200);
   if (/matches no streams|does not contain any stream/i.test(stderr)) {
     return new AppError('E_UNSUPPORTED_FORMAT', `${name}: the file has no audio stream`);
+  }
+  if (/Failed to read frame size|Could not seek|Truncat|End of file|partial file/i.test(stderr)) {
+    return new AppError('E_TRUNCATED', `${name}: the file is cut short (${msg})`);
   }
   if (/Invalid data found|could not find codec|Unknown format|not supported/i.test(stderr)) {
     return new AppError('E_UNSUPPORTED_FORMAT', `${name}: not a decodable audio file (${msg})`);
@@ -420,6 +427,10 @@ export async function decodeFile(probe: ProbeResult, opts: DecodeOptions = {}): 
   const durationSec = sink.frames / sink.format.sampleRate;
   if (durationSec < MIN_DURATION_SEC) {
     throw new AppError('E_TOO_SHORT', `${name}: ${durationSec.toFixed(3)} s of audio is too short to analyse (minimum ${MIN_DURATION_SEC} s)`);
+  }
+  // a cut compressed file decodes cleanly up to the cut; the container's declared length tells
+  if (probe.durationSec && durationSec < probe.durationSec * 0.98 - 0.5) {
+    warnings.push(`file looks truncated: its header declares ${probe.durationSec.toFixed(1)} s, ${durationSec.toFixed(1)} s decoded`);
   }
   if (sink.mono.dropped > 0) {
     warnings.push(`analysed the first ${maxSec} s of ${durationSec.toFixed(0)} s; loudness and waveform cover the whole file`);

@@ -1,0 +1,198 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FFMPEG_PATH, MIN_DURATION_SEC, decodeFile, type DecodeOptions } from './decode';
+import { probeFile } from './probe';
+import { encodeWav } from './wav';
+
+const dir = mkdtempSync(join(tmpdir(), 'decode-test-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Stereo test signal: 440 Hz left, 660 Hz right, −12 dBFS. */
+function tone(sr: number, seconds: number, channels = 2): Float32Array {
+  const n = Math.round(sr * seconds);
+  const x = new Float32Array(n * channels);
+  for (let i = 0; i < n; i++)
+    for (let c = 0; c < channels; c++) x[i * channels + c] = 0.25 * Math.sin((2 * Math.PI * (440 + 220 * c) * i) / sr);
+  return x;
+}
+
+const write = (name: string, data: Buffer): string => {
+  const p = join(dir, name);
+  writeFileSync(p, data);
+  return p;
+};
+const ffmpeg = (...args: string[]): void => {
+  execFileSync(FFMPEG_PATH, ['-nostdin', '-hide_banner', '-v', 'error', '-y', ...args]);
+};
+const decode = async (p: string, opts?: DecodeOptions) => decodeFile(await probeFile(p), opts);
+const codeOf = async (p: Promise<unknown>): Promise<string> => {
+  try {
+    await p;
+  } catch (e) {
+    return (e as { code?: string }).code ?? `no code: ${String(e)}`;
+  }
+  return 'resolved';
+};
+
+let mp3: string;
+beforeAll(() => {
+  mp3 = join(dir, 'tone.mp3');
+  ffmpeg('-f', 'lavfi', '-i', 'sine=frequency=440:duration=4', '-ac', '2', '-c:a', 'libmp3lame', '-b:a', '128k', mp3);
+});
+
+describe('native WAV decode', () => {
+  for (const [bits, float, sr] of [
+    [16, false, 44100],
+    [24, false, 48000],
+    [8, false, 22050],
+    [32, true, 96000],
+    [64, true, 44100],
+  ] as const) {
+    it(`${bits}-bit ${float ? 'float' : 'int'} at ${sr} Hz → 22050 Hz mono, loudness and waveform`, async () => {
+      const p = write(`t${bits}${float}${sr}.wav`, encodeWav(tone(sr, 2), { sampleRate: sr, channels: 2, bits, float, extensible: bits === 24 }));
+      const d = await decode(p);
+      expect(d.decoder).toBe('native-wav');
+      expect(d.sourceSampleRate).toBe(sr);
+      expect(d.sourceChannels).toBe(2);
+      expect(d.durationSec).toBeCloseTo(2, 6);
+      expect(d.audio.sr).toBe(22050);
+      expect(d.audio.samples.length).toBe(Math.ceil((2 * sr * 22050) / sr));
+      // mono = mean of the two tones: peak close to 0.5 (two 0.25 sines adding in phase at times)
+      const peak = d.audio.samples.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+      expect(peak).toBeGreaterThan(0.2);
+      expect(peak).toBeLessThanOrEqual(0.26);
+      expect(d.loudness.integratedLufs).not.toBeNull();
+      expect(d.waveform.levels[0].max.length).toBe(Math.ceil(d.audio.samples.length / 256));
+      expect(d.warnings).toEqual([]);
+    });
+  }
+
+  it('native and ffmpeg decoders agree on the same WAV (alignment and level)', async () => {
+    const p = write('agree.wav', encodeWav(tone(44100, 2), { sampleRate: 44100, channels: 2 }));
+    const a = await decode(p);
+    const b = await decode(p, { decoder: 'ffmpeg' });
+    expect(b.decoder).toMatch(/^ffmpeg/);
+    expect(b.audio.samples.length).toBe(a.audio.samples.length);
+    let maxDiff = 0;
+    for (let i = 500; i < a.audio.samples.length - 500; i++) maxDiff = Math.max(maxDiff, Math.abs(a.audio.samples[i] - b.audio.samples[i]));
+    expect(maxDiff).toBeLessThan(0.01);
+    expect(b.loudness.integratedLufs!).toBeCloseTo(a.loudness.integratedLufs!, 3);
+  });
+
+  it('hands a µ-law WAV (not PCM) to ffmpeg', async () => {
+    const p = join(dir, 'mulaw.wav');
+    ffmpeg('-f', 'lavfi', '-i', 'sine=frequency=440:duration=2', '-c:a', 'pcm_mulaw', p);
+    const d = await decode(p);
+    expect(d.decoder).toMatch(/^ffmpeg/);
+    expect(d.durationSec).toBeCloseTo(2, 2);
+  });
+});
+
+describe('hostile WAV headers', () => {
+  it('data chunk claiming gigabytes: decodes what is there and says the file is truncated', async () => {
+    const b = encodeWav(tone(44100, 2), { sampleRate: 44100, channels: 2 });
+    b.writeUInt32LE(0x7fffffff, 40);
+    const d = await decode(write('huge-claim.wav', b));
+    expect(d.durationSec).toBeCloseTo(2, 6);
+    expect(d.warnings.join()).toMatch(/truncated/);
+  });
+  it('header only, claiming a gigabyte of data → E_TRUNCATED', async () => {
+    const b = encodeWav(new Float32Array(0), { sampleRate: 44100, channels: 2 });
+    b.writeUInt32LE(1 << 30, 40);
+    expect(await codeOf(decode(write('header-only.wav', b)))).toBe('E_TRUNCATED');
+  });
+  it('a 1-sample WAV → E_TOO_SHORT', async () => {
+    expect(await codeOf(decode(write('one.wav', encodeWav(Float32Array.from([0.5]), { sampleRate: 44100, channels: 1 }))))).toBe('E_TOO_SHORT');
+    expect(MIN_DURATION_SEC).toBe(1);
+  });
+  it('0 channels, 255 channels, 0 Hz → E_CORRUPT_AUDIO', async () => {
+    const make = (f: (b: Buffer) => void, name: string): string => {
+      const b = encodeWav(tone(8000, 1.5, 1), { sampleRate: 8000, channels: 1 });
+      f(b);
+      return write(name, b);
+    };
+    expect(await codeOf(decode(make((b) => b.writeUInt16LE(0, 22), 'ch0.wav')))).toBe('E_CORRUPT_AUDIO');
+    expect(await codeOf(decode(make((b) => b.writeUInt16LE(255, 22), 'ch255.wav')))).toBe('E_CORRUPT_AUDIO');
+    expect(await codeOf(decode(make((b) => b.writeUInt32LE(0, 24), 'hz0.wav')))).toBe('E_CORRUPT_AUDIO');
+  });
+  it('NaN / Inf float samples → E_CORRUPT_AUDIO', async () => {
+    const x = tone(8000, 2, 1);
+    x[5000] = NaN;
+    expect(await codeOf(decode(write('nan.wav', encodeWav(x, { sampleRate: 8000, channels: 1, bits: 32, float: true }))))).toBe('E_CORRUPT_AUDIO');
+    x[5000] = Infinity;
+    expect(await codeOf(decode(write('inf.wav', encodeWav(x, { sampleRate: 8000, channels: 1, bits: 32, float: true }))))).toBe('E_CORRUPT_AUDIO');
+  });
+});
+
+describe('compressed formats through ffmpeg', () => {
+  it('decodes an MP3 gaplessly to its real length', async () => {
+    const d = await decode(mp3);
+    expect(d.decoder).toMatch(/^ffmpeg/);
+    expect(d.sourceSampleRate).toBe(44100);
+    expect(Math.abs(d.durationSec - 4)).toBeLessThan(0.03);
+    expect(d.warnings).toEqual([]);
+    expect(d.loudness.integratedLufs).not.toBeNull();
+  });
+  for (const [ext, codec] of [
+    ['flac', 'flac'],
+    ['ogg', 'libvorbis'],
+    ['opus', 'libopus'],
+    ['m4a', 'aac'],
+    ['aiff', 'pcm_s16be'],
+  ] as const) {
+    it(`decodes ${ext}`, async () => {
+      const p = join(dir, `tone.${ext}`);
+      ffmpeg('-f', 'lavfi', '-i', 'sine=frequency=440:duration=2', '-c:a', codec, p);
+      const pr = await probeFile(p);
+      const d = await decodeFile(pr);
+      expect(Math.abs(d.durationSec - 2)).toBeLessThan(0.05);
+      expect(d.audio.samples.length).toBeGreaterThan(0.95 * 2 * 22050);
+    });
+  }
+  it('a cut MP3 decodes what is there and is flagged as truncated', async () => {
+    const full = readFileSync(mp3);
+    const d = await decode(write('cut.mp3', full.subarray(0, Math.floor(full.length / 2))));
+    expect(d.durationSec).toBeGreaterThan(1.5);
+    expect(d.durationSec).toBeLessThan(2.5);
+    expect(d.warnings.join()).toMatch(/truncated/);
+  });
+  it('an MP3 cut after its first frames → E_TRUNCATED', async () => {
+    expect(await codeOf(decode(write('tiny.mp3', readFileSync(mp3).subarray(0, 300))))).toBe('E_TRUNCATED');
+  });
+  it('an abort kills the decoder promptly', async () => {
+    const long = join(dir, 'long.mp3');
+    ffmpeg('-f', 'lavfi', '-i', 'sine=frequency=440:duration=120', '-c:a', 'libmp3lame', '-b:a', '64k', long);
+    const ac = new AbortController();
+    const t0 = Date.now();
+    const p = decode(long, { signal: ac.signal, onProgress: () => ac.abort() });
+    await expect(p).rejects.toMatchObject({ name: 'AbortError' });
+    expect(Date.now() - t0).toBeLessThan(5000);
+  }, 30_000);
+});
+
+const CORPUS = '/work/shared/corpus';
+describe.skipIf(!existsSync(CORPUS))('decoder delay against the corpus truth', () => {
+  // the truth is aligned to ffmpeg's gapless decode; the first note sounds ~2-5 ms after the grid time
+  for (const id of ['s01', 's09']) {
+    it(`${id}: the first onset lands 0–6 ms after music.start_sec and the length matches`, async () => {
+      const gt = JSON.parse(readFileSync(`${CORPUS}/gt/${id}.gt.json`, 'utf8')) as {
+        audio: string;
+        duration_sec: number;
+        music: { start_sec: number };
+      };
+      const d = await decode(`${CORPUS}/audio/${gt.audio}`);
+      const x = d.audio.samples;
+      const peak = x.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+      let i = 0;
+      while (Math.abs(x[i]) < 0.01 * peak) i++;
+      const diffMs = (i / d.audio.sr - gt.music.start_sec) * 1000;
+      expect(diffMs).toBeGreaterThanOrEqual(0);
+      expect(diffMs).toBeLessThan(6);
+      expect(Math.abs(d.durationSec - gt.duration_sec)).toBeLessThan(1e-3);
+    });
+  }
+});
+if (!existsSync(CORPUS)) console.warn(`corpus not found at ${CORPUS}: decoder-delay tests skipped`);
