@@ -143,13 +143,6 @@ export function analyzeMeter(
     }
     return s.map((v, p) => v / Math.max(1, c[p]));
   };
-  if (process.env.RHYTHM_DEBUG) {
-    for (const [name, f] of [['acc', za], ['low', zl], ['chg', zc], ['harm', zh]] as const) {
-      const s4 = [0, 0, 0, 0];
-      for (let i = 0; i < n; i++) s4[i % 4] += f[i] / (n / 4);
-      console.log(name, s4.map((v) => v.toFixed(2)).join(' '));
-    }
-  }
   const ternaryRatio = subdivisionRatio(beats, od);
   const compound = ternaryRatio > 1;
   const candidates = compound ? [2] : [3, 4];

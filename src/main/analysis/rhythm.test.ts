@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeRhythm } from './rhythm';
-import { meteredTrack, synth, whiteNoise, type SynthSpec } from './rhythm-synth';
+import { meteredTrack, prng, synth, whiteNoise, type SynthSpec } from './rhythm-synth';
 import { ANALYSIS_SR, SHARED_HOP } from './stages';
 
 const SR = ANALYSIS_SR;
@@ -115,14 +115,25 @@ describe('no invented rhythm', () => {
     expect(r.stages.tempo.reason).toMatch(/no periodic onsets/);
   });
 
-  it('white noise: no tempo reported as ok', () => {
-    const r = analyzeRhythm({ samples: whiteNoise(SR, 20, 0.1), sr: SR }, {});
-    if (r.tempo === null) {
-      expect(r.stages.tempo.status).toBe('failed');
+  it('white noise: no tempo, stages failed', () => {
+    for (const seed of [1, 2, 3]) {
+      const r = analyzeRhythm({ samples: whiteNoise(SR, 20, 0.1, seed), sr: SR }, {});
+      expect(r.tempo).toBeNull();
       expect(r.beats).toEqual([]);
-    } else {
-      expect(r.stages.tempo.status).toBe('degraded');
+      expect(r.stages.tempo).toMatchObject({ status: 'failed', reason: expect.stringMatching(/no periodic onsets/) });
     }
+  });
+
+  it('bursts at random times: no tempo invented', () => {
+    const rnd = prng(5);
+    const x = whiteNoise(SR, 30, 0.01, 9);
+    for (let k = 0; k < 60; k++) {
+      const s = Math.floor(rnd() * (x.length - 2000));
+      for (let i = 0; i < 2000; i++) x[s + i] += 0.5 * Math.exp(-i / 300) * (rnd() * 2 - 1);
+    }
+    const r = analyzeRhythm({ samples: x, sr: SR }, {});
+    expect(r.tempo).toBeNull();
+    expect(r.stages.beats.status).toBe('failed');
   });
 
   it('too short: fails with a reason', () => {

@@ -16,6 +16,7 @@ import {
   curveFromBeats,
   detrend,
   globalTempo,
+  levelConfidences,
   median,
   metricalLevels,
   periodPath,
@@ -29,10 +30,14 @@ export const MIN_BPM = 40;
 export const MAX_BPM = 240;
 /** fastest pulse considered when looking for the tatum above the beat */
 export const MAX_TATUM_BPM = 330;
-/** Below this mean autocorrelation at the chosen period there is no pulse worth tracking (noise). */
-export const MIN_SALIENCE = 0.12;
+/**
+ * Below this mean autocorrelation at the beat there is no pulse worth tracking: white noise and
+ * random bursts read 0.09–0.18 (the drift-tolerant reading picks up chance peaks), the rendered
+ * corpus 0.48–0.95.
+ */
+export const MIN_SALIENCE = 0.3;
 /** Below this the pulse is weak: we still report it but mark the stages degraded. */
-export const WEAK_SALIENCE = 0.25;
+export const WEAK_SALIENCE = 0.42;
 
 const failedAll = (reason: string): RhythmResult => {
   const failed: StageStatus = { status: 'failed', reason };
@@ -53,8 +58,6 @@ export function analyzeRhythm(audio: MonoAudio, ctx: StageContext): RhythmResult
   progress(0.5);
   const g = globalTempo(tg, { minBpm: MIN_BPM, maxBpm: MAX_BPM });
   if (!g) return failedAll('no periodic onsets');
-  const salience = g.mean[Math.round(g.best.period)];
-  if (!(salience >= MIN_SALIENCE)) return failedAll(`no periodic onsets (pulse salience ${salience.toFixed(2)})`);
   throwIfAborted(ctx.signal);
 
   // the first path follows whatever pulse won globally; re-choose the metrical level along it
@@ -71,10 +74,11 @@ export function analyzeRhythm(audio: MonoAudio, ctx: StageContext): RhythmResult
     return groupsInThrees(pulses, od);
   });
   if (!chosen) return failedAll('no periodic onsets');
-  const path =
-    chosen.factor === 1 ? path0 : periodPath(tg, median(Array.from(path0)) / chosen.factor, { signal: ctx.signal });
-  if (process.env.RHYTHM_DEBUG) console.log(Array.from(path0.filter((_, i) => i % 10 === 0), (p) => ((60 * fps) / p).toFixed(0)).join(" "));
-  if (process.env.RHYTHM_DEBUG) console.log(levels.map((l) => `${l.bpm.toFixed(0)}:${l.salience.toFixed(2)}/${l.score.toFixed(2)}`).join(' '));
+  // pulse salience: mean autocorrelation at the beat, read along the drifting tempo
+  const salience = chosen.salience;
+  if (!(salience >= MIN_SALIENCE)) return failedAll(`no periodic onsets (pulse salience ${salience.toFixed(2)})`);
+  // the wide path may wander between metrical levels; the beat path stays on the chosen one
+  const path = periodPath(tg, median(Array.from(path0)) / chosen.factor, { signal: ctx.signal });
   const period = periodPerFrame(path, tg.hop, feat.nFrames);
   const beatFrames = trackBeats(od, period, { signal: ctx.signal });
   progress(0.8);
@@ -88,14 +92,16 @@ export function analyzeRhythm(audio: MonoAudio, ctx: StageContext): RhythmResult
   const { curve, local } = curveFromBeats(beats);
   const bpm = median(local);
   const weak = salience < WEAK_SALIENCE;
+  // confidences from the levels along the final path: the beat is factor 1 there
+  const conf = levelConfidences(metricalLevels(tg, path, { minBpm: 0, maxBpm: Infinity }));
   const tempo = {
     bpm_global: round2(bpm),
     curve,
-    confidence: round3(g.confidence * (weak ? 0.5 : 1)),
-    alternatives: g.relatives.map((r) => ({
-      bpm: round2(bpm * r.factor),
-      factor: round3(r.factor),
-      confidence: round3(Math.min(1, g.best.score > 0 ? (r.score / g.best.score) * (1 - g.confidence) : 0)),
+    confidence: round3(conf.confidence * (weak ? 0.5 : 1)),
+    alternatives: conf.alternatives.map((a) => ({
+      bpm: round2(bpm * a.factor),
+      factor: round3(a.factor),
+      confidence: round3(a.confidence),
     })),
   };
   const weakStatus: StageStatus = weak

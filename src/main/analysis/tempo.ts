@@ -141,10 +141,6 @@ export interface TempoCandidate {
 
 export interface GlobalTempo {
   best: TempoCandidate;
-  /** the metrical relatives of the best period with their own scores */
-  relatives: { factor: number; bpm: number; score: number }[];
-  /** 0..1: how much the best stands out from its metrical relatives and from noise */
-  confidence: number;
   /** energy-weighted mean autocorrelation, lags 0..maxLag */
   mean: Float64Array;
 }
@@ -197,24 +193,7 @@ export function globalTempo(tg: Tempogram, range: { minBpm: number; maxBpm: numb
     if (!best || s > best.score) best = { period: p, bpm: (60 * tg.fps) / p, score: s };
   }
   if (!best || best.score <= 0) return null;
-  const relatives = [0.5, 2, 2 / 3, 3 / 2].map((factor) => {
-    const p = best.period / factor;
-    // refine to the nearest local maximum within ±4 %
-    let bp = p;
-    let bs = -1;
-    for (let q = p * 0.96; q <= p * 1.04; q += 0.25) {
-      const s = score(q);
-      if (s > bs) {
-        bs = s;
-        bp = q;
-      }
-    }
-    return { factor, bpm: (60 * tg.fps) / bp, score: Math.max(0, bs) };
-  });
-  const rivals = relatives.reduce((m, r) => Math.max(m, r.score), 0);
-  const sal = salience(best.period);
-  const confidence = Math.max(0, Math.min(1, (best.score / (best.score + rivals)) * Math.min(1, sal * 2)));
-  return { best, relatives, confidence, mean };
+  return { best, mean };
 }
 
 /**
@@ -451,3 +430,27 @@ export function chooseBeatLevel(
   if (third && (!half || third.salience > TERNARY_MARGIN * half.salience)) return third;
   return half ?? third ?? fastest;
 }
+
+export const ALTERNATIVE_FACTORS = [0.5, 2, 2 / 3, 3 / 2];
+
+/**
+ * Confidence of the chosen beat level and of its metrical alternatives, from the saliences of
+ * the levels measured along the final period path (factor 1 = the chosen beat). A level that is
+ * as periodic as the beat makes the choice less certain; a weak pulse makes everything uncertain.
+ */
+export function levelConfidences(levels: MetricalLevel[]): {
+  confidence: number;
+  alternatives: { factor: number; confidence: number }[];
+} {
+  const sal = (f: number): number => levels.find((l) => Math.abs(l.factor / f - 1) < 1e-6)?.salience ?? 0;
+  const sc = Math.max(0, sal(1));
+  const alternatives = ALTERNATIVE_FACTORS.map((factor) => {
+    const sa = Math.max(0, sal(factor));
+    return { factor, confidence: sc + sa > 0 ? clamp01(sa * (sa / (sc + sa))) : 0 };
+  });
+  const rival = alternatives.reduce((m, a) => Math.max(m, sal(a.factor)), 0);
+  const confidence = sc > 0 ? clamp01(sc * (sc / (sc + Math.max(0, rival)))) * 2 : 0;
+  return { confidence: clamp01(confidence), alternatives };
+}
+
+const clamp01 = (x: number): number => (x < 0 ? 0 : x > 1 ? 1 : x);
