@@ -11,19 +11,17 @@ export interface ChordQuality {
   /** tonal chord type symbol used to spell the label */
   tonal: string;
   intervals: number[];
-  /** log-score penalty: richer chords need more evidence than triads */
-  penalty: number;
 }
 
 export const QUALITIES: ChordQuality[] = [
-  { harte: 'maj', tonal: 'M', intervals: [0, 4, 7], penalty: 0 },
-  { harte: 'min', tonal: 'm', intervals: [0, 3, 7], penalty: 0 },
-  { harte: '7', tonal: '7', intervals: [0, 4, 7, 10], penalty: 0.02 },
-  { harte: 'maj7', tonal: 'maj7', intervals: [0, 4, 7, 11], penalty: 0.02 },
-  { harte: 'min7', tonal: 'm7', intervals: [0, 3, 7, 10], penalty: 0.02 },
-  { harte: 'dim', tonal: 'dim', intervals: [0, 3, 6], penalty: 0.06 },
-  { harte: 'hdim7', tonal: 'm7b5', intervals: [0, 3, 6, 10], penalty: 0.04 },
-  { harte: 'sus4', tonal: 'sus4', intervals: [0, 5, 7], penalty: 0.08 },
+  { harte: 'maj', tonal: 'M', intervals: [0, 4, 7] },
+  { harte: 'min', tonal: 'm', intervals: [0, 3, 7] },
+  { harte: '7', tonal: '7', intervals: [0, 4, 7, 10] },
+  { harte: 'maj7', tonal: 'maj7', intervals: [0, 4, 7, 11] },
+  { harte: 'min7', tonal: 'm7', intervals: [0, 3, 7, 10] },
+  { harte: 'dim', tonal: 'dim', intervals: [0, 3, 6] },
+  { harte: 'hdim7', tonal: 'm7b5', intervals: [0, 3, 6, 10] },
+  { harte: 'sus4', tonal: 'sus4', intervals: [0, 5, 7] },
 ];
 
 export interface ChordParams {
@@ -42,6 +40,8 @@ export interface ChordParams {
   diatonicBonus: number;
   /** softmax temperature for confidences */
   confidenceScale: number;
+  /** score penalty per quality (Harte name): rarer, richer chords need more evidence than triads */
+  qualityPenalty: Record<string, number>;
 }
 
 export const DEFAULT_CHORD_PARAMS: ChordParams = {
@@ -55,6 +55,7 @@ export const DEFAULT_CHORD_PARAMS: ChordParams = {
   changePenalty: 0.15,
   diatonicBonus: 0.03,
   confidenceScale: 12,
+  qualityPenalty: { maj: 0, min: 0, '7': 0, maj7: 0, min7: 0, dim: 0.06, hdim7: 0.04, sus4: 0.08 },
 };
 
 /** One chord class: root pitch class × quality. Index nChords is N. */
@@ -121,6 +122,7 @@ export function decodeChords(input: ChordInput, params: ChordParams = DEFAULT_CH
   const nC = classes.length;
   const nS = nC + 1; // + N
   const tpl = chordTemplates(classes, params.harmonicDecay, params.harmonics);
+  const penalty = classes.map((c) => params.qualityPenalty[c.quality.harte] ?? 0);
   const { nSeg, treble, bass, silent, keyMask } = input;
   const score = new Float32Array(nSeg * nS);
   for (let s = 0; s < nSeg; s++) {
@@ -139,7 +141,7 @@ export function decodeChords(input: ChordInput, params: ChordParams = DEFAULT_CH
       let other = 0;
       for (const iv of cl.quality.intervals) if (iv !== 0) other += bass[co + ((cl.root + iv) % 12)];
       bassEv += params.bassOtherTones * other;
-      let v = dot + params.bassWeight * bassEv - cl.quality.penalty;
+      let v = dot + params.bassWeight * bassEv - penalty[c];
       const km = keyMask[s];
       if (km !== 0 && (cl.mask & km) === cl.mask) v += params.diatonicBonus;
       score[o + c] = v;

@@ -93,6 +93,22 @@ export function beatBoundaries(beats: number[], duration: number, minSeg = 0.05)
   return out;
 }
 
+/**
+ * Continue a beat grid at its median period before the first and after the last beat, so the
+ * lead-in and the release tail are judged beat by beat instead of as one long segment.
+ */
+export function extendGrid(beats: number[], duration: number): number[] {
+  if (beats.length < 2) return beats.slice();
+  const ibis = beats.slice(1).map((b, i) => b - beats[i]).sort((a, b) => a - b);
+  const ibi = ibis[Math.floor(ibis.length / 2)];
+  if (!(ibi > 0.1)) return beats.slice();
+  const before: number[] = [];
+  for (let t = beats[0] - ibi; t > ibi / 4; t -= ibi) before.push(t);
+  const after: number[] = [];
+  for (let t = beats[beats.length - 1] + ibi; t < duration - ibi / 4; t += ibi) after.push(t);
+  return [...before.reverse(), ...beats, ...after];
+}
+
 /** A fixed grid (fallback when the rhythm stage gave no beats). */
 export function fixedGrid(duration: number, step: number): number[] {
   const out: number[] = [];

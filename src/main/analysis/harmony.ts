@@ -7,7 +7,7 @@
  */
 import type { z } from 'zod';
 import type { ChordSchema, KeyAlternativeSchema, KeyRegionSchema, StageStatus } from '../../shared/songmap';
-import { chromaBands, beatBoundaries, compressNormalize, fixedGrid, pitchSalience, segmentChroma } from './chroma';
+import { chromaBands, beatBoundaries, compressNormalize, extendGrid, fixedGrid, pitchSalience, segmentChroma } from './chroma';
 import type { SegmentChroma } from './chroma';
 import { chordLabel, decodeChords, DEFAULT_CHORD_PARAMS, keySpeller } from './chords';
 import type { ChordDecoding, ChordParams } from './chords';
@@ -39,6 +39,7 @@ export interface HarmonyParams {
   gamma: number;
   /** a segment quieter than this fraction of the song's loud level has no chord */
   silenceGate: number;
+
   /** weight of bass chroma in the key estimate, relative to treble */
   keyBassWeight: number;
   /** extra key evidence for the key's own tonic chord (see chordKeyEvidence) */
@@ -160,7 +161,8 @@ export function analyzeHarmony(
 
   const haveBeats = ctx.beats.length >= 2;
   const grid = haveBeats ? ctx.beats : fixedGrid(duration, params.fallbackGridSec);
-  const times = beatBoundaries(grid, duration);
+  const times = beatBoundaries(haveBeats ? extendGrid(grid, duration) : grid, duration);
+
   const ps = pitchSalience(peaks, tuning.a4_hz, ctx.signal);
   const sc = segmentChroma(ps, times, chromaBands());
   const feat = segmentFeatures(sc, params.gamma, params.silenceGate);
