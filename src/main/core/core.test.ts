@@ -126,7 +126,11 @@ describe('channels', () => {
       seen.add(c);
       return h?.call(c as never, p);
     };
-    const info = (await call('app.info', undefined)) as { mode: string; analyzerVersion: string; version: string };
+    const info = (await call('app.info', undefined)) as {
+      mode: string;
+      analyzerVersion: string;
+      version: string;
+    };
     expect(info.mode).toBe('headless');
     expect(info.analyzerVersion).toMatch(/\d/);
     expect(info.version).toMatch(/^\d+\.\d+\.\d+/);
@@ -152,7 +156,11 @@ describe('channels', () => {
     expect(((await call('jobs.songMap', { id: ja.id })) as { id: string }).id).toBe(ja.id);
     expect(((await call('jobs.get', { id: ja.id })) as Job).status).toBe('completed');
 
-    const page = (await call('jobs.list', { limit: 2, sort: 'name', order: 'asc' })) as { items: Job[]; total: number; nextCursor: string | null };
+    const page = (await call('jobs.list', { limit: 2, sort: 'name', order: 'asc' })) as {
+      items: Job[];
+      total: number;
+      nextCursor: string | null;
+    };
     expect(page.items.map((j) => j.fileName)).toEqual(['a.wav', 'b.wav']);
     expect(page.total).toBe(4);
     expect(page.nextCursor).not.toBeNull();
@@ -182,9 +190,14 @@ describe('channels', () => {
 
     const settings = (await call('settings.get', {})) as { theme: string };
     expect(settings.theme).toBe('system');
-    expect(((await call('settings.set', { theme: 'dark', retentionDays: 30 })) as { theme: string }).theme).toBe('dark');
+    expect(
+      ((await call('settings.set', { theme: 'dark', retentionDays: 30 })) as { theme: string }).theme,
+    ).toBe('dark');
 
-    const preview = (await call('jobs.cleanup', { olderThanDays: 0, dryRun: true })) as { count: number; dryRun: boolean };
+    const preview = (await call('jobs.cleanup', { olderThanDays: 0, dryRun: true })) as {
+      count: number;
+      dryRun: boolean;
+    };
     expect(preview.dryRun).toBe(true);
     expect(preview.count).toBeGreaterThanOrEqual(1);
     await call('jobs.cancel', { ids: [js1.id, js2.id, jb.id] });
@@ -224,7 +237,9 @@ describe('channels', () => {
     const job = await h.core.submitUpload(up, '../evil/name.wav');
     expect(job.fileName).not.toContain('/');
     expect((await h.waitForJob(job.id, isTerminal)).status).toBe('completed');
-    await expect(h.core.submitUpload(join(h.filesDir, 'nope'), 'x.wav')).rejects.toMatchObject({ code: 'E_NOT_FOUND' });
+    await expect(h.core.submitUpload(join(h.filesDir, 'nope'), 'x.wav')).rejects.toMatchObject({
+      code: 'E_NOT_FOUND',
+    });
   });
 });
 
@@ -233,7 +248,14 @@ describe('start-up', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'performia-core-'));
     const store = await openJobStore({ dataDir, now: () => Date.now() - 40 * 86_400_000 });
     const [old] = store.createJobs([
-      { inputPath: '/x/old.wav', fileName: 'old.wav', sizeBytes: 1, mtimeMs: 1, contentHash: null, analyzerVersion: 'v' },
+      {
+        inputPath: '/x/old.wav',
+        fileName: 'old.wav',
+        sizeBytes: 1,
+        mtimeMs: 1,
+        contentHash: null,
+        analyzerVersion: 'v',
+      },
     ]);
     store.transition((old as Job).id, 'cancelled');
     store.setSettings({ retentionDays: 30 });

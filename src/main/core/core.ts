@@ -56,14 +56,14 @@ export async function createCore(options: CoreOptions): Promise<CoreHandle> {
     }
 
     const concurrency = options.concurrency ?? settings.concurrency ?? defaultConcurrency();
-    let runner: Runner;
     const pool = new WorkerPool({
       workerPath: options.workerPath,
       execArgv: options.workerExecArgv,
       memoryMb: options.workerMemoryMb ?? 1024,
-      maxIdle: () => runner.getConcurrency(),
+      // idle workers kept for reuse: as many as may run at once (the setting can change live)
+      maxIdle: () => runnerRef?.getConcurrency() ?? concurrency,
     });
-    runner = new Runner({
+    const runner = new Runner({
       store,
       pool,
       analyzerVersion: ANALYZER_VERSION,

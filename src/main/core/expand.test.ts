@@ -21,10 +21,25 @@ const touch = (p: string, bytes = 'x') => {
 
 describe('isAudioName', () => {
   it('matches audio extensions case-insensitively and nothing else', () => {
-    for (const n of ['a.mp3', 'B.WAV', 'c.flac', 'd.Ogg', 'e.opus', 'f.m4a', 'g.aiff', 'h.wma', 'i.webm', 'j.mp4', 'k.oga', 'l.aac', 'm.aif']) {
+    for (const n of [
+      'a.mp3',
+      'B.WAV',
+      'c.flac',
+      'd.Ogg',
+      'e.opus',
+      'f.m4a',
+      'g.aiff',
+      'h.wma',
+      'i.webm',
+      'j.mp4',
+      'k.oga',
+      'l.aac',
+      'm.aif',
+    ]) {
       expect(isAudioName(n), n).toBe(true);
     }
-    for (const n of ['a.txt', 'mp3', '.mp3', 'a.mp3.txt', 'a', 'a.jpg']) expect(isAudioName(n), n).toBe(false);
+    for (const n of ['a.txt', 'mp3', '.mp3', 'a.mp3.txt', 'a', 'a.jpg'])
+      expect(isAudioName(n), n).toBe(false);
   });
 });
 
@@ -38,7 +53,9 @@ describe('expandPaths', () => {
     touch(join(dir, 'sub', 'deeper', 'three.wav'));
     const r = await expandPaths([dir]);
     expect(r.files.map((f) => f.fileName).sort()).toEqual(['one.mp3', 'three.wav', 'two.FLAC']);
-    expect(r.rejected).toEqual([{ path: join(dir, 'notes.txt'), code: 'E_UNSUPPORTED_FORMAT', message: expect.any(String) }]);
+    expect(r.rejected).toEqual([
+      { path: join(dir, 'notes.txt'), code: 'E_UNSUPPORTED_FORMAT', message: expect.any(String) },
+    ]);
     expect(r.files[0]?.sizeBytes).toBe(1);
   });
 
@@ -81,7 +98,11 @@ describe('expandPaths', () => {
     execFileSync('mkfifo', [fifo]);
     const r = await expandPaths([fifo, '/dev/zero', dir]);
     expect(r.files).toEqual([]);
-    expect(r.rejected.map((x) => x.code)).toEqual(['E_NOT_REGULAR_FILE', 'E_NOT_REGULAR_FILE', 'E_NOT_REGULAR_FILE']);
+    expect(r.rejected.map((x) => x.code)).toEqual([
+      'E_NOT_REGULAR_FILE',
+      'E_NOT_REGULAR_FILE',
+      'E_NOT_REGULAR_FILE',
+    ]);
   });
 
   it('caps depth and count', async () => {

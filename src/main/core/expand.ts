@@ -16,8 +16,30 @@ import type { ErrorCode } from '../../shared';
 import { fsErrorCode, fsErrorMessage } from '../jobs/fs-errors';
 
 export const AUDIO_EXTENSIONS: ReadonlySet<string> = new Set([
-  'mp3', 'wav', 'wave', 'flac', 'ogg', 'oga', 'opus', 'm4a', 'aac', 'aif', 'aiff', 'aifc', 'wma',
-  'webm', 'mp4', 'mka', 'caf', 'alac', 'ape', 'wv', 'mp2', 'ac3', 'amr', '3gp',
+  'mp3',
+  'wav',
+  'wave',
+  'flac',
+  'ogg',
+  'oga',
+  'opus',
+  'm4a',
+  'aac',
+  'aif',
+  'aiff',
+  'aifc',
+  'wma',
+  'webm',
+  'mp4',
+  'mka',
+  'caf',
+  'alac',
+  'ape',
+  'wv',
+  'mp2',
+  'ac3',
+  'amr',
+  '3gp',
 ]);
 
 export function isAudioName(name: string): boolean {
@@ -75,7 +97,11 @@ export async function expandPaths(paths: readonly string[], opts: ExpandOptions 
   };
 
   /** `key` identifies the file (its real path); null → resolve it (links, explicitly named files) */
-  const addFile = (path: string, st: { size: number; mtimeMs: number }, key: string | null): void | Promise<void> => {
+  const addFile = (
+    path: string,
+    st: { size: number; mtimeMs: number },
+    key: string | null,
+  ): void | Promise<void> => {
     if (key === null) {
       return realpath(path).then(
         (k) => addFile(path, st, k),
@@ -103,7 +129,11 @@ export async function expandPaths(paths: readonly string[], opts: ExpandOptions 
     if (seenDirs.has(real)) return; // a link back to a folder already walked: a loop or a duplicate
     seenDirs.add(real);
     if (depth > maxDepth) {
-      addRejected({ path: dir, code: 'E_TOO_LARGE', message: `Folder nesting deeper than ${maxDepth} levels was skipped` });
+      addRejected({
+        path: dir,
+        code: 'E_TOO_LARGE',
+        message: `Folder nesting deeper than ${maxDepth} levels was skipped`,
+      });
       return;
     }
     let dirents;
@@ -141,10 +171,13 @@ export async function expandPaths(paths: readonly string[], opts: ExpandOptions 
           return;
         }
         if (err) addRejected(reject(p, err));
-        else if (!st) addRejected({ path: p, code: 'E_UNSUPPORTED_FORMAT', message: 'Not an audio file (by extension)' });
+        else if (!st)
+          addRejected({ path: p, code: 'E_UNSUPPORTED_FORMAT', message: 'Not an audio file (by extension)' });
         else if (st.isDirectory()) await walk(p, depth + 1);
-        else if (!st.isFile()) addRejected({ path: p, code: 'E_NOT_REGULAR_FILE', message: 'Not a regular file' });
-        else if (!isAudioName(e.name)) addRejected({ path: p, code: 'E_UNSUPPORTED_FORMAT', message: 'Not an audio file (by extension)' });
+        else if (!st.isFile())
+          addRejected({ path: p, code: 'E_NOT_REGULAR_FILE', message: 'Not a regular file' });
+        else if (!isAudioName(e.name))
+          addRejected({ path: p, code: 'E_UNSUPPORTED_FORMAT', message: 'Not an audio file (by extension)' });
         // a plain file inside a real directory is unique by that path: no realpath round trip
         else {
           const pending = addFile(p, st, e.direct ? join(real, e.name) : null);
@@ -171,10 +204,18 @@ export async function expandPaths(paths: readonly string[], opts: ExpandOptions 
     else addRejected({ path: input, code: 'E_NOT_REGULAR_FILE', message: 'Not a regular file' });
   }
   if (capped) {
-    addRejected({ path: '', code: 'E_TOO_LARGE', message: `Only the first ${maxFiles} audio files were added` });
+    addRejected({
+      path: '',
+      code: 'E_TOO_LARGE',
+      message: `Only the first ${maxFiles} audio files were added`,
+    });
   }
   if (rejectedOverflow > 0) {
-    rejected.push({ path: '', code: 'E_UNSUPPORTED_FORMAT', message: `${rejectedOverflow} more files were skipped` });
+    rejected.push({
+      path: '',
+      code: 'E_UNSUPPORTED_FORMAT',
+      message: `${rejectedOverflow} more files were skipped`,
+    });
   }
   return { files, rejected };
 }

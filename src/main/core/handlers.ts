@@ -99,7 +99,8 @@ export const handlers: Handlers = {
   },
 
   'dialog.openAudio': async (_req, ctx) => {
-    if (!ctx.openDialog) throw new AppError('E_UNSUPPORTED', 'The file dialog is only available in the desktop app');
+    if (!ctx.openDialog)
+      throw new AppError('E_UNSUPPORTED', 'The file dialog is only available in the desktop app');
     return { paths: await ctx.openDialog() };
   },
 };
@@ -114,7 +115,11 @@ function effectiveSettings(ctx: HandlerContext) {
  * The UI learns which rows went away from `jobs.removed`; the store reports ids when it can,
  * otherwise an empty list tells listeners to reload.
  */
-export async function cleanup(ctx: Pick<HandlerContext, 'store' | 'events'>, olderThanDays: number, dryRun: boolean) {
+export async function cleanup(
+  ctx: Pick<HandlerContext, 'store' | 'events'>,
+  olderThanDays: number,
+  dryRun: boolean,
+) {
   // a big cleanup runs in short slices when the store offers it, so the main thread never blocks long
   const sliced = (ctx.store as Partial<ChunkedStore>).cleanupAsync;
   const result =
@@ -123,7 +128,9 @@ export async function cleanup(ctx: Pick<HandlerContext, 'store' | 'events'>, old
       : ctx.store.cleanup(olderThanDays, dryRun);
   if (!dryRun && result.count > 0) {
     const ids = (result as { ids?: unknown }).ids;
-    ctx.events.emit('jobs.removed', { ids: Array.isArray(ids) ? ids.filter((x) => typeof x === 'string') : [] });
+    ctx.events.emit('jobs.removed', {
+      ids: Array.isArray(ids) ? ids.filter((x) => typeof x === 'string') : [],
+    });
   }
   return { count: result.count, bytes: result.bytes, dryRun: result.dryRun };
 }

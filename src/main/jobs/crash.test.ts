@@ -66,7 +66,9 @@ describe('crash safety', () => {
         expect(jobs.filter((j) => !isTerminal(j))).toEqual([]);
         // the files are fine: every job completed, except one that was running at three kills in a
         // row, which the store's crash budget fails with E_CRASHED (by design: it might be the cause)
-        const bad = jobs.filter((j) => j.status !== 'completed' && !(j.status === 'failed' && j.errorCode === 'E_CRASHED'));
+        const bad = jobs.filter(
+          (j) => j.status !== 'completed' && !(j.status === 'failed' && j.errorCode === 'E_CRASHED'),
+        );
         expect(bad.map((j) => [j.fileName, j.status, j.errorCode])).toEqual([]);
         expect(jobs.filter((j) => j.status === 'completed').length).toBeGreaterThan(jobs.length / 2);
       } finally {

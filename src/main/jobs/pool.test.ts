@@ -11,18 +11,32 @@ const dir = mkdtempSync(join(tmpdir(), 'performia-pool-'));
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
 
 const run = (pool: WorkerPool, id: string, name: string): Promise<RunOutcome> =>
-  pool.run({ type: 'run', jobId: id, path: writeWav(join(dir, name), { seconds: 0.05 }), expected: null }, () => undefined).outcome;
+  pool.run(
+    { type: 'run', jobId: id, path: writeWav(join(dir, name), { seconds: 0.05 }), expected: null },
+    () => undefined,
+  ).outcome;
 
 describe('WorkerPool', () => {
   it('reuses an idle worker, recycles after maxJobsPerWorker, spawns fresh when reuse is off', async () => {
-    const pool = new WorkerPool({ workerPath: FAKE_WORKER, memoryMb: 256, maxIdle: () => 1, maxJobsPerWorker: 2 });
+    const pool = new WorkerPool({
+      workerPath: FAKE_WORKER,
+      memoryMb: 256,
+      maxIdle: () => 1,
+      maxJobsPerWorker: 2,
+    });
     for (let i = 0; i < 3; i++) expect((await run(pool, `j${i}`, `ok${i}.wav`)).kind).toBe('done');
     // jobs 1+2 on the first worker, job 3 on a second one after recycling
     expect(pool.spawned).toBe(2);
     await pool.close();
     expect(pool.size).toBe(0);
 
-    const fresh = new WorkerPool({ workerPath: FAKE_WORKER, memoryMb: 256, maxIdle: () => 1, reuse: false, execArgv: ['--import', 'tsx'] });
+    const fresh = new WorkerPool({
+      workerPath: FAKE_WORKER,
+      memoryMb: 256,
+      maxIdle: () => 1,
+      reuse: false,
+      execArgv: ['--import', 'tsx'],
+    });
     for (let i = 0; i < 2; i++) expect((await run(fresh, `k${i}`, `ok${i}.wav`)).kind).toBe('done');
     expect(fresh.spawned).toBe(2);
     expect(fresh.size).toBe(0);

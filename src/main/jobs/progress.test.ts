@@ -29,7 +29,11 @@ describe('ProgressEmitter', () => {
   it('emits at most one update per interval overall, coalescing per job, round-robin', () => {
     vi.useFakeTimers();
     const out: ProgressUpdate[] = [];
-    const em = new ProgressEmitter((u) => out.push(u), 100, () => Date.now());
+    const em = new ProgressEmitter(
+      (u) => out.push(u),
+      100,
+      () => Date.now(),
+    );
     // 3 jobs × 1000 updates within one simulated second
     for (let t = 0; t < 1000; t++) {
       for (const id of ['a', 'b', 'c']) em.push({ id, progress: t / 1000, stage: 'decode' });
@@ -48,7 +52,11 @@ describe('ProgressEmitter', () => {
   it('drop() discards a pending update', () => {
     vi.useFakeTimers();
     const out: ProgressUpdate[] = [];
-    const em = new ProgressEmitter((u) => out.push(u), 100, () => Date.now());
+    const em = new ProgressEmitter(
+      (u) => out.push(u),
+      100,
+      () => Date.now(),
+    );
     em.push({ id: 'a', progress: 0.1, stage: 'x' });
     em.push({ id: 'b', progress: 0.1, stage: 'x' });
     em.drop('b');

@@ -4,18 +4,36 @@ import { parseWorkerMessage } from './protocol';
 import { toErrorMessage } from './worker-host';
 
 const songMap = {
-  id: 'j1', duration_sec: 1, meter: null, tempo: null, beats: [], downbeats: [], key: [], key_alternatives: [],
-  tuning: null, chords: [], sections: [], loudness: null, waveform: null, lyrics: [],
-  performance: { melody: [], bass: [] }, tags: null, stages: {},
+  id: 'j1',
+  duration_sec: 1,
+  meter: null,
+  tempo: null,
+  beats: [],
+  downbeats: [],
+  key: [],
+  key_alternatives: [],
+  tuning: null,
+  chords: [],
+  sections: [],
+  loudness: null,
+  waveform: null,
+  lyrics: [],
+  performance: { melody: [], bass: [] },
+  tags: null,
+  stages: {},
   provenance: { engine: 'e', engine_version: '1', created_at: 'now' },
 };
 const summary = { durationSec: 1, bpm: null, key: null, camelot: null, title: null, artist: null };
 
 describe('worker protocol', () => {
   it('accepts well-formed progress, done and error messages', () => {
-    expect(parseWorkerMessage({ type: 'progress', jobId: 'j1', stage: 'decode', fraction: 0.5 }).ok).toBe(true);
+    expect(parseWorkerMessage({ type: 'progress', jobId: 'j1', stage: 'decode', fraction: 0.5 }).ok).toBe(
+      true,
+    );
     expect(parseWorkerMessage({ type: 'done', jobId: 'j1', songMap, summary }).ok).toBe(true);
-    expect(parseWorkerMessage({ type: 'error', jobId: 'j1', code: 'E_DECODE', message: 'bad' }).ok).toBe(true);
+    expect(parseWorkerMessage({ type: 'error', jobId: 'j1', code: 'E_DECODE', message: 'bad' }).ok).toBe(
+      true,
+    );
   });
 
   it('rejects anything else with a short reason naming the field', () => {
@@ -33,16 +51,33 @@ describe('worker protocol', () => {
       expect(r.ok).toBe(false);
       if (!r.ok) expect(r.reason.length).toBeLessThan(200);
     }
-    const r = parseWorkerMessage({ type: 'done', jobId: 'j1', songMap: { ...songMap, beats: [-1] }, summary });
+    const r = parseWorkerMessage({
+      type: 'done',
+      jobId: 'j1',
+      songMap: { ...songMap, beats: [-1] },
+      summary,
+    });
     expect(!r.ok && r.reason).toMatch(/songMap\.beats\.0/);
   });
 
   it('errors cross as {code, message} only', () => {
-    expect(toErrorMessage('j', new AppError('E_TRUNCATED', 'cut short'))).toEqual({ type: 'error', jobId: 'j', code: 'E_TRUNCATED', message: 'cut short' });
+    expect(toErrorMessage('j', new AppError('E_TRUNCATED', 'cut short'))).toEqual({
+      type: 'error',
+      jobId: 'j',
+      code: 'E_TRUNCATED',
+      message: 'cut short',
+    });
     const e = toErrorMessage('j', new TypeError('x is undefined'));
-    expect(e).toEqual({ type: 'error', jobId: 'j', code: 'E_ANALYSIS', message: 'Analysis failed: x is undefined' });
+    expect(e).toEqual({
+      type: 'error',
+      jobId: 'j',
+      code: 'E_ANALYSIS',
+      message: 'Analysis failed: x is undefined',
+    });
     expect(toErrorMessage('j', 'a string').type).toBe('error');
     // an AppError-shaped object from another realm counts as AppError
-    expect(toErrorMessage('j', { name: 'AppError', code: 'E_EMPTY', message: 'empty' })).toMatchObject({ code: 'E_EMPTY' });
+    expect(toErrorMessage('j', { name: 'AppError', code: 'E_EMPTY', message: 'empty' })).toMatchObject({
+      code: 'E_EMPTY',
+    });
   });
 });

@@ -40,7 +40,10 @@ describe('runner', () => {
     expect(done.contentHash).toMatch(/^[0-9a-f]{64}$/);
     const map = (await h.call('jobs.songMap', { id })) as { id: string };
     expect(map.id).toBe(id);
-    const statuses = h.eventsOf('job.updated').filter((j) => j.id === id).map((j) => j.status);
+    const statuses = h
+      .eventsOf('job.updated')
+      .filter((j) => j.id === id)
+      .map((j) => j.status);
     expect(statuses).toEqual(['queued', 'processing', 'completed']);
   });
 
@@ -68,7 +71,12 @@ describe('runner', () => {
     await h.call('jobs.cancel', { ids: [second.id, first.id] });
     await h.core.runner.whenIdle();
     expect(h.core.store.requireJob(second.id).startedAt).toBeNull();
-    expect(h.eventsOf('job.updated').filter((j) => j.id === second.id).map((j) => j.status)).toEqual(['queued', 'cancelled']);
+    expect(
+      h
+        .eventsOf('job.updated')
+        .filter((j) => j.id === second.id)
+        .map((j) => j.status),
+    ).toEqual(['queued', 'cancelled']);
   });
 
   it('retry (cancelled → queued → runs) and re-run (completed → queued → completed, edits kept)', async () => {
@@ -116,7 +124,10 @@ describe('runner', () => {
   it('worker crash, engine error, AppError and protocol violations each fail with their code', async () => {
     h = await makeHarness({ concurrency: 2 });
     const names = ['exit.wav', 'throw.wav', 'apperr.wav', 'garbage.wav'];
-    const { jobs } = await submit(h, names.map((n, i) => file(h as Harness, n, 0.1, 200 + i * 50)));
+    const { jobs } = await submit(
+      h,
+      names.map((n, i) => file(h as Harness, n, 0.1, 200 + i * 50)),
+    );
     const results = await Promise.all(jobs.map((j) => (h as Harness).waitForJob(j.id, isTerminal)));
     expect(results.map((j) => [j.fileName, j.status, j.errorCode])).toEqual([
       ['exit.wav', 'failed', 'E_WORKER'],
@@ -185,7 +196,8 @@ describe('runner', () => {
     const dir = join(h.filesDir, 'many');
     mkdirSync(dir);
     // never analysed here: tiny distinct files are enough
-    for (let i = 0; i < 10_000; i++) writeFileSync(join(dir, `f${String(i).padStart(5, '0')}.wav`), String(i));
+    for (let i = 0; i < 10_000; i++)
+      writeFileSync(join(dir, `f${String(i).padStart(5, '0')}.wav`), String(i));
     const spy = vi.spyOn(h.core.store, 'createJobs');
     const t0 = performance.now();
     const res = await h.core.dispatch('jobs.submit', { paths: [dir] });
@@ -211,7 +223,9 @@ describe('runner', () => {
     expect(progress.length).toBeGreaterThan(2);
     expect(progress.length).toBeLessThanOrEqual(Math.ceil(secs * 10) + 1);
     for (let i = 1; i < progress.length; i++) {
-      expect((progress[i] as { at: number }).at - (progress[i - 1] as { at: number }).at).toBeGreaterThanOrEqual(90);
+      expect(
+        (progress[i] as { at: number }).at - (progress[i - 1] as { at: number }).at,
+      ).toBeGreaterThanOrEqual(90);
     }
     for (const j of jobs) {
       const writes = spy.mock.calls.filter((c) => c[0] === j.id).length;
@@ -220,7 +234,13 @@ describe('runner', () => {
     }
     // no stale progress after a job's final update
     for (const j of jobs) {
-      const finalAt = h.events.find((e) => e.name === 'job.updated' && (e.payload as Job).id === j.id && (e.payload as Job).status === 'completed')?.at ?? 0;
+      const finalAt =
+        h.events.find(
+          (e) =>
+            e.name === 'job.updated' &&
+            (e.payload as Job).id === j.id &&
+            (e.payload as Job).status === 'completed',
+        )?.at ?? 0;
       expect(progress.filter((e) => (e.payload as { id: string }).id === j.id && e.at > finalAt)).toEqual([]);
     }
   });
@@ -228,7 +248,10 @@ describe('runner', () => {
   it('concurrency applies live', async () => {
     h = await makeHarness({ concurrency: undefined, autoStart: false });
     await h.call('settings.set', { concurrency: 1 });
-    await submit(h, [1, 2, 3].map((i) => file(h as Harness, `slow-${i}.wav`, 0.1, 100 * i)));
+    await submit(
+      h,
+      [1, 2, 3].map((i) => file(h as Harness, `slow-${i}.wav`, 0.1, 100 * i)),
+    );
     h.core.start();
     await vi.waitFor(() => expect(h?.core.store.stats().counts.processing).toBe(1));
     await new Promise((r) => setTimeout(r, 200));

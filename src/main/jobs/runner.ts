@@ -128,7 +128,8 @@ export class Runner {
     const out: Job[] = [];
     for (const id of ids) {
       const job = this.o.store.getJob(id);
-      if (!job || (job.status !== 'failed' && job.status !== 'cancelled' && job.status !== 'completed')) continue;
+      if (!job || (job.status !== 'failed' && job.status !== 'cancelled' && job.status !== 'completed'))
+        continue;
       const updated = this.o.store.transition(id, 'queued', {
         progress: 0,
         stage: null,
@@ -322,7 +323,11 @@ export class Runner {
     if (!prev || prev.id === selfId) return null;
     if (prev.reusedFrom && prev.reusedFrom !== selfId) {
       const origin = store.getJob(prev.reusedFrom);
-      if (origin?.status === 'completed' && origin.contentHash === hash && origin.analyzerVersion === this.o.analyzerVersion) {
+      if (
+        origin?.status === 'completed' &&
+        origin.contentHash === hash &&
+        origin.analyzerVersion === this.o.analyzerVersion
+      ) {
         return origin;
       }
     }
@@ -359,7 +364,11 @@ export class Runner {
   private writeFailed(id: string, code: ErrorCode, message: string): void {
     const job = this.o.store.getJob(id);
     if (!job || (job.status !== 'queued' && job.status !== 'processing')) return;
-    const failed = this.o.store.transition(id, 'failed', { errorCode: code, errorMessage: message, stage: null });
+    const failed = this.o.store.transition(id, 'failed', {
+      errorCode: code,
+      errorMessage: message,
+      stage: null,
+    });
     this.o.onJobUpdated(failed);
   }
 

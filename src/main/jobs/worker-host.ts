@@ -15,7 +15,12 @@ export function toErrorMessage(jobId: string, err: unknown): WorkerMessage {
     return { type: 'error', jobId, code: err.code, message: String(err.message).slice(0, MAX_MESSAGE) };
   }
   const text = err instanceof Error ? err.message : String(err);
-  return { type: 'error', jobId, code: 'E_ANALYSIS', message: `Analysis failed: ${text}`.slice(0, MAX_MESSAGE) };
+  return {
+    type: 'error',
+    jobId,
+    code: 'E_ANALYSIS',
+    message: `Analysis failed: ${text}`.slice(0, MAX_MESSAGE),
+  };
 }
 
 export function runWorkerHost(analyze: AnalyzeFn): void {

@@ -18,7 +18,12 @@ for (let round = 0; ; round++) {
   for (let i = 0; i < 5; i++) {
     // a mix of instant and slowly progressing jobs, so some are processing when the kill lands
     const kind = i % 2 === 0 ? 'brief' : 'ok';
-    paths.push(writeWav(join(filesDir, `${kind}-${process.pid}-${round}-${i}.wav`), { seconds: 0.01, freq: 100 + round * 5 + i }));
+    paths.push(
+      writeWav(join(filesDir, `${kind}-${process.pid}-${round}-${i}.wav`), {
+        seconds: 0.01,
+        freq: 100 + round * 5 + i,
+      }),
+    );
   }
   const r = await core.dispatch('jobs.submit', { paths });
   if (!r.ok) throw new Error(r.error.message);

@@ -26,9 +26,7 @@ export interface Harness {
   dispose(): Promise<void>;
 }
 
-export async function makeHarness(
-  opts: Partial<CoreOptions> & { dataDir?: string } = {},
-): Promise<Harness> {
+export async function makeHarness(opts: Partial<CoreOptions> & { dataDir?: string } = {}): Promise<Harness> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'performia-core-'));
   const filesDir = mkdtempSync(join(tmpdir(), 'performia-files-'));
   const core = await createCore({
@@ -74,4 +72,5 @@ export async function makeHarness(
   return h;
 }
 
-export const isTerminal = (j: Job): boolean => j.status === 'completed' || j.status === 'failed' || j.status === 'cancelled';
+export const isTerminal = (j: Job): boolean =>
+  j.status === 'completed' || j.status === 'failed' || j.status === 'cancelled';

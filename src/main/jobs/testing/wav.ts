@@ -1,7 +1,12 @@
 /** Test helper: writes a 16-bit PCM mono WAV (sine + clicks), enough for the engine to chew on. */
 import { writeFileSync } from 'node:fs';
 
-export function wavBytes(opts: { seconds: number; sampleRate?: number; freq?: number; bpm?: number }): Buffer {
+export function wavBytes(opts: {
+  seconds: number;
+  sampleRate?: number;
+  freq?: number;
+  bpm?: number;
+}): Buffer {
   const sr = opts.sampleRate ?? 22050;
   const n = Math.max(1, Math.round(opts.seconds * sr));
   const freq = opts.freq ?? 440;
@@ -28,7 +33,10 @@ export function wavBytes(opts: { seconds: number; sampleRate?: number; freq?: nu
   return buf;
 }
 
-export function writeWav(path: string, opts: { seconds: number; sampleRate?: number; freq?: number; bpm?: number }): string {
+export function writeWav(
+  path: string,
+  opts: { seconds: number; sampleRate?: number; freq?: number; bpm?: number },
+): string {
   writeFileSync(path, wavBytes(opts));
   return path;
 }
