@@ -1,0 +1,48 @@
+/**
+ * The rhythm engine on a few corpus songs with exact ground truth (one per meter, a tempo jump, a
+ * swing groove). Thresholds sit a little below the scores measured when this test was written
+ * (beat F 0.994–1.000, downbeat F 1.0, curve4 0.98–1.0), so a real regression fails.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import ffmpeg from '@ffmpeg-installer/ffmpeg';
+import { describe, expect, it } from 'vitest';
+import { beatFMeasure } from '../../../bench/metrics/beat';
+import { trimBeats } from '../../../bench/metrics/events';
+import { tempoAcc1, tempoCurve4 } from '../../../bench/metrics/tempo';
+import { analyzeRhythm } from './rhythm';
+import { stft } from './spectrum';
+import { ANALYSIS_SR, SHARED_HOP, SHARED_NFFT } from './stages';
+
+const CORPUS = fileURLToPath(new URL('../../../../shared/corpus/', import.meta.url));
+const present = existsSync(`${CORPUS}gt`);
+if (!present) console.warn(`rhythm corpus test skipped: no corpus at ${CORPUS} (see /work/shared/corpus/README.md)`);
+
+function decode(file: string): Float32Array {
+  const out = execFileSync(
+    ffmpeg.path,
+    ['-nostdin', '-v', 'error', '-i', file, '-ac', '1', '-ar', String(ANALYSIS_SR), '-f', 'f32le', '-'],
+    { maxBuffer: 1 << 30 },
+  );
+  return new Float32Array(out.buffer, out.byteOffset, out.byteLength / 4);
+}
+
+describe.skipIf(!present)('rhythm on the corpus', () => {
+  for (const id of ['s01', 's07', 's13', 's08', 'm02']) {
+    it(`${id}: tempo, beats, downbeats and meter`, () => {
+      const gt = JSON.parse(readFileSync(`${CORPUS}gt/${id}.gt.json`, 'utf8'));
+      const samples = decode(`${CORPUS}audio/${gt.audio}`);
+      const spec = stft(samples, { sr: ANALYSIS_SR, nFft: SHARED_NFFT, hop: SHARED_HOP });
+      const r = analyzeRhythm({ samples, sr: ANALYSIS_SR }, { spec });
+      expect(r.tempo).not.toBeNull();
+      expect(tempoAcc1(r.tempo!.bpm_global, gt.tempo.bpm_global)).toBe(1);
+      expect(
+        tempoCurve4(gt.tempo.curve, r.tempo!.curve, r.tempo!.bpm_global, gt.music.start_sec, gt.music.end_sec),
+      ).toBeGreaterThanOrEqual(0.95);
+      expect(beatFMeasure(trimBeats(gt.beats), trimBeats(r.beats))).toBeGreaterThanOrEqual(0.97);
+      expect(beatFMeasure(trimBeats(gt.downbeats), trimBeats(r.downbeats))).toBeGreaterThanOrEqual(0.9);
+      expect(r.meter).toEqual(gt.meter);
+    });
+  }
+});
