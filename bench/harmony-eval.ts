@@ -2,7 +2,7 @@
  * Private tuning script for the harmony stage: decodes the corpus (cached as f32 in /tmp), runs
  * analyzeHarmony with ground-truth or detected beats and prints per-song key / chord scores.
  *   npx tsx bench/harmony-eval.ts [--beats gt|detected] [ids…]
- * Quick mir_eval-style scoring (10 ms sampling) until bench/metrics lands.
+ * Scored with the bench's mir_eval-style metrics (bench/metrics).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -10,7 +10,27 @@ import { join } from 'node:path';
 import ffmpeg from '@ffmpeg-installer/ffmpeg';
 import { analyzeHarmony, DEFAULT_HARMONY_PARAMS } from '../src/main/analysis/harmony';
 import type { HarmonyParams } from '../src/main/analysis/harmony';
-import { scoreChords, scoreKey } from './harmony-score';
+import { evaluateChords, toHarte } from './metrics/chord';
+import { keyOverTime } from './metrics/key';
+import type { Interval } from './metrics/intervals';
+
+type Seg = { start: number; end: number; label: string };
+const labelled = (segs: Seg[], harte: (l: string) => string) => ({
+  intervals: segs.map((c) => [c.start, c.end] as Interval),
+  labels: segs.map((c) => harte(c.label)),
+});
+
+function scoreKey(ref: { start: number; end: number; tonic: string; mode: 'major' | 'minor' }[], est: typeof ref, start: number, end: number) {
+  const r = keyOverTime(ref, est, start, end);
+  return { key: r.weighted, keyExact: r.exact };
+}
+
+function scoreChords(ref: Seg[], est: Seg[]) {
+  // a song without any predicted chord is all N, as the bench scores it
+  const e = est.length ? est : [{ start: 0, end: ref[ref.length - 1].end, label: 'N' }];
+  const r = evaluateChords(labelled(ref, (l) => l), labelled(e, toHarte));
+  return { root: r.root, majmin: r.majmin, sevenths: r.sevenths, seg: r.seg };
+}
 
 const CORPUS = process.env.CORPUS ?? join(process.cwd(), '..', 'shared', 'corpus');
 const CACHE = '/tmp/harmony-cache';
@@ -66,7 +86,7 @@ async function main(): Promise<void> {
     void wall;
     const row: Record<string, number> = { ms, msPer3min: (ms * 180) / (samples.length / 22050) };
     if (gt.key) Object.assign(row, scoreKey(gt.key, res.key, gt.music.start_sec, gt.music.end_sec));
-    if (gt.chords) Object.assign(row, scoreChords(gt.chords, res.chords, gt.duration_sec));
+    if (gt.chords) Object.assign(row, scoreChords(gt.chords, res.chords));
     rows.push(row);
     const keys = res.key.map((k) => `${k.tonic}${k.mode === 'minor' ? 'm' : ''}@${k.start.toFixed(0)}`).join(',');
     const gk = (gt.key ?? []).map((k: { tonic: string; mode: string }) => `${k.tonic}${k.mode === 'minor' ? 'm' : ''}`).join(',');
