@@ -1,0 +1,87 @@
+/**
+ * End to end on a few corpus songs (../shared/corpus relative to the repo root): key regions and
+ * chords scored with the bench's mir_eval-style metrics. Ground-truth beats are used so this test
+ * measures the harmony stage alone; bench/harmony-eval.ts reports the scores on detected beats.
+ * Thresholds sit a little under the scores measured when they were written (in the comments).
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import ffmpeg from '@ffmpeg-installer/ffmpeg';
+import { describe, expect, it } from 'vitest';
+import { evaluateChords, toHarte } from '../../../bench/metrics/chord';
+import type { Interval } from '../../../bench/metrics/intervals';
+import { keyOverTime } from '../../../bench/metrics/key';
+import { analyzeHarmony } from './harmony';
+
+const CORPUS = resolve(__dirname, '../../../../shared/corpus');
+const present = existsSync(join(CORPUS, 'gt')) && existsSync(join(CORPUS, 'audio'));
+if (!present) console.warn(`harmony corpus test skipped: no corpus at ${CORPUS}`);
+
+interface Gt {
+  audio: string;
+  duration_sec: number;
+  beats: number[];
+  downbeats: number[];
+  music: { start_sec: number; end_sec: number };
+  key?: { start: number; end: number; tonic: string; mode: 'major' | 'minor' }[];
+  chords?: { start: number; end: number; label: string }[];
+}
+
+function load(id: string) {
+  const gt = JSON.parse(readFileSync(join(CORPUS, 'gt', `${id}.gt.json`), 'utf8')) as Gt;
+  const pcm = execFileSync(
+    ffmpeg.path,
+    ['-nostdin', '-v', 'error', '-i', join(CORPUS, 'audio', gt.audio), '-ac', '1', '-ar', '22050', '-f', 'f32le', '-'],
+    { maxBuffer: 1 << 30 },
+  );
+  const samples = new Float32Array(pcm.buffer, pcm.byteOffset, pcm.byteLength / 4);
+  const res = analyzeHarmony({ samples, sr: 22050 }, { beats: gt.beats, downbeats: gt.downbeats });
+  return { gt, res };
+}
+
+const labelled = (segs: { start: number; end: number; label: string }[], conv: (l: string) => string) => ({
+  intervals: segs.map((c) => [c.start, c.end] as Interval),
+  labels: segs.map((c) => conv(c.label)),
+});
+
+describe.skipIf(!present)('harmony on the corpus', () => {
+  // measured: key 1.000; root 0.997, majmin 0.997, sevenths 0.929
+  it('s09: follows the Ab → Bb modulation and labels the chords', () => {
+    const { gt, res } = load('s09');
+    expect(res.key.map((k) => `${k.tonic} ${k.mode}`)).toEqual(['Ab major', 'Bb major']);
+    expect(Math.abs(res.key[0].end - 72.5)).toBeLessThan(2);
+    expect(keyOverTime(gt.key!, res.key, gt.music.start_sec, gt.music.end_sec).weighted).toBeGreaterThan(0.97);
+    const c = evaluateChords(labelled(gt.chords!, (l) => l), labelled(res.chords, toHarte));
+    expect(c.majmin).toBeGreaterThan(0.95);
+    expect(c.sevenths).toBeGreaterThan(0.88);
+    expect(res.tuning!.a4_hz).toBeGreaterThan(438);
+    expect(res.tuning!.a4_hz).toBeLessThan(442);
+  });
+
+  // measured: key 1.000; root 0.867, majmin 0.867, sevenths 0.854 (swing comping, walking bass)
+  it('m02: Bb major from ii–V–I harmony, seventh chords', () => {
+    const { gt, res } = load('m02');
+    expect(res.key).toHaveLength(1);
+    expect(res.key[0]).toMatchObject({ tonic: 'Bb', mode: 'major', camelot: '6B', open_key: '11d' });
+    const c = evaluateChords(labelled(gt.chords!, (l) => l), labelled(res.chords, toHarte));
+    expect(c.majmin).toBeGreaterThan(0.82);
+    expect(c.sevenths).toBeGreaterThan(0.8);
+    expect(res.chords.map((x) => x.label)).toEqual(expect.arrayContaining(['Bbmaj7', 'Cm7', 'F7', 'Gm7', 'Ebmaj7']));
+  });
+
+  // measured: key 1.000; root 1.000, majmin 1.000, sevenths 0.984
+  it('s04: F# minor in 3/4', () => {
+    const { gt, res } = load('s04');
+    expect(res.key.map((k) => `${k.tonic} ${k.mode}`)).toEqual(['F# minor']);
+    const c = evaluateChords(labelled(gt.chords!, (l) => l), labelled(res.chords, toHarte));
+    expect(c.majmin).toBeGreaterThan(0.96);
+  });
+
+  // measured: key 1.000 (F → G at 61 s; truth 60.8 s)
+  it('r04: real MIDI with a modulation F → G', () => {
+    const { gt, res } = load('r04');
+    expect(res.key.map((k) => `${k.tonic} ${k.mode}`)).toEqual(['F major', 'G major']);
+    expect(keyOverTime(gt.key!, res.key, gt.music.start_sec, gt.music.end_sec).weighted).toBeGreaterThan(0.95);
+  });
+});
