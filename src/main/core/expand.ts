@@ -9,8 +9,8 @@
  * - Depth and count are capped so a drop of "/" cannot exhaust memory.
  * - FIFOs, devices and sockets are rejected up front (reading them would block or never end).
  */
-import { statSync } from 'node:fs';
-import { readdir, realpath, stat } from 'node:fs/promises';
+import { realpathSync, statSync } from 'node:fs';
+import { readdir, realpath } from 'node:fs/promises';
 import { basename, isAbsolute, join } from 'node:path';
 import type { ErrorCode } from '../../shared';
 import { fsErrorCode, fsErrorMessage } from '../jobs/fs-errors';
@@ -187,21 +187,36 @@ export async function expandPaths(paths: readonly string[], opts: ExpandOptions 
     }
   };
 
-  for (const input of paths) {
-    if (!isAbsolute(input) || input.includes('\0')) {
-      addRejected({ path: input, code: 'E_INVALID_REQUEST', message: 'The path must be absolute' });
-      continue;
+  // explicitly named inputs: a drop of 10,000 files arrives as 10,000 paths, so the same short
+  // synchronous batches as in folders (stat + realpath, ~2 thread-pool round trips each otherwise)
+  for (let i = 0; i < paths.length; i += STAT_BATCH) {
+    if (i > 0) await yieldToLoop();
+    for (const input of paths.slice(i, i + STAT_BATCH)) {
+      if (!isAbsolute(input) || input.includes('\0')) {
+        addRejected({ path: input, code: 'E_INVALID_REQUEST', message: 'The path must be absolute' });
+        continue;
+      }
+      let st;
+      try {
+        st = statSync(input);
+      } catch (err) {
+        addRejected(reject(input, err));
+        continue;
+      }
+      if (st.isDirectory()) await walk(input, 0);
+      else if (!st.isFile())
+        addRejected({ path: input, code: 'E_NOT_REGULAR_FILE', message: 'Not a regular file' });
+      else {
+        let key = input;
+        try {
+          key = realpathSync.native(input);
+        } catch {
+          /* keep the given path */
+        }
+        const pending = addFile(input, st, key);
+        if (pending) await pending;
+      }
     }
-    let st;
-    try {
-      st = await stat(input);
-    } catch (err) {
-      addRejected(reject(input, err));
-      continue;
-    }
-    if (st.isDirectory()) await walk(input, 0);
-    else if (st.isFile()) await addFile(input, st, null);
-    else addRejected({ path: input, code: 'E_NOT_REGULAR_FILE', message: 'Not a regular file' });
   }
   if (capped) {
     addRejected({

@@ -196,19 +196,32 @@ describe('runner', () => {
     const dir = join(h.filesDir, 'many');
     mkdirSync(dir);
     // never analysed here: tiny distinct files are enough
-    for (let i = 0; i < 10_000; i++)
-      writeFileSync(join(dir, `f${String(i).padStart(5, '0')}.wav`), String(i));
+    const paths: string[] = [];
+    for (let i = 0; i < 10_000; i++) {
+      const p = join(dir, `f${String(i).padStart(5, '0')}.wav`);
+      writeFileSync(p, String(i));
+      paths.push(p);
+    }
     const spy = vi.spyOn(h.core.store, 'createJobs');
+    const updated = h.eventsOf('job.updated').length;
+    // a drop of 10,000 files arrives as 10,000 explicit paths
     const t0 = performance.now();
-    const res = await h.core.dispatch('jobs.submit', { paths: [dir] });
+    const res = await h.core.dispatch('jobs.submit', { paths });
     const ms = performance.now() - t0;
     if (!res.ok) throw new Error(res.error.message);
     const r = channels['jobs.submit'].response.parse(res.value);
     expect(spy).toHaveBeenCalledTimes(1);
+    expect(spy.mock.calls[0]?.[0]).toHaveLength(10_000);
     expect(r.jobs).toHaveLength(10_000);
     expect(r.rejected).toEqual([]);
+    expect(new Set(r.jobs.map((j) => j.id)).size).toBe(10_000);
     expect(h.core.store.stats().counts.queued).toBe(10_000);
-    console.log(`[measure] 10,000 files expanded + inserted + acknowledged in ${ms.toFixed(0)} ms`);
+    expect(h.eventsOf('job.updated').length - updated).toBe(10_000);
+    console.log(`[measure] 10,000 dropped files stat'ed + inserted + acknowledged in ${ms.toFixed(0)} ms`);
+    // the same folder dropped again is expanded the same way (one more transaction)
+    const again = await h.core.dispatch('jobs.submit', { paths: [dir] });
+    expect(again.ok && (again.value as { jobs: unknown[] }).jobs.length).toBe(10_000);
+    expect(spy).toHaveBeenCalledTimes(2);
   });
 
   it('progress: events ≤ ~10/s overall, store writes ≤ ~1/s per job', async () => {
