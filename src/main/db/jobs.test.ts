@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { JobSchema, type AppError } from '../../shared';
+import { LATEST_VERSION } from './migrations';
 import type { JobStoreExt } from './store';
 import { completeWith, freshStore, input, songMap, summary } from './test-helpers';
 
@@ -211,7 +212,7 @@ describe('stats', () => {
     const st = store.stats();
     expect(st.counts).toEqual({ queued: 1, processing: 1, completed: 0, failed: 0, cancelled: 0 });
     expect(st.total).toBe(2);
-    expect(st.schemaVersion).toBe(1);
+    expect(st.schemaVersion).toBe(LATEST_VERSION);
     expect(st.sizeBytes).toBeGreaterThan(4096);
     expect(st.dbPath.endsWith('performia.sqlite')).toBe(true);
     expect(st.recovery).toBeNull();

@@ -78,7 +78,7 @@ export function createJobs(db: Db, inputs: NewJobInput[], gen: UlidGenerator, no
           input.ownsInput ? 1 : 0,
         );
       } catch (e) {
-        if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+        if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
           throw new AppError('E_DUPLICATE_ID', `A job with id ${jobIds[i]} already exists`, { cause: e });
         }
         throw e;

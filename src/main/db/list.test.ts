@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ListQuerySchema, SORT_KEYS, type AppError, type Job, type ListQuery } from '../../shared';
-import { firstPageSql } from './list';
+import { firstPageSql, listJobs } from './list';
 import type { JobStoreExt } from './store';
 import { completeWith, freshStore, input } from './test-helpers';
 
@@ -147,15 +147,67 @@ describe('listJobs filters', () => {
     ]);
     completeWith(store, d.id, { title: 'Weird Title', artist: 'Some Artist' });
     const ids = (search: string) => walk({ search }).ids.sort();
+    // one and two characters: below a trigram, LIKE with escaping
+    expect(ids('%')).toEqual([a.id]);
+    expect(ids('_')).toEqual([c.id]);
+    expect(ids('0%')).toEqual([a.id]);
+    expect(ids('r_')).toEqual([c.id]);
+    expect(ids('Un')).toEqual([c.id, d.id].sort());
+    // three and more: the trigram index, where % and _ are plain characters too
     expect(ids('100%')).toEqual([a.id]);
     expect(ids('under_')).toEqual([c.id]);
     expect(ids('UNDER')).toEqual([c.id, d.id].sort());
     expect(ids('weird')).toEqual([d.id]);
     expect(ids('some art')).toEqual([d.id]);
     expect(ids('\\')).toEqual([]);
+    expect(ids('"quoted"')).toEqual([]);
     expect(ids('  ')).toHaveLength(4); // blank search = no filter
     expect(store.listJobs(q({ search: '100' })).total).toBe(2);
     expect(b.id).toBeTruthy();
+  });
+
+  it('search gives the same pages whether the matches drive (few) or filter an index walk (many)', () => {
+    seed();
+    for (const [search, sort] of [
+      ['a.mp3', 'created'],
+      ['artist', 'bpm'],
+      ['song', 'title'],
+      ['Artist 1', 'name'],
+    ] as const) {
+      const pages = (sparseMatches: number) => {
+        const out: string[] = [];
+        let cursor: string | null = null;
+        let total = -1;
+        do {
+          const page = listJobs(store.db, q({ search, sort, limit: 6, cursor }), { sparseMatches });
+          out.push(...page.items.map((j) => j.id));
+          total = page.total;
+          cursor = page.nextCursor;
+        } while (cursor);
+        return { out, total };
+      };
+      const dense = pages(0);
+      const sparse = pages(1_000_000);
+      expect(dense.out.length, search).toBeGreaterThan(0);
+      expect(sparse).toEqual(dense);
+      expect(dense.total).toBe(dense.out.length);
+      const withStatus = listJobs(store.db, q({ search, sort, status: ['completed'] }));
+      expect(withStatus.total).toBe(withStatus.items.length);
+      expect(withStatus.items.every((j) => j.status === 'completed')).toBe(true);
+    }
+  });
+
+  it('search follows results: a title set by completeJob is found, and forgotten on re-queue', () => {
+    const [j] = store.createJobs([input('file.mp3')]);
+    expect(walk({ search: 'Moonlight' }).ids).toEqual([]);
+    completeWith(store, j.id, { title: 'Moonlight Sonata', artist: 'Ludwig' });
+    expect(walk({ search: 'moonlight' }).ids).toEqual([j.id]);
+    expect(walk({ search: 'ludw' }).ids).toEqual([j.id]);
+    store.transition(j.id, 'queued');
+    expect(walk({ search: 'moonlight' }).ids).toEqual([]);
+    expect(walk({ search: 'file' }).ids).toEqual([j.id]);
+    store.deleteJobs([j.id]);
+    expect(walk({ search: 'file' }).ids).toEqual([]);
   });
 
   it('BPM range, with half/double matching, and key filter', () => {
@@ -187,6 +239,14 @@ describe('listJobs filters', () => {
 });
 
 describe('query plans', () => {
+  it('search with few matches is driven by the trigram index, not a scan of jobs', () => {
+    seed();
+    const { sql, params } = firstPageSql(q({ search: 'song' }), true);
+    const p = (store.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as Array<{ detail: string }>).map((r) => r.detail).join('\n');
+    expect(p.split('\n')[0]).toMatch(/SCAN jobs_fts VIRTUAL TABLE/);
+    expect(p).toMatch(/SEARCH j USING INTEGER PRIMARY KEY/);
+  });
+
   const plan = (query: ListQuery): string => {
     const { sql, params } = firstPageSql(q(query));
     const rows = store.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as Array<{ detail: string }>;
@@ -204,6 +264,7 @@ describe('query plans', () => {
     ['status sort', { sort: 'status', order: 'asc' }, /jobs_status_id/],
     ['artist sort', { sort: 'artist' }, /results_artist/],
     ['title sort + status', { sort: 'title', status: ['completed'] }, /results_title/],
+    ['search with many matches', { search: 'song' }, /sqlite_autoindex_jobs_1[\s\S]*jobs_fts VIRTUAL TABLE/],
   ])('%s walks an index: no full scan, no temp b-tree (with and without ANALYZE stats)', (_name, query, index) => {
     seed();
     for (const analyzed of [false, true]) {

@@ -66,15 +66,32 @@ export function decodeCursor(raw: string, sort: SortKey, order: Order): Cursor {
   return { s: o.s, o: o.o, v: o.v, id: o.id };
 }
 
+const TRIGRAM = 3;
+/**
+ * Above this many matches the search runs as a filter while walking the sort index (matches are
+ * dense, a page fills fast); at or below it the matches drive and are sorted (a rare term would
+ * otherwise walk the whole index looking for them).
+ */
+export const SPARSE_MATCHES = 2_000;
+
+/** an FTS5 phrase: the text literally, as a substring under the trigram tokenizer */
+export function ftsPhrase(text: string): string {
+  return `"${text.replace(/"/g, '""')}"`;
+}
+
+const FTS_IDS = 'SELECT rowid FROM jobs_fts WHERE jobs_fts MATCH ?';
+
 /** LIKE pattern matching `text` literally anywhere: %, _ and the escape char itself are escaped */
 export function likeContains(text: string): string {
   return `%${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
 }
 
 interface Filter {
-  /** conditions other than status */
+  /** conditions other than status and full-text search */
   sql: string[];
   params: unknown[];
+  /** FTS5 query for the search text, when it is long enough for the trigram index */
+  fts: string | null;
   statuses: JobStatus[] | null;
   /** true when only the status filter (or nothing) is set: total comes from job_counts */
   countable: boolean;
@@ -86,7 +103,12 @@ function buildFilter(q: ListQueryParsed): Filter {
   let countable = true;
   const statuses = q.status && q.status.length > 0 ? [...new Set(q.status)] : null;
   const search = q.search?.trim();
-  if (search) {
+  let fts: string | null = null;
+  if (search && [...search].length >= TRIGRAM) {
+    fts = ftsPhrase(search);
+    countable = false;
+  } else if (search) {
+    // shorter than a trigram: the index cannot answer, scan with LIKE
     const p = likeContains(search);
     sql.push("(j.file_name LIKE ? ESCAPE '\\' OR r.title LIKE ? ESCAPE '\\' OR r.artist LIKE ? ESCAPE '\\')");
     params.push(p, p, p);
@@ -109,7 +131,7 @@ function buildFilter(q: ListQueryParsed): Filter {
     params.push(...q.keys);
     countable = false;
   }
-  return { sql, params, statuses, countable };
+  return { sql, params, fts, statuses, countable };
 }
 
 /**
@@ -148,6 +170,7 @@ function fetchSegment(
   after: Cursor | null,
   filter: Filter,
   limit: number,
+  sparse = false,
 ): JobTuple[] {
   const tie = spec.driver === 'jobs' ? 'j.id' : 'r.job_id';
   const dir = order === 'asc' ? 'ASC' : 'DESC';
@@ -158,6 +181,16 @@ function fetchSegment(
     const st = statusClause(filter.statuses, sortKey);
     where.push(st.sql);
     params.push(...st.params);
+  }
+  if (filter.fts !== null && sparse) {
+    // few matches: they drive the loop (jobs_fts first) and only they are sorted
+    where.push('jobs_fts MATCH ?');
+    params.push(filter.fts);
+  } else if (filter.fts !== null) {
+    // many matches: walk the sort index, the match set is a membership test (bloom filter + list);
+    // unary + stops the planner from looking jobs up by that list and sorting them all instead
+    where.push(`+j.seq IN (${FTS_IDS})`);
+    params.push(filter.fts);
   }
   let orderBy: string;
   if (segment === 'nulls') {
@@ -178,7 +211,10 @@ function fetchSegment(
     }
     orderBy = spec.col === tie ? `${tie} ${dir}` : `${spec.col} ${dir}, ${tie} ${dir}`;
   }
-  const sql = `SELECT ${JOB_COLUMNS} FROM ${fromClause(spec)}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${orderBy} LIMIT ?`;
+  const from = sparse
+    ? 'jobs_fts CROSS JOIN jobs j ON j.seq = jobs_fts.rowid CROSS JOIN results r ON r.job_id = j.id'
+    : fromClause(spec);
+  const sql = `SELECT ${JOB_COLUMNS} FROM ${from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${orderBy} LIMIT ?`;
   return prepareRaw(db, sql).all(...params, limit) as JobTuple[];
 }
 
@@ -195,13 +231,14 @@ function fetchRows(
   after: Cursor | null,
   filter: Filter,
   limit: number,
+  sparse: boolean,
 ): JobTuple[] {
-  if (sortKey !== 'created' || !filter.statuses || filter.statuses.length < 2) {
-    return fetchSegment(db, sortKey, spec, order, segment, after, filter, limit);
+  if (sparse || sortKey !== 'created' || !filter.statuses || filter.statuses.length < 2) {
+    return fetchSegment(db, sortKey, spec, order, segment, after, filter, limit, sparse);
   }
   const merged: JobTuple[] = [];
   for (const status of filter.statuses) {
-    merged.push(...fetchSegment(db, sortKey, spec, order, segment, after, { ...filter, statuses: [status] }, limit));
+    merged.push(...fetchSegment(db, sortKey, spec, order, segment, after, { ...filter, statuses: [status] }, limit, false));
   }
   merged.sort((a, b) => ((a[0] as string) < (b[0] as string) ? -1 : (a[0] as string) > (b[0] as string) ? 1 : 0));
   if (order === 'desc') merged.reverse();
@@ -209,7 +246,7 @@ function fetchRows(
 }
 
 /** SQL of the first page for a query: used by the EXPLAIN QUERY PLAN tests */
-export function firstPageSql(q: ListQueryParsed): { sql: string; params: unknown[] } {
+export function firstPageSql(q: ListQueryParsed, sparse = false): { sql: string; params: unknown[] } {
   const spec = SORTS[q.sort];
   const filter = buildFilter(q);
   const seg = segmentsFor(spec, q.order)[0];
@@ -219,12 +256,14 @@ export function firstPageSql(q: ListQueryParsed): { sql: string; params: unknown
       raw: () => ({ all: (...params: unknown[]) => ((captured ??= { sql, params }), []) }),
     }),
   } as unknown as Db;
-  fetchRows(fakeDb, q.sort, spec, q.order, seg, null, filter, q.limit + 1);
+  fetchRows(fakeDb, q.sort, spec, q.order, seg, null, filter, q.limit + 1, sparse);
   return captured ?? { sql: '', params: [] };
 }
 
-function countTotal(db: Db, q: ListQueryParsed, filter: Filter): number {
+function countTotal(db: Db, filter: Filter, ftsMatches: number | null): number {
   const statuses = filter.statuses;
+  // every job has exactly one row in jobs_fts, so with search as the only filter its count is the total
+  if (ftsMatches !== null && statuses === null && filter.sql.length === 0) return ftsMatches;
   if (filter.countable) {
     const rows = prepare<[], { status: JobStatus; n: number }>(db, 'SELECT status, n FROM job_counts').all();
     return rows.reduce((sum, r) => (statuses === null || statuses.includes(r.status) ? sum + r.n : sum), 0);
@@ -235,21 +274,35 @@ function countTotal(db: Db, q: ListQueryParsed, filter: Filter): number {
     where.push(`j.status IN (${placeholders(statuses.length)})`);
     params.push(...statuses);
   }
+  if (filter.fts !== null) {
+    where.push(`j.seq IN (${FTS_IDS})`);
+    params.push(filter.fts);
+  }
   const sql = `SELECT count(*) AS n FROM jobs j JOIN results r ON r.job_id = j.id WHERE ${where.join(' AND ')}`;
   return prepare<unknown[], { n: number }>(db, sql).get(...params)?.n ?? 0;
 }
 
-export function listJobs(db: Db, q: ListQueryParsed): ListPage {
+export interface ListOptions {
+  /** match count at or below which search results drive the query (tests force both plans) */
+  sparseMatches?: number;
+}
+
+export function listJobs(db: Db, q: ListQueryParsed, options: ListOptions = {}): ListPage {
   const spec = SORTS[q.sort];
   const filter = buildFilter(q);
   const cursor = q.cursor ? decodeCursor(q.cursor, q.sort, q.order) : null;
   const segments = segmentsFor(spec, q.order);
   // resume in the cursor's segment; later segments start from their beginning
   const start = cursor && spec.nullable ? segments.indexOf(cursor.v === null ? 'nulls' : 'values') : 0;
+  const ftsMatches =
+    filter.fts === null
+      ? null
+      : (prepare<[string], { n: number }>(db, 'SELECT count(*) AS n FROM jobs_fts WHERE jobs_fts MATCH ?').get(filter.fts)?.n ?? 0);
+  const sparse = ftsMatches !== null && ftsMatches <= (options.sparseMatches ?? SPARSE_MATCHES);
   const want = q.limit + 1; // one extra row tells whether another page exists
   const rows: JobTuple[] = [];
   for (let i = start; i < segments.length && rows.length < want; i++) {
-    rows.push(...fetchRows(db, q.sort, spec, q.order, segments[i], i === start ? cursor : null, filter, want - rows.length));
+    rows.push(...fetchRows(db, q.sort, spec, q.order, segments[i], i === start ? cursor : null, filter, want - rows.length, sparse));
   }
   const hasMore = rows.length > q.limit;
   const page = hasMore ? rows.slice(0, q.limit) : rows;
@@ -258,5 +311,5 @@ export function listJobs(db: Db, q: ListQueryParsed): ListPage {
     hasMore && last
       ? encodeCursor({ s: q.sort, o: q.order, v: (last[col(spec.col)] as string | number | null) ?? null, id: last[0] as string })
       : null;
-  return { items: page.map(tupleToJob), nextCursor, total: countTotal(db, q, filter) };
+  return { items: page.map(tupleToJob), nextCursor, total: countTotal(db, filter, ftsMatches) };
 }

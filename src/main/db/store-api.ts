@@ -53,6 +53,12 @@ export interface JobStore {
   readonly dataDir: string;
   readonly dbPath: string;
 
+  /**
+   * Runs `fn` in ONE immediate transaction; store writes inside it join it (savepoints), so a bulk
+   * action (cancel/retry of 10,000 jobs) costs one fsync instead of one per job. No await inside.
+   * Optional: callers fall back to one transaction per call without it.
+   */
+  batch?<T>(fn: () => T): T;
   /** Inserts all in ONE immediate transaction (one fsync); ids are fresh ULIDs unless given. Duplicate id → E_DUPLICATE_ID. */
   createJobs(inputs: NewJobInput[], ids?: string[]): Job[];
   getJob(id: string): Job | null;

@@ -2,7 +2,8 @@ import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MIGRATIONS, type Migration } from './migrations';
+import { ListQuerySchema } from '../../shared';
+import { LATEST_VERSION, MIGRATIONS, type Migration } from './migrations';
 import { LOCK_FILE, openJobStore, type Notice } from './store';
 import { freshStore, input, tempDir } from './test-helpers';
 
@@ -22,7 +23,7 @@ describe('open and close', () => {
     expect(fs.existsSync(path.join(dir, 'backups'))).toBe(true);
     expect(fs.existsSync(path.join(dir, 'uploads'))).toBe(true);
     expect(fs.existsSync(path.join(dir, LOCK_FILE))).toBe(true);
-    expect(store.openReport).toMatchObject({ uncleanShutdown: false, migrated: [1], backupBeforeMigration: null });
+    expect(store.openReport).toMatchObject({ uncleanShutdown: false, migrated: MIGRATIONS.map((m) => m.version), backupBeforeMigration: null });
     store.createJobs([input('a')]);
     store.checkpoint();
     expect(fs.statSync(`${store.dbPath}-wal`).size).toBe(0);
@@ -62,24 +63,36 @@ describe('migrations at open', () => {
     expect(fs.readFileSync(file).equals(before)).toBe(true);
   });
 
-  it('backs up an existing non-empty database before migrating it', async () => {
-    const { store, dir } = await freshStore();
-    const [job] = store.createJobs([input('a')]);
+  it('backs up an existing non-empty database before migrating it (v1 → latest)', async () => {
+    const { store, dir } = await freshStore({ migrations: [MIGRATIONS[0]] });
+    expect(store.stats().schemaVersion).toBe(1);
+    const [job] = store.createJobs([input('Night Drive.mp3')]);
     store.close();
-    const m002: Migration = { version: 2, up: (db) => db.exec('ALTER TABLE jobs ADD COLUMN note TEXT') };
-    const again = await openJobStore({ dataDir: dir, migrations: [...MIGRATIONS, m002] });
-    expect(again.openReport.migrated).toEqual([2]);
+    const again = await openJobStore({ dataDir: dir });
+    expect(again.openReport.migrated).toEqual(MIGRATIONS.slice(1).map((m) => m.version));
     const backup = again.openReport.backupBeforeMigration;
     expect(backup).toMatch(/backups\/performia-\d{8}T\d{9}Z\.sqlite$/);
-    expect(again.stats().schemaVersion).toBe(2);
-    expect(again.getJob(job.id)?.fileName).toBe('a');
+    expect(again.stats().schemaVersion).toBe(LATEST_VERSION);
+    expect(again.getJob(job.id)?.fileName).toBe('Night Drive.mp3');
+    // the job written before the search index existed is searchable after the migration
+    expect(again.listJobs(ListQuerySchema.parse({ search: 'night' })).items.map((j) => j.id)).toEqual([job.id]);
     again.close();
     // the backup is the pre-migration database: version 1, same job, healthy
     const b = new Database(backup!, { readonly: true });
     expect(b.pragma('user_version', { simple: true })).toBe(1);
-    expect(b.prepare('SELECT file_name FROM jobs WHERE id = ?').get(job.id)).toEqual({ file_name: 'a' });
+    expect(b.prepare('SELECT file_name FROM jobs WHERE id = ?').get(job.id)).toEqual({ file_name: 'Night Drive.mp3' });
     b.close();
-    // and the migrated db cannot be opened by the older schema list
+    // a fresh database is not backed up (nothing to lose)
+    expect((await freshStore()).store.openReport.backupBeforeMigration).toBeNull();
+  });
+
+  it('a later migration runs on the next open; the older app then refuses the file', async () => {
+    const { store, dir } = await freshStore();
+    store.close();
+    const next: Migration = { version: LATEST_VERSION + 1, up: (db) => db.exec('ALTER TABLE jobs ADD COLUMN note TEXT') };
+    const again = await openJobStore({ dataDir: dir, migrations: [...MIGRATIONS, next] });
+    expect(again.openReport.migrated).toEqual([LATEST_VERSION + 1]);
+    again.close();
     await expect(openJobStore({ dataDir: dir })).rejects.toMatchObject({ code: 'E_SCHEMA_TOO_NEW' });
   });
 });
@@ -144,7 +157,7 @@ describe('corruption', () => {
     const again = await openJobStore({ dataDir: dir, onNotice: (n) => notices.push(n) });
     expect(again.openReport.restoredFrom).toBeNull();
     expect(notices[0].message).toMatch(/no usable backup/);
-    expect(again.stats()).toMatchObject({ total: 0, schemaVersion: 1 });
+    expect(again.stats()).toMatchObject({ total: 0, schemaVersion: LATEST_VERSION });
     again.createJobs([input('new.mp3')]);
     again.close();
   });

@@ -26,7 +26,7 @@ import {
 } from './migrations';
 import { quickCheckOffThread } from './offthread';
 import { defaultSettings, getSettings, setSettings } from './settings';
-import { isCorruptionError, prepare, type Db } from './sql';
+import { immediate, isCorruptionError, prepare, type Db } from './sql';
 import type { JobStore } from './store-api';
 import { ulid } from './ulid';
 
@@ -232,6 +232,7 @@ function bindStore(
     db,
     openReport,
     createJobs: (inputs, ids) => jobs.createJobs(db, inputs, ulid, clock(), ids),
+    batch: (fn) => immediate(db, fn),
     getJob: (id) => jobs.getJob(db, id),
     requireJob: (id) => jobs.requireJob(db, id),
     getJobs: (ids) => jobs.getJobs(db, ids),

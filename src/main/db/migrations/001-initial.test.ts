@@ -21,6 +21,7 @@ describe('migration 001-initial', () => {
   it('creates STRICT tables, the indexes and sets user_version 1', () => {
     const db = migrated();
     expect(getUserVersion(db)).toBe(1);
+    expect(db.prepare("SELECT pk FROM pragma_table_info('jobs') WHERE name = 'seq'").get()).toEqual({ pk: 1 });
     const tables = db.prepare("SELECT name, strict FROM pragma_table_list WHERE schema = 'main' AND name NOT LIKE 'sqlite_%' ORDER BY name").all();
     expect(tables).toEqual([
       { name: 'edits', strict: 1 },

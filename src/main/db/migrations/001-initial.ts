@@ -9,7 +9,10 @@ export const version = 1;
 export function up(db: Db): void {
   db.exec(`
     CREATE TABLE jobs (
-      id TEXT PRIMARY KEY NOT NULL CHECK (length(id) BETWEEN 1 AND 64),
+      -- stable row number (an INTEGER PRIMARY KEY survives VACUUM, a bare rowid may not);
+      -- the search index refers to jobs by it
+      seq INTEGER PRIMARY KEY,
+      id TEXT NOT NULL UNIQUE CHECK (length(id) BETWEEN 1 AND 64),
       status TEXT NOT NULL CHECK (status IN ('queued', 'processing', 'completed', 'failed', 'cancelled')),
       created_at INTEGER NOT NULL,
       started_at INTEGER,
