@@ -32,6 +32,10 @@ export interface ChordParams {
   bassWeight: number;
   /** bass evidence on the chord's other tones, relative to the root */
   bassOtherTones: number;
+  /** template weight of the chord root (voicings double it) */
+  rootWeight: number;
+  /** template weight of a seventh (usually one voice, often softer) */
+  seventhWeight: number;
   /** constant score of the no-chord state */
   noChordScore: number;
   /** Viterbi cost of changing chord */
@@ -51,6 +55,8 @@ export const DEFAULT_CHORD_PARAMS: ChordParams = {
   harmonics: 6,
   bassWeight: 0.12,
   bassOtherTones: 0.3,
+  rootWeight: 1,
+  seventhWeight: 1,
   noChordScore: 0.55,
   changePenalty: 0.15,
   diatonicBonus: 0.03,
@@ -79,14 +85,19 @@ export function chordClasses(): ChordClass[] {
 }
 
 /** L2-normalised chroma templates with harmonic partials, row per chord class. */
-export function chordTemplates(classes: ChordClass[], decay: number, harmonics: number): Float32Array {
+export function chordTemplates(
+  classes: ChordClass[],
+  decay: number,
+  harmonics: number,
+  toneWeight: (interval: number) => number = () => 1,
+): Float32Array {
   const t = new Float32Array(classes.length * 12);
   for (let c = 0; c < classes.length; c++) {
     const { root, quality } = classes[c];
     for (const iv of quality.intervals) {
       for (let h = 1; h <= harmonics; h++) {
         const pc = (root + iv + Math.round(12 * Math.log2(h))) % 12;
-        t[c * 12 + pc] += Math.pow(decay, h - 1);
+        t[c * 12 + pc] += toneWeight(iv) * Math.pow(decay, h - 1);
       }
     }
     let ss = 0;
@@ -121,7 +132,9 @@ export function decodeChords(input: ChordInput, params: ChordParams = DEFAULT_CH
   const classes = chordClasses();
   const nC = classes.length;
   const nS = nC + 1; // + N
-  const tpl = chordTemplates(classes, params.harmonicDecay, params.harmonics);
+  const tpl = chordTemplates(classes, params.harmonicDecay, params.harmonics, (iv) =>
+    iv === 0 ? params.rootWeight : iv >= 10 ? params.seventhWeight : 1,
+  );
   const penalty = classes.map((c) => params.qualityPenalty[c.quality.harte] ?? 0);
   const { nSeg, treble, bass, silent, keyMask } = input;
   const score = new Float32Array(nSeg * nS);
