@@ -20,10 +20,16 @@ export interface MeterResult {
   ternaryRatio: number;
 }
 
-const W_ACCENT = 1;
-const W_LOW = 1;
-const W_CHANGE = 0.5;
-const W_HARMONY = 2;
+/*
+ * Feature weights. In backbeat music the loudest beats are 2 and 4 (snare) and the kick hits 1 and
+ * 3, so accent and bass are weak bar cues; timbre and harmony change at bar lines are strong. On the
+ * dev corpus each feature alone finds the true bar phase in: timbre 20/22 songs, harmony 19/22,
+ * bass 10/22, accent 8/22 (bench/rhythm-meter.ts). Accent and bass still help to tell 3 from 4.
+ */
+const W_ACCENT = 0.25;
+const W_LOW = 0.25;
+const W_CHANGE = 1;
+const W_HARMONY = 1;
 /** beats on each side of a candidate downbeat whose chroma is compared */
 const HARMONY_SPAN = 2;
 
@@ -49,15 +55,29 @@ export function frameChroma(spec: Spectrogram): Float32Array {
   return out;
 }
 
-/** beat positions in onset frames (fractional), od = detrended onset envelope */
-export function analyzeMeter(
+export interface BeatFeatures {
+  /** onset strength at the beat */
+  accent: Float64Array;
+  /** low-band (kick / bass) onset strength at the beat */
+  low: Float64Array;
+  /** log-mel change between the beat before and after */
+  timbre: Float64Array;
+  /** chroma change between the HARMONY_SPAN beats before and after */
+  harmony: Float64Array;
+}
+
+/** Beat-synchronous features, each z-scored over the song. Beats in onset frames (fractional). */
+export function beatFeatures(
   beats: number[],
   od: Float32Array,
   feat: OnsetFeatures,
   chroma: Float32Array | null,
-): MeterResult | null {
+): BeatFeatures {
   const n = beats.length;
-  if (n < 8) return null;
+  if (n < 3) {
+    const zero = (): Float64Array => new Float64Array(n);
+    return { accent: zero(), low: zero(), timbre: zero(), harmony: zero() };
+  }
   const acc = new Float64Array(n);
   const low = new Float64Array(n);
   const chg = new Float64Array(n);
@@ -127,12 +147,22 @@ export function analyzeMeter(
     s = Math.sqrt(s / x.length) || 1;
     return x.map((v) => (v - m) / s);
   };
-  const za = z(acc);
-  const zl = z(low);
-  const zc = z(chg);
-  const zh = z(harm);
+  return { accent: z(acc), low: z(low), timbre: z(chg), harmony: z(harm) };
+}
+
+/** beat positions in onset frames (fractional), od = detrended onset envelope */
+export function analyzeMeter(
+  beats: number[],
+  od: Float32Array,
+  feat: OnsetFeatures,
+  chroma: Float32Array | null,
+): MeterResult | null {
+  const n = beats.length;
+  if (n < 8) return null;
+  const f = beatFeatures(beats, od, feat, chroma);
   const combined = new Float64Array(n);
-  for (let i = 0; i < n; i++) combined[i] = W_ACCENT * za[i] + W_LOW * zl[i] + W_CHANGE * zc[i] + W_HARMONY * zh[i];
+  for (let i = 0; i < n; i++)
+    combined[i] = W_ACCENT * f.accent[i] + W_LOW * f.low[i] + W_CHANGE * f.timbre[i] + W_HARMONY * f.harmony[i];
 
   const phaseScores = (m: number): number[] => {
     const s = new Array<number>(m).fill(0);
