@@ -224,6 +224,42 @@ describe('runner', () => {
     expect(spy).toHaveBeenCalledTimes(2);
   });
 
+  it('bulk cancel/retry of 5,000 jobs runs in one store transaction; one failing job does not undo the rest', async () => {
+    h = await makeHarness({ autoStart: false });
+    const jobs = h.core.store.createJobs(
+      Array.from({ length: 5000 }, (_, i) => ({
+        inputPath: `/nowhere/${i}.wav`,
+        fileName: `${i}.wav`,
+        sizeBytes: 1,
+        mtimeMs: 1,
+        contentHash: null,
+        analyzerVersion: 'v',
+      })),
+    );
+    const ids = jobs.map((j) => j.id);
+    const batch = vi.spyOn(h.core.store, 'batch');
+    const transition = h.core.store.transition.bind(h.core.store);
+    const poisoned = ids[1234] as string;
+    vi.spyOn(h.core.store, 'transition').mockImplementation((id, to, patch) => {
+      if (id === poisoned) throw new Error('disk hiccup');
+      return transition(id, to, patch);
+    });
+    const err = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const t0 = performance.now();
+    const r = (await h.call('jobs.cancel', { ids })) as { cancelled: string[] };
+    const ms = performance.now() - t0;
+    expect(batch).toHaveBeenCalledTimes(1);
+    expect(r.cancelled).toHaveLength(4999);
+    expect(r.cancelled).not.toContain(poisoned);
+    expect(h.core.store.stats().counts).toMatchObject({ cancelled: 4999, queued: 1 });
+    expect(err).toHaveBeenCalled();
+    const back = (await h.call('jobs.retry', { ids })) as { jobs: Job[] };
+    expect(back.jobs).toHaveLength(4999);
+    expect(batch).toHaveBeenCalledTimes(2);
+    expect(h.core.store.stats().counts.queued).toBe(5000);
+    console.log(`[measure] bulk cancel of 5,000 queued jobs: ${ms.toFixed(0)} ms`);
+  });
+
   it('progress: events ≤ ~10/s overall, store writes ≤ ~1/s per job', async () => {
     h = await makeHarness({ concurrency: 2 });
     const spy = vi.spyOn(h.core.store, 'updateProgress');

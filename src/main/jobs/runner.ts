@@ -104,18 +104,14 @@ export class Runner {
    * Jobs in other states are left alone (cancelling a finished job is not an error in a bulk action).
    */
   cancel(ids: string[]): string[] {
-    const done: string[] = [];
-    for (const id of ids) {
+    const updated = this.inBatch(ids, (id) => {
       const job = this.o.store.getJob(id);
-      if (!job || (job.status !== 'queued' && job.status !== 'processing')) continue;
+      if (!job || (job.status !== 'queued' && job.status !== 'processing')) return null;
       this.abortActive(id, 'cancel');
-      const updated = this.o.store.transition(id, 'cancelled', { stage: null });
-      this.dirty = true;
-      this.o.onJobUpdated(updated);
-      done.push(id);
-    }
+      return this.o.store.transition(id, 'cancelled', { stage: null });
+    });
     this.pump();
-    return done;
+    return updated.map((j) => j.id);
   }
 
   /** Stops work on jobs that are about to be deleted (no status change: the rows go away). */
@@ -125,22 +121,44 @@ export class Runner {
 
   /** failed/cancelled → queued (retry), completed → queued (re-analyse). Returns the requeued jobs. */
   retry(ids: string[]): Job[] {
-    const out: Job[] = [];
-    for (const id of ids) {
+    const updated = this.inBatch(ids, (id) => {
       const job = this.o.store.getJob(id);
-      if (!job || (job.status !== 'failed' && job.status !== 'cancelled' && job.status !== 'completed'))
-        continue;
-      const updated = this.o.store.transition(id, 'queued', {
+      if (!job || (job.status !== 'failed' && job.status !== 'cancelled' && job.status !== 'completed')) {
+        return null;
+      }
+      return this.o.store.transition(id, 'queued', {
         progress: 0,
         stage: null,
         errorCode: null,
         errorMessage: null,
       });
-      this.dirty = true;
-      this.o.onJobUpdated(updated);
-      out.push(updated);
-    }
+    });
     this.pump();
+    return updated;
+  }
+
+  /**
+   * Applies `one` to every id in one store transaction when the store offers `batch` (one fsync for
+   * a bulk action of 10,000 jobs instead of 10,000), then announces the changes once it committed.
+   * A job whose own change fails is skipped (its savepoint rolls back), the others go through.
+   */
+  private inBatch(ids: readonly string[], one: (id: string) => Job | null): Job[] {
+    const out: Job[] = [];
+    const all = (): void => {
+      for (const id of new Set(ids)) {
+        try {
+          const j = one(id);
+          if (j) out.push(j);
+        } catch (err) {
+          console.error('[runner] bulk change skipped a job:', err);
+        }
+      }
+    };
+    const { store } = this.o;
+    if (store.batch) store.batch(all);
+    else all();
+    if (out.length > 0) this.dirty = true;
+    for (const j of out) this.o.onJobUpdated(j);
     return out;
   }
 
