@@ -53,35 +53,29 @@ export function spectralPeaks(spec: Spectrogram, opts: PeakOptions = DEFAULT_PEA
   let n = 0;
   const nb = opts.neighbourhood;
   const binHz = sr / nFft;
+  // per-frame prefix sums make each candidate's neighbourhood mean O(1); only local maxima need it
+  const prefix = new Float64Array(nBins + 1);
   for (let t = 0; t < nFrames; t++) {
     if ((t & 255) === 0) throwIfAborted(opts.signal);
     offsets[t] = n;
     if (globalMax === 0) continue;
     const base = t * nBins;
-    // running sum for the neighbourhood mean
-    let lo = Math.max(0, kLo - nb);
-    let hi = Math.min(nBins - 1, kLo + nb);
-    let sum = 0;
-    for (let k = lo; k <= hi; k++) sum += mag[base + k];
+    const pLo = Math.max(0, kLo - nb);
+    const pHi = Math.min(nBins - 1, kHi + nb);
+    let acc = 0;
+    for (let k = pLo; k <= pHi; k++) {
+      acc += mag[base + k];
+      prefix[k + 1] = acc;
+    }
     for (let k = kLo; k <= kHi; k++) {
-      if (k > kLo) {
-        const nhi = Math.min(nBins - 1, k + nb);
-        const nlo = Math.max(0, k - nb);
-        if (nhi > hi) {
-          sum += mag[base + nhi];
-          hi = nhi;
-        }
-        if (nlo > lo) {
-          sum -= mag[base + lo];
-          lo = nlo;
-        }
-      }
       const b = mag[base + k];
       if (b <= abs) continue;
       const a = mag[base + k - 1];
       const c = mag[base + k + 1];
       if (!(b > a && b >= c)) continue;
-      const mean = sum / (hi - lo + 1);
+      const lo = Math.max(pLo, k - nb);
+      const hi = Math.min(pHi, k + nb);
+      const mean = (prefix[hi + 1] - (lo > pLo ? prefix[lo] : 0)) / (hi - lo + 1);
       if (b < opts.prominence * mean) continue;
       // parabolic interpolation on log magnitude (close to exact for a Hann main lobe)
       const la = Math.log(a + 1e-12);
