@@ -16,7 +16,7 @@ import { fsErrorToAppError, shortName, type ProbeResult } from './probe';
 import { Resampler } from './resample';
 import type { MonoAudio } from './types';
 import { throwIfAborted } from './types';
-import { assertFinite, f32leToFloat, isNativePcm, parseWavHeader, pcmToFloat, type WavFormat } from './wav';
+import { f32leToFloat, isNativePcm, parseWavHeader, pcmToFloat, type WavFormat } from './wav';
 import { WaveformBuilder, type Waveform } from './waveform';
 
 /** Audio shorter than this cannot carry a tempo, a key or a loudness block: E_TOO_SHORT. */
@@ -34,6 +34,8 @@ export interface DecodeOptions {
   maxAnalysisSec?: number;
   /** force a decoder (bench/tests); default: native for PCM/float WAV, ffmpeg for the rest */
   decoder?: 'auto' | 'ffmpeg';
+  /** who downmixes/resamples compressed input: ffmpeg (default, in C) or the JS resampler (bench) */
+  resampler?: 'ffmpeg' | 'js';
 }
 
 export interface DecodeResult {
@@ -126,13 +128,13 @@ class PcmSink {
         m[i] = s * g;
       }
     }
-    const out = this.resampler ? this.resampler.push(m) : m.slice();
+    const out = this.resampler ? this.resampler.push(m) : m; // emit() copies, so the scratch can be reused
     this.ms.resample += performance.now() - t;
     this.emit(out);
   }
   /** Analysis-rate mono from the decoder itself. */
   writeMono(x: Float32Array): void {
-    assertFinite(x);
+    // no NaN scan here: this signal comes from the same decoded frames as the native stream, which is scanned
     this.emit(x);
   }
   private emit(x: Float32Array): void {
@@ -156,6 +158,7 @@ class WavByteStream {
   format: WavFormat | null = null;
   dataBytes = 0;
   sink: PcmSink | null = null;
+  private scratch = new Float32Array(0);
   constructor(private readonly makeSink: (f: WavFormat) => PcmSink) {}
   write(chunk: Buffer): void {
     if (!this.format) {
@@ -177,7 +180,9 @@ class WavByteStream {
     const buf = this.rest.length ? Buffer.concat([this.rest, chunk]) : chunk;
     const whole = buf.length - (buf.length % f.blockAlign);
     if (whole > 0) {
-      this.sink!.write(pcmToFloat(buf.subarray(0, whole), f));
+      const n = (whole / f.blockAlign) * f.channels;
+      if (this.scratch.length < n) this.scratch = new Float32Array(Math.max(n, 1 << 16));
+      this.sink!.write(pcmToFloat(buf.subarray(0, whole), f, this.scratch));
       this.dataBytes += whole;
     }
     this.rest = Buffer.from(buf.subarray(whole));
@@ -186,8 +191,8 @@ class WavByteStream {
 
 export const FFMPEG_PATH: string = ffmpegInstaller.path;
 
-function ffmpegArgs(absPath: string): string[] {
-  return [
+function ffmpegArgs(absPath: string, withMono: boolean): string[] {
+  const args = [
     '-nostdin',
     '-hide_banner',
     '-v',
@@ -207,6 +212,10 @@ function ffmpegArgs(absPath: string): string[] {
     '-f',
     'wav',
     'pipe:1',
+  ];
+  if (!withMono) return args;
+  return [
+    ...args,
     // second output: the analysis signal, downmixed and resampled by ffmpeg's swresample (in C, much
     // faster than doing it in JS); both outputs come from the same decoded frames, so they align
     '-map',
@@ -255,9 +264,10 @@ async function decodeWithFfmpeg(
 ): Promise<{ stderr: string; code: number | null }> {
   const abs = resolve(probe.path);
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(FFMPEG_PATH, ffmpegArgs(abs), { stdio: ['ignore', 'pipe', 'pipe', 'pipe'], windowsHide: true });
+    const child = spawn(FFMPEG_PATH, ffmpegArgs(abs, opts.resampler !== 'js'), { stdio: ['ignore', 'pipe', 'pipe', 'pipe'], windowsHide: true });
     const monoPipe = child.stdio[3] as NodeJS.ReadableStream;
     let monoRest: Buffer = Buffer.alloc(0);
+    let monoScratch = new Float32Array(1 << 15);
     // mono bytes that arrive before the native stream's header made the sink exist
     const early: Buffer[] = [];
     let stderr = '';
@@ -292,7 +302,8 @@ async function decodeWithFfmpeg(
     const feedMono = (chunk: Buffer): void => {
       const buf = monoRest.length ? Buffer.concat([monoRest, chunk]) : chunk;
       const whole = buf.length - (buf.length % 4);
-      stream.sink!.writeMono(f32leToFloat(buf.subarray(0, whole)));
+      if (monoScratch.length < whole / 4) monoScratch = new Float32Array(whole / 4);
+      stream.sink!.writeMono(f32leToFloat(buf.subarray(0, whole), monoScratch));
       monoRest = Buffer.from(buf.subarray(whole));
     };
     monoPipe.on('data', (chunk: Buffer) => {
@@ -401,7 +412,7 @@ export async function decodeFile(probe: ProbeResult, opts: DecodeOptions = {}): 
     header = await readWavHeader(probe.path);
   }
   const native = header !== null && isNativePcm(header);
-  const stream = new WavByteStream((f) => new PcmSink(f, maxSec, probe.durationSec, !native));
+  const stream = new WavByteStream((f) => new PcmSink(f, maxSec, probe.durationSec, !native && opts.resampler !== 'js'));
   let warnings: string[] = [];
   let decoder: string;
   const t0 = performance.now();

@@ -68,7 +68,7 @@ const TP_PHASES: readonly (readonly number[])[] = [
 const TP_TAPS = 12;
 /** max over phases of Σ|h|: an interpolated value never exceeds this × the largest |x| in its window */
 const TP_GAIN_BOUND = Math.max(...TP_PHASES.map((p) => p.reduce((s, v) => s + Math.abs(v), 0)));
-const TP_BLOCK = 256;
+const TP_BLOCK = 32;
 
 const ABS_GATE = -70;
 const LUFS_OFFSET = -0.691;
@@ -106,7 +106,10 @@ export class LoudnessMeter {
   /** last TP_TAPS - 1 samples per channel, to continue the interpolator across chunks */
   private readonly tpHistory: Float32Array[];
   private frames = 0;
-  private chan: Float32Array = new Float32Array(0);
+  /** reused scratch: history + chunk for the true-peak FIR, block maxima, block order */
+  private ext = new Float32Array(0);
+  private blockMax = new Float32Array(0);
+  private order = new Uint32Array(0);
 
   constructor(sampleRate: number, channels: number) {
     this.sampleRate = sampleRate;
@@ -124,44 +127,44 @@ export class LoudnessMeter {
     const C = this.channels;
     const n = Math.floor(interleaved.length / C);
     if (n === 0) return;
-    if (this.chan.length < n) this.chan = new Float32Array(n);
-    const x = this.chan;
     let done = 0;
     while (done < n) {
       const len = Math.min(n - done, this.step - this.stepFill);
-      for (let c = 0; c < C; c++) {
-        for (let i = 0; i < len; i++) x[i] = interleaved[(done + i) * C + c];
-        this.stepEnergy[c] += this.filterEnergy(x, len, c);
-      }
+      for (let c = 0; c < C; c++) this.stepEnergy[c] += this.filterEnergy(interleaved, done, len, c);
       done += len;
       this.stepFill += len;
       if (this.stepFill === this.step) this.closeStep();
     }
-    for (let c = 0; c < C; c++) {
-      for (let i = 0; i < n; i++) x[i] = interleaved[i * C + c];
-      this.peaks(x, n, c);
-    }
+    for (let c = 0; c < C; c++) this.peaks(interleaved, n, c);
     this.frames += n;
   }
 
-  private filterEnergy(x: Float32Array, len: number, c: number): number {
+  /** K-weighted energy of channel c over frames [from, from + len), read in place (stride C). */
+  private filterEnergy(x: Float32Array, from: number, len: number, c: number): number {
+    const C = this.channels;
     const s = this.state;
     const o = c * 4;
     const { b0, b1, b2, a1, a2 } = this.shelf;
     const h = this.hp;
+    const hb0 = h.b0;
+    const hb1 = h.b1;
+    const hb2 = h.b2;
+    const ha1 = h.a1;
+    const ha2 = h.a2;
     let s1 = s[o];
     let s2 = s[o + 1];
     let t1 = s[o + 2];
     let t2 = s[o + 3];
     let e = 0;
-    for (let i = 0; i < len; i++) {
+    const end = (from + len) * C + c;
+    for (let i = from * C + c; i < end; i += C) {
       const v = x[i];
       const y = b0 * v + s1;
       s1 = b1 * v - a1 * y + s2;
       s2 = b2 * v - a2 * y;
-      const z = h.b0 * y + t1;
-      t1 = h.b1 * y - h.a1 * z + t2;
-      t2 = h.b2 * y - h.a2 * z;
+      const z = hb0 * y + t1;
+      t1 = hb1 * y - ha1 * z + t2;
+      t2 = hb2 * y - ha2 * z;
       e += z * z;
     }
     s[o] = s1;
@@ -192,22 +195,28 @@ export class LoudnessMeter {
    * true peak found so far; blocks are visited loudest first so the bound bites early. The result is
    * exactly that of filtering every sample.
    */
-  private peaks(x: Float32Array, n: number, c: number): void {
+  private peaks(x: Float32Array, n: number, c: number, stride = this.channels): void {
     const hist = this.tpHistory[c];
     const H = TP_TAPS - 1;
-    // ext = history (H samples) followed by this chunk
-    const ext = new Float32Array(H + n);
+    // ext = history (H samples) followed by this chunk's channel c
+    if (this.ext.length < H + n) this.ext = new Float32Array(H + n);
+    const ext = this.ext;
     ext.set(hist);
-    ext.set(x.subarray(0, n), H);
     let sp = this.samplePeak;
-    for (let i = 0; i < n; i++) {
-      const a = Math.abs(x[i]);
+    for (let i = 0, j = c; i < n; i++, j += stride) {
+      const v = x[j];
+      ext[H + i] = v;
+      const a = v < 0 ? -v : v;
       if (a > sp) sp = a;
     }
     this.samplePeak = sp;
     // output position j in ext (j >= H) uses ext[j-H .. j]
     const nBlocks = Math.ceil(n / TP_BLOCK);
-    const blockMax = new Float32Array(nBlocks);
+    if (this.blockMax.length < nBlocks) {
+      this.blockMax = new Float32Array(nBlocks);
+      this.order = new Uint32Array(nBlocks);
+    }
+    const blockMax = this.blockMax;
     for (let b = 0; b < nBlocks; b++) {
       const from = b * TP_BLOCK; // window start in ext for first output of block
       const to = Math.min(n, from + TP_BLOCK) + H;
@@ -218,7 +227,9 @@ export class LoudnessMeter {
       }
       blockMax[b] = m;
     }
-    const order = Array.from({ length: nBlocks }, (_, b) => b).sort((p, q) => blockMax[q] - blockMax[p]);
+    const order = this.order.subarray(0, nBlocks);
+    for (let b = 0; b < nBlocks; b++) order[b] = b;
+    order.sort((p, q) => blockMax[q] - blockMax[p]);
     let tp = this.truePeak;
     for (const b of order) {
       if (blockMax[b] * TP_GAIN_BOUND <= tp) break;
@@ -238,7 +249,7 @@ export class LoudnessMeter {
       }
     }
     this.truePeak = tp;
-    hist.set(ext.subarray(ext.length - H));
+    hist.set(ext.subarray(n, n + H));
   }
 
   /** Completes the measurement; partial trailing blocks are not counted (as in BS.1770). */
@@ -260,7 +271,7 @@ export class LoudnessMeter {
     }
     // the truePeak FIR still holds the last samples; flush it with zeros
     if (this.frames > 0) {
-      for (let c = 0; c < this.channels; c++) this.peaks(new Float32Array(TP_TAPS - 1), TP_TAPS - 1, c);
+      for (let c = 0; c < this.channels; c++) this.peaks(new Float32Array(TP_TAPS - 1), TP_TAPS - 1, c, 1);
     }
     return {
       integratedLufs: integrated.lufs,

@@ -32,6 +32,7 @@ export interface AnalyzeOptions {
   maxBytes?: number;
   maxAnalysisSec?: number;
   decoder?: 'auto' | 'ffmpeg';
+  resampler?: 'ffmpeg' | 'js';
   /** per-stage wall time in ms, for the speed bench */
   timings?: Record<string, number>;
 }
@@ -91,7 +92,7 @@ export async function analyzeFile(
   const maxAnalysisSec = opts.maxAnalysisSec ?? DEFAULT_MAX_ANALYSIS_SEC;
   const [hash, decoded] = await Promise.all([
     hashFile(path, signal),
-    decodeFile(probe, { signal, maxAnalysisSec, decoder: opts.decoder, onProgress: (f) => progress('decode', f) }),
+    decodeFile(probe, { signal, maxAnalysisSec, decoder: opts.decoder, resampler: opts.resampler, onProgress: (f) => progress('decode', f) }),
   ]);
   // the bytes hashed and decoded must be the bytes that were checked
   await assertUnchanged(probe);

@@ -108,17 +108,17 @@ const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** NaN/Inf samples mean a damaged file; sanitising them would hide it, so they fail the decode. */
 export function assertFinite(x: Float32Array): void {
-  for (let i = 0; i < x.length; i++) {
-    const v = x[i];
-    if (v - v !== 0) throw new AppError('E_CORRUPT_AUDIO', 'the audio contains NaN or infinite samples');
-  }
+  // branch-free scan: x * 0 is NaN exactly when x is NaN or ±Infinity
+  let acc = 0;
+  for (let i = 0; i < x.length; i++) acc += x[i] * 0;
+  if (acc !== 0) throw new AppError('E_CORRUPT_AUDIO', 'the audio contains NaN or infinite samples');
 }
 
 /** Little-endian float32 bytes (whole samples only) → Float32Array. */
-export function f32leToFloat(bytes: Buffer): Float32Array {
+export function f32leToFloat(bytes: Buffer, scratch?: Float32Array): Float32Array {
   const n = Math.floor(bytes.length / 4);
-  const out = new Float32Array(n);
-  if (LITTLE_ENDIAN_HOST) new Uint8Array(out.buffer).set(bytes.subarray(0, n * 4));
+  const out = scratch && scratch.length >= n ? scratch.subarray(0, n) : new Float32Array(n);
+  if (LITTLE_ENDIAN_HOST) new Uint8Array(out.buffer, out.byteOffset, n * 4).set(bytes.subarray(0, n * 4));
   else for (let i = 0; i < n; i++) out[i] = bytes.readFloatLE(i * 4);
   return out;
 }
@@ -127,16 +127,17 @@ export function f32leToFloat(bytes: Buffer): Float32Array {
  * Converts whole frames of little-endian PCM/float bytes to interleaved Float32 in -1..1.
  * Throws E_CORRUPT_AUDIO on NaN/Inf: such a file is damaged, and sanitising would hide it.
  */
-export function pcmToFloat(bytes: Buffer, f: WavFormat): Float32Array {
+export function pcmToFloat(bytes: Buffer, f: WavFormat, scratch?: Float32Array): Float32Array {
   const bps = f.bitsPerSample / 8;
   const n = Math.floor(bytes.length / f.blockAlign) * f.channels;
-  const out = new Float32Array(n);
+  // a caller that consumes each chunk before the next may pass a scratch array to avoid GC churn
+  const out = scratch && scratch.length >= n ? scratch.subarray(0, n) : new Float32Array(n);
   const b = bytes;
   let o = 0;
   if (f.codec === WAVE_FORMAT_FLOAT) {
     if (bps === 4 && LITTLE_ENDIAN_HOST) {
       // byte copy into an aligned array: an order of magnitude faster than DataView reads
-      new Uint8Array(out.buffer).set(b.subarray(0, n * 4));
+      new Uint8Array(out.buffer, out.byteOffset, n * 4).set(b.subarray(0, n * 4));
     } else {
       const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
       o = 0;

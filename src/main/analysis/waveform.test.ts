@@ -39,3 +39,12 @@ describe('waveform peaks', () => {
     expect(() => new WaveformBuilder(22050, [])).toThrow(RangeError);
   });
 });
+
+describe('levels that are not multiples of the finest', () => {
+  it('are computed from the samples directly and equal a level built alone', () => {
+    const x = Float32Array.from({ length: 777 }, (_, i) => Math.sin(i / 11) * 0.9);
+    const both = computeWaveform(x, 22050, [4, 6, 12]);
+    expect(both.levels[1]).toEqual(computeWaveform(x, 22050, [6]).levels[0]);
+    expect(both.levels[2]).toEqual(computeWaveform(x, 22050, [12]).levels[0]);
+  });
+});

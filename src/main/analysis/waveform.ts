@@ -16,6 +16,7 @@ const roundPeak = (v: number): number => {
   return r === 0 ? 0 : Math.max(-1, Math.min(1, r)); // no -0 in JSON, clip overs to the display range
 };
 
+/** Accumulates min/max over `unitsPerBucket` units (samples, or buckets of a finer level). */
 class Level {
   readonly spp: number;
   readonly min: number[] = [];
@@ -23,19 +24,23 @@ class Level {
   private fill = 0;
   private lo = Infinity;
   private hi = -Infinity;
-  constructor(spp: number) {
+  /** coarser levels fed from this level's buckets: each sample is scanned once, not once per level */
+  readonly coarser: Level[] = [];
+  constructor(
+    spp: number,
+    private readonly unitsPerBucket: number,
+  ) {
     this.spp = spp;
   }
-  push(x: Float32Array): void {
+  pushSamples(x: Float32Array): void {
     let { fill, lo, hi } = this;
-    const spp = this.spp;
+    const n = this.unitsPerBucket;
     for (let i = 0; i < x.length; i++) {
       const v = x[i];
       if (v < lo) lo = v;
       if (v > hi) hi = v;
-      if (++fill === spp) {
-        this.min.push(roundPeak(lo));
-        this.max.push(roundPeak(hi));
+      if (++fill === n) {
+        this.close(lo, hi);
         fill = 0;
         lo = Infinity;
         hi = -Infinity;
@@ -45,32 +50,60 @@ class Level {
     this.lo = lo;
     this.hi = hi;
   }
+  pushUnit(lo: number, hi: number): void {
+    if (lo < this.lo) this.lo = lo;
+    if (hi > this.hi) this.hi = hi;
+    if (++this.fill === this.unitsPerBucket) {
+      this.close(this.lo, this.hi);
+      this.fill = 0;
+      this.lo = Infinity;
+      this.hi = -Infinity;
+    }
+  }
+  private close(lo: number, hi: number): void {
+    this.min.push(roundPeak(lo));
+    this.max.push(roundPeak(hi));
+    for (const c of this.coarser) c.pushUnit(lo, hi);
+  }
+  /** The last partial bucket is kept (it holds real samples); finer levels finish first. */
   finish(): void {
     if (this.fill > 0) {
-      this.min.push(roundPeak(this.lo));
-      this.max.push(roundPeak(this.hi));
+      this.close(this.lo, this.hi);
       this.fill = 0;
     }
+    for (const c of this.coarser) c.finish();
   }
 }
 
 export class WaveformBuilder {
   private readonly sr: number;
   private readonly levels: Level[];
+  private readonly roots: Level[];
   constructor(sampleRate: number, samplesPerPeak: readonly number[] = DEFAULT_LEVELS) {
     if (samplesPerPeak.length === 0) throw new RangeError('at least one waveform level');
+    for (const s of samplesPerPeak) if (!Number.isInteger(s) || s <= 0) throw new RangeError(`invalid samples per peak ${s}`);
     this.sr = sampleRate;
+    const finest = Math.min(...samplesPerPeak);
+    this.roots = [];
+    const base = new Level(finest, finest);
     this.levels = samplesPerPeak.map((s) => {
-      if (!Number.isInteger(s) || s <= 0) throw new RangeError(`invalid samples per peak ${s}`);
-      return new Level(s);
+      if (s === finest) return base;
+      if (s % finest === 0) {
+        const l = new Level(s, s / finest);
+        base.coarser.push(l);
+        return l;
+      }
+      const l = new Level(s, s);
+      this.roots.push(l);
+      return l;
     });
+    this.roots.push(base);
   }
   push(mono: Float32Array): void {
-    for (const l of this.levels) l.push(mono);
+    for (const l of this.roots) l.pushSamples(mono);
   }
-  /** The last partial bucket is kept (it holds real samples). */
   finish(): Waveform {
-    for (const l of this.levels) l.finish();
+    for (const l of this.roots) l.finish();
     return {
       sample_rate: this.sr,
       levels: this.levels.map((l) => ({ samples_per_peak: l.spp, min: l.min, max: l.max })),
