@@ -1,7 +1,7 @@
 /**
  * Private tuning script for the harmony stage: decodes the corpus (cached as f32 in /tmp), runs
  * analyzeHarmony with ground-truth or detected beats and prints per-song key / chord scores.
- *   npx tsx bench/harmony-eval.ts [--beats gt|detected] [ids…]
+ *   npx tsx bench/harmony-eval.ts [--beats gt|detected|none] [ids…]
  * Scored with the bench's mir_eval-style metrics (bench/metrics).
  */
 import { execFileSync } from 'node:child_process';
@@ -69,7 +69,10 @@ async function main(): Promise<void> {
     const audio = { samples, sr: 22050 };
     let beats: number[] = gt.beats;
     let downbeats: number[] = gt.downbeats;
-    if (rhythm) {
+    if (beatsMode === 'none') {
+      beats = [];
+      downbeats = [];
+    } else if (rhythm) {
       const cache = join(CACHE, `${gt.id}.beats.json`);
       if (!existsSync(cache)) {
         const r = await rhythm.analyzeRhythm(audio, {});
