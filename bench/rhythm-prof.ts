@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { stft } from '../src/main/analysis/spectrum';
 import { onsetFeatures } from '../src/main/analysis/onset';
-import { acfTempogram, detrend, globalTempo, periodPath, metricalLevels, periodPerFrame } from '../src/main/analysis/tempo';
+import { acfTempogram, detrend, periodPath, metricalLevels, periodPerFrame } from '../src/main/analysis/tempo';
 import { trackBeats } from '../src/main/analysis/beat';
 import { analyzeMeter, frameChroma } from '../src/main/analysis/meter';
 import { refineBeats } from '../src/main/analysis/rhythm-refine';
@@ -17,8 +17,7 @@ for (let rep = 0; rep < 5; rep++) {
   const f = time('onset', () => onsetFeatures(spec));
   const od = time('detrend', () => detrend(f.env, f.fps));
   const tg = time('tempogram', () => acfTempogram(od, f.fps, { minBpm: 18 }));
-  const g = time('global', () => globalTempo(tg, { minBpm: 40, maxBpm: 240 })!);
-  const p0 = time('path-wide', () => periodPath(tg, g.best.period, { prior: true, range: [60 * f.fps / 240, 60 * f.fps / 40] }));
+  const p0 = time('path-wide', () => periodPath(tg, [60 * f.fps / 240, 60 * f.fps / 40]));
   time('levels', () => metricalLevels(tg, p0, { minBpm: 40, maxBpm: 330 }));
   const pp = periodPerFrame(p0, tg.hop, f.nFrames);
   const b = time('beats', () => trackBeats(od, pp));

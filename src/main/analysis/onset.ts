@@ -89,6 +89,16 @@ export function onsetFeatures(spec: Spectrogram, opts: OnsetOptions = {}): Onset
   const { nFrames, nBins, mag } = spec;
   const filters = melFilters(spec.sr, spec.nFft, nMels);
   const nLow = filters.filter((f) => f.centreHz < LOW_HZ).length;
+  // flat sparse filterbank: one weight array, per-filter first bin and offset (no object lookups
+  // in the hot loop)
+  const fLo = new Int32Array(nMels);
+  const fOff = new Int32Array(nMels + 1);
+  for (let m = 0; m < nMels; m++) {
+    fLo[m] = filters[m].lo;
+    fOff[m + 1] = fOff[m] + filters[m].weights.length;
+  }
+  const fW = new Float32Array(fOff[nMels]);
+  for (let m = 0; m < nMels; m++) fW.set(filters[m].weights, fOff[m]);
   const db = new Float32Array(nFrames * nMels);
   const pow = new Float32Array(nBins);
   let peak = -Infinity;
@@ -100,9 +110,9 @@ export function onsetFeatures(spec: Spectrogram, opts: OnsetOptions = {}): Onset
       pow[k] = a * a;
     }
     for (let m = 0; m < nMels; m++) {
-      const { lo, weights } = filters[m];
       let s = 0;
-      for (let j = 0; j < weights.length; j++) s += weights[j] * pow[lo + j];
+      const end = fOff[m + 1];
+      for (let j = fOff[m], k = fLo[m]; j < end; j++, k++) s += fW[j] * pow[k];
       const v = DB_PER_LN * Math.log(s > 1e-10 ? s : 1e-10);
       db[t * nMels + m] = v;
       if (v > peak) peak = v;

@@ -12,10 +12,10 @@ import { stft } from './spectrum';
 import { ANALYSIS_SR, SHARED_HOP, SHARED_NFFT, type RhythmResult, type StageContext } from './stages';
 import {
   acfTempogram,
+  around,
   chooseBeatLevel,
   curveFromBeats,
   detrend,
-  globalTempo,
   levelConfidences,
   median,
   metricalLevels,
@@ -56,20 +56,15 @@ export function analyzeRhythm(audio: MonoAudio, ctx: StageContext): RhythmResult
   const od = detrend(feat.env, fps);
   const tg = acfTempogram(od, fps, { signal: ctx.signal, minBpm: MIN_BPM / 2.2 });
   progress(0.5);
-  const g = globalTempo(tg, { minBpm: MIN_BPM, maxBpm: MAX_BPM });
-  if (!g) return failedAll('no periodic onsets');
+  if (!tg.energy.some((e) => e > 0)) return failedAll('no periodic onsets (no onsets at all)');
   throwIfAborted(ctx.signal);
 
-  // the first path follows whatever pulse won globally; re-choose the metrical level along it
-  const path0 = periodPath(tg, g.best.period, {
-    signal: ctx.signal,
-    prior: false,
-    range: [(60 * fps) / MAX_BPM, (60 * fps) / MIN_BPM],
-  });
+  // a wide first path follows whichever pulse is strongest; the beat level is chosen along it
+  const path0 = periodPath(tg, [(60 * fps) / MAX_BPM, (60 * fps) / MIN_BPM], { signal: ctx.signal });
   const levels = metricalLevels(tg, path0, { minBpm: MIN_BPM, maxBpm: MAX_TATUM_BPM });
   const chosen = chooseBeatLevel(levels, (tatum) => {
     // track the tatum itself and read its accent pattern
-    const tPath = periodPath(tg, median(Array.from(path0)) / tatum.factor, { signal: ctx.signal });
+    const tPath = periodPath(tg, around(median(Array.from(path0)) / tatum.factor), { signal: ctx.signal });
     const pulses = trackBeats(od, periodPerFrame(tPath, tg.hop, feat.nFrames), { signal: ctx.signal });
     return groupsInThrees(pulses, od);
   });
@@ -78,7 +73,7 @@ export function analyzeRhythm(audio: MonoAudio, ctx: StageContext): RhythmResult
   const salience = chosen.salience;
   if (!(salience >= MIN_SALIENCE)) return failedAll(`no periodic onsets (pulse salience ${salience.toFixed(2)})`);
   // the wide path may wander between metrical levels; the beat path stays on the chosen one
-  const path = periodPath(tg, median(Array.from(path0)) / chosen.factor, { signal: ctx.signal });
+  const path = periodPath(tg, around(median(Array.from(path0)) / chosen.factor), { signal: ctx.signal });
   const period = periodPerFrame(path, tg.hop, feat.nFrames);
   const beatFrames = trackBeats(od, period, { signal: ctx.signal });
   progress(0.8);

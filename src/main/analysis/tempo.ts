@@ -1,7 +1,8 @@
 /**
- * Tempo from the onset envelope: a windowed autocorrelation tempogram, a global tempo chosen with a
- * log-normal prior and metrical (comb) support, a smooth local-period path (Viterbi over log-period
- * states, so ramps and jumps are followed) and a tempo curve read back from the tracked beats.
+ * Tempo from the onset envelope: a windowed autocorrelation tempogram; a smooth local-period path
+ * (Viterbi over log-period states, so ramps and jumps are followed); the metrical levels read
+ * along that path, from which the beat level is chosen (the fastest strongly periodic pulse that a
+ * listener would still tap); confidences; and a tempo curve read back from the tracked beats.
  */
 import FFT from 'fft.js';
 import { throwIfAborted } from './types';
@@ -132,113 +133,41 @@ const at = (f: Float64Array | Float32Array, off: number, len: number, lag: numbe
   return i + 1 < len ? f[off + i] * (1 - fr) + f[off + i + 1] * fr : f[off + i];
 };
 
-export interface TempoCandidate {
-  /** beat period in onset frames (fractional) */
-  period: number;
-  bpm: number;
-  score: number;
-}
-
-export interface GlobalTempo {
-  best: TempoCandidate;
-  /** energy-weighted mean autocorrelation, lags 0..maxLag */
-  mean: Float64Array;
-}
-
-export const PRIOR_BPM = 115;
-export const PRIOR_OCTAVES = 0.9;
-
-/** Log-normal prior over tempo: listeners tap near 100–130 BPM. */
-export const tempoPrior = (bpm: number): number => {
-  const z = Math.log2(bpm / PRIOR_BPM) / PRIOR_OCTAVES;
-  return Math.exp(-0.5 * z * z);
-};
-
 /**
- * Scores every beat period by its autocorrelation plus the support of its metrical multiples
- * (bar level) and sub-multiple (tatum), weighted by the tempo prior.
- */
-export function globalTempo(tg: Tempogram, range: { minBpm: number; maxBpm: number }): GlobalTempo | null {
-  const L1 = tg.maxLag + 1;
-  const mean = new Float64Array(L1);
-  let wsum = 0;
-  for (let w = 0; w < tg.nWin; w++) {
-    const e = tg.energy[w];
-    if (e <= 0) continue;
-    // sqrt: loud passages count more, but quiet verses still vote
-    const wt = Math.sqrt(e);
-    wsum += wt;
-    for (let L = 0; L < L1; L++) mean[L] += wt * tg.acf[w * L1 + L];
-  }
-  if (wsum <= 0) return null;
-  for (let L = 0; L < L1; L++) mean[L] /= wsum;
-  const salience = (p: number): number => Math.max(0, at(mean, 0, L1, p));
-  const score = (p: number): number => {
-    const bpm = (60 * tg.fps) / p;
-    return tempoPrior(bpm) * salience(p);
-  };
-  const minLag = (60 * tg.fps) / range.maxBpm;
-  const maxLag = Math.min(tg.maxLag - 1, (60 * tg.fps) / range.minBpm);
-  let best: TempoCandidate | null = null;
-  for (let L = Math.max(2, Math.floor(minLag)); L <= Math.ceil(maxLag); L++) {
-    // local maxima of the raw autocorrelation only: a peak is a periodicity, a slope is not
-    if (!(mean[L] >= mean[L - 1] && mean[L] >= mean[L + 1])) continue;
-    const a = mean[L - 1];
-    const b = mean[L];
-    const c = mean[L + 1];
-    const den = a - 2 * b + c;
-    const p = den < 0 ? L + (0.5 * (a - c)) / den : L;
-    if (p < minLag || p > maxLag) continue;
-    const s = score(p);
-    if (!best || s > best.score) best = { period: p, bpm: (60 * tg.fps) / p, score: s };
-  }
-  if (!best || best.score <= 0) return null;
-  return { best, mean };
-}
-
-/**
- * Local beat period per tempogram column: Viterbi over log-spaced periods within ±60 % of the
- * global period (the same metrical level), penalising changes so the path only moves when the
- * evidence does (a ramp moves step by step, a jump moves once).
+ * Local beat period per tempogram column: Viterbi over log-spaced periods in `range` (frames),
+ * penalising changes so the path only moves when the evidence does (a ramp moves step by step, a
+ * jump moves once). A narrow range (±40 % around one level, see `around`) keeps the path on one
+ * metrical level; a wide one follows whichever pulse is strongest.
  */
 export function periodPath(
   tg: Tempogram,
-  globalPeriod: number,
-  opts: {
-    span?: number;
-    step?: number;
-    jumpCost?: number;
-    /** explicit period range in frames (overrides span), for the wide first pass */
-    range?: [number, number];
-    /** weight the evidence by the tempo prior (wide pass: picks the metrical level too) */
-    prior?: boolean;
-    signal?: AbortSignal;
-  } = {},
+  range: [number, number],
+  opts: { step?: number; jumpCost?: number; signal?: AbortSignal } = {},
 ): Float32Array {
-  const span = opts.span ?? 1.4;
   const step = opts.step ?? 0.005; // in log2 units: 0.35 % per state
   const jumpCost = opts.jumpCost ?? 6;
-  const lo = Math.log2(opts.range ? Math.max(2, opts.range[0]) : globalPeriod / span);
-  const hi = Math.log2(Math.min(opts.range ? opts.range[1] : globalPeriod * span, tg.maxLag - 1));
+  const lo = Math.log2(Math.max(2, range[0]));
+  const hi = Math.log2(Math.max(Math.max(2, range[0]), Math.min(range[1], tg.maxLag - 1)));
   const nS = Math.max(1, Math.floor((hi - lo) / step) + 1);
   const periods = new Float64Array(nS);
   for (let s = 0; s < nS; s++) periods[s] = 2 ** (lo + s * step);
   const L1 = tg.maxLag + 1;
   const medEnergy = quantile(tg.energy, 0.5);
-  const priorW = opts.prior ? periods.map((p) => tempoPrior((60 * tg.fps) / p)) : null;
   let prev = new Float64Array(nS);
   let cur = new Float64Array(nS);
   const back = new Int32Array(tg.nWin * nS);
   const obs = new Float64Array(nS);
-  // a change of one octave costs jumpCost; within a column, moves are cheap but not free
-  const costPerState = (jumpCost * step) / 1;
+  const bestV = new Float64Array(nS);
+  const bestI = new Int32Array(nS);
+  // a change of one octave costs jumpCost
+  const costPerState = jumpCost * step;
   for (let w = 0; w < tg.nWin; w++) {
     if ((w & 63) === 0) throwIfAborted(opts.signal);
     for (let s = 0; s < nS; s++) {
       const p = periods[s];
       // support at the period and its double keeps the path on the same metrical level
       const v = at(tg.acf, w * L1, L1, p) + 0.5 * at(tg.acf, w * L1, L1, 2 * p);
-      obs[s] = v > 0 ? v * (priorW ? priorW[s] : 1) : 0;
+      obs[s] = v > 0 ? v : 0;
     }
     // the autocorrelation is already normalised by lag 0, so it is comparable between windows:
     // a window without a pulse (a held chord, the lead-in) has low evidence everywhere and does not
@@ -252,8 +181,7 @@ export function periodPath(
       const tmp = cur;
       cur = prev;
       prev = tmp;
-      const bestV = new Float64Array(prev);
-      const bestI = new Int32Array(nS);
+      bestV.set(prev);
       for (let s = 0; s < nS; s++) bestI[s] = s;
       for (let s = 1; s < nS; s++) {
         const c = bestV[s - 1] - costPerState;
@@ -284,6 +212,9 @@ export function periodPath(
   }
   return path;
 }
+
+/** The period range ±`span` (ratio) around one period: a path that stays on one metrical level. */
+export const around = (period: number, span = 1.4): [number, number] => [period / span, period * span];
 
 /** Beat period for every onset frame, from the tempogram columns (linear in between). */
 export function periodPerFrame(path: Float32Array, tgHop: number, nFrames: number): Float32Array {
@@ -362,8 +293,6 @@ export interface MetricalLevel {
   bpm: number;
   /** drift-tolerant mean autocorrelation of the level */
   salience: number;
-  /** salience weighted by the tempo prior */
-  score: number;
 }
 
 export const LEVEL_FACTORS = [1 / 4, 1 / 3, 1 / 2, 2 / 3, 1, 3 / 2, 2, 3, 4, 6];
@@ -395,7 +324,7 @@ export function metricalLevels(tg: Tempogram, path: Float32Array, range: { minBp
       wsum += wt;
     }
     const salience = wsum > 0 ? s / wsum : 0;
-    out.push({ factor, bpm, salience, score: salience * tempoPrior(bpm) });
+    out.push({ factor, bpm, salience });
   }
   return out;
 }
