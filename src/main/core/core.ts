@@ -44,6 +44,12 @@ export async function createCore(options: CoreOptions): Promise<CoreHandle> {
   let runnerRef: Runner | null = null;
   try {
     const recovery = store.recoverInterrupted();
+    if (recovery.requeued.length > 0) {
+      notify({
+        level: 'info',
+        message: `${recovery.requeued.length} job(s) interrupted by an unexpected shutdown will run again`,
+      });
+    }
     if (recovery.failed.length > 0) {
       notify({
         level: 'warning',

@@ -326,6 +326,10 @@ describe('runner', () => {
     const j = await h.waitForJob(id, isTerminal);
     expect(j.status).toBe('completed');
     expect(j.attempts).toBe(1);
+    // the user is told, even though the notice was raised before anyone subscribed
+    expect(h.eventsOf('app.notice')).toEqual([
+      { level: 'info', message: '1 job(s) interrupted by an unexpected shutdown will run again' },
+    ]);
     rmSync(first.filesDir, { recursive: true, force: true });
   });
 
