@@ -189,7 +189,8 @@ class WavByteStream {
   }
 }
 
-export const FFMPEG_PATH: string = ffmpegInstaller.path;
+/** In a packaged Electron app the binary lives in app.asar.unpacked: an asar path cannot be executed. */
+export const FFMPEG_PATH: string = ffmpegInstaller.path.replace(/app\.asar([\\/])/, 'app.asar.unpacked$1');
 
 function ffmpegArgs(absPath: string, withMono: boolean): string[] {
   const args = [

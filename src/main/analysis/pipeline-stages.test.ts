@@ -21,7 +21,9 @@ describe('stage isolation', () => {
     const x = Float32Array.from({ length: sr * 5 }, (_, i) => 0.3 * Math.sin((2 * Math.PI * 440 * i) / sr));
     const p = join(dir, 'a.wav');
     writeFileSync(p, encodeWav(x, { sampleRate: sr, channels: 1 }));
-    const { songMap, summary } = await analyzeFile(p, { jobId: 'x' });
+    const { songMap, summary } = await analyzeFile(p, { jobId: 'x', inputSha256: 'f'.repeat(64) });
+    // a hash the runner already computed is recorded as given, not recomputed
+    expect(songMap.provenance.input_sha256).toBe('f'.repeat(64));
     for (const s of ['tempo', 'beats', 'meter'] as const) {
       expect(songMap.stages[s]).toMatchObject({ status: 'failed', reason: expect.stringContaining('boom in rhythm') });
     }

@@ -33,6 +33,8 @@ export interface AnalyzeOptions {
   maxAnalysisSec?: number;
   decoder?: 'auto' | 'ffmpeg';
   resampler?: 'ffmpeg' | 'js';
+  /** SHA-256 the caller already computed (the runner hashes before analysing): skips a second read */
+  inputSha256?: string;
   /** per-stage wall time in ms, for the speed bench */
   timings?: Record<string, number>;
 }
@@ -91,7 +93,7 @@ export async function analyzeFile(
   t0 = performance.now();
   const maxAnalysisSec = opts.maxAnalysisSec ?? DEFAULT_MAX_ANALYSIS_SEC;
   const [hash, decoded] = await Promise.all([
-    hashFile(path, signal),
+    opts.inputSha256 ?? hashFile(path, signal),
     decodeFile(probe, { signal, maxAnalysisSec, decoder: opts.decoder, resampler: opts.resampler, onProgress: (f) => progress('decode', f) }),
   ]);
   // the bytes hashed and decoded must be the bytes that were checked

@@ -90,3 +90,21 @@ describe('PCM conversion', () => {
     }
   });
 });
+
+describe('RF64', () => {
+  it('takes the data size from the ds64 chunk', () => {
+    const wav = encodeWav(new Float32Array(4), { sampleRate: 8000, channels: 1 });
+    const ds64 = Buffer.alloc(8 + 28);
+    ds64.write('ds64', 0, 'latin1');
+    ds64.writeUInt32LE(28, 4);
+    ds64.writeUInt32LE(5, 8 + 8); // data size low word
+    ds64.writeUInt32LE(1, 8 + 12); // data size high word → 2^32 + 5
+    const rf = Buffer.concat([wav.subarray(0, 12), ds64, wav.subarray(12)]);
+    rf.write('RF64', 0, 'latin1');
+    rf.writeUInt32LE(0xffffffff, 4);
+    rf.writeUInt32LE(0xffffffff, 12 + 36 + 24 + 4); // data chunk size field
+    const f = parseWavHeader(rf)!;
+    expect(f.dataSize).toBe(2 ** 32 + 5);
+    expect(f.dataOffset).toBe(44 + 36);
+  });
+});
