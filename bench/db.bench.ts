@@ -4,6 +4,7 @@
  * default pragmas) on the same data, as ratios; durable acknowledgement of N dropped files; and a
  * 100k-job cleanup with its longest blocking slice. No assertions: numbers to read and record.
  */
+import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -102,9 +103,29 @@ async function benchSize(n: number): Promise<Row[]> {
 
   const progressIds = queued.map((j) => j.id);
   add(
-    'update progress (durable)',
-    timeOps((i) => store.updateProgress(progressIds[i % progressIds.length], (i % 100) / 100, 'tempo'), writeOps, RUNS).us,
+    'update progress (buffered, on disk ≤ 1 s later)',
+    timeOps((i) => store.updateProgress(progressIds[i % progressIds.length], (i % 100) / 100, 'tempo'), readOps, RUNS).us,
     timeOps((i) => baseline.updateProgress(baseFile, progressIds[i % progressIds.length], (i % 100) / 100, Date.now()), writeOps, RUNS).us,
+  );
+  // what the buffer costs on disk: one durable transaction per second for all running jobs
+  const running = progressIds.slice(0, 8);
+  add(
+    'progress flush: 8 running jobs, 1 durable txn',
+    timeOps(
+      (i) => {
+        for (const id of running) store.updateProgress(id, (i % 100) / 100, 'tempo');
+        store.flushProgress();
+      },
+      writeOps,
+      RUNS,
+    ).us,
+    timeOps(
+      (i) => {
+        for (const id of running) baseline.updateProgress(baseFile, id, (i % 100) / 100, Date.now());
+      },
+      Math.ceil(writeOps / 4),
+      RUNS,
+    ).us,
   );
   const gen = createUlidGenerator();
   add(
@@ -211,7 +232,22 @@ async function benchCleanup(n: number): Promise<string[][]> {
   ];
 }
 
+/** how fast this machine is right now, so runs on different machines (or loads) can be compared */
+function calibration(): string {
+  const mem = new Database(':memory:');
+  const one = mem.prepare('SELECT 1');
+  const sql = timeOps(() => one.get(), 20_000, 5).us;
+  mem.close();
+  let sink = 0;
+  const js = timeOps(() => {
+    for (let i = 0; i < 1000; i++) sink += i * i;
+  }, 20_000, 5).us;
+  return `calibration: in-memory \`SELECT 1\` ${sql.toFixed(2)} µs, 1,000-step JS loop ${js.toFixed(2)} µs${sink < 0 ? '!' : ''}`;
+}
+
 async function main(): Promise<void> {
+  const cal = calibration();
+  log(cal);
   log(`Performia DB bench: sizes ${SIZES.join(', ')}, ${RUNS} runs each (median), ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)}`);
   const bySize = new Map<number, Row[]>();
   for (const n of SIZES) {
@@ -233,7 +269,7 @@ async function main(): Promise<void> {
     }
     return cells;
   });
-  console.log(`\n### Operations (median of ${RUNS} runs; load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores)\n`);
+  console.log(`\n### Operations (median of ${RUNS} runs; load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores; ${cal})\n`);
   console.log(table(headers, rows));
 
   if (!SKIP_DROP) {

@@ -52,8 +52,13 @@ export function seedJobs(db: Database, n: number, options: SeedOptions = {}): Se
   const indexes = db
     .prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL")
     .all() as Array<{ name: string; sql: string }>;
+  const ftsTrigger = db
+    .prepare("SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND name = 'jobs_fts_insert'")
+    .pluck()
+    .get() as string | undefined;
   db.transaction(() => {
     for (const ix of indexes) db.exec(`DROP INDEX ${ix.name}`);
+    if (ftsTrigger) db.exec('DROP TRIGGER jobs_fts_insert');
     for (let i = 0; i < n; i++) {
       const created = Math.floor(start + (span * i) / n);
       const id = gen(created);
@@ -90,6 +95,12 @@ export function seedJobs(db: Database, n: number, options: SeedOptions = {}): Se
       }
     }
     for (const ix of indexes) db.exec(ix.sql);
+    if (ftsTrigger) {
+      // the search index filled in one pass, as migration 002 does for an existing database
+      db.exec(`INSERT INTO jobs_fts (rowid, file_name, title, artist)
+        SELECT j.seq, j.file_name, r.title, r.artist FROM jobs j JOIN results r ON r.job_id = j.id`);
+      db.exec(ftsTrigger);
+    }
   }).immediate();
   db.pragma(`cache_size = ${Number(cacheBefore)}`);
   db.pragma('analysis_limit = 1000');

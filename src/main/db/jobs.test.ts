@@ -218,3 +218,46 @@ describe('stats', () => {
     expect(st.recovery).toBeNull();
   });
 });
+
+describe('progress write-behind', () => {
+  const persisted = (id: string) => store.db.prepare('SELECT progress, stage FROM jobs WHERE id = ?').get(id);
+
+  it('readers see progress at once; the disk gets it in one batched flush', () => {
+    const [a, b] = store.createJobs([input('a'), input('b')]);
+    store.transition(a.id, 'processing');
+    store.transition(b.id, 'processing');
+    store.updateProgress(a.id, 0.25, 'beats');
+    store.updateProgress(b.id, 0.5, 'key');
+    store.updateProgress(a.id, 0.3, 'chords');
+    expect(store.getJob(a.id)).toMatchObject({ progress: 0.3, stage: 'chords' });
+    expect(store.listJobs({ limit: 10, cursor: null, sort: 'created', order: 'desc' }).items.map((j) => j.progress)).toEqual([0.5, 0.3]);
+    expect(persisted(a.id)).toEqual({ progress: 0, stage: null });
+    store.flushProgress();
+    expect(persisted(a.id)).toEqual({ progress: 0.3, stage: 'chords' });
+    expect(persisted(b.id)).toEqual({ progress: 0.5, stage: 'key' });
+  });
+
+  it('a status change carries the latest stage; completion and deletion drop pending values', () => {
+    const [a, b] = store.createJobs([input('a'), input('b')]);
+    store.transition(a.id, 'processing');
+    store.updateProgress(a.id, 0.6, 'chords');
+    const failed = store.transition(a.id, 'failed', { errorCode: 'E_ANALYSIS', errorMessage: 'boom' });
+    expect(failed).toMatchObject({ status: 'failed', progress: 0.6, stage: 'chords' });
+    expect(persisted(a.id)).toEqual({ progress: 0.6, stage: 'chords' });
+    store.transition(b.id, 'processing');
+    store.updateProgress(b.id, 0.9, 'waveform');
+    store.completeJob(b.id, songMap(b.id), summary());
+    store.flushProgress();
+    expect(store.getJob(b.id)).toMatchObject({ status: 'completed', progress: 1, stage: null });
+  });
+
+  it('close() writes pending progress', async () => {
+    const [a] = store.createJobs([input('a')]);
+    store.transition(a.id, 'processing');
+    store.updateProgress(a.id, 0.4, 'tempo');
+    store.close();
+    const { openJobStore } = await import('./store');
+    store = await openJobStore({ dataDir: store.dataDir });
+    expect(store.getJob(a.id)).toMatchObject({ progress: 0.4, stage: 'tempo' });
+  });
+});

@@ -203,18 +203,6 @@ export function transition(db: Db, id: string, to: JobStatus, patch: TransitionP
   });
 }
 
-const UPDATE_PROGRESS = "UPDATE jobs SET progress = ?, stage = ?, updated_at = ? WHERE id = ? AND status = 'processing'";
-
-export function updateProgress(db: Db, id: string, progress: number, stage: string | null, now: number): void {
-  assertProgress(progress);
-  // one autocommit UPDATE: atomic on its own and takes the write lock directly
-  const info = prepare(db, UPDATE_PROGRESS).run(progress, stage, now, id);
-  if (info.changes === 1) return;
-  const job = getJob(db, id);
-  if (!job) throw new AppError('E_JOB_NOT_FOUND', `No job with id ${id}`);
-  throw new AppError('E_ILLEGAL_TRANSITION', `Job ${id} is ${job.status}; only a processing job has progress`);
-}
-
 const WRITE_RESULT = `UPDATE results SET duration_sec = ?, bpm = ?, key_name = ?, camelot = ?, title = ?, artist = ?,
   result_bytes = ?, song_map = ? WHERE job_id = ?`;
 

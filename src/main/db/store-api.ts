@@ -67,7 +67,12 @@ export interface JobStore {
   getJobs(ids: string[]): Job[];
   /** Status change with legality check (STATUS_TRANSITIONS); sets started/completed/updated times; E_ILLEGAL_TRANSITION, E_JOB_NOT_FOUND. */
   transition(id: string, to: JobStatus, patch?: TransitionPatch): Job;
-  /** Persists progress/stage of a processing job (the runner throttles calls to ~1/s per job). */
+  /**
+   * Records progress/stage of a processing job (the runner throttles calls to ~1/s per job).
+   * Readers see it at once; it reaches the disk within ~1 s, batched with other jobs' progress in
+   * one transaction (progress is advisory: crash recovery resets it anyway). Missing job →
+   * E_JOB_NOT_FOUND; not processing → E_ILLEGAL_TRANSITION; outside 0..1 → E_INVALID_REQUEST.
+   */
   updateProgress(id: string, progress: number, stage: string | null): void;
   /** Stores the validated song map + summary and marks the job completed, in one transaction. */
   completeJob(id: string, songMap: SongMap, summary: JobSummary): Job;

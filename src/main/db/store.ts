@@ -8,7 +8,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { AppError, JOB_STATUSES, type JobStatus, type Settings } from '../../shared';
+import { AppError, JOB_STATUSES, type Job, type JobStatus, type Settings } from '../../shared';
 import { createBackup, listBackups } from './backup';
 import { openConnection } from './connection';
 import { cleanup, cleanupInSlices, deleteJobs, type ChunkedCleanupOptions } from './delete';
@@ -25,9 +25,10 @@ import {
   type Migration,
 } from './migrations';
 import { quickCheckOffThread } from './offthread';
+import { ProgressBuffer } from './progress';
 import { defaultSettings, getSettings, setSettings } from './settings';
 import { immediate, isCorruptionError, prepare, type Db } from './sql';
-import type { JobStore } from './store-api';
+import type { JobStore, TransitionPatch } from './store-api';
 import { ulid } from './ulid';
 
 export const DB_FILE = 'performia.sqlite';
@@ -54,6 +55,8 @@ export interface OpenJobStoreOptions {
 export interface JobStoreExt extends JobStore {
   /** cleanup in slices of `chunkSize` jobs, yielding between transactions (keeps each block short) */
   cleanupAsync(olderThanDays: number, options?: ChunkedCleanupOptions & { now?: number }): Promise<{ count: number; bytes: number; dryRun: false }>;
+  /** writes buffered progress now (it is otherwise written within ~1 s; close() flushes too) */
+  flushProgress(): void;
   /** the raw connection, for tests and benchmarks only */
   readonly db: Db;
   /** what start-up found: unclean shutdown, integrity result, restore, migrations */
@@ -225,6 +228,14 @@ function bindStore(
   const defaults = defaultSettings();
   let closed = false;
   const keepBackups = () => options.keepBackups ?? getSettings(db, defaults).keepBackups;
+  const progress = new ProgressBuffer(db);
+  const view = (job: Job): Job => (progress.size === 0 ? job : progress.overlay(job));
+  const viewOrNull = (job: Job | null): Job | null => (job ? view(job) : null);
+  /** a status change carries the job's latest progress/stage unless the caller sets them */
+  const withPending = (id: string, patch: TransitionPatch): TransitionPatch => {
+    const p = progress.take(id);
+    return p ? { progress: p.progress, stage: p.stage, ...patch } : patch;
+  };
 
   return {
     dataDir: p.dataDir,
@@ -233,26 +244,41 @@ function bindStore(
     openReport,
     createJobs: (inputs, ids) => jobs.createJobs(db, inputs, ulid, clock(), ids),
     batch: (fn) => immediate(db, fn),
-    getJob: (id) => jobs.getJob(db, id),
-    requireJob: (id) => jobs.requireJob(db, id),
-    getJobs: (ids) => jobs.getJobs(db, ids),
-    transition: (id, to, patch = {}) => jobs.transition(db, id, to, patch, clock()),
-    updateProgress: (id, progress, stage) => jobs.updateProgress(db, id, progress, stage, clock()),
-    completeJob: (id, songMap, summary) => jobs.completeJob(db, id, songMap, summary, clock()),
-    reuseResult: (id, fromJobId) => jobs.reuseResult(db, id, fromJobId, clock()),
+    getJob: (id) => viewOrNull(jobs.getJob(db, id)),
+    requireJob: (id) => view(jobs.requireJob(db, id)),
+    getJobs: (ids) => jobs.getJobs(db, ids).map(view),
+    transition: (id, to, patch = {}) => jobs.transition(db, id, to, withPending(id, patch), clock()),
+    updateProgress: (id, value, stage) => progress.set(id, value, stage, clock()),
+    completeJob: (id, songMap, summary) => {
+      progress.take(id);
+      return jobs.completeJob(db, id, songMap, summary, clock());
+    },
+    reuseResult: (id, fromJobId) => {
+      progress.take(id);
+      return jobs.reuseResult(db, id, fromJobId, clock());
+    },
     findCompletedByHash: (hash, version) => jobs.findCompletedByHash(db, hash, version),
     getSongMap: (id) => jobs.getSongMap(db, id),
-    listJobs: (query) => listJobs(db, query),
+    listJobs: (query) => {
+      const page = listJobs(db, query);
+      return progress.size === 0 ? page : { ...page, items: page.items.map(view) };
+    },
     nextQueued: (limit, exclude) => jobs.nextQueued(db, limit, exclude),
     moveToTop: (id) => jobs.moveToTop(db, id, clock()),
-    deleteJobs: (ids) => deleteJobs(db, ids, p.uploadsDir),
+    deleteJobs: (ids) => {
+      for (const id of ids) progress.take(id);
+      return deleteJobs(db, ids, p.uploadsDir);
+    },
     cleanup: (days, dryRun, now) => cleanup(db, days, dryRun, now ?? clock(), p.uploadsDir),
     cleanupAsync: (days, o = {}) => cleanupInSlices(db, days, o.now ?? clock(), p.uploadsDir, o) as Promise<{ count: number; bytes: number; dryRun: false }>,
     getEdits: (id) => getEdits(db, id),
     setEdits: (id, edits) => setEdits(db, id, edits, clock()),
     getSettings: () => getSettings(db, defaults),
     setSettings: (patch) => setSettings(db, patch, defaults),
-    recoverInterrupted: (maxAttempts = 3) => jobs.recoverInterrupted(db, maxAttempts, clock()),
+    recoverInterrupted: (maxAttempts = 3) => {
+      progress.clear();
+      return jobs.recoverInterrupted(db, maxAttempts, clock());
+    },
     stats: () => {
       const counts = Object.fromEntries(JOB_STATUSES.map((s) => [s, 0])) as Record<JobStatus, number>;
       for (const r of prepare<[], { status: JobStatus; n: number }>(db, 'SELECT status, n FROM job_counts').all()) {
@@ -281,9 +307,11 @@ function bindStore(
     checkpoint: () => {
       db.pragma('wal_checkpoint(TRUNCATE)');
     },
+    flushProgress: () => progress.flush(),
     close: () => {
       if (closed) return;
       closed = true;
+      progress.flush();
       try {
         // SQLite's advice for closing connections: refresh planner stats where they went stale
         db.pragma('optimize');
