@@ -3,7 +3,12 @@
  * Both tuning and chroma work on peaks rather than raw bins: a peak's interpolated frequency is far
  * more precise than its bin (tuning needs a few cents), and broadband energy (drums, noise) that
  * does not form a clear peak above its neighbourhood never reaches the chroma.
+ *
+ * `streamPeaks` runs the STFT frame by frame and keeps only the peaks (a few dozen per frame), so
+ * an hour of audio needs a few MB instead of a full spectrogram.
  */
+import FFT from 'fft.js';
+import { hann } from './spectrum';
 import type { Spectrogram } from './types';
 import { throwIfAborted } from './types';
 
@@ -38,72 +43,158 @@ export const DEFAULT_PEAKS: Omit<PeakOptions, 'signal'> = {
   floor: 3e-4,
 };
 
+/** Growable peak list shared by the whole-spectrogram and the streaming paths. */
+class PeakCollector {
+  freq: Float32Array;
+  mag: Float32Array;
+  n = 0;
+  constructor(cap: number) {
+    this.freq = new Float32Array(cap);
+    this.mag = new Float32Array(cap);
+  }
+  push(f: number, m: number): void {
+    if (this.n >= this.freq.length) {
+      const f2 = new Float32Array(this.freq.length * 2);
+      f2.set(this.freq);
+      this.freq = f2;
+      const m2 = new Float32Array(this.mag.length * 2);
+      m2.set(this.mag);
+      this.mag = m2;
+    }
+    this.freq[this.n] = f;
+    this.mag[this.n] = m;
+    this.n++;
+  }
+}
+
+/**
+ * Peaks of one magnitude frame `mag[base .. base + nBins)` between bins kLo..kHi, louder than
+ * `abs`. `prefix` is scratch of length nBins + 1.
+ */
+function framePeaks(
+  mag: ArrayLike<number>,
+  base: number,
+  nBins: number,
+  kLo: number,
+  kHi: number,
+  abs: number,
+  binHz: number,
+  opts: PeakOptions,
+  prefix: Float64Array,
+  out: PeakCollector,
+): void {
+  const nb = opts.neighbourhood;
+  const pLo = Math.max(0, kLo - nb);
+  const pHi = Math.min(nBins - 1, kHi + nb);
+  // prefix sums make each candidate's neighbourhood mean O(1); only local maxima need it
+  let acc = 0;
+  for (let k = pLo; k <= pHi; k++) {
+    acc += mag[base + k];
+    prefix[k + 1] = acc;
+  }
+  for (let k = kLo; k <= kHi; k++) {
+    const b = mag[base + k];
+    if (b <= abs) continue;
+    const a = mag[base + k - 1];
+    const c = mag[base + k + 1];
+    if (!(b > a && b >= c)) continue;
+    const lo = Math.max(pLo, k - nb);
+    const hi = Math.min(pHi, k + nb);
+    const mean = (prefix[hi + 1] - (lo > pLo ? prefix[lo] : 0)) / (hi - lo + 1);
+    if (b < opts.prominence * mean) continue;
+    // parabolic interpolation on log magnitude (close to exact for a Hann main lobe)
+    const la = Math.log(a + 1e-12);
+    const lb = Math.log(b);
+    const lc = Math.log(c + 1e-12);
+    const den = la - 2 * lb + lc;
+    const d = den < 0 ? (0.5 * (la - lc)) / den : 0;
+    out.push((k + d) * binHz, Math.exp(lb - 0.25 * (la - lc) * d));
+  }
+}
+
+function binRange(opts: PeakOptions, sr: number, nFft: number, nBins: number): [number, number] {
+  return [Math.max(2, Math.floor((opts.fMin * nFft) / sr)), Math.min(nBins - 3, Math.ceil((opts.fMax * nFft) / sr))];
+}
+
+/** Peaks of a stored magnitude spectrogram. */
 export function spectralPeaks(spec: Spectrogram, opts: PeakOptions = DEFAULT_PEAKS): SpectralPeaks {
   const { nFrames, nBins, mag, sr, nFft } = spec;
   let globalMax = 0;
   for (let i = 0; i < mag.length; i++) if (mag[i] > globalMax) globalMax = mag[i];
-  const kLo = Math.max(2, Math.floor((opts.fMin * nFft) / sr));
-  const kHi = Math.min(nBins - 3, Math.ceil((opts.fMax * nFft) / sr));
-  const abs = globalMax * opts.floor;
+  const [kLo, kHi] = binRange(opts, sr, nFft, nBins);
   const offsets = new Uint32Array(nFrames + 1);
-  // grown on demand: a typical frame has 10–60 peaks
-  let cap = Math.max(1024, nFrames * 32);
-  let freq = new Float32Array(cap);
-  let pmag = new Float32Array(cap);
-  let n = 0;
-  const nb = opts.neighbourhood;
-  const binHz = sr / nFft;
-  // per-frame prefix sums make each candidate's neighbourhood mean O(1); only local maxima need it
+  const out = new PeakCollector(Math.max(1024, nFrames * 32));
   const prefix = new Float64Array(nBins + 1);
   for (let t = 0; t < nFrames; t++) {
     if ((t & 255) === 0) throwIfAborted(opts.signal);
-    offsets[t] = n;
+    offsets[t] = out.n;
     if (globalMax === 0) continue;
-    const base = t * nBins;
-    const pLo = Math.max(0, kLo - nb);
-    const pHi = Math.min(nBins - 1, kHi + nb);
-    let acc = 0;
-    for (let k = pLo; k <= pHi; k++) {
-      acc += mag[base + k];
-      prefix[k + 1] = acc;
+    framePeaks(mag, t * nBins, nBins, kLo, kHi, globalMax * opts.floor, sr / nFft, opts, prefix, out);
+  }
+  offsets[nFrames] = out.n;
+  return { nFrames, hopSec: spec.hop / sr, offsets, freq: out.freq.subarray(0, out.n), mag: out.mag.subarray(0, out.n), globalMax };
+}
+
+/**
+ * STFT (Hann, centred frames like spectrum.ts) and peak picking in one pass, keeping only peaks.
+ * The song-level floor needs the loudest bin of the whole song, so peaks are collected against a
+ * per-frame floor first and the song floor is applied at the end.
+ */
+export function streamPeaks(
+  samples: Float32Array,
+  sr: number,
+  nFft: number,
+  hop: number,
+  opts: PeakOptions = DEFAULT_PEAKS,
+): SpectralPeaks {
+  const nBins = nFft / 2 + 1;
+  const nFrames = samples.length === 0 ? 0 : 1 + Math.floor(samples.length / hop);
+  const fft = new FFT(nFft);
+  const frame = new Array<number>(nFft).fill(0);
+  const spec = fft.createComplexArray() as number[];
+  const mag = new Float32Array(nBins);
+  const win = hann(nFft);
+  const half = nFft / 2;
+  const [kLo, kHi] = binRange(opts, sr, nFft, nBins);
+  const offsets = new Uint32Array(nFrames + 1);
+  const out = new PeakCollector(Math.max(1024, nFrames * 32));
+  const prefix = new Float64Array(nBins + 1);
+  let globalMax = 0;
+  for (let t = 0; t < nFrames; t++) {
+    if ((t & 255) === 0) throwIfAborted(opts.signal);
+    const start = t * hop - half;
+    for (let i = 0; i < nFft; i++) {
+      const j = start + i;
+      frame[i] = j >= 0 && j < samples.length ? samples[j] * win[i] : 0;
     }
-    for (let k = kLo; k <= kHi; k++) {
-      const b = mag[base + k];
-      if (b <= abs) continue;
-      const a = mag[base + k - 1];
-      const c = mag[base + k + 1];
-      if (!(b > a && b >= c)) continue;
-      const lo = Math.max(pLo, k - nb);
-      const hi = Math.min(pHi, k + nb);
-      const mean = (prefix[hi + 1] - (lo > pLo ? prefix[lo] : 0)) / (hi - lo + 1);
-      if (b < opts.prominence * mean) continue;
-      // parabolic interpolation on log magnitude (close to exact for a Hann main lobe)
-      const la = Math.log(a + 1e-12);
-      const lb = Math.log(b);
-      const lc = Math.log(c + 1e-12);
-      const den = la - 2 * lb + lc;
-      const d = den < 0 ? (0.5 * (la - lc)) / den : 0;
-      if (n >= cap) {
-        cap *= 2;
-        const f2 = new Float32Array(cap);
-        f2.set(freq);
-        freq = f2;
-        const m2 = new Float32Array(cap);
-        m2.set(pmag);
-        pmag = m2;
-      }
-      freq[n] = (k + d) * binHz;
-      pmag[n] = Math.exp(lb - 0.25 * (la - lc) * d);
-      n++;
+    fft.realTransform(spec, frame);
+    let frameMax = 0;
+    for (let k = 0; k < nBins; k++) {
+      const re = spec[2 * k];
+      const im = spec[2 * k + 1];
+      const m = Math.sqrt(re * re + im * im);
+      mag[k] = m;
+      if (m > frameMax) frameMax = m;
+    }
+    if (frameMax > globalMax) globalMax = frameMax;
+    offsets[t] = out.n;
+    if (frameMax > 0) framePeaks(mag, 0, nBins, kLo, kHi, frameMax * opts.floor, sr / nFft, opts, prefix, out);
+  }
+  offsets[nFrames] = out.n;
+  // song-level floor: drop peaks quieter than floor × the loudest bin of the song, compacting in place
+  const abs = globalMax * opts.floor;
+  let w = 0;
+  for (let t = 0; t < nFrames; t++) {
+    const a = offsets[t];
+    const b = offsets[t + 1];
+    offsets[t] = w;
+    for (let i = a; i < b; i++) {
+      if (out.mag[i] <= abs) continue;
+      out.freq[w] = out.freq[i];
+      out.mag[w] = out.mag[i];
+      w++;
     }
   }
-  offsets[nFrames] = n;
-  return {
-    nFrames,
-    hopSec: spec.hop / sr,
-    offsets,
-    freq: freq.subarray(0, n),
-    mag: pmag.subarray(0, n),
-    globalMax,
-  };
+  offsets[nFrames] = w;
+  return { nFrames, hopSec: hop / sr, offsets, freq: out.freq.subarray(0, w), mag: out.mag.subarray(0, w), globalMax };
 }

@@ -11,8 +11,8 @@ import { chromaBands, beatBoundaries, compressNormalize, extendGrid, fixedGrid, 
 import type { SegmentChroma } from './chroma';
 import { chordLabel, decodeChords, DEFAULT_CHORD_PARAMS, keySpeller } from './chords';
 import type { ChordDecoding, ChordParams } from './chords';
-import { DEFAULT_HARMONY_SPECTRUM, harmonySpectrum } from './harmony-spectrum';
-import { DEFAULT_PEAKS, spectralPeaks } from './harmony-peaks';
+import { decimate, DEFAULT_HARMONY_SPECTRUM } from './harmony-spectrum';
+import { DEFAULT_PEAKS, streamPeaks } from './harmony-peaks';
 import {
   camelot,
   chordKeyEvidence,
@@ -146,9 +146,11 @@ export function analyzeHarmony(
   });
   if (audio.samples.length < audio.sr * 0.5) return empty('audio shorter than 0.5 s: too short for harmony');
 
-  const spec = harmonySpectrum(audio, { ...DEFAULT_HARMONY_SPECTRUM, signal: ctx.signal });
-  progress(0.4);
-  const peaks = spectralPeaks(spec, { ...DEFAULT_PEAKS, signal: ctx.signal });
+  const hs = DEFAULT_HARMONY_SPECTRUM;
+  const low = decimate(audio.samples, hs.decimation, ctx.signal);
+  progress(0.2);
+  const peaks = streamPeaks(low, audio.sr / hs.decimation, hs.nFft, hs.hop, { ...DEFAULT_PEAKS, signal: ctx.signal });
+  progress(0.5);
   throwIfAborted(ctx.signal);
   const tuning = estimateTuning(peaks, DEFAULT_TUNING);
   progress(0.55);
