@@ -43,24 +43,37 @@ export interface FrameFeatures {
   chroma: Float32Array | null;
 }
 
+/**
+ * Frames are taken every FRAME_STRIDE-th STFT frame: sections only need per-bar means, and a bar
+ * spans dozens of frames even at the stride, so this halves the stage's cost for nothing.
+ */
+export const FRAME_STRIDE = 2;
+
 /** Log-mel → DCT-II (orthonormal) cepstra, frame power, optional folded chroma. */
 export function frameFeatures(spec: Spectrogram, withChroma: boolean, signal?: AbortSignal): FrameFeatures {
-  const { sr, nFft, nBins, nFrames, mag } = spec;
+  const { sr, nFft, nBins, mag } = spec;
+  const nFrames = Math.ceil(spec.nFrames / FRAME_STRIDE);
   const filters = melFilterbank(sr, nFft, N_MELS, 40, Math.min(8000, sr / 2));
-  // only the non-zero span of each filter is visited
-  const spans = filters.map((f) => {
+  // each filter's non-zero span, packed: weights[offs[m] .. offs[m] + len[m]) for bins start[m]…
+  const start = new Int32Array(N_MELS);
+  const len = new Int32Array(N_MELS);
+  const offs = new Int32Array(N_MELS);
+  const packed: number[] = [];
+  filters.forEach((f, m) => {
     let a = 0;
     while (a < nBins && f[a] === 0) a++;
     let b = nBins - 1;
     while (b > a && f[b] === 0) b--;
-    return [a, b] as const;
+    start[m] = a;
+    len[m] = Math.max(0, b - a + 1);
+    offs[m] = packed.length;
+    for (let k = a; k <= b; k++) packed.push(f[k]);
   });
-  const dct: Float32Array[] = [];
+  const weights = Float32Array.from(packed);
+  const dct = new Float32Array(N_MFCC * N_MELS);
   for (let c = 0; c < N_MFCC; c++) {
-    const row = new Float32Array(N_MELS);
     const scale = c === 0 ? Math.sqrt(1 / N_MELS) : Math.sqrt(2 / N_MELS);
-    for (let m = 0; m < N_MELS; m++) row[m] = scale * Math.cos((Math.PI * c * (m + 0.5)) / N_MELS);
-    dct.push(row);
+    for (let m = 0; m < N_MELS; m++) dct[c * N_MELS + m] = scale * Math.cos((Math.PI * c * (m + 0.5)) / N_MELS);
   }
   const pcOfBin = new Int8Array(nBins).fill(-1);
   if (withChroma) {
@@ -75,35 +88,37 @@ export function frameFeatures(spec: Spectrogram, withChroma: boolean, signal?: A
   const powerDb = new Float32Array(nFrames);
   const chroma = withChroma ? new Float32Array(nFrames * 12) : null;
   const logMel = new Float32Array(N_MELS);
-  for (let t = 0; t < nFrames; t++) {
-    if ((t & 511) === 0) throwIfAborted(signal);
-    const base = t * nBins;
+  const LN_TO_DB = 10 / Math.LN10;
+  for (let u = 0; u < nFrames; u++) {
+    if ((u & 255) === 0) throwIfAborted(signal);
+    const base = u * FRAME_STRIDE * nBins;
     let total = 0;
     for (let m = 0; m < N_MELS; m++) {
-      const f = filters[m];
+      const a = base + start[m];
+      const o = offs[m];
       let e = 0;
-      for (let k = spans[m][0]; k <= spans[m][1]; k++) {
-        const v = mag[base + k];
-        e += f[k] * v * v;
+      for (let k = 0; k < len[m]; k++) {
+        const v = mag[a + k];
+        e += weights[o + k] * v * v;
       }
       total += e;
-      logMel[m] = 10 * Math.log10(e + 1e-10);
+      logMel[m] = LN_TO_DB * Math.log(e + 1e-10);
     }
-    powerDb[t] = 10 * Math.log10(total + 1e-10);
+    powerDb[u] = LN_TO_DB * Math.log(total + 1e-10);
     for (let c = 0; c < N_MFCC; c++) {
       let s = 0;
-      const row = dct[c];
-      for (let m = 0; m < N_MELS; m++) s += row[m] * logMel[m];
-      mfcc[t * N_MFCC + c] = s;
+      const row = c * N_MELS;
+      for (let m = 0; m < N_MELS; m++) s += dct[row + m] * logMel[m];
+      mfcc[u * N_MFCC + c] = s;
     }
     if (chroma) {
       for (let k = 1; k < nBins; k++) {
         const pc = pcOfBin[k];
-        if (pc >= 0) chroma[t * 12 + pc] += mag[base + k];
+        if (pc >= 0) chroma[u * 12 + pc] += mag[base + k];
       }
     }
   }
-  return { frameSec: spec.hop / sr, nFrames, mfcc, powerDb, chroma };
+  return { frameSec: (spec.hop * FRAME_STRIDE) / sr, nFrames, mfcc, powerDb, chroma };
 }
 
 export interface BarFeatures {

@@ -14,8 +14,6 @@ export interface StructureParams {
   blockQuantile: number;
   /** per-segment penalty, in units of similarity (discourages tiny fragments) */
   segmentPenalty: number;
-  /** extra penalty for a segment whose length is not a whole number of 4-bar phrases */
-  phrasePenalty: number;
   minBars: number;
   maxBars: number;
   /** average-linkage threshold (segment similarity) for two segments to share a letter */
@@ -33,7 +31,6 @@ export const DEFAULT_PARAMS: StructureParams = {
   diagHalfWidth: 0,
   blockQuantile: 0.7,
   segmentPenalty: 6,
-  phrasePenalty: 0,
   minBars: 2,
   maxBars: 32,
   letterThreshold: 0.25,
@@ -106,6 +103,7 @@ export function barSimilarity(f: BarFeatures, chromaWeight: number): Matrix {
 /** Mean along diagonals over ±h bars: repeated sequences stand out, chance matches fade. */
 export function diagonalSmooth(s: Matrix, h: number): Matrix {
   const { n } = s;
+  if (h <= 0) return s;
   const out = new Float64Array(n * n);
   for (let i = 0; i < n; i++)
     for (let j = 0; j < n; j++) {
@@ -154,7 +152,7 @@ export function segmentBars(s: Matrix, tau: number, p: StructureParams): number[
     for (let len = minBars; len <= Math.min(p.maxBars, b); len++) {
       const a = b - len;
       if (best[a] === -Infinity) continue;
-      const v = best[a] + block(a, b) - p.segmentPenalty - (len % 4 === 0 ? 0 : p.phrasePenalty);
+      const v = best[a] + block(a, b) - p.segmentPenalty;
       if (v > best[b]) {
         best[b] = v;
         from[b] = a;
