@@ -92,7 +92,8 @@ export function scoreSong(gt: GroundTruth, pred: PredictedMap): SongReport {
   if (gt.beats) {
     if (pred.beats && pred.beats.length > 0) {
       const r = trimBeats(gt.beats);
-      const e = trimBeats(pred.beats);
+      // continuity walks the estimate in order: a map with unsorted beats is scored as sorted
+      const e = trimBeats([...pred.beats].sort((a, b) => a - b));
       s.beat_f = beatFMeasure(r, e);
       const c = continuity(r, e);
       s.beat_cmlt = c.cmlt;
