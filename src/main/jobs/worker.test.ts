@@ -2,9 +2,11 @@
  * The real worker entry (worker.ts → analysis/pipeline.ts analyzeFile) under the runner:
  * generated audio is analysed in a worker thread and the engine's song map lands in the store.
  */
-import { writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import ffmpeg from '@ffmpeg-installer/ffmpeg';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SongMapSchema } from '../../shared';
 import type { Job } from '../../shared';
 import { isTerminal, makeHarness, REAL_WORKER } from './testing/harness';
@@ -50,5 +52,47 @@ describe('real analysis worker', () => {
     expect(h.core.pool.size).toBe(0);
     expect(h.core.store.requireJob(id).status).toBe('cancelled');
     expect(h.core.store.stats().counts.processing ?? 0).toBe(0);
+  });
+
+  it('cancel while ffmpeg decodes leaves no ffmpeg process behind', async () => {
+    h = await makeHarness({ workerPath: REAL_WORKER, concurrency: 1 });
+    const mp3 = join(h.filesDir, `cancel-probe-${process.pid}.mp3`);
+    // 5 s encoded once (encoding is slow on a busy machine), then its bare MP3 frames repeated:
+    // frames concatenate, so this is a valid 10-minute MP3 that ffmpeg decodes for a while
+    const seg = join(h.filesDir, 'seg.mp3');
+    execFileSync(ffmpeg.path, [
+      '-v',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      'sine=frequency=440:duration=5',
+      '-b:a',
+      '64k',
+      '-write_xing',
+      '0',
+      '-id3v2_version',
+      '0',
+      seg,
+    ]);
+    writeFileSync(mp3, Buffer.concat(new Array<Buffer>(120).fill(readFileSync(seg))));
+    const ffmpegFor = (): string[] => {
+      try {
+        return execFileSync('pgrep', ['-a', '-f', mp3])
+          .toString()
+          .split('\n')
+          .filter((l) => l.includes('ffmpeg'));
+      } catch {
+        return []; // pgrep exits 1 when nothing matches
+      }
+    };
+    const { jobs } = (await h.call('jobs.submit', { paths: [mp3] })) as { jobs: Job[] };
+    const id = (jobs[0] as Job).id;
+    await h.waitForJob(id, (j) => j.status === 'processing');
+    await vi.waitFor(() => expect(ffmpegFor().length).toBeGreaterThan(0), { timeout: 20_000, interval: 50 });
+    await h.call('jobs.cancel', { ids: [id] });
+    await vi.waitFor(() => expect(ffmpegFor()).toEqual([]), { timeout: 5000, interval: 100 });
+    expect(h.core.store.requireJob(id).status).toBe('cancelled');
   });
 });
