@@ -100,6 +100,8 @@ export function meteredTrack(opts: {
   sub: number;
   bars: number;
   start?: number;
+  /** RMS of a continuous noise floor (room tone): without it every hit starts from digital silence */
+  floor?: number;
 }): MeteredTrack {
   const start = opts.start ?? 0.5;
   const ibi = 60 / opts.bpm;
@@ -121,5 +123,10 @@ export function meteredTrack(opts: {
     }
   }
   const duration = start + opts.bars * opts.beatsPerBar * ibi + 1;
-  return { audio: synth({ sr: opts.sr, duration, hits, chords }), beats, downbeats };
+  const audio = synth({ sr: opts.sr, duration, hits, chords });
+  if (opts.floor) {
+    const nz = whiteNoise(opts.sr, duration, opts.floor, 11);
+    for (let i = 0; i < audio.length; i++) audio[i] += nz[i];
+  }
+  return { audio, beats, downbeats };
 }

@@ -61,10 +61,13 @@ export function analyzeRhythm(audio: MonoAudio, ctx: StageContext): RhythmResult
 
   // a wide first path follows whichever pulse is strongest; the beat level is chosen along it
   const path0 = periodPath(tg, [(60 * fps) / MAX_BPM, (60 * fps) / MIN_BPM], { signal: ctx.signal });
-  const levels = metricalLevels(tg, path0, { minBpm: MIN_BPM, maxBpm: MAX_TATUM_BPM });
+  // the wide path can hop between levels (a 3+3+2 groove offers several); settle on the level of
+  // its median before reading the metrical relatives, or they would mix
+  const path1 = periodPath(tg, around(median(Array.from(path0))), { signal: ctx.signal });
+  const levels = metricalLevels(tg, path1, { minBpm: MIN_BPM, maxBpm: MAX_TATUM_BPM });
   const chosen = chooseBeatLevel(levels, (tatum) => {
     // track the tatum itself and read its accent pattern
-    const tPath = periodPath(tg, around(median(Array.from(path0)) / tatum.factor), { signal: ctx.signal });
+    const tPath = periodPath(tg, around(median(Array.from(path1)) / tatum.factor), { signal: ctx.signal });
     const pulses = trackBeats(od, periodPerFrame(tPath, tg.hop, feat.nFrames), { signal: ctx.signal });
     return groupsInThrees(pulses, od);
   });
@@ -73,7 +76,7 @@ export function analyzeRhythm(audio: MonoAudio, ctx: StageContext): RhythmResult
   const salience = chosen.salience;
   if (!(salience >= MIN_SALIENCE)) return failedAll(`no periodic onsets (pulse salience ${salience.toFixed(2)})`);
   // the wide path may wander between metrical levels; the beat path stays on the chosen one
-  const path = periodPath(tg, around(median(Array.from(path0)) / chosen.factor), { signal: ctx.signal });
+  const path = periodPath(tg, around(median(Array.from(path1)) / chosen.factor), { signal: ctx.signal });
   const period = periodPerFrame(path, tg.hop, feat.nFrames);
   const beatFrames = trackBeats(od, period, { signal: ctx.signal });
   progress(0.8);

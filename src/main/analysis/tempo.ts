@@ -230,9 +230,11 @@ export function periodPerFrame(path: Float32Array, tgHop: number, nFrames: numbe
 }
 
 /**
- * Tempo curve from beat times: local tempo is the slope of a line fitted to ±`half` beats (robust
- * to onset jitter); a new point is emitted only when the local tempo leaves the current one by more
- * than `tol` (relative), so a steady song gets one point and a ramp gets one point per step.
+ * Tempo curve from beat times. The local tempo at each beat is the slope of a line fitted to the
+ * beats around it (robust to onset jitter); of three windows (left, centred, right) the one that
+ * fits best is used, so a sudden jump stays sharp instead of being smeared over the window (an
+ * edge-preserving filter). A new point is emitted only when the local tempo leaves the current one
+ * by more than `tol` (relative): a steady song gets one point, a ramp one point per step.
  */
 export function curveFromBeats(
   beats: number[],
@@ -243,15 +245,12 @@ export function curveFromBeats(
   const n = beats.length;
   const local: number[] = [];
   if (n < 2) return { curve: [], local };
-  for (let i = 0; i < n; i++) {
-    const a = Math.max(0, i - half);
-    const b = Math.min(n - 1, i + half);
-    // least-squares slope of beat time against beat index
+  const fit = (a: number, b: number): { bpm: number; err: number } => {
+    const m = b - a + 1;
     let sx = 0;
     let sy = 0;
     let sxx = 0;
     let sxy = 0;
-    const m = b - a + 1;
     for (let k = a; k <= b; k++) {
       sx += k;
       sy += beats[k];
@@ -259,17 +258,34 @@ export function curveFromBeats(
       sxy += k * beats[k];
     }
     const slope = (m * sxy - sx * sy) / (m * sxx - sx * sx);
-    local.push(60 / slope);
+    const icpt = (sy - slope * sx) / m;
+    let e = 0;
+    for (let k = a; k <= b; k++) e += (beats[k] - (icpt + slope * k)) ** 2;
+    return { bpm: 60 / slope, err: m > 2 ? e / (m - 2) : Infinity };
+  };
+  for (let i = 0; i < n; i++) {
+    const windows: [number, number][] = [
+      [i - 2 * half, i],
+      [i - half, i + half],
+      [i, i + 2 * half],
+    ];
+    let best: { bpm: number; err: number } | null = null;
+    for (const [a0, b0] of windows) {
+      const a = Math.max(0, a0);
+      const b = Math.min(n - 1, b0);
+      if (b - a < Math.min(2, n - 1)) continue;
+      const f = fit(a, b);
+      // a fit over fewer beats must be clearly better to win (the 5 % keeps steady songs centred)
+      if (!best || f.err < best.err * 0.95) best = f;
+    }
+    local.push(best ? best.bpm : 60 / (beats[Math.min(n - 1, i + 1)] - beats[Math.max(0, i - 1)]) / 2);
   }
   const curve: [number, number][] = [];
   let cur = 0;
   for (let i = 0; i < n; i++) {
     const v = local[i];
     if (curve.length === 0 || Math.abs(v / cur - 1) > tol) {
-      // a step change: a point per change; the value is the median of the next few beats so a
-      // jump is reported at its new tempo, not at the blend the fit window sees
-      const seg = local.slice(i, Math.min(n, i + 3)).sort((x, y) => x - y);
-      cur = Math.abs(v / (cur || v) - 1) > 0.08 ? seg[seg.length >> 1] : v;
+      cur = v;
       curve.push([round3(beats[i]), round2(cur)]);
     }
   }
@@ -295,7 +311,7 @@ export interface MetricalLevel {
   salience: number;
 }
 
-export const LEVEL_FACTORS = [1 / 4, 1 / 3, 1 / 2, 2 / 3, 1, 3 / 2, 2, 3, 4, 6];
+export const LEVEL_FACTORS = [1 / 4, 1 / 3, 1 / 2, 2 / 3, 3 / 4, 1, 3 / 2, 2, 3, 4, 6];
 
 /**
  * Saliences of the metrical relatives of a period path. Each window is read at its own local
@@ -331,15 +347,26 @@ export function metricalLevels(tg: Tempogram, path: Float32Array, range: { minBp
 
 /** Strong = at least this fraction of the strongest level's salience. */
 export const STRONG_LEVEL = 0.5;
-/** Pulses faster than this are a subdivision (tatum), not the beat a listener taps. */
-export const FASTEST_BEAT_BPM = 190;
+/**
+ * How strong a fast pulse must be, relative to the pulse it would be grouped into (its half or
+ * third), to count as the beat: nothing asked up to RELAXED_BPM, then a ramp to parity at
+ * PARITY_BPM and beyond. Listeners tap fast pulses only when they are as clear as the slower one;
+ * the faster the pulse, the more it is heard as a subdivision.
+ */
+export const RELAXED_BPM = 120;
+export const PARITY_BPM = 200;
+const RAMP_START = 0.3;
 /** A ternary grouping of the tatum must beat the binary one by this much (compound meter). */
 const TERNARY_MARGIN = 1.1;
+
+export const fastPulseNeed = (bpm: number): number =>
+  bpm <= RELAXED_BPM ? 0 : RAMP_START + ((1 - RAMP_START) * (bpm - RELAXED_BPM)) / (PARITY_BPM - RELAXED_BPM);
 
 /**
  * The beat is the fastest strongly periodic level: anything slower that is periodic is also periodic
  * at the beat (its autocorrelation is no evidence on its own), anything faster is a subdivision.
- * A tatum faster than FASTEST_BEAT_BPM is grouped by two, or by three when that is clearly stronger.
+ * A fast level is grouped by two (or three, when its accents say so) unless it is about as periodic
+ * as the grouped level (fastPulseNeed).
  */
 export function chooseBeatLevel(
   levels: MetricalLevel[],
@@ -350,14 +377,25 @@ export function chooseBeatLevel(
   const max = levels.reduce((m, l) => Math.max(m, l.salience), 0);
   if (max <= 0) return null;
   const strong = levels.filter((l) => l.salience >= STRONG_LEVEL * max).sort((a, b) => b.bpm - a.bpm);
-  const fastest = strong[0];
-  if (fastest.bpm <= FASTEST_BEAT_BPM) return fastest;
   const near = (bpm: number): MetricalLevel | undefined => levels.find((l) => Math.abs(l.bpm / bpm - 1) < 0.02);
-  const half = near(fastest.bpm / 2);
-  const third = near(fastest.bpm / 3);
-  if (third && half && groupsInThrees) return groupsInThrees(fastest) ? third : half;
-  if (third && (!half || third.salience > TERNARY_MARGIN * half.salience)) return third;
-  return half ?? third ?? fastest;
+  let cur = strong[0];
+  // at most two groupings (a 16th tatum to the beat); each step slows the level by 2 or 3
+  for (let step = 0; step < 2; step++) {
+    const need = fastPulseNeed(cur.bpm);
+    if (need === 0) return cur;
+    const half = near(cur.bpm / 2);
+    const third = near(cur.bpm / 3);
+    if (!half && !third) return cur;
+    const ref = Math.max(half?.salience ?? 0, third?.salience ?? 0);
+    if (cur.salience >= need * ref) return cur;
+    let next: MetricalLevel;
+    if (half && third) {
+      const threes = groupsInThrees ? groupsInThrees(cur) : third.salience > TERNARY_MARGIN * half.salience;
+      next = threes ? third : half;
+    } else next = (half ?? third)!;
+    cur = next;
+  }
+  return cur;
 }
 
 export const ALTERNATIVE_FACTORS = [0.5, 2, 2 / 3, 3 / 2];
