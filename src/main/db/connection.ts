@@ -8,6 +8,8 @@ import type { Db } from './sql';
 export const BUSY_TIMEOUT_MS = 5_000;
 /** the WAL is truncated back to this size after a checkpoint instead of staying at its peak */
 export const JOURNAL_SIZE_LIMIT = 64 * 1024 * 1024;
+/** page cache in KiB (negative = KiB for SQLite): big enough for the hot index pages of ~1M jobs */
+export const CACHE_KIB = 64 * 1024;
 
 export interface ConnectionOptions {
   readonly?: boolean;
@@ -40,6 +42,7 @@ export function openConnection(path: string, options: ConnectionOptions = {}): D
       throw new AppError('E_INTERNAL', 'SQLite refused foreign_keys=ON');
     }
     db.pragma(`journal_size_limit = ${JOURNAL_SIZE_LIMIT}`);
+    db.pragma(`cache_size = -${CACHE_KIB}`);
     return db;
   } catch (e) {
     db.close();

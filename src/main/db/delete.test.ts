@@ -125,4 +125,17 @@ describe('cleanup', () => {
     for (let i = 1; i < ticksAtSlice.length; i++) expect(ticksAtSlice[i]).toBeGreaterThan(ticksAtSlice[i - 1]);
     expect(store.stats().total).toBe(0);
   });
+
+  it('by default sizes each slice from the last one so slices stay near the time budget', async () => {
+    store.createJobs(Array.from({ length: 3000 }, (_, i) => input(`${i}`)));
+    store.db.prepare("UPDATE jobs SET status = 'completed', completed_at = ?").run(clock - 40 * DAY);
+    const deleted: number[] = [];
+    const r = await store.cleanupAsync(30, { sliceBudgetMs: 1000, onSlice: (_ms, n) => deleted.push(n) });
+    expect(r.count).toBe(3000);
+    const sizes = deleted.map((n, i) => n - (deleted[i - 1] ?? 0));
+    expect(sizes[0]).toBe(100);
+    // fast slices against a generous budget: each slice doubles (the growth cap)
+    expect(sizes[1]).toBe(200);
+    expect(sizes[2]).toBe(400);
+  });
 });

@@ -100,14 +100,23 @@ export function cleanup(db: Db, olderThanDays: number, dryRun: boolean, now: num
 }
 
 export interface ChunkedCleanupOptions {
+  /** fixed jobs per slice; by default the slice size adapts to sliceBudgetMs */
   chunkSize?: number;
+  /** how long one slice may block the thread; the next slice is sized from the last one's speed */
+  sliceBudgetMs?: number;
   /** called after each transaction with how long it blocked the thread */
   onSlice?: (ms: number, deletedSoFar: number) => void;
 }
 
+/** below the 50 ms the UI can tolerate, with room for a slow slice */
+export const SLICE_BUDGET_MS = 25;
+const FIRST_SLICE = 100;
+const MAX_SLICE = 20_000;
+
 /**
  * The same cleanup, yielding to the event loop between transactions so a big cleanup never blocks
- * the main thread for long (each slice deletes chunkSize jobs).
+ * the main thread for long. Deletion speed varies by machine, load and index sizes by more than
+ * 10×, so unless chunkSize is given each slice is sized from the previous slice's measured rate.
  */
 export async function cleanupInSlices(
   db: Db,
@@ -117,16 +126,23 @@ export async function cleanupInSlices(
   options: ChunkedCleanupOptions = {},
 ): Promise<CleanupResult> {
   const cutoff = cutoffFor(olderThanDays, now);
-  const size = options.chunkSize ?? DELETE_CHUNK;
+  const budget = options.sliceBudgetMs ?? SLICE_BUDGET_MS;
+  let size = options.chunkSize ?? FIRST_SLICE;
   let count = 0;
   let bytes = 0;
   for (;;) {
     const t0 = performance.now();
     const chunk = cleanupChunk(db, cutoff, size, uploadsDir);
+    const ms = performance.now() - t0;
     count += chunk.count;
     bytes += chunk.bytes;
-    options.onSlice?.(performance.now() - t0, count);
+    options.onSlice?.(ms, count);
     if (chunk.count < size) break;
+    if (options.chunkSize === undefined) {
+      // aim at the budget, but never more than double or less than a quarter of the last slice
+      const target = Math.round((size * budget) / Math.max(ms, 0.1));
+      size = Math.min(MAX_SLICE, Math.max(10, Math.min(size * 2, Math.max(Math.floor(size / 4), target))));
+    }
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
   return { count, bytes, dryRun: false };
