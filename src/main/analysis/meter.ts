@@ -18,6 +18,8 @@ export interface MeterResult {
   confidence: number;
   /** min(onset at 1/3, 2/3 of the beat) / onset at 1/2: > 1 means a ternary subdivision */
   ternaryRatio: number;
+  /** bar-accent contrast of the best phase for each beats-per-bar candidate (z units) */
+  contrasts: Record<number, number>;
 }
 
 /*
@@ -177,12 +179,14 @@ export function analyzeMeter(
   const compound = ternaryRatio > 1;
   const candidates = compound ? [2] : [3, 4];
   let best = { m: candidates[0], p: 0, contrast: -Infinity };
+  const contrasts: Record<number, number> = {};
   for (const m of candidates) {
     const s = phaseScores(m);
     let p = 0;
     for (let k = 1; k < m; k++) if (s[k] > s[p]) p = k;
     const others = s.filter((_, k) => k !== p);
     const contrast = s[p] - others.reduce((a, v) => a + v, 0) / others.length;
+    contrasts[m] = contrast;
     if (contrast > best.contrast) best = { m, p, contrast };
   }
   const downbeats: number[] = [];
@@ -190,7 +194,7 @@ export function analyzeMeter(
   const [numerator, denominator] = compound ? [6, 8] : [best.m, 4];
   // contrast is in z units of the combined feature: ~3 is an unmistakable bar accent
   const confidence = Math.max(0, Math.min(1, best.contrast / 3));
-  return { numerator, denominator, beatsPerBar: best.m, downbeats, confidence, ternaryRatio };
+  return { numerator, denominator, beatsPerBar: best.m, downbeats, confidence, ternaryRatio, contrasts };
 }
 
 /**

@@ -136,6 +136,14 @@ describe('no invented rhythm', () => {
     expect(r.stages.beats.status).toBe('failed');
   });
 
+  it('a 4-second clip: either a plausible tempo or a stated failure, never a crash', () => {
+    const { audio } = clickTrack(120, 4);
+    const r = analyzeRhythm({ samples: audio, sr: SR }, {});
+    if (r.tempo) expect(Math.abs(r.tempo.bpm_global / 120 - 1)).toBeLessThan(0.04);
+    else expect(r.stages.tempo.status).toBe('failed');
+    for (const d of r.downbeats) expect(r.beats).toContain(d);
+  });
+
   it('too short: fails with a reason', () => {
     const r = analyzeRhythm({ samples: new Float32Array(1000), sr: SR }, {});
     expect(r.tempo).toBeNull();
