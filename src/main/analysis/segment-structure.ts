@@ -12,7 +12,7 @@ export interface StructureParams {
   diagHalfWidth: number;
   /** quantile of the off-diagonal similarities used as the "same block" threshold */
   blockQuantile: number;
-  /** per-segment penalty, in units of similarity (discourages tiny fragments) */
+  /** per-segment penalty, in standard deviations of the song's similarities (discourages fragments) */
   segmentPenalty: number;
   minBars: number;
   maxBars: number;
@@ -23,14 +23,14 @@ export interface StructureParams {
 /**
  * Tuned on the development corpus (18 songs with sections), coarse grid only. Reading: about 30 %
  * of bar pairs in a pop form are the same material (τ at the 70th percentile); a new segment must
- * pay for itself with 6 units of similarity (about two bars' worth of strongly alike pairs);
+ * pay for itself with 16 standard deviations of similarity (the middle of a flat optimum, 12–20);
  * timbre/loudness separates sections better than per-beat chroma, which mostly confirms it.
  */
 export const DEFAULT_PARAMS: StructureParams = {
   chromaWeight: 0.15,
   diagHalfWidth: 0,
   blockQuantile: 0.7,
-  segmentPenalty: 6,
+  segmentPenalty: 16,
   minBars: 2,
   maxBars: 32,
   letterThreshold: 0.25,
@@ -130,16 +130,28 @@ export function offDiagonalQuantile(s: Matrix, q: number): number {
 }
 
 /**
- * Contiguous segmentation maximising Σ_segments Σ_{i≠j in segment} (S_ij − τ) − penalty: bars
- * that are more alike than τ want to share a segment. Returns segment start indices plus n.
+ * Contiguous segmentation maximising Σ_segments Σ_{i≠j in segment} (S_ij − τ)/σ − penalty, σ the
+ * spread of the song's bar similarities: bars more alike than τ want to share a segment. Returns
+ * segment start indices plus n.
  */
 export function segmentBars(s: Matrix, tau: number, p: StructureParams): number[] {
   const { n } = s;
+  // in units of the song's own spread of similarities, so one penalty fits songs of any contrast
+  let sum = 0;
+  let sum2 = 0;
+  let cnt = 0;
+  for (let i = 0; i < n; i++)
+    for (let j = i + 1; j < n; j++) {
+      sum += at(s, i, j);
+      sum2 += at(s, i, j) ** 2;
+      cnt++;
+    }
+  const scale = cnt > 1 ? Math.sqrt(Math.max(1e-12, sum2 / cnt - (sum / cnt) ** 2)) : 1;
   // 2-D prefix sums of (S − τ) with a zero diagonal
   const P = new Float64Array((n + 1) * (n + 1));
   for (let i = 0; i < n; i++)
     for (let j = 0; j < n; j++) {
-      const x = i === j ? 0 : at(s, i, j) - tau;
+      const x = i === j ? 0 : (at(s, i, j) - tau) / scale;
       P[(i + 1) * (n + 1) + j + 1] = x + P[i * (n + 1) + j + 1] + P[(i + 1) * (n + 1) + j] - P[i * (n + 1) + j];
     }
   const block = (a: number, b: number): number =>
