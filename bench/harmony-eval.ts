@@ -20,7 +20,12 @@ const labelled = (segs: Seg[], harte: (l: string) => string) => ({
   labels: segs.map((c) => harte(c.label)),
 });
 
-function scoreKey(ref: { start: number; end: number; tonic: string; mode: 'major' | 'minor' }[], est: typeof ref, start: number, end: number) {
+function scoreKey(
+  ref: { start: number; end: number; tonic: string; mode: 'major' | 'minor' }[],
+  est: typeof ref,
+  start: number,
+  end: number,
+) {
   const r = keyOverTime(ref, est, start, end);
   return { key: r.weighted, keyExact: r.exact };
 }
@@ -28,7 +33,10 @@ function scoreKey(ref: { start: number; end: number; tonic: string; mode: 'major
 function scoreChords(ref: Seg[], est: Seg[]) {
   // a song without any predicted chord is all N, as the bench scores it
   const e = est.length ? est : [{ start: 0, end: ref[ref.length - 1].end, label: 'N' }];
-  const r = evaluateChords(labelled(ref, (l) => l), labelled(e, toHarte));
+  const r = evaluateChords(
+    labelled(ref, (l) => l),
+    labelled(e, toHarte),
+  );
   return { root: r.root, majmin: r.majmin, sevenths: r.sevenths, seg: r.seg };
 }
 
@@ -38,9 +46,13 @@ const CACHE = '/tmp/harmony-cache';
 export function decodeCached(file: string, id: string): Float32Array {
   const cache = join(CACHE, `${id}.f32`);
   if (!existsSync(cache)) {
-    const buf = execFileSync(ffmpeg.path, ['-nostdin', '-v', 'error', '-i', file, '-ac', '1', '-ar', '22050', '-f', 'f32le', '-'], {
-      maxBuffer: 1 << 30,
-    });
+    const buf = execFileSync(
+      ffmpeg.path,
+      ['-nostdin', '-v', 'error', '-i', file, '-ac', '1', '-ar', '22050', '-f', 'f32le', '-'],
+      {
+        maxBuffer: 1 << 30,
+      },
+    );
     writeFileSync(cache, buf);
   }
   const b = readFileSync(cache);
@@ -58,7 +70,8 @@ async function main(): Promise<void> {
   const params = { ...DEFAULT_HARMONY_PARAMS } as HarmonyParams;
   for (const [k, v] of Object.entries(over)) {
     const cur = (params as unknown as Record<string, unknown>)[k];
-    (params as unknown as Record<string, unknown>)[k] = typeof v === 'object' && v !== null ? { ...(cur as object), ...v } : v;
+    (params as unknown as Record<string, unknown>)[k] =
+      typeof v === 'object' && v !== null ? { ...(cur as object), ...v } : v;
   }
   let rhythm: typeof import('../src/main/analysis/rhythm') | null = null;
   if (beatsMode === 'detected') rhythm = await import('../src/main/analysis/rhythm');
@@ -78,7 +91,10 @@ async function main(): Promise<void> {
         const r = await rhythm.analyzeRhythm(audio, {});
         writeFileSync(cache, JSON.stringify({ beats: r.beats, downbeats: r.downbeats }));
       }
-      ({ beats, downbeats } = JSON.parse(readFileSync(cache, 'utf8')) as { beats: number[]; downbeats: number[] });
+      ({ beats, downbeats } = JSON.parse(readFileSync(cache, 'utf8')) as {
+        beats: number[];
+        downbeats: number[];
+      });
     }
     const t0 = performance.now();
     const c0 = process.cpuUsage();
@@ -91,8 +107,12 @@ async function main(): Promise<void> {
     if (gt.key) Object.assign(row, scoreKey(gt.key, res.key, gt.music.start_sec, gt.music.end_sec));
     if (gt.chords) Object.assign(row, scoreChords(gt.chords, res.chords));
     rows.push(row);
-    const keys = res.key.map((k) => `${k.tonic}${k.mode === 'minor' ? 'm' : ''}@${k.start.toFixed(0)}`).join(',');
-    const gk = (gt.key ?? []).map((k: { tonic: string; mode: string }) => `${k.tonic}${k.mode === 'minor' ? 'm' : ''}`).join(',');
+    const keys = res.key
+      .map((k) => `${k.tonic}${k.mode === 'minor' ? 'm' : ''}@${k.start.toFixed(0)}`)
+      .join(',');
+    const gk = (gt.key ?? [])
+      .map((k: { tonic: string; mode: string }) => `${k.tonic}${k.mode === 'minor' ? 'm' : ''}`)
+      .join(',');
     console.log(
       `${gt.id}  tun ${res.tuning?.a4_hz ?? '-'}  key ${keys.padEnd(14)} gt ${gk.padEnd(8)}`,
       Object.entries(row)
@@ -109,4 +129,4 @@ async function main(): Promise<void> {
   console.log(`MEAN (${rows.length})`, mean.join('  '), process.env.HP ?? '');
 }
 
-if (process.argv[1]?.endsWith("harmony-eval.ts")) void main();
+if (process.argv[1]?.endsWith('harmony-eval.ts')) void main();

@@ -12,7 +12,9 @@ const cls = (root: number, harte: string) => ALL.find((c) => c.root === root && 
 describe('chord labels', () => {
   it('uses conventional symbols for the whole vocabulary', () => {
     const c = speller('C', 'major');
-    const labels = QUALITIES.map((q) => chordLabel(cls(q.harte === 'hdim7' || q.harte === 'dim' ? 11 : 0, q.harte), c));
+    const labels = QUALITIES.map((q) =>
+      chordLabel(cls(q.harte === 'hdim7' || q.harte === 'dim' ? 11 : 0, q.harte), c),
+    );
     expect(labels).toEqual(['C', 'Cm', 'C7', 'Cmaj7', 'Cm7', 'Bdim', 'Bm7b5', 'Csus4']);
   });
 
@@ -50,7 +52,8 @@ describe('decodeChords', () => {
     const bassRoots = seq.map((c) => classes[c].root);
     // the blip at beat 4 has a weak treble only: scale it down
     const inp = input(seq, bassRoots);
-    for (let k = 0; k < 12; k++) inp.treble[4 * 12 + k] = 0.5 * inp.treble[4 * 12 + k] + 0.5 * inp.treble[3 * 12 + k];
+    for (let k = 0; k < 12; k++)
+      inp.treble[4 * 12 + k] = 0.5 * inp.treble[4 * 12 + k] + 0.5 * inp.treble[3 * 12 + k];
     inp.bass.fill(0, 4 * 12, 5 * 12);
     inp.bass[4 * 12] = 1;
     const out = decodeChords(inp);

@@ -99,7 +99,10 @@ export function beatBoundaries(beats: number[], duration: number, minSeg = 0.05)
  */
 export function extendGrid(beats: number[], duration: number): number[] {
   if (beats.length < 2) return beats.slice();
-  const ibis = beats.slice(1).map((b, i) => b - beats[i]).sort((a, b) => a - b);
+  const ibis = beats
+    .slice(1)
+    .map((b, i) => b - beats[i])
+    .sort((a, b) => a - b);
   const ibi = ibis[Math.floor(ibis.length / 2)];
   if (!(ibi > 0.1)) return beats.slice();
   const before: number[] = [];
@@ -153,7 +156,13 @@ export function segmentChroma(ps: PitchSalience, times: number[], bands: ChromaB
 }
 
 /** log(1 + γx) compression then L2 normalisation, in place on a 12-vector at `off`. */
-export function compressNormalize(v: Float32Array, off: number, gamma: number, out: Float32Array, outOff: number): number {
+export function compressNormalize(
+  v: Float32Array,
+  off: number,
+  gamma: number,
+  out: Float32Array,
+  outOff: number,
+): number {
   let ss = 0;
   for (let k = 0; k < 12; k++) {
     const x = Math.log1p(gamma * v[off + k]);

@@ -32,7 +32,20 @@ function load(id: string) {
   const gt = JSON.parse(readFileSync(join(CORPUS, 'gt', `${id}.gt.json`), 'utf8')) as Gt;
   const pcm = execFileSync(
     ffmpeg.path,
-    ['-nostdin', '-v', 'error', '-i', join(CORPUS, 'audio', gt.audio), '-ac', '1', '-ar', '22050', '-f', 'f32le', '-'],
+    [
+      '-nostdin',
+      '-v',
+      'error',
+      '-i',
+      join(CORPUS, 'audio', gt.audio),
+      '-ac',
+      '1',
+      '-ar',
+      '22050',
+      '-f',
+      'f32le',
+      '-',
+    ],
     { maxBuffer: 1 << 30 },
   );
   const samples = new Float32Array(pcm.buffer, pcm.byteOffset, pcm.byteLength / 4);
@@ -51,8 +64,13 @@ describe.skipIf(!present)('harmony on the corpus', () => {
     const { gt, res } = load('s09');
     expect(res.key.map((k) => `${k.tonic} ${k.mode}`)).toEqual(['Ab major', 'Bb major']);
     expect(Math.abs(res.key[0].end - 72.5)).toBeLessThan(2);
-    expect(keyOverTime(gt.key!, res.key, gt.music.start_sec, gt.music.end_sec).weighted).toBeGreaterThan(0.97);
-    const c = evaluateChords(labelled(gt.chords!, (l) => l), labelled(res.chords, toHarte));
+    expect(keyOverTime(gt.key!, res.key, gt.music.start_sec, gt.music.end_sec).weighted).toBeGreaterThan(
+      0.97,
+    );
+    const c = evaluateChords(
+      labelled(gt.chords!, (l) => l),
+      labelled(res.chords, toHarte),
+    );
     expect(c.majmin).toBeGreaterThan(0.95);
     expect(c.sevenths).toBeGreaterThan(0.88);
     expect(res.tuning!.a4_hz).toBeGreaterThan(438);
@@ -64,17 +82,25 @@ describe.skipIf(!present)('harmony on the corpus', () => {
     const { gt, res } = load('m02');
     expect(res.key).toHaveLength(1);
     expect(res.key[0]).toMatchObject({ tonic: 'Bb', mode: 'major', camelot: '6B', open_key: '11d' });
-    const c = evaluateChords(labelled(gt.chords!, (l) => l), labelled(res.chords, toHarte));
+    const c = evaluateChords(
+      labelled(gt.chords!, (l) => l),
+      labelled(res.chords, toHarte),
+    );
     expect(c.majmin).toBeGreaterThan(0.82);
     expect(c.sevenths).toBeGreaterThan(0.8);
-    expect(res.chords.map((x) => x.label)).toEqual(expect.arrayContaining(['Bbmaj7', 'Cm7', 'F7', 'Gm7', 'Ebmaj7']));
+    expect(res.chords.map((x) => x.label)).toEqual(
+      expect.arrayContaining(['Bbmaj7', 'Cm7', 'F7', 'Gm7', 'Ebmaj7']),
+    );
   });
 
   // measured: key 1.000; root 1.000, majmin 1.000, sevenths 0.984
   it('s04: F# minor in 3/4', () => {
     const { gt, res } = load('s04');
     expect(res.key.map((k) => `${k.tonic} ${k.mode}`)).toEqual(['F# minor']);
-    const c = evaluateChords(labelled(gt.chords!, (l) => l), labelled(res.chords, toHarte));
+    const c = evaluateChords(
+      labelled(gt.chords!, (l) => l),
+      labelled(res.chords, toHarte),
+    );
     expect(c.majmin).toBeGreaterThan(0.96);
   });
 
@@ -82,6 +108,8 @@ describe.skipIf(!present)('harmony on the corpus', () => {
   it('r04: real MIDI with a modulation F → G', () => {
     const { gt, res } = load('r04');
     expect(res.key.map((k) => `${k.tonic} ${k.mode}`)).toEqual(['F major', 'G major']);
-    expect(keyOverTime(gt.key!, res.key, gt.music.start_sec, gt.music.end_sec).weighted).toBeGreaterThan(0.95);
+    expect(keyOverTime(gt.key!, res.key, gt.music.start_sec, gt.music.end_sec).weighted).toBeGreaterThan(
+      0.95,
+    );
   });
 });

@@ -113,7 +113,10 @@ function framePeaks(
 }
 
 function binRange(opts: PeakOptions, sr: number, nFft: number, nBins: number): [number, number] {
-  return [Math.max(2, Math.floor((opts.fMin * nFft) / sr)), Math.min(nBins - 3, Math.ceil((opts.fMax * nFft) / sr))];
+  return [
+    Math.max(2, Math.floor((opts.fMin * nFft) / sr)),
+    Math.min(nBins - 3, Math.ceil((opts.fMax * nFft) / sr)),
+  ];
 }
 
 /** Peaks of a stored magnitude spectrogram. */
@@ -132,7 +135,14 @@ export function spectralPeaks(spec: Spectrogram, opts: PeakOptions = DEFAULT_PEA
     framePeaks(mag, t * nBins, nBins, kLo, kHi, globalMax * opts.floor, sr / nFft, opts, prefix, out);
   }
   offsets[nFrames] = out.n;
-  return { nFrames, hopSec: spec.hop / sr, offsets, freq: out.freq.subarray(0, out.n), mag: out.mag.subarray(0, out.n), globalMax };
+  return {
+    nFrames,
+    hopSec: spec.hop / sr,
+    offsets,
+    freq: out.freq.subarray(0, out.n),
+    mag: out.mag.subarray(0, out.n),
+    globalMax,
+  };
 }
 
 /**
@@ -178,7 +188,8 @@ export function streamPeaks(
     }
     if (frameMax > globalMax) globalMax = frameMax;
     offsets[t] = out.n;
-    if (frameMax > 0) framePeaks(mag, 0, nBins, kLo, kHi, frameMax * opts.floor, sr / nFft, opts, prefix, out);
+    if (frameMax > 0)
+      framePeaks(mag, 0, nBins, kLo, kHi, frameMax * opts.floor, sr / nFft, opts, prefix, out);
   }
   offsets[nFrames] = out.n;
   // song-level floor: drop peaks quieter than floor × the loudest bin of the song, compacting in place
@@ -196,5 +207,12 @@ export function streamPeaks(
     }
   }
   offsets[nFrames] = w;
-  return { nFrames, hopSec: hop / sr, offsets, freq: out.freq.subarray(0, w), mag: out.mag.subarray(0, w), globalMax };
+  return {
+    nFrames,
+    hopSec: hop / sr,
+    offsets,
+    freq: out.freq.subarray(0, w),
+    mag: out.mag.subarray(0, w),
+    globalMax,
+  };
 }

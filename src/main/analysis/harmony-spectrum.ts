@@ -47,7 +47,8 @@ export function lowpassKernel(taps: number, cutoff: number): Float32Array {
  * taps / factor multiply-adds per input sample.
  */
 export function decimate(samples: Float32Array, factor: number, signal?: AbortSignal): Float32Array {
-  if (!Number.isInteger(factor) || factor < 1) throw new Error(`decimation factor must be a positive integer, got ${factor}`);
+  if (!Number.isInteger(factor) || factor < 1)
+    throw new Error(`decimation factor must be a positive integer, got ${factor}`);
   if (factor === 1) return samples;
   // cutoff a little under the new Nyquist so the transition band does not alias into chord range
   // 8 taps per factor: the transition band folds only into the top of the treble band (> 1.9 kHz),
@@ -78,7 +79,10 @@ export function decimate(samples: Float32Array, factor: number, signal?: AbortSi
   return out;
 }
 
-export function harmonySpectrum(audio: MonoAudio, opts: HarmonySpectrumOptions = DEFAULT_HARMONY_SPECTRUM): Spectrogram {
+export function harmonySpectrum(
+  audio: MonoAudio,
+  opts: HarmonySpectrumOptions = DEFAULT_HARMONY_SPECTRUM,
+): Spectrogram {
   const low = decimate(audio.samples, opts.decimation, opts.signal);
   return stft(low, { sr: audio.sr / opts.decimation, nFft: opts.nFft, hop: opts.hop, signal: opts.signal });
 }

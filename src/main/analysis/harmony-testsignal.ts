@@ -41,7 +41,11 @@ export interface ChordSpec {
 }
 
 /** Render chords back to back, `chordSec` each, after `leadIn` seconds of silence. */
-export function renderChords(chords: ChordSpec[], chordSec: number, opts: { a4?: number; leadIn?: number; tail?: number } = {}): Float32Array {
+export function renderChords(
+  chords: ChordSpec[],
+  chordSec: number,
+  opts: { a4?: number; leadIn?: number; tail?: number } = {},
+): Float32Array {
   const a4 = opts.a4 ?? 440;
   const leadIn = opts.leadIn ?? 0.5;
   const tail = opts.tail ?? 0.5;

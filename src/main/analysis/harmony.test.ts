@@ -17,7 +17,10 @@ const F: ChordSpec = { bass: 41, notes: [57, 60, 65] };
 const G: ChordSpec = { bass: 43, notes: [55, 59, 62] };
 const Dm: ChordSpec = { bass: 50, notes: [57, 62, 65] };
 
-const transpose = (c: ChordSpec, n: number): ChordSpec => ({ bass: c.bass === null ? null : c.bass + n, notes: c.notes.map((m) => m + n) });
+const transpose = (c: ChordSpec, n: number): ChordSpec => ({
+  bass: c.bass === null ? null : c.bass + n,
+  notes: c.notes.map((m) => m + n),
+});
 
 function run(chords: ChordSpec[], chordSec: number, a4 = 440, withBeats = true) {
   const samples = renderChords(chords, chordSec, { a4 });
@@ -36,7 +39,21 @@ describe('analyzeHarmony on generated chords', () => {
     const { res } = run(seq, 2);
     expect(res.stages.chords.status).toBe('ok');
     const got = seq.map((_, i) => labelAt(res.chords, 0.5 + i * 2 + 1));
-    expect(got).toEqual(['C', 'Am', 'Dm', 'G7', 'C', 'Fmaj7', 'Em7', 'Bm7b5', 'Am', 'Bdim', 'C', 'Csus4', 'C']);
+    expect(got).toEqual([
+      'C',
+      'Am',
+      'Dm',
+      'G7',
+      'C',
+      'Fmaj7',
+      'Em7',
+      'Bm7b5',
+      'Am',
+      'Bdim',
+      'C',
+      'Csus4',
+      'C',
+    ]);
     expect(labelAt(res.chords, 0.2)).toBe('N');
     for (const c of res.chords) expect(() => ChordSchema.parse(c)).not.toThrow();
     // merged: consecutive beats with the same label form one chord
@@ -92,7 +109,10 @@ describe('analyzeHarmony on generated chords', () => {
   });
 
   it('invents nothing for silence', () => {
-    const res = analyzeHarmony({ samples: new Float32Array(SR * 10), sr: SR }, { beats: beatGrid(0.5, 10, 0.5), downbeats: [] });
+    const res = analyzeHarmony(
+      { samples: new Float32Array(SR * 10), sr: SR },
+      { beats: beatGrid(0.5, 10, 0.5), downbeats: [] },
+    );
     expect(res.tuning).toBeNull();
     expect(res.key).toEqual([]);
     expect(res.chords).toEqual([]);
@@ -102,7 +122,10 @@ describe('analyzeHarmony on generated chords', () => {
   });
 
   it('invents nothing for white noise', () => {
-    const res = analyzeHarmony({ samples: whiteNoise(SR * 10, 0.3), sr: SR }, { beats: beatGrid(0.5, 10, 0.5), downbeats: [] });
+    const res = analyzeHarmony(
+      { samples: whiteNoise(SR * 10, 0.3), sr: SR },
+      { beats: beatGrid(0.5, 10, 0.5), downbeats: [] },
+    );
     expect(res.key).toEqual([]);
     expect(res.chords.filter((c) => c.label !== 'N')).toEqual([]);
     expect(res.stages.key.status).toBe('failed');
@@ -119,6 +142,8 @@ describe('analyzeHarmony on generated chords', () => {
     const ac = new AbortController();
     ac.abort();
     const samples = renderChords([C, G], 2);
-    expect(() => analyzeHarmony({ samples, sr: SR }, { beats: [], downbeats: [], signal: ac.signal })).toThrow(/cancelled/);
+    expect(() =>
+      analyzeHarmony({ samples, sr: SR }, { beats: [], downbeats: [], signal: ac.signal }),
+    ).toThrow(/cancelled/);
   });
 });

@@ -7,7 +7,15 @@
  */
 import type { z } from 'zod';
 import type { ChordSchema, KeyAlternativeSchema, KeyRegionSchema, StageStatus } from '../../shared/songmap';
-import { chromaBands, beatBoundaries, compressNormalize, extendGrid, fixedGrid, pitchSalience, segmentChroma } from './chroma';
+import {
+  chromaBands,
+  beatBoundaries,
+  compressNormalize,
+  extendGrid,
+  fixedGrid,
+  pitchSalience,
+  segmentChroma,
+} from './chroma';
 import type { SegmentChroma } from './chroma';
 import { chordLabel, decodeChords, DEFAULT_CHORD_PARAMS, keySpeller } from './chords';
 import type { ChordDecoding, ChordParams } from './chords';
@@ -149,14 +157,19 @@ export function analyzeHarmony(
   const hs = DEFAULT_HARMONY_SPECTRUM;
   const low = decimate(audio.samples, hs.decimation, ctx.signal);
   progress(0.2);
-  const peaks = streamPeaks(low, audio.sr / hs.decimation, hs.nFft, hs.hop, { ...DEFAULT_PEAKS, signal: ctx.signal });
+  const peaks = streamPeaks(low, audio.sr / hs.decimation, hs.nFft, hs.hop, {
+    ...DEFAULT_PEAKS,
+    signal: ctx.signal,
+  });
   progress(0.5);
   throwIfAborted(ctx.signal);
   const tuning = estimateTuning(peaks, DEFAULT_TUNING);
   progress(0.55);
   if (!tuning) {
     return empty(
-      peaks.globalMax === 0 ? 'digital silence: no pitched content' : 'no consistent pitched content (silence or noise)',
+      peaks.globalMax === 0
+        ? 'digital silence: no pitched content'
+        : 'no consistent pitched content (silence or noise)',
     );
   }
   const tuningOut = { a4_hz: tuning.a4_hz, cents: tuning.cents };
@@ -182,8 +195,16 @@ export function analyzeHarmony(
   }
   // first pass: chords without key context, whose fit to each key joins the chroma evidence
   const noKey = new Uint16Array(nSeg);
-  const firstPass = decodeChords({ nSeg, treble: feat.treble, bass: feat.bass, silent: feat.silent, keyMask: noKey }, params.chords);
-  const regions = estimateKeyRegions(keyChroma, times, params.key, chordEvidence(firstPass, params.tonicBonus));
+  const firstPass = decodeChords(
+    { nSeg, treble: feat.treble, bass: feat.bass, silent: feat.silent, keyMask: noKey },
+    params.chords,
+  );
+  const regions = estimateKeyRegions(
+    keyChroma,
+    times,
+    params.key,
+    chordEvidence(firstPass, params.tonicBonus),
+  );
   const keyOut: KeyRegion[] = regions.map((r, i) => {
     const pc = keyTonicPc(r.key);
     const mode = keyMode(r.key);
@@ -215,7 +236,10 @@ export function analyzeHarmony(
     }
   }
   const fallbackSpeller = keySpeller([], true);
-  const dec = decodeChords({ nSeg, treble: feat.treble, bass: feat.bass, silent: feat.silent, keyMask }, params.chords);
+  const dec = decodeChords(
+    { nSeg, treble: feat.treble, bass: feat.bass, silent: feat.silent, keyMask },
+    params.chords,
+  );
   progress(0.95);
 
   const chords: ChordOut[] = [];
@@ -244,8 +268,13 @@ export function analyzeHarmony(
     ? failed('no chords: no segment had harmonic content')
     : haveBeats
       ? { status: 'ok' }
-      : { status: 'degraded', reason: `no beats from the rhythm stage: chords on a fixed ${params.fallbackGridSec} s grid` };
-  const keyStage: StageStatus = regions.length ? { status: 'ok' } : failed('chroma does not match any key profile');
+      : {
+          status: 'degraded',
+          reason: `no beats from the rhythm stage: chords on a fixed ${params.fallbackGridSec} s grid`,
+        };
+  const keyStage: StageStatus = regions.length
+    ? { status: 'ok' }
+    : failed('chroma does not match any key profile');
 
   const beatChroma = { times: times.slice(), chroma: feat.treble };
   progress(1);

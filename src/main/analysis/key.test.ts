@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { camelot, chordKeyEvidence, estimateKeyRegions, keyRelation, keyScale, keyTonicName, openKey, relatedKeys } from './key';
+import {
+  camelot,
+  chordKeyEvidence,
+  estimateKeyRegions,
+  keyRelation,
+  keyScale,
+  keyTonicName,
+  openKey,
+  relatedKeys,
+} from './key';
 
 describe('key names', () => {
   it('gives Camelot and Open Key names around the wheel', () => {
@@ -35,7 +44,12 @@ describe('key names', () => {
 
   it('lists relative, parallel, dominant and subdominant keys', () => {
     // C major = 0, A minor = 12 + 9
-    expect(relatedKeys(0).map((k) => keyRelation(0, k))).toEqual(['relative', 'parallel', 'dominant', 'subdominant']);
+    expect(relatedKeys(0).map((k) => keyRelation(0, k))).toEqual([
+      'relative',
+      'parallel',
+      'dominant',
+      'subdominant',
+    ]);
     expect(relatedKeys(21)).toEqual([0, 9, 12 + 4, 12 + 2]);
   });
 });

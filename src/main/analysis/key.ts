@@ -30,14 +30,20 @@ export function profileMatrix(p: KeyProfiles): Float64Array {
     const mean = base.reduce((a, b) => a + b, 0) / 12;
     const sd = Math.sqrt(base.reduce((a, b) => a + (b - mean) ** 2, 0) / 12);
     for (let tonic = 0; tonic < 12; tonic++) {
-      for (let pc = 0; pc < 12; pc++) m[(mode * 12 + tonic) * 12 + pc] = (base[(pc - tonic + 12) % 12] - mean) / sd;
+      for (let pc = 0; pc < 12; pc++)
+        m[(mode * 12 + tonic) * 12 + pc] = (base[(pc - tonic + 12) % 12] - mean) / sd;
     }
   }
   return m;
 }
 
 /** Pearson correlation of a 12-vector with every key profile; all zeros for a flat vector. */
-export function keyCorrelations(x: ArrayLike<number>, off: number, prof: Float64Array, out: Float64Array): void {
+export function keyCorrelations(
+  x: ArrayLike<number>,
+  off: number,
+  prof: Float64Array,
+  out: Float64Array,
+): void {
   let mean = 0;
   for (let k = 0; k < 12; k++) mean += x[off + k];
   mean /= 12;
@@ -128,20 +134,23 @@ export function estimateKeyRegions(
   if (evidence) {
     for (let s = 0; s < nSeg; s++) {
       const d = times[s + 1] - times[s];
-      for (let k = 0; k < 24; k++) evPrefix[(s + 1) * 24 + k] = evPrefix[s * 24 + k] + d * evidence[s * 24 + k];
+      for (let k = 0; k < 24; k++)
+        evPrefix[(s + 1) * 24 + k] = evPrefix[s * 24 + k] + d * evidence[s * 24 + k];
     }
   }
   const addEvidence = (s0: number, s1: number, corr: Float64Array) => {
     if (!evidence) return;
     const span = times[s1] - times[s0];
     if (span <= 0) return;
-    for (let k = 0; k < 24; k++) corr[k] += (params.chordWeight * (evPrefix[s1 * 24 + k] - evPrefix[s0 * 24 + k])) / span;
+    for (let k = 0; k < 24; k++)
+      corr[k] += (params.chordWeight * (evPrefix[s1 * 24 + k] - evPrefix[s0 * 24 + k])) / span;
   };
   addEvidence(0, nSeg, gCorr);
 
   // windowed correlations via prefix sums over segments
   const prefix = new Float64Array((nSeg + 1) * 12);
-  for (let s = 0; s < nSeg; s++) for (let k = 0; k < 12; k++) prefix[(s + 1) * 12 + k] = prefix[s * 12 + k] + chroma[s * 12 + k];
+  for (let s = 0; s < nSeg; s++)
+    for (let k = 0; k < 12; k++) prefix[(s + 1) * 12 + k] = prefix[s * 12 + k] + chroma[s * 12 + k];
   const emis = new Float64Array(nSeg * 24);
   const win = new Float64Array(12);
   const tmp = new Float64Array(24);
@@ -194,11 +203,13 @@ export function estimateKeyRegions(
     changed = false;
     let shortest = -1;
     for (let i = 0; i < runs.length; i++) {
-      if (dur(runs[i]) < params.minRegionSec && (shortest < 0 || dur(runs[i]) < dur(runs[shortest]))) shortest = i;
+      if (dur(runs[i]) < params.minRegionSec && (shortest < 0 || dur(runs[i]) < dur(runs[shortest])))
+        shortest = i;
     }
     if (shortest >= 0) {
       const i = shortest;
-      const j = i === 0 ? 1 : i === runs.length - 1 ? i - 1 : dur(runs[i - 1]) >= dur(runs[i + 1]) ? i - 1 : i + 1;
+      const j =
+        i === 0 ? 1 : i === runs.length - 1 ? i - 1 : dur(runs[i - 1]) >= dur(runs[i + 1]) ? i - 1 : i + 1;
       const merged = { s0: Math.min(runs[i].s0, runs[j].s0), s1: Math.max(runs[i].s1, runs[j].s1) };
       runs = runs.filter((_, x) => x !== i && x !== j);
       runs.push(merged);
@@ -266,7 +277,13 @@ export function estimateKeyRegions(
   }
   const regions: KeyRegionEstimate[] = kept.map((r) => {
     const corr = kept.length === 1 ? gCorr : regionKey(r.s0, r.s1);
-    return { start: times[r.s0], end: times[r.s1], key: r.key, conf: softmaxConf(corr, r.key, params.confidenceScale), corr };
+    return {
+      start: times[r.s0],
+      end: times[r.s1],
+      key: r.key,
+      conf: softmaxConf(corr, r.key, params.confidenceScale),
+      corr,
+    };
   });
   return regions;
 }
@@ -298,7 +315,7 @@ export function chordKeyEvidence(
     if (m === 0) continue;
     for (let k = 0; k < 24; k++) {
       let v = (m & scaleMask[k]) === m ? 1 : 0;
-      if (roots[s] === k % 12 && (k >= 12) === (triadMinor[s] === 1)) v += tonicBonus;
+      if (roots[s] === k % 12 && k >= 12 === (triadMinor[s] === 1)) v += tonicBonus;
       out[s * 24 + k] = v;
     }
   }
@@ -306,7 +323,10 @@ export function chordKeyEvidence(
 }
 
 /** Relation of key b to key a, for the alternatives list. */
-export function keyRelation(a: number, b: number): 'relative' | 'parallel' | 'dominant' | 'subdominant' | 'other' {
+export function keyRelation(
+  a: number,
+  b: number,
+): 'relative' | 'parallel' | 'dominant' | 'subdominant' | 'other' {
   const ta = keyTonicPc(a);
   const tb = keyTonicPc(b);
   const ma = keyMode(a);

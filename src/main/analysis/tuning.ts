@@ -26,7 +26,10 @@ export interface TuningOptions {
 
 export const DEFAULT_TUNING: TuningOptions = { fMin: 80, fMax: 2000, minConsistency: 0.25, minVotes: 50 };
 
-export function estimateTuning(peaks: SpectralPeaks, opts: TuningOptions = DEFAULT_TUNING): TuningEstimate | null {
+export function estimateTuning(
+  peaks: SpectralPeaks,
+  opts: TuningOptions = DEFAULT_TUNING,
+): TuningEstimate | null {
   let sx = 0;
   let sy = 0;
   let sw = 0;
