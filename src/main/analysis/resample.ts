@@ -40,6 +40,9 @@ export class Resampler {
   private readonly taps: number;
   /** phases × taps, tap j of phase p weighs input sample floor(pos) - half + 1 + j */
   private readonly table: Float32Array;
+  /** for a single-phase table with zero taps: the non-zero taps only (offset, weight) */
+  private readonly sparseIdx: Int32Array | null = null;
+  private readonly sparseW: Float32Array | null = null;
   private readonly half: number;
   /** pending input, starting at absolute input index `bufStart` */
   private buf: Float32Array;
@@ -60,7 +63,10 @@ export class Resampler {
     this.L = outRate / g;
     this.M = inRate / g;
     const zc = opts.zeroCrossings ?? 12;
-    const rolloff = opts.rolloff ?? 0.92;
+    // exact 2:1 (44.1 → 22.05 kHz, the common case): a half-band filter, whose every other tap is
+    // zero, halves the work; its transition band is centred on the new Nyquist frequency
+    const halfBand = this.L === 1 && this.M === 2 && opts.rolloff === undefined;
+    const rolloff = opts.rolloff ?? (halfBand ? 1 : 0.92);
     const beta = opts.kaiserBeta ?? 8.6;
     // cutoff in cycles per input sample × 2
     const bw = Math.min(1, outRate / inRate) * rolloff;
@@ -87,6 +93,14 @@ export class Resampler {
       }
       // unity DC gain in every phase so a constant stays constant
       if (sum !== 0) for (let j = 0; j < this.taps; j++) this.table[p * this.taps + j] /= sum;
+    }
+    if (this.phases === 1) {
+      const nz: number[] = [];
+      for (let j = 0; j < this.taps; j++) if (Math.abs(this.table[j]) > 1e-9) nz.push(j);
+      if (nz.length < this.taps * 0.75) {
+        this.sparseIdx = Int32Array.from(nz);
+        this.sparseW = Float32Array.from(nz, (j) => this.table[j]);
+      }
     }
     // the history starts with `half` zeros before sample 0
     this.buf = new Float32Array(Math.max(4096, this.taps * 4));
@@ -137,18 +151,30 @@ export class Resampler {
     const out = new Float32Array(n);
     const buf = this.buf;
     const exact = L <= MAX_PHASES;
-    for (let i = 0; i < n; i++) {
-      const k = this.k + i;
-      const num = k * M;
-      const base = Math.floor(num / L);
-      const rem = num - base * L;
-      const p = exact ? rem : Math.floor((rem * phases) / L);
-      const start = base - half + 1 - this.bufStart;
-      const t0 = p * taps;
-      let acc = 0;
-      for (let j = 0; j < taps; j++) acc += buf[start + j] * table[t0 + j];
-      out[i] = acc;
-    }
+    const sIdx = this.sparseIdx;
+    const sW = this.sparseW;
+    if (sIdx && sW) {
+      const nz = sIdx.length;
+      for (let i = 0; i < n; i++) {
+        const base = Math.floor(((this.k + i) * M) / L);
+        const start = base - half + 1 - this.bufStart;
+        let acc = 0;
+        for (let j = 0; j < nz; j++) acc += buf[start + sIdx[j]] * sW[j];
+        out[i] = acc;
+      }
+    } else
+      for (let i = 0; i < n; i++) {
+        const k = this.k + i;
+        const num = k * M;
+        const base = Math.floor(num / L);
+        const rem = num - base * L;
+        const p = exact ? rem : Math.floor((rem * phases) / L);
+        const start = base - half + 1 - this.bufStart;
+        const t0 = p * taps;
+        let acc = 0;
+        for (let j = 0; j < taps; j++) acc += buf[start + j] * table[t0 + j];
+        out[i] = acc;
+      }
     this.k += n;
     // drop input no longer needed by the next output
     const nextBase = Math.floor((this.k * M) / L) - half + 1;
@@ -163,7 +189,12 @@ export class Resampler {
 }
 
 /** One-shot helper. */
-export function resample(input: Float32Array, inRate: number, outRate: number, opts?: ResamplerOptions): Float32Array {
+export function resample(
+  input: Float32Array,
+  inRate: number,
+  outRate: number,
+  opts?: ResamplerOptions,
+): Float32Array {
   if (inRate === outRate) return input.slice();
   const r = new Resampler(inRate, outRate, opts);
   const a = r.push(input);
