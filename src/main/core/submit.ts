@@ -28,6 +28,8 @@ export function createSubmitService(deps: {
   const announce = (jobs: Job[]): void => {
     for (const j of jobs) events.emit('job.updated', j);
     runner.pump();
+    // jobs that did not get a slot right away are hashed ahead (instant reuse of known content)
+    runner.hashAhead(jobs.map((j) => j.id));
   };
 
   return {

@@ -173,6 +173,31 @@ describe('runner', () => {
     expect(map.id).toBe((reused[0] as Job).id);
   });
 
+  it('known content is reused at once even while every slot is busy (hash lane)', async () => {
+    h = await makeHarness({ concurrency: 1 });
+    const orig = file(h, 'orig.wav', 0.3, 880);
+    const { jobs } = await submit(h, [orig]);
+    const a = await h.waitForJob((jobs[0] as Job).id, isTerminal);
+    expect(a.status).toBe('completed');
+    // the only slot is now busy for ~30 s
+    const { jobs: busy } = await submit(h, [file(h, 'slow.wav')]);
+    await h.waitForJob((busy[0] as Job).id, (j) => j.status === 'processing');
+    const copy = join(h.filesDir, 'same bytes.wav');
+    copyFileSync(orig, copy);
+    const other = file(h, 'new content.wav', 0.2, 990);
+    const { jobs: dropped } = await submit(h, [copy, other]);
+    const [c, n] = dropped as [Job, Job];
+    const reused = await h.waitForJob(c.id, isTerminal, 5000);
+    expect([reused.status, reused.reusedFrom]).toEqual(['completed', a.id]);
+    expect(h.core.store.requireJob((busy[0] as Job).id).status).toBe('processing');
+    // new content waits for its turn, but its hash is ready when it gets there
+    expect(h.core.store.requireJob(n.id).status).toBe('queued');
+    await h.call('jobs.cancel', { ids: [(busy[0] as Job).id] });
+    const done = await h.waitForJob(n.id, isTerminal);
+    expect(done.status).toBe('completed');
+    expect(done.contentHash).toMatch(/^[0-9a-f]{64}$/);
+  });
+
   it('a file modified or deleted during analysis → failed E_FILE_CHANGED', async () => {
     h = await makeHarness({ concurrency: 2 });
     const f = file(h, 'touch-1.wav');

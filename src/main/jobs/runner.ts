@@ -56,6 +56,11 @@ export class Runner {
   /** something was written since the last checkpoint */
   private dirty = false;
   private idleWaiters: (() => void)[] = [];
+  /** hashes computed ahead of a job's turn (hash lane), checked against size/mtime before use */
+  private readonly known = new Map<string, { hash: string; size: number; mtimeMs: number }>();
+  private readonly hashQueue: string[] = [];
+  private hashing = false;
+  private laneAbort: AbortController | null = null;
 
   constructor(o: RunnerOptions) {
     this.o = o;
@@ -80,6 +85,7 @@ export class Runner {
     if (this.closed) return;
     this.started = true;
     this.pump();
+    void this.runHashLane();
   }
 
   /** Applies live: more slots start queued jobs at once; fewer slots let running jobs finish. */
@@ -116,7 +122,10 @@ export class Runner {
 
   /** Stops work on jobs that are about to be deleted (no status change: the rows go away). */
   forget(ids: string[]): void {
-    for (const id of ids) this.abortActive(id, 'cancel');
+    for (const id of ids) {
+      this.abortActive(id, 'cancel');
+      this.known.delete(id);
+    }
   }
 
   /** failed/cancelled → queued (retry), completed → queued (re-analyse). Returns the requeued jobs. */
@@ -134,6 +143,7 @@ export class Runner {
       });
     });
     this.pump();
+    this.hashAhead(updated.filter((j) => !this.active.has(j.id)).map((j) => j.id));
     return updated;
   }
 
@@ -175,6 +185,8 @@ export class Runner {
    */
   async close(): Promise<void> {
     this.closed = true;
+    this.laneAbort?.abort();
+    this.hashQueue.length = 0;
     for (const id of [...this.active.keys()]) {
       this.abortActive(id, 'shutdown');
       try {
@@ -260,40 +272,33 @@ export class Runner {
     if (!before.isFile()) return this.finishFailed(a, 'E_NOT_REGULAR_FILE', 'Not a regular file');
 
     let hash: string;
-    try {
-      hash = await hashFile(path, a.hashAbort.signal);
-    } catch (err) {
+    const known = this.known.get(job.id);
+    this.known.delete(job.id);
+    if (known && known.size === before.size && known.mtimeMs === before.mtimeMs) {
+      hash = known.hash; // hashed ahead by the hash lane, file unchanged since
+    } else {
+      try {
+        hash = await hashFile(path, a.hashAbort.signal);
+      } catch (err) {
+        if (a.abortReason) return this.settleAbort(a);
+        const code = fsErrorCode(err);
+        return this.finishFailed(a, code, fsErrorMessage(code));
+      }
       if (a.abortReason) return this.settleAbort(a);
-      const code = fsErrorCode(err);
-      return this.finishFailed(a, code, fsErrorMessage(code));
-    }
-    if (a.abortReason) return this.settleAbort(a);
-    let afterHash: Stats | null = null;
-    try {
-      afterHash = await stat(path);
-    } catch {
-      afterHash = null;
-    }
-    if (a.abortReason) return this.settleAbort(a);
-    if (!afterHash || !sameFile(before, afterHash)) {
-      return this.finishFailed(a, 'E_FILE_CHANGED', 'The file was modified or deleted while it was read');
+      let afterHash: Stats | null = null;
+      try {
+        afterHash = await stat(path);
+      } catch {
+        afterHash = null;
+      }
+      if (a.abortReason) return this.settleAbort(a);
+      if (!afterHash || !sameFile(before, afterHash)) {
+        return this.finishFailed(a, 'E_FILE_CHANGED', 'The file was modified or deleted while it was read');
+      }
     }
 
     const { store } = this.o;
-    const prev = this.reuseSource(hash, job.id);
-    if (prev) {
-      // reuseResult keeps the job's own columns, so record the hash/size/mtime first; no await
-      // separates the two writes, so nobody observes the short `processing` in between
-      store.transition(job.id, 'processing', {
-        stage: 'reusing',
-        contentHash: hash,
-        sizeBytes: before.size,
-        mtimeMs: before.mtimeMs,
-      });
-      const reused = store.reuseResult(job.id, prev.id);
-      this.o.onJobUpdated(reused);
-      return;
-    }
+    if (this.tryReuse(job.id, hash, before)) return;
 
     const processing = store.transition(job.id, 'processing', {
       progress: 0,
@@ -329,6 +334,90 @@ export class Runner {
     if (out.kind === 'error') return this.finishFailed(a, out.code, out.message);
     const completed = store.completeJob(job.id, out.songMap, out.summary);
     this.o.onJobUpdated(completed);
+  }
+
+  /** Completes a queued job from an earlier result with the same content, if there is one. */
+  private tryReuse(id: string, hash: string, st: { size: number; mtimeMs: number }): boolean {
+    const prev = this.reuseSource(hash, id);
+    if (!prev) return false;
+    const { store } = this.o;
+    // reuseResult keeps the job's own columns, so record the hash/size/mtime first; no await
+    // separates the two writes, so nobody observes the short `processing` in between
+    store.transition(id, 'processing', {
+      stage: 'reusing',
+      contentHash: hash,
+      sizeBytes: st.size,
+      mtimeMs: st.mtimeMs,
+    });
+    const reused = store.reuseResult(id, prev.id);
+    this.dirty = true;
+    this.o.onJobUpdated(reused);
+    return true;
+  }
+
+  /**
+   * Hash lane: newly queued jobs are hashed ahead of their turn, one file at a time, so a file
+   * whose content was analysed before completes at once (visibly reused) even while the analysis
+   * slots are busy, and a job reaching a slot usually finds its hash ready. Best effort: anything
+   * odd (missing file, FIFO, change while reading) is left to the slot, which reports it properly.
+   */
+  hashAhead(ids: readonly string[]): void {
+    if (this.closed) return;
+    for (const id of ids) this.hashQueue.push(id);
+    void this.runHashLane();
+  }
+
+  private async runHashLane(): Promise<void> {
+    if (this.hashing || !this.started) return;
+    this.hashing = true;
+    try {
+      while (!this.closed && this.hashQueue.length > 0) {
+        const id = this.hashQueue.shift() as string;
+        try {
+          await this.hashOne(id);
+        } catch (err) {
+          console.error('[runner] hash lane:', err);
+        }
+      }
+    } finally {
+      this.hashing = false;
+    }
+  }
+
+  private async hashOne(id: string): Promise<void> {
+    const { store } = this.o;
+    const stillWaiting = (): boolean =>
+      !this.closed && !this.active.has(id) && store.getJob(id)?.status === 'queued';
+    const job = store.getJob(id);
+    if (!job || job.status !== 'queued' || this.active.has(id) || this.known.has(id)) return;
+    let before: Stats;
+    try {
+      before = await stat(job.inputPath);
+    } catch {
+      return;
+    }
+    if (!before.isFile()) return;
+    const abort = new AbortController();
+    this.laneAbort = abort;
+    // a file on a hung share must not stall the lane for good
+    const watchdog = setTimeout(() => abort.abort(), this.o.jobTimeoutMs);
+    watchdog.unref();
+    let hash: string;
+    try {
+      hash = await hashFile(job.inputPath, abort.signal);
+    } catch {
+      return;
+    } finally {
+      clearTimeout(watchdog);
+      this.laneAbort = null;
+    }
+    const after = await stat(job.inputPath).catch(() => null);
+    if (!after || !sameFile(before, after) || !stillWaiting()) return;
+    if (this.tryReuse(id, hash, before)) {
+      this.pump(); // may have been the last queued job: idle now
+      return;
+    }
+    this.known.set(id, { hash, size: before.size, mtimeMs: before.mtimeMs });
   }
 
   /**
