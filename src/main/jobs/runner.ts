@@ -3,6 +3,8 @@
  *
  * Per job: stat → streamed SHA-256 → (a completed job with the same hash and analyzer version?
  * reuse its result at once) → processing → worker → verify the file did not change → completed.
+ * A hash lane hashes newly queued jobs ahead of their turn, so reuse is immediate even when every
+ * slot is busy, and a slot finds the hash ready (re-checked against size/mtime).
  * Only this main-thread code writes to the store; every status change is emitted as `job.updated`.
  * Whatever happens (cancel, timeout, OOM, crash, store error), a job leaves `processing`; on a clean
  * shutdown in-flight jobs go back to `queued` and run again at the next start.
