@@ -116,6 +116,7 @@ export class Runner {
       const job = this.o.store.getJob(id);
       if (!job || (job.status !== 'queued' && job.status !== 'processing')) return null;
       this.abortActive(id, 'cancel');
+      this.known.delete(id);
       return this.o.store.transition(id, 'cancelled', { stage: null });
     });
     this.pump();
