@@ -81,7 +81,11 @@ async function child(file: string, runs: number, mode: string): Promise<void> {
 
 const median = (v: number[]): number => {
   const s = [...v].sort((a, b) => a - b);
-  return s.length ? (s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2) : NaN;
+  return s.length
+    ? s.length % 2
+      ? s[(s.length - 1) / 2]
+      : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
+    : NaN;
 };
 
 function runScenario(file: string, runs: number, mode: string): ChildReport {
@@ -95,24 +99,46 @@ function runScenario(file: string, runs: number, mode: string): ChildReport {
   return JSON.parse(m[1]) as ChildReport;
 }
 
-const STAGES = ['probe', 'decode', 'decode.read', 'decode.loudness', 'decode.resample', 'decode.waveform', 'spectrum', 'rhythm', 'harmony', 'sections'];
+const STAGES = [
+  'probe',
+  'decode',
+  'decode.read',
+  'decode.loudness',
+  'decode.resample',
+  'decode.waveform',
+  'spectrum',
+  'rhythm',
+  'harmony',
+  'sections',
+];
 
 function table(rows: [string, ChildReport][]): string {
   const head = ['stage (median ms)', ...rows.map(([n]) => n)];
   const lines: string[][] = [head];
-  for (const s of STAGES) lines.push([s, ...rows.map(([, r]) => median(r.runs.map((x) => x.timings[s] ?? NaN)).toFixed(0))]);
+  for (const s of STAGES)
+    lines.push([s, ...rows.map(([, r]) => median(r.runs.map((x) => x.timings[s] ?? NaN)).toFixed(0))]);
   lines.push(['total wall', ...rows.map(([, r]) => median(r.runs.map((x) => x.wallMs)).toFixed(0))]);
   lines.push(['CPU node', ...rows.map(([, r]) => median(r.runs.map((x) => x.cpuMs)).toFixed(0))]);
   lines.push(['CPU ffmpeg', ...rows.map(([, r]) => median(r.runs.map((x) => x.childCpuMs)).toFixed(0))]);
   lines.push([
     'real-time factor (wall)',
-    ...rows.map(([, r]) => `${(r.runs[0].durationSec / (median(r.runs.map((x) => x.wallMs)) / 1000)).toFixed(0)}×`),
+    ...rows.map(
+      ([, r]) => `${(r.runs[0].durationSec / (median(r.runs.map((x) => x.wallMs)) / 1000)).toFixed(0)}×`,
+    ),
   ]);
   lines.push(['peak RSS MB', ...rows.map(([, r]) => r.maxRssMB.toFixed(0))]);
-  lines.push(['peak heap MB (sampled)', ...rows.map(([, r]) => Math.max(...r.runs.map((x) => x.peakHeapMB)).toFixed(0))]);
+  lines.push([
+    'peak heap MB (sampled)',
+    ...rows.map(([, r]) => Math.max(...r.runs.map((x) => x.peakHeapMB)).toFixed(0)),
+  ]);
   const w = head.map((_, c) => Math.max(...lines.map((l) => l[c].length)));
-  const fmt = (l: string[]): string => `| ${l.map((v, c) => (c === 0 ? v.padEnd(w[c]) : v.padStart(w[c]))).join(' | ')} |`;
-  return [fmt(lines[0]), `|${w.map((x, c) => (c === 0 ? ':' : '') + '-'.repeat(x + 1) + (c === 0 ? '' : ':')).join('|')}|`, ...lines.slice(1).map(fmt)].join('\n');
+  const fmt = (l: string[]): string =>
+    `| ${l.map((v, c) => (c === 0 ? v.padEnd(w[c]) : v.padStart(w[c]))).join(' | ')} |`;
+  return [
+    fmt(lines[0]),
+    `|${w.map((x, c) => (c === 0 ? ':' : '') + '-'.repeat(x + 1) + (c === 0 ? '' : ':')).join('|')}|`,
+    ...lines.slice(1).map(fmt),
+  ].join('\n');
 }
 
 async function main(): Promise<void> {
@@ -129,13 +155,36 @@ async function main(): Promise<void> {
     const src = '/work/shared/corpus/audio/s01.mp3';
     const mp3 = join(dir, 'song-3min.mp3');
     const wav = join(dir, 'song-3min.wav');
-    if (existsSync(src)) ff('-stream_loop', '1', '-i', src, '-t', '180', '-c:a', 'libmp3lame', '-b:a', '192k', mp3);
+    if (existsSync(src))
+      ff('-stream_loop', '1', '-i', src, '-t', '180', '-c:a', 'libmp3lame', '-b:a', '192k', mp3);
     else {
       console.log('corpus not found: synthesising the 3-minute test song');
-      ff('-f', 'lavfi', '-i', 'sine=frequency=220:duration=180', '-f', 'lavfi', '-i', 'anoisesrc=d=180:a=0.05', '-filter_complex', 'amix=inputs=2,volume=2', '-ac', '2', '-ar', '44100', '-c:a', 'libmp3lame', '-b:a', '192k', mp3);
+      ff(
+        '-f',
+        'lavfi',
+        '-i',
+        'sine=frequency=220:duration=180',
+        '-f',
+        'lavfi',
+        '-i',
+        'anoisesrc=d=180:a=0.05',
+        '-filter_complex',
+        'amix=inputs=2,volume=2',
+        '-ac',
+        '2',
+        '-ar',
+        '44100',
+        '-c:a',
+        'libmp3lame',
+        '-b:a',
+        '192k',
+        mp3,
+      );
     }
     ff('-i', mp3, '-c:a', 'pcm_s16le', wav);
-    console.log(`3-minute song: ${mp3} (MP3 192 kbit/s stereo 44.1 kHz), ${runs} runs after one warm-up, medians\n`);
+    console.log(
+      `3-minute song: ${mp3} (MP3 192 kbit/s stereo 44.1 kHz), ${runs} runs after one warm-up, medians\n`,
+    );
     const rows: [string, ChildReport][] = [
       ['mp3: ffmpeg+swr (app)', runScenario(mp3, runs, 'ffmpeg')],
       ['mp3: ffmpeg+JS resampler', runScenario(mp3, runs, 'ffmpeg+js')],
@@ -150,8 +199,11 @@ async function main(): Promise<void> {
     console.log(table(rows));
     const base = median(rows[0][1].runs.map((x) => x.timings.decode));
     console.log('\ndecode ratio vs the app default (ffmpeg + swr):');
-    for (const [n, r] of rows.slice(1, 3)) console.log(`  ${n}: ${(median(r.runs.map((x) => x.timings.decode)) / base).toFixed(2)}×`);
-    console.log(`\nload average at the end: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')} on ${(await import('node:os')).cpus().length} cores`);
+    for (const [n, r] of rows.slice(1, 3))
+      console.log(`  ${n}: ${(median(r.runs.map((x) => x.timings.decode)) / base).toFixed(2)}×`);
+    console.log(
+      `\nload average at the end: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')} on ${(await import('node:os')).cpus().length} cores`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

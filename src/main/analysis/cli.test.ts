@@ -22,13 +22,22 @@ describe('runCli', () => {
   it('writes one schema-valid <name>.json per good file, prints CODE for bad ones, exits 1', async () => {
     const sr = 22050;
     const good = join(dir, 'good one.wav');
-    writeFileSync(good, encodeWav(Float32Array.from({ length: sr * 5 }, (_, i) => 0.3 * Math.sin(i / 5)), { sampleRate: sr, channels: 1 }));
+    writeFileSync(
+      good,
+      encodeWav(
+        Float32Array.from({ length: sr * 5 }, (_, i) => 0.3 * Math.sin(i / 5)),
+        { sampleRate: sr, channels: 1 },
+      ),
+    );
     const bad = join(dir, 'bad.mp3');
     writeFileSync(bad, 'not audio at all, just text'.repeat(20));
     const out: string[] = [];
     const err: string[] = [];
     const outDir = join(dir, 'out');
-    const code = await runCli([good, bad, '--out', outDir], { out: (l) => out.push(l), err: (l) => err.push(l) });
+    const code = await runCli([good, bad, '--out', outDir], {
+      out: (l) => out.push(l),
+      err: (l) => err.push(l),
+    });
     expect(code).toBe(1);
     const map = JSON.parse(readFileSync(join(outDir, 'good one.json'), 'utf8')) as unknown;
     expect(SongMapSchema.safeParse(map).success).toBe(true);
@@ -39,7 +48,13 @@ describe('runCli', () => {
   it('exits 0 when every file succeeds, and 2 on a usage error', async () => {
     const sr = 22050;
     const a = join(dir, 'a.wav');
-    writeFileSync(a, encodeWav(Float32Array.from({ length: sr * 2 }, (_, i) => 0.3 * Math.sin(i / 3)), { sampleRate: sr, channels: 1 }));
+    writeFileSync(
+      a,
+      encodeWav(
+        Float32Array.from({ length: sr * 2 }, (_, i) => 0.3 * Math.sin(i / 3)),
+        { sampleRate: sr, channels: 1 },
+      ),
+    );
     const sink = { out: () => {}, err: () => {} };
     expect(await runCli([a, '--out', join(dir, 'o2')], sink)).toBe(0);
     expect(await runCli([], sink)).toBe(2);

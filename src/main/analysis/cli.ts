@@ -58,7 +58,10 @@ export async function runCli(argv: string[], io: CliIo, signal?: AbortSignal): P
     const name = outputName(file, used);
     const t0 = performance.now();
     try {
-      const { songMap, summary } = await analyzeFile(resolve(file), { jobId: basename(name, '.json'), signal });
+      const { songMap, summary } = await analyzeFile(resolve(file), {
+        jobId: basename(name, '.json'),
+        signal,
+      });
       const dest = join(args.outDir, name);
       await writeFile(dest, `${JSON.stringify(songMap)}\n`);
       const failed = Object.entries(songMap.stages)
@@ -83,7 +86,8 @@ export async function runCli(argv: string[], io: CliIo, signal?: AbortSignal): P
   return failures > 0 ? 1 : 0;
 }
 
-const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href;
+const isMain =
+  process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href;
 if (isMain) {
   const ac = new AbortController();
   process.once('SIGINT', () => ac.abort());

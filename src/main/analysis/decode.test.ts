@@ -15,7 +15,8 @@ function tone(sr: number, seconds: number, channels = 2): Float32Array {
   const n = Math.round(sr * seconds);
   const x = new Float32Array(n * channels);
   for (let i = 0; i < n; i++)
-    for (let c = 0; c < channels; c++) x[i * channels + c] = 0.25 * Math.sin((2 * Math.PI * (440 + 220 * c) * i) / sr);
+    for (let c = 0; c < channels; c++)
+      x[i * channels + c] = 0.25 * Math.sin((2 * Math.PI * (440 + 220 * c) * i) / sr);
   return x;
 }
 
@@ -40,7 +41,19 @@ const codeOf = async (p: Promise<unknown>): Promise<string> => {
 let mp3: string;
 beforeAll(() => {
   mp3 = join(dir, 'tone.mp3');
-  ffmpeg('-f', 'lavfi', '-i', 'sine=frequency=440:duration=4', '-ac', '2', '-c:a', 'libmp3lame', '-b:a', '128k', mp3);
+  ffmpeg(
+    '-f',
+    'lavfi',
+    '-i',
+    'sine=frequency=440:duration=4',
+    '-ac',
+    '2',
+    '-c:a',
+    'libmp3lame',
+    '-b:a',
+    '128k',
+    mp3,
+  );
 });
 
 describe('native WAV decode', () => {
@@ -52,7 +65,10 @@ describe('native WAV decode', () => {
     [64, true, 44100],
   ] as const) {
     it(`${bits}-bit ${float ? 'float' : 'int'} at ${sr} Hz → 22050 Hz mono, loudness and waveform`, async () => {
-      const p = write(`t${bits}${float}${sr}.wav`, encodeWav(tone(sr, 2), { sampleRate: sr, channels: 2, bits, float, extensible: bits === 24 }));
+      const p = write(
+        `t${bits}${float}${sr}.wav`,
+        encodeWav(tone(sr, 2), { sampleRate: sr, channels: 2, bits, float, extensible: bits === 24 }),
+      );
       const d = await decode(p);
       expect(d.decoder).toBe('native-wav');
       expect(d.sourceSampleRate).toBe(sr);
@@ -77,7 +93,8 @@ describe('native WAV decode', () => {
     expect(b.decoder).toMatch(/^ffmpeg/);
     expect(b.audio.samples.length).toBe(a.audio.samples.length);
     let maxDiff = 0;
-    for (let i = 500; i < a.audio.samples.length - 500; i++) maxDiff = Math.max(maxDiff, Math.abs(a.audio.samples[i] - b.audio.samples[i]));
+    for (let i = 500; i < a.audio.samples.length - 500; i++)
+      maxDiff = Math.max(maxDiff, Math.abs(a.audio.samples[i] - b.audio.samples[i]));
     expect(maxDiff).toBeLessThan(0.01);
     expect(b.loudness.integratedLufs!).toBeCloseTo(a.loudness.integratedLufs!, 3);
   });
@@ -105,7 +122,11 @@ describe('hostile WAV headers', () => {
     expect(await codeOf(decode(write('header-only.wav', b)))).toBe('E_TRUNCATED');
   });
   it('a 1-sample WAV → E_TOO_SHORT', async () => {
-    expect(await codeOf(decode(write('one.wav', encodeWav(Float32Array.from([0.5]), { sampleRate: 44100, channels: 1 }))))).toBe('E_TOO_SHORT');
+    expect(
+      await codeOf(
+        decode(write('one.wav', encodeWav(Float32Array.from([0.5]), { sampleRate: 44100, channels: 1 }))),
+      ),
+    ).toBe('E_TOO_SHORT');
     expect(MIN_DURATION_SEC).toBe(1);
   });
   it('0 channels, 255 channels, 0 Hz → E_CORRUPT_AUDIO', async () => {
@@ -121,9 +142,17 @@ describe('hostile WAV headers', () => {
   it('NaN / Inf float samples → E_CORRUPT_AUDIO', async () => {
     const x = tone(8000, 2, 1);
     x[5000] = NaN;
-    expect(await codeOf(decode(write('nan.wav', encodeWav(x, { sampleRate: 8000, channels: 1, bits: 32, float: true }))))).toBe('E_CORRUPT_AUDIO');
+    expect(
+      await codeOf(
+        decode(write('nan.wav', encodeWav(x, { sampleRate: 8000, channels: 1, bits: 32, float: true }))),
+      ),
+    ).toBe('E_CORRUPT_AUDIO');
     x[5000] = Infinity;
-    expect(await codeOf(decode(write('inf.wav', encodeWav(x, { sampleRate: 8000, channels: 1, bits: 32, float: true }))))).toBe('E_CORRUPT_AUDIO');
+    expect(
+      await codeOf(
+        decode(write('inf.wav', encodeWav(x, { sampleRate: 8000, channels: 1, bits: 32, float: true }))),
+      ),
+    ).toBe('E_CORRUPT_AUDIO');
   });
 });
 

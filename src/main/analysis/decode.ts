@@ -102,9 +102,14 @@ class PcmSink {
   ) {
     this.meter = new LoudnessMeter(format.sampleRate, format.channels);
     this.resampler =
-      externalMono || format.sampleRate === ANALYSIS_SR ? null : new Resampler(format.sampleRate, ANALYSIS_SR);
+      externalMono || format.sampleRate === ANALYSIS_SR
+        ? null
+        : new Resampler(format.sampleRate, ANALYSIS_SR);
     const cap = Math.floor(maxAnalysisSec * ANALYSIS_SR);
-    this.mono = new MonoBuffer(expectedSec ? Math.ceil(expectedSec * ANALYSIS_SR) + ANALYSIS_SR : 1 << 20, cap);
+    this.mono = new MonoBuffer(
+      expectedSec ? Math.ceil(expectedSec * ANALYSIS_SR) + ANALYSIS_SR : 1 << 20,
+      cap,
+    );
   }
   write(interleaved: Float32Array): void {
     const C = this.format.channels;
@@ -167,7 +172,8 @@ class WavByteStream {
       const all = Buffer.concat(this.head, this.headLen);
       const f = parseWavHeader(all);
       if (!f) return;
-      if (!isNativePcm(f)) throw new AppError('E_DECODE', `decoder produced an unexpected sample format (${f.codec})`);
+      if (!isNativePcm(f))
+        throw new AppError('E_DECODE', `decoder produced an unexpected sample format (${f.codec})`);
       this.format = f;
       this.sink = this.makeSink(f);
       this.head = [];
@@ -265,7 +271,10 @@ async function decodeWithFfmpeg(
 ): Promise<{ stderr: string; code: number | null }> {
   const abs = resolve(probe.path);
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(FFMPEG_PATH, ffmpegArgs(abs, opts.resampler !== 'js'), { stdio: ['ignore', 'pipe', 'pipe', 'pipe'], windowsHide: true });
+    const child = spawn(FFMPEG_PATH, ffmpegArgs(abs, opts.resampler !== 'js'), {
+      stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+      windowsHide: true,
+    });
     const monoPipe = child.stdio[3] as NodeJS.ReadableStream;
     let monoRest: Buffer = Buffer.alloc(0);
     let monoScratch = new Float32Array(1 << 15);
@@ -286,7 +295,8 @@ async function decodeWithFfmpeg(
     child.stderr!.on('data', (s: string) => {
       if (stderr.length < 65536) stderr += s;
     });
-    const expectedFrames = probe.durationSec && stream.format ? probe.durationSec * stream.format.sampleRate : null;
+    const expectedFrames =
+      probe.durationSec && stream.format ? probe.durationSec * stream.format.sampleRate : null;
     child.stdout!.on('data', (chunk: Buffer) => {
       if (failed) return;
       try {
@@ -339,16 +349,24 @@ async function decodeWithFfmpeg(
   });
 }
 
-async function decodeNativeWav(probe: ProbeResult, stream: WavByteStream, header: WavFormat, opts: DecodeOptions): Promise<string[]> {
+async function decodeNativeWav(
+  probe: ProbeResult,
+  stream: WavByteStream,
+  header: WavFormat,
+  opts: DecodeOptions,
+): Promise<string[]> {
   const warnings: string[] = [];
   const available = probe.sizeBytes - header.dataOffset;
   let length = header.dataSize ?? available;
   if (length > available) {
     // decoded what is there rather than failing: recorders that crash leave exactly this behind
-    warnings.push(`file is truncated: the header declares ${length} bytes of audio, ${available} are present`);
+    warnings.push(
+      `file is truncated: the header declares ${length} bytes of audio, ${available} are present`,
+    );
     length = available;
   }
-  if (length <= 0) throw new AppError('E_TRUNCATED', `${shortName(probe.path)}: the WAV data chunk is missing its audio`);
+  if (length <= 0)
+    throw new AppError('E_TRUNCATED', `${shortName(probe.path)}: the WAV data chunk is missing its audio`);
   stream.write(headerBytes(header));
   const rs = createReadStream(probe.path, {
     start: header.dataOffset,
@@ -367,7 +385,8 @@ async function decodeNativeWav(probe: ProbeResult, stream: WavByteStream, header
     if ((err as Error).name === 'AbortError' || err instanceof AppError) throw err;
     throw fsErrorToAppError(err, probe.path);
   }
-  if (read < length) throw new AppError('E_FILE_CHANGED', `${shortName(probe.path)}: the file shrank while it was read`);
+  if (read < length)
+    throw new AppError('E_FILE_CHANGED', `${shortName(probe.path)}: the file shrank while it was read`);
   return warnings;
 }
 
@@ -413,7 +432,9 @@ export async function decodeFile(probe: ProbeResult, opts: DecodeOptions = {}): 
     header = await readWavHeader(probe.path);
   }
   const native = header !== null && isNativePcm(header);
-  const stream = new WavByteStream((f) => new PcmSink(f, maxSec, probe.durationSec, !native && opts.resampler !== 'js'));
+  const stream = new WavByteStream(
+    (f) => new PcmSink(f, maxSec, probe.durationSec, !native && opts.resampler !== 'js'),
+  );
   let warnings: string[] = [];
   let decoder: string;
   const t0 = performance.now();
@@ -426,7 +447,9 @@ export async function decodeFile(probe: ProbeResult, opts: DecodeOptions = {}): 
     const sec = stream.sink ? stream.sink.frames / stream.sink.format.sampleRate : 0;
     if (code !== 0 || !stream.sink) {
       if (sec < MIN_DURATION_SEC) throw mapFfmpegError(stderr, name);
-      warnings.push(`decoder stopped early (${mapFfmpegError(stderr, name).message}); analysed the ${sec.toFixed(1)} s decoded`);
+      warnings.push(
+        `decoder stopped early (${mapFfmpegError(stderr, name).message}); analysed the ${sec.toFixed(1)} s decoded`,
+      );
     } else if (stderr.trim()) {
       // ffmpeg went on past damaged frames (e.g. a cut MP3): the audio is real but may have gaps
       warnings.push(`decoder reported errors: ${stderr.trim().split('\n')[0].slice(0, 160)}`);
@@ -434,18 +457,26 @@ export async function decodeFile(probe: ProbeResult, opts: DecodeOptions = {}): 
   }
   throwIfAborted(opts.signal);
   const sink = stream.sink;
-  if (!sink || sink.frames === 0) throw new AppError('E_EMPTY', `${name}: the file contains no audio samples`);
+  if (!sink || sink.frames === 0)
+    throw new AppError('E_EMPTY', `${name}: the file contains no audio samples`);
   sink.finish();
   const durationSec = sink.frames / sink.format.sampleRate;
   if (durationSec < MIN_DURATION_SEC) {
-    throw new AppError('E_TOO_SHORT', `${name}: ${durationSec.toFixed(3)} s of audio is too short to analyse (minimum ${MIN_DURATION_SEC} s)`);
+    throw new AppError(
+      'E_TOO_SHORT',
+      `${name}: ${durationSec.toFixed(3)} s of audio is too short to analyse (minimum ${MIN_DURATION_SEC} s)`,
+    );
   }
   // a cut compressed file decodes cleanly up to the cut; the container's declared length tells
   if (probe.durationSec && durationSec < probe.durationSec * 0.98 - 0.5) {
-    warnings.push(`file looks truncated: its header declares ${probe.durationSec.toFixed(1)} s, ${durationSec.toFixed(1)} s decoded`);
+    warnings.push(
+      `file looks truncated: its header declares ${probe.durationSec.toFixed(1)} s, ${durationSec.toFixed(1)} s decoded`,
+    );
   }
   if (sink.mono.dropped > 0) {
-    warnings.push(`analysed the first ${maxSec} s of ${durationSec.toFixed(0)} s; loudness and waveform cover the whole file`);
+    warnings.push(
+      `analysed the first ${maxSec} s of ${durationSec.toFixed(0)} s; loudness and waveform cover the whole file`,
+    );
   }
   opts.onProgress?.(1);
   const totalMs = performance.now() - t0;

@@ -67,10 +67,18 @@ describe('integrated loudness', () => {
 
   it('ignores the LFE and weighs surrounds by 1.41 in 5.1', () => {
     const sr = 48000;
-    const lfeOnly = measure(sr, 6, signal(sr, 3, [sine(sr, 1000, -23), silent, silent, sine(sr, 60, 0), silent, silent]));
+    const lfeOnly = measure(
+      sr,
+      6,
+      signal(sr, 3, [sine(sr, 1000, -23), silent, silent, sine(sr, 60, 0), silent, silent]),
+    );
     const left = measure(sr, 2, signal(sr, 3, [sine(sr, 1000, -23), silent]));
     expect(lfeOnly.integratedLufs!).toBeCloseTo(left.integratedLufs!, 6);
-    const surround = measure(sr, 6, signal(sr, 3, [silent, silent, silent, silent, sine(sr, 1000, -23), silent]));
+    const surround = measure(
+      sr,
+      6,
+      signal(sr, 3, [silent, silent, silent, silent, sine(sr, 1000, -23), silent]),
+    );
     expect(surround.integratedLufs! - left.integratedLufs!).toBeCloseTo(10 * Math.log10(1.41), 3);
   });
 
@@ -131,7 +139,9 @@ describe.skipIf(!existsSync(CORPUS))('against the corpus truth (ffmpeg ebur128)'
   it('s14.wav (48 kHz PCM) integrated loudness within 0.1 LU of the truth', async () => {
     const { decodeFile } = await import('./decode');
     const { probeFile } = await import('./probe');
-    const gt = JSON.parse(readFileSync(`${CORPUS}/gt/s14.gt.json`, 'utf8')) as { loudness: { integrated_lufs: number; lra: number } };
+    const gt = JSON.parse(readFileSync(`${CORPUS}/gt/s14.gt.json`, 'utf8')) as {
+      loudness: { integrated_lufs: number; lra: number };
+    };
     const d = await decodeFile(await probeFile(`${CORPUS}/audio/s14.wav`));
     // the truth is ffmpeg's figure rounded to 0.1 LU, so ±0.05 of rounding plus our own error
     expect(Math.abs(d.loudness.integratedLufs! - gt.loudness.integrated_lufs)).toBeLessThanOrEqual(0.1);

@@ -25,7 +25,10 @@ describe('stage isolation', () => {
     // a hash the runner already computed is recorded as given, not recomputed
     expect(songMap.provenance.input_sha256).toBe('f'.repeat(64));
     for (const s of ['tempo', 'beats', 'meter'] as const) {
-      expect(songMap.stages[s]).toMatchObject({ status: 'failed', reason: expect.stringContaining('boom in rhythm') });
+      expect(songMap.stages[s]).toMatchObject({
+        status: 'failed',
+        reason: expect.stringContaining('boom in rhythm'),
+      });
     }
     expect(songMap.tempo).toBeNull();
     expect(songMap.beats).toEqual([]);

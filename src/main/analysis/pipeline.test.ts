@@ -1,5 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,7 +28,11 @@ function song(sr = 44100, seconds = 6): Float32Array {
   const beat = (60 / 120) * sr;
   for (let i = 0; i < n; i++) {
     const t = i / sr;
-    let v = 0.08 * (Math.sin(2 * Math.PI * 220 * t) + Math.sin(2 * Math.PI * 261.63 * t) + Math.sin(2 * Math.PI * 329.63 * t));
+    let v =
+      0.08 *
+      (Math.sin(2 * Math.PI * 220 * t) +
+        Math.sin(2 * Math.PI * 261.63 * t) +
+        Math.sin(2 * Math.PI * 329.63 * t));
     const k = i % Math.round(beat);
     if (k < 400) v += 0.5 * Math.exp(-k / 60) * Math.sin(2 * Math.PI * 1500 * t);
     x[2 * i] = v;
@@ -36,7 +48,11 @@ const write = (name: string, data: Buffer | string): string => {
 };
 
 /** Runs the pipeline and returns the error code (or 'completed'), failing the test if it takes too long. */
-async function outcome(path: string, extra: Partial<Parameters<typeof analyzeFile>[1]> = {}, ms = 10_000): Promise<string> {
+async function outcome(
+  path: string,
+  extra: Partial<Parameters<typeof analyzeFile>[1]> = {},
+  ms = 10_000,
+): Promise<string> {
   const timer = new Promise<string>((resolve) => setTimeout(() => resolve('timed out'), ms).unref());
   const run = analyzeFile(path, { jobId: 'j', ...extra }).then(
     () => 'completed',
@@ -50,13 +66,32 @@ let mp3: string;
 beforeAll(() => {
   wav = write('song.wav', encodeWav(song(), { sampleRate: 44100, channels: 2 }));
   mp3 = join(dir, '-leading dash ünïcødé 🎵 name.mp3');
-  execFileSync(FFMPEG_PATH, ['-nostdin', '-v', 'error', '-y', '-i', wav, '-c:a', 'libmp3lame', '-b:a', '128k', '-metadata', 'title=Test Song', '-metadata', 'artist=Tester', mp3]);
+  execFileSync(FFMPEG_PATH, [
+    '-nostdin',
+    '-v',
+    'error',
+    '-y',
+    '-i',
+    wav,
+    '-c:a',
+    'libmp3lame',
+    '-b:a',
+    '128k',
+    '-metadata',
+    'title=Test Song',
+    '-metadata',
+    'artist=Tester',
+    mp3,
+  ]);
 });
 
 describe('analyzeFile', () => {
   it('produces a schema-valid song map with every stage reported, provenance and a summary', async () => {
     const progress: [string, number][] = [];
-    const { songMap, summary } = await analyzeFile(wav, { jobId: 'job-1', onProgress: (s, f) => progress.push([s, f]) });
+    const { songMap, summary } = await analyzeFile(wav, {
+      jobId: 'job-1',
+      onProgress: (s, f) => progress.push([s, f]),
+    });
     expect(SongMapSchema.safeParse(songMap).success).toBe(true);
     expect(songMap.id).toBe('job-1');
     expect(songMap.duration_sec).toBeCloseTo(6, 6);
@@ -103,17 +138,31 @@ describe('analyzeFile', () => {
   it('is cancelled by its AbortSignal', async () => {
     const ac = new AbortController();
     ac.abort();
-    await expect(analyzeFile(wav, { jobId: 'j', signal: ac.signal })).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(analyzeFile(wav, { jobId: 'j', signal: ac.signal })).rejects.toMatchObject({
+      name: 'AbortError',
+    });
   });
 });
 
 describe('hostile input ends with a specific code in bounded time', () => {
   const cases: [string, () => string, string, Record<string, unknown>?][] = [
     ['missing file', () => join(dir, 'missing.mp3'), 'E_NOT_FOUND'],
-    ['non-audio renamed .mp3', () => write('fake.mp3', 'GIF89a this is not audio'.repeat(100)), 'E_UNSUPPORTED_FORMAT'],
+    [
+      'non-audio renamed .mp3',
+      () => write('fake.mp3', 'GIF89a this is not audio'.repeat(100)),
+      'E_UNSUPPORTED_FORMAT',
+    ],
     ['empty file', () => write('empty.wav', ''), 'E_EMPTY'],
-    ['1-sample WAV', () => write('one.wav', encodeWav(Float32Array.from([0.2]), { sampleRate: 44100, channels: 1 })), 'E_TOO_SHORT'],
-    ['directory', () => (mkdirSync(join(dir, 'dir.mp3'), { recursive: true }), join(dir, 'dir.mp3')), 'E_NOT_REGULAR_FILE'],
+    [
+      '1-sample WAV',
+      () => write('one.wav', encodeWav(Float32Array.from([0.2]), { sampleRate: 44100, channels: 1 })),
+      'E_TOO_SHORT',
+    ],
+    [
+      'directory',
+      () => (mkdirSync(join(dir, 'dir.mp3'), { recursive: true }), join(dir, 'dir.mp3')),
+      'E_NOT_REGULAR_FILE',
+    ],
     ['/dev/zero', () => '/dev/zero', 'E_NOT_REGULAR_FILE'],
     [
       'FIFO',
@@ -144,7 +193,16 @@ describe('hostile input ends with a specific code in bounded time', () => {
     ],
     [
       'NaN float WAV',
-      () => write('nan.wav', encodeWav(new Float32Array(44100 * 2).fill(NaN), { sampleRate: 44100, channels: 1, bits: 32, float: true })),
+      () =>
+        write(
+          'nan.wav',
+          encodeWav(new Float32Array(44100 * 2).fill(NaN), {
+            sampleRate: 44100,
+            channels: 1,
+            bits: 32,
+            float: true,
+          }),
+        ),
       'E_CORRUPT_AUDIO',
     ],
     ['over the size cap', () => wav, 'E_TOO_LARGE', { maxBytes: 1024 }],
@@ -160,7 +218,9 @@ describe('hostile input ends with a specific code in bounded time', () => {
     const p = write('deleted.wav', encodeWav(song(44100, 2), { sampleRate: 44100, channels: 2 }));
     const st = statSync(p);
     rmSync(p);
-    expect(await outcome(p, { expected: { sizeBytes: st.size, mtimeMs: st.mtimeMs } })).toBe('E_FILE_CHANGED');
+    expect(await outcome(p, { expected: { sizeBytes: st.size, mtimeMs: st.mtimeMs } })).toBe(
+      'E_FILE_CHANGED',
+    );
     expect(await outcome(p)).toBe('E_NOT_FOUND');
   });
 

@@ -17,7 +17,14 @@ import { assertUnchanged, hashFile, probeFile } from './probe';
 import { analyzeRhythm } from './rhythm';
 import { analyzeSections } from './segment';
 import { stft } from './spectrum';
-import { ANALYSIS_SR, SHARED_HOP, SHARED_NFFT, type HarmonyResult, type RhythmResult, type SectionsResult } from './stages';
+import {
+  ANALYSIS_SR,
+  SHARED_HOP,
+  SHARED_NFFT,
+  type HarmonyResult,
+  type RhythmResult,
+  type SectionsResult,
+} from './stages';
 import { summarize } from './summary';
 import { throwIfAborted, type Spectrogram } from './types';
 import { ANALYZER_VERSION, ENGINE_NAME } from './version';
@@ -66,9 +73,17 @@ const reasonOf = (err: unknown): string => {
   return `stage threw: ${msg}`.slice(0, 300);
 };
 
-const failed = (reason: string, ms?: number): StageStatus => ({ status: 'failed', reason, ...(ms !== undefined ? { ms } : {}) });
+const failed = (reason: string, ms?: number): StageStatus => ({
+  status: 'failed',
+  reason,
+  ...(ms !== undefined ? { ms } : {}),
+});
 
-function timed<T>(timings: Record<string, number> | undefined, name: string, fn: () => T): { value: T; ms: number } {
+function timed<T>(
+  timings: Record<string, number> | undefined,
+  name: string,
+  fn: () => T,
+): { value: T; ms: number } {
   const t0 = performance.now();
   const value = fn();
   const ms = Math.round((performance.now() - t0) * 10) / 10;
@@ -94,7 +109,13 @@ export async function analyzeFile(
   const maxAnalysisSec = opts.maxAnalysisSec ?? DEFAULT_MAX_ANALYSIS_SEC;
   const [hash, decoded] = await Promise.all([
     opts.inputSha256 ?? hashFile(path, signal),
-    decodeFile(probe, { signal, maxAnalysisSec, decoder: opts.decoder, resampler: opts.resampler, onProgress: (f) => progress('decode', f) }),
+    decodeFile(probe, {
+      signal,
+      maxAnalysisSec,
+      decoder: opts.decoder,
+      resampler: opts.resampler,
+      onProgress: (f) => progress('decode', f),
+    }),
   ]);
   // the bytes hashed and decoded must be the bytes that were checked
   await assertUnchanged(probe);
@@ -117,7 +138,9 @@ export async function analyzeFile(
   let spec: Spectrogram | undefined;
   try {
     progress('spectrum', 0);
-    spec = timed(timings, 'spectrum', () => stft(audio.samples, { sr: audio.sr, nFft: SHARED_NFFT, hop: SHARED_HOP, signal })).value;
+    spec = timed(timings, 'spectrum', () =>
+      stft(audio.samples, { sr: audio.sr, nFft: SHARED_NFFT, hop: SHARED_HOP, signal }),
+    ).value;
     progress('spectrum', 1);
   } catch (err) {
     if (isAbort(err)) throw err;
@@ -150,7 +173,13 @@ export async function analyzeFile(
   let harmony: HarmonyResult | null = null;
   try {
     const h = timed(timings, 'harmony', () =>
-      analyzeHarmony(audio, { signal, spec, beats, downbeats, onProgress: (_s, f) => progress('harmony', f) }),
+      analyzeHarmony(audio, {
+        signal,
+        spec,
+        beats,
+        downbeats,
+        onProgress: (_s, f) => progress('harmony', f),
+      }),
     );
     harmony = h.value;
     stages.tuning = { ...harmony.stages.tuning, ms: h.ms };
@@ -225,8 +254,10 @@ export async function analyzeFile(
   if (!parsed.success) {
     // a stage returned something outside the contract: a bug, reported as such rather than stored
     const issue = parsed.error.issues[0];
-    throw new AppError('E_ANALYSIS', `song map failed validation at ${issue?.path.join('.') ?? '?'}: ${issue?.message ?? ''}`);
+    throw new AppError(
+      'E_ANALYSIS',
+      `song map failed validation at ${issue?.path.join('.') ?? '?'}: ${issue?.message ?? ''}`,
+    );
   }
   return { songMap: parsed.data, summary: summarize(parsed.data) };
 }
-

@@ -18,7 +18,8 @@ const codeOf = async (p: Promise<unknown>): Promise<string> => {
   return 'resolved';
 };
 
-const bytes = (hex: string, pad = 64): Buffer => Buffer.concat([Buffer.from(hex.replace(/\s/g, ''), 'hex'), Buffer.alloc(pad)]);
+const bytes = (hex: string, pad = 64): Buffer =>
+  Buffer.concat([Buffer.from(hex.replace(/\s/g, ''), 'hex'), Buffer.alloc(pad)]);
 const ascii = (s: string, pad = 64): Buffer => Buffer.concat([Buffer.from(s, 'latin1'), Buffer.alloc(pad)]);
 
 describe('sniffFormat (magic bytes, never the extension)', () => {
@@ -66,7 +67,8 @@ describe('checkFile / probeFile on hostile paths', () => {
     const fifo = join(dir, 'pipe.mp3');
     execFileSync('mkfifo', [fifo]);
     mkdirSync(join(dir, 'folder.mp3'));
-    for (const p of [join(dir, 'folder.mp3'), '/dev/zero', fifo]) expect(await codeOf(checkFile(p))).toBe('E_NOT_REGULAR_FILE');
+    for (const p of [join(dir, 'folder.mp3'), '/dev/zero', fifo])
+      expect(await codeOf(checkFile(p))).toBe('E_NOT_REGULAR_FILE');
   }, 5000);
   it('symlink loop → E_SYMLINK_LOOP', async () => {
     symlinkSync(join(dir, 'loop-b'), join(dir, 'loop-a'));
@@ -80,10 +82,18 @@ describe('checkFile / probeFile on hostile paths', () => {
   });
   it('expected size/mtime mismatch → E_FILE_CHANGED; deleted since → E_FILE_CHANGED', async () => {
     const c = await checkFile(wav);
-    expect(await codeOf(checkFile(wav, { expected: { sizeBytes: c.sizeBytes + 1, mtimeMs: c.mtimeMs } }))).toBe('E_FILE_CHANGED');
-    expect(await codeOf(checkFile(wav, { expected: { sizeBytes: c.sizeBytes, mtimeMs: c.mtimeMs - 5000 } }))).toBe('E_FILE_CHANGED');
-    expect(await codeOf(checkFile(join(dir, 'gone.wav'), { expected: { sizeBytes: 1, mtimeMs: 1 } }))).toBe('E_FILE_CHANGED');
-    expect(await codeOf(checkFile(wav, { expected: { sizeBytes: c.sizeBytes, mtimeMs: c.mtimeMs } }))).toBe('resolved');
+    expect(
+      await codeOf(checkFile(wav, { expected: { sizeBytes: c.sizeBytes + 1, mtimeMs: c.mtimeMs } })),
+    ).toBe('E_FILE_CHANGED');
+    expect(
+      await codeOf(checkFile(wav, { expected: { sizeBytes: c.sizeBytes, mtimeMs: c.mtimeMs - 5000 } })),
+    ).toBe('E_FILE_CHANGED');
+    expect(await codeOf(checkFile(join(dir, 'gone.wav'), { expected: { sizeBytes: 1, mtimeMs: 1 } }))).toBe(
+      'E_FILE_CHANGED',
+    );
+    expect(await codeOf(checkFile(wav, { expected: { sizeBytes: c.sizeBytes, mtimeMs: c.mtimeMs } }))).toBe(
+      'resolved',
+    );
   });
   it('unreadable (chmod 000) → E_PERMISSION', async (ctx) => {
     const p = join(dir, 'locked.wav');

@@ -13,16 +13,7 @@ import { throwIfAborted } from './types';
 export const DEFAULT_MAX_BYTES = 4 * 1024 ** 3;
 
 export type ContainerFormat =
-  | 'wav'
-  | 'aiff'
-  | 'mp3'
-  | 'aac'
-  | 'flac'
-  | 'ogg'
-  | 'mp4'
-  | 'asf'
-  | 'webm'
-  | 'caf';
+  'wav' | 'aiff' | 'mp3' | 'aac' | 'flac' | 'ogg' | 'mp4' | 'asf' | 'webm' | 'caf';
 
 export interface FileCheck {
   path: string;
@@ -67,7 +58,9 @@ export function fsErrorToAppError(err: unknown, path: string): AppError {
     case 'ENAMETOOLONG':
       return new AppError('E_NOT_FOUND', `${name}: path too long`, { cause: err });
     default:
-      return new AppError('E_INTERNAL', `${name}: cannot read the file (${code ?? 'unknown error'})`, { cause: err });
+      return new AppError('E_INTERNAL', `${name}: cannot read the file (${code ?? 'unknown error'})`, {
+        cause: err,
+      });
   }
 }
 
@@ -101,12 +94,17 @@ export async function checkFile(
   } catch (err) {
     const e = fsErrorToAppError(err, path);
     if (e.code === 'E_NOT_FOUND' && opts.expected) {
-      throw new AppError('E_FILE_CHANGED', `${name}: the file was deleted before it was analysed`, { cause: err });
+      throw new AppError('E_FILE_CHANGED', `${name}: the file was deleted before it was analysed`, {
+        cause: err,
+      });
     }
     throw e;
   }
   if (!st.isFile()) throw new AppError('E_NOT_REGULAR_FILE', `${name}: ${describeNonRegular(st)}`);
-  if (opts.expected && (st.size !== opts.expected.sizeBytes || Math.abs(st.mtimeMs - opts.expected.mtimeMs) > 1)) {
+  if (
+    opts.expected &&
+    (st.size !== opts.expected.sizeBytes || Math.abs(st.mtimeMs - opts.expected.mtimeMs) > 1)
+  ) {
     throw new AppError('E_FILE_CHANGED', `${name}: the file changed since it was added`);
   }
   if (st.size === 0) throw new AppError('E_EMPTY', `${name}: the file is empty`);
@@ -136,9 +134,16 @@ export async function assertUnchanged(check: FileCheck): Promise<void> {
   try {
     st = await stat(check.path);
   } catch (err) {
-    throw new AppError('E_FILE_CHANGED', `${name}: the file was deleted while it was analysed`, { cause: err });
+    throw new AppError('E_FILE_CHANGED', `${name}: the file was deleted while it was analysed`, {
+      cause: err,
+    });
   }
-  if (st.size !== check.sizeBytes || st.mtimeMs !== check.mtimeMs || st.ino !== check.ino || st.dev !== check.dev) {
+  if (
+    st.size !== check.sizeBytes ||
+    st.mtimeMs !== check.mtimeMs ||
+    st.ino !== check.ino ||
+    st.dev !== check.dev
+  ) {
     throw new AppError('E_FILE_CHANGED', `${name}: the file changed while it was analysed`);
   }
 }
@@ -181,12 +186,17 @@ export function sniffFormat(head: Buffer): ContainerFormat | null {
   if (s(0, 4) === 'OggS') return 'ogg';
   if (s(4, 8) === 'ftyp') return 'mp4';
   if (s(0, 4) === 'caff') return 'caf';
-  if (head.length >= 16 && head.subarray(0, 16).equals(Buffer.from('3026b2758e66cf11a6d900aa0062ce6c', 'hex'))) return 'asf';
+  if (
+    head.length >= 16 &&
+    head.subarray(0, 16).equals(Buffer.from('3026b2758e66cf11a6d900aa0062ce6c', 'hex'))
+  )
+    return 'asf';
   if (head[0] === 0x1a && head[1] === 0x45 && head[2] === 0xdf && head[3] === 0xa3) return 'webm';
   let i = 0;
   if (s(0, 3) === 'ID3' && head.length >= 10) {
     // syncsafe tag size; the audio follows the tag (+ 10-byte footer when flagged)
-    const size = ((head[6] & 0x7f) << 21) | ((head[7] & 0x7f) << 14) | ((head[8] & 0x7f) << 7) | (head[9] & 0x7f);
+    const size =
+      ((head[6] & 0x7f) << 21) | ((head[7] & 0x7f) << 14) | ((head[8] & 0x7f) << 7) | (head[9] & 0x7f);
     i = 10 + size + (head[5] & 0x10 ? 10 : 0);
     if (i >= head.length) return 'mp3'; // tag larger than the sniffed head: let the decoder decide
     if (s(i, i + 4) === 'fLaC') return 'flac';

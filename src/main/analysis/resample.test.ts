@@ -18,7 +18,8 @@ describe('Resampler', () => {
       expect(y.length).toBe(Math.ceil((n * 22050) / sr));
       // compare with the ideal sine away from the edges
       let maxErr = 0;
-      for (let i = 2000; i < y.length - 2000; i++) maxErr = Math.max(maxErr, Math.abs(y[i] - 0.5 * Math.sin((2 * Math.PI * 1000 * i) / 22050)));
+      for (let i = 2000; i < y.length - 2000; i++)
+        maxErr = Math.max(maxErr, Math.abs(y[i] - 0.5 * Math.sin((2 * Math.PI * 1000 * i) / 22050)));
       expect(maxErr).toBeLessThan(2e-3);
     });
   }

@@ -17,7 +17,13 @@ describe('key names', () => {
     expect(keyName('C', 'major')).toBe('C');
   });
   it('picks the key held longest, adding up its regions', () => {
-    const r = (start: number, end: number, tonic: string) => ({ start, end, tonic, mode: 'major' as const, conf: 1 });
+    const r = (start: number, end: number, tonic: string) => ({
+      start,
+      end,
+      tonic,
+      mode: 'major' as const,
+      conf: 1,
+    });
     expect(mainKey([r(0, 10, 'C'), r(10, 25, 'G'), r(25, 40, 'C')])!.tonic).toBe('C');
     expect(mainKey([])).toBeNull();
   });
@@ -40,12 +46,27 @@ describe('summarize', () => {
     waveform: null,
     lyrics: [],
     performance: { melody: [], bass: [] },
-    tags: { title: 'T', artist: 'A', album: null, format: 'mp3', codec: null, source_sample_rate: null, source_channels: null },
+    tags: {
+      title: 'T',
+      artist: 'A',
+      album: null,
+      format: 'mp3',
+      codec: null,
+      source_sample_rate: null,
+      source_channels: null,
+    },
     stages: {},
     provenance: { engine: 'e', engine_version: '1', created_at: 'now' },
   } satisfies SongMap;
   it('fills every column from the song map', () => {
-    expect(summarize(base)).toEqual({ durationSec: 12.5, bpm: 128, key: 'F#m', camelot: '11A', title: 'T', artist: 'A' });
+    expect(summarize(base)).toEqual({
+      durationSec: 12.5,
+      bpm: 128,
+      key: 'F#m',
+      camelot: '11A',
+      title: 'T',
+      artist: 'A',
+    });
   });
   it('leaves what was not computed empty', () => {
     expect(summarize({ ...base, tempo: null, key: [], tags: null })).toEqual({

@@ -24,7 +24,8 @@ export function camelot(tonic: string, mode: 'major' | 'minor'): string | null {
   return `${n}${mode === 'major' ? 'B' : 'A'}`;
 }
 
-export const keyName = (tonic: string, mode: 'major' | 'minor'): string => (mode === 'minor' ? `${tonic}m` : tonic);
+export const keyName = (tonic: string, mode: 'major' | 'minor'): string =>
+  mode === 'minor' ? `${tonic}m` : tonic;
 
 /** The key held longest over the song (regions of the same key are added up). */
 export function mainKey(regions: readonly KeyRegion[]): KeyRegion | null {

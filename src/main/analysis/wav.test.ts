@@ -13,12 +13,28 @@ const code = (fn: () => unknown): string | undefined => {
 describe('WAV header', () => {
   it('reads a plain 16-bit stereo header', () => {
     const f = parseWavHeader(encodeWav(new Float32Array(8), { sampleRate: 44100, channels: 2 }))!;
-    expect(f).toMatchObject({ codec: 1, channels: 2, sampleRate: 44100, bitsPerSample: 16, blockAlign: 4, dataOffset: 44, dataSize: 16 });
+    expect(f).toMatchObject({
+      codec: 1,
+      channels: 2,
+      sampleRate: 44100,
+      bitsPerSample: 16,
+      blockAlign: 4,
+      dataOffset: 44,
+      dataSize: 16,
+    });
     expect(isNativePcm(f)).toBe(true);
   });
 
   it('reads WAVE_FORMAT_EXTENSIBLE as its sub-format', () => {
-    const f = parseWavHeader(encodeWav(new Float32Array(6), { sampleRate: 48000, channels: 3, bits: 32, float: true, extensible: true }))!;
+    const f = parseWavHeader(
+      encodeWav(new Float32Array(6), {
+        sampleRate: 48000,
+        channels: 3,
+        bits: 32,
+        float: true,
+        extensible: true,
+      }),
+    )!;
     expect(f).toMatchObject({ codec: 3, channels: 3, bitsPerSample: 32, dataOffset: 68 });
   });
 
@@ -44,7 +60,8 @@ describe('WAV header', () => {
     hugeHz.writeUInt32LE(4_000_000_000, 24);
     const badAlign = base();
     badAlign.writeUInt16LE(7, 32);
-    for (const b of [zeroCh, manyCh, zeroHz, hugeHz, badAlign]) expect(code(() => parseWavHeader(b))).toBe('E_CORRUPT_AUDIO');
+    for (const b of [zeroCh, manyCh, zeroHz, hugeHz, badAlign])
+      expect(code(() => parseWavHeader(b))).toBe('E_CORRUPT_AUDIO');
   });
 
   it('rejects non-WAVE data with E_UNSUPPORTED_FORMAT', () => {
@@ -72,7 +89,12 @@ describe('PCM conversion', () => {
   }
   for (const bits of [32, 64] as const) {
     it(`converts ${bits}-bit float exactly, including overs above 1`, () => {
-      const wav = encodeWav(Float64Array.from([0.125, -1.5, 2]), { sampleRate: 8000, channels: 1, bits, float: true });
+      const wav = encodeWav(Float64Array.from([0.125, -1.5, 2]), {
+        sampleRate: 8000,
+        channels: 1,
+        bits,
+        float: true,
+      });
       const f = parseWavHeader(wav)!;
       expect(Array.from(pcmToFloat(wav.subarray(f.dataOffset), f))).toEqual([0.125, -1.5, 2]);
     });
@@ -84,7 +106,12 @@ describe('PCM conversion', () => {
   });
   it('refuses NaN and Inf float samples with E_CORRUPT_AUDIO', () => {
     for (const bad of [NaN, Infinity, -Infinity]) {
-      const wav = encodeWav(Float64Array.from([0.1, bad]), { sampleRate: 8000, channels: 1, bits: 32, float: true });
+      const wav = encodeWav(Float64Array.from([0.1, bad]), {
+        sampleRate: 8000,
+        channels: 1,
+        bits: 32,
+        float: true,
+      });
       const f = parseWavHeader(wav)!;
       expect(code(() => pcmToFloat(wav.subarray(f.dataOffset), f))).toBe('E_CORRUPT_AUDIO');
     }

@@ -59,10 +59,12 @@ export function parseWavHeader(buf: Buffer): WavFormat | null {
       if (ds64DataSize !== null && (size === UNKNOWN_SIZE || riff !== 'RIFF')) dataSize = ds64DataSize;
       return { ...fmt, dataOffset: body, dataSize };
     }
-    if (size === UNKNOWN_SIZE) throw new AppError('E_CORRUPT_AUDIO', `WAV chunk "${printable(id)}" has no size`);
+    if (size === UNKNOWN_SIZE)
+      throw new AppError('E_CORRUPT_AUDIO', `WAV chunk "${printable(id)}" has no size`);
     if (body + size + (size & 1) > buf.length) {
       // a header chunk larger than 16 MiB is not a real WAV header; refuse instead of buffering it
-      if (size > 16 * 1024 * 1024) throw new AppError('E_CORRUPT_AUDIO', `WAV chunk "${printable(id)}" is implausibly large`);
+      if (size > 16 * 1024 * 1024)
+        throw new AppError('E_CORRUPT_AUDIO', `WAV chunk "${printable(id)}" is implausibly large`);
       return null;
     }
     if (id === 'fmt ') fmt = parseFmt(buf, body, size);
@@ -92,14 +94,20 @@ function parseFmt(buf: Buffer, at: number, size: number): Omit<WavFormat, 'dataO
     codec = buf.readUInt16LE(at + 24);
   }
   if (channels === 0 || channels > MAX_CHANNELS) {
-    throw new AppError('E_CORRUPT_AUDIO', `WAV header declares ${channels} channels (1–${MAX_CHANNELS} supported)`);
+    throw new AppError(
+      'E_CORRUPT_AUDIO',
+      `WAV header declares ${channels} channels (1–${MAX_CHANNELS} supported)`,
+    );
   }
   if (sampleRate < MIN_SAMPLE_RATE || sampleRate > MAX_SAMPLE_RATE) {
     throw new AppError('E_CORRUPT_AUDIO', `WAV header declares an invalid sample rate of ${sampleRate} Hz`);
   }
   const f = { codec, channels, sampleRate, bitsPerSample, blockAlign };
   if (isNativePcm({ ...f, dataOffset: 0, dataSize: 0 }) && blockAlign !== (channels * bitsPerSample) / 8) {
-    throw new AppError('E_CORRUPT_AUDIO', `WAV block align ${blockAlign} does not match ${channels} × ${bitsPerSample} bit`);
+    throw new AppError(
+      'E_CORRUPT_AUDIO',
+      `WAV block align ${blockAlign} does not match ${channels} × ${bitsPerSample} bit`,
+    );
   }
   return f;
 }
@@ -156,10 +164,12 @@ export function pcmToFloat(bytes: Buffer, f: WavFormat, scratch?: Float32Array):
       for (let i = 0; i < n; i++, o += 2) out[i] = (((b[o] | (b[o + 1] << 8)) << 16) >> 16) / 32768;
       break;
     case 3:
-      for (let i = 0; i < n; i++, o += 3) out[i] = (((b[o] | (b[o + 1] << 8) | (b[o + 2] << 16)) << 8) >> 8) / 8388608;
+      for (let i = 0; i < n; i++, o += 3)
+        out[i] = (((b[o] | (b[o + 1] << 8) | (b[o + 2] << 16)) << 8) >> 8) / 8388608;
       break;
     default:
-      for (let i = 0; i < n; i++, o += 4) out[i] = (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24)) / 2147483648;
+      for (let i = 0; i < n; i++, o += 4)
+        out[i] = (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24)) / 2147483648;
   }
   return out;
 }
@@ -167,7 +177,13 @@ export function pcmToFloat(bytes: Buffer, f: WavFormat, scratch?: Float32Array):
 /** Builds a WAV file in memory (tests and benches); `samples` is interleaved. */
 export function encodeWav(
   samples: Float32Array | Float64Array,
-  opts: { sampleRate: number; channels: number; bits?: 8 | 16 | 24 | 32 | 64; float?: boolean; extensible?: boolean },
+  opts: {
+    sampleRate: number;
+    channels: number;
+    bits?: 8 | 16 | 24 | 32 | 64;
+    float?: boolean;
+    extensible?: boolean;
+  },
 ): Buffer {
   const bits = opts.bits ?? 16;
   const isFloat = opts.float ?? false;
@@ -208,7 +224,8 @@ export function encodeWav(
     const c = Math.max(-1, Math.min(1, v));
     if (bits === 8) buf.writeUInt8(Math.round(c * 127) + 128, o);
     else if (bits === 16) buf.writeInt16LE(Math.max(-32768, Math.min(32767, Math.round(c * 32768))), o);
-    else if (bits === 24) buf.writeIntLE(Math.max(-8388608, Math.min(8388607, Math.round(c * 8388608))), o, 3);
+    else if (bits === 24)
+      buf.writeIntLE(Math.max(-8388608, Math.min(8388607, Math.round(c * 8388608))), o, 3);
     else buf.writeInt32LE(Math.max(-2147483648, Math.min(2147483647, Math.round(c * 2147483648))), o);
   }
   return buf;

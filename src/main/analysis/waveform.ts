@@ -81,7 +81,8 @@ export class WaveformBuilder {
   private readonly roots: Level[];
   constructor(sampleRate: number, samplesPerPeak: readonly number[] = DEFAULT_LEVELS) {
     if (samplesPerPeak.length === 0) throw new RangeError('at least one waveform level');
-    for (const s of samplesPerPeak) if (!Number.isInteger(s) || s <= 0) throw new RangeError(`invalid samples per peak ${s}`);
+    for (const s of samplesPerPeak)
+      if (!Number.isInteger(s) || s <= 0) throw new RangeError(`invalid samples per peak ${s}`);
     this.sr = sampleRate;
     const finest = Math.min(...samplesPerPeak);
     this.roots = [];
@@ -111,7 +112,11 @@ export class WaveformBuilder {
   }
 }
 
-export function computeWaveform(mono: Float32Array, sampleRate: number, levels?: readonly number[]): Waveform {
+export function computeWaveform(
+  mono: Float32Array,
+  sampleRate: number,
+  levels?: readonly number[],
+): Waveform {
   const b = new WaveformBuilder(sampleRate, levels);
   b.push(mono);
   return b.finish();
