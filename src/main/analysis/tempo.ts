@@ -78,8 +78,9 @@ export function acfTempogram(
   const acf = new Float32Array(nWin * (maxLag + 1));
   const energy = new Float32Array(nWin);
   const buf = new Float32Array(win);
+  // zero padding only has to keep lags up to maxLag free of circular wrap-around
   let nfft = 1;
-  while (nfft < 2 * win) nfft *= 2;
+  while (nfft < win + maxLag + 1) nfft *= 2;
   const fft = new FFT(nfft);
   const frame = new Array<number>(nfft).fill(0);
   const spec = fft.createComplexArray() as number[];
