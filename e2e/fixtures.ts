@@ -55,32 +55,40 @@ function launch(dataDir: string, port: number, logs: string[]): Promise<{ proc: 
 
 const exited = (p: ChildProcess) => new Promise<void>((r) => (p.exitCode !== null || p.signalCode !== null ? r() : p.once('exit', () => r())));
 
+/** starts the built headless server on `dataDir` (port 0 = any free port) and returns its handle */
+export async function startHeadless(dataDir: string, port = 0): Promise<HeadlessServer & { stop(): Promise<void> }> {
+  const logs: string[] = [];
+  let cur = await launch(dataDir, port, logs);
+  return {
+    get url() {
+      return cur.url;
+    },
+    get port() {
+      return cur.port;
+    },
+    dataDir,
+    log: () => logs.join(''),
+    async kill(signal = 'SIGKILL') {
+      cur.proc.kill(signal);
+      await exited(cur.proc);
+    },
+    async restart() {
+      cur = await launch(dataDir, cur.port, logs);
+    },
+    async stop() {
+      cur.proc.kill('SIGKILL');
+      await exited(cur.proc);
+    },
+  };
+}
+
 export const test = base.extend<{ server: HeadlessServer }>({
   server: async ({}, use, testInfo) => {
     const dataDir = mkdtempSync(join(tmpdir(), 'performia-e2e-'));
-    const logs: string[] = [];
-    let cur = await launch(dataDir, 0, logs);
-    const handle: HeadlessServer = {
-      get url() {
-        return cur.url;
-      },
-      get port() {
-        return cur.port;
-      },
-      dataDir,
-      log: () => logs.join(''),
-      async kill(signal = 'SIGKILL') {
-        cur.proc.kill(signal);
-        await exited(cur.proc);
-      },
-      async restart() {
-        cur = await launch(dataDir, cur.port, logs);
-      },
-    };
+    const handle = await startHeadless(dataDir);
     await use(handle);
-    cur.proc.kill('SIGKILL');
-    await exited(cur.proc);
-    await testInfo.attach('server.log', { body: logs.join(''), contentType: 'text/plain' });
+    await handle.stop();
+    await testInfo.attach('server.log', { body: handle.log(), contentType: 'text/plain' });
     rmSync(dataDir, { recursive: true, force: true });
   },
 });
@@ -123,6 +131,7 @@ export function makeWav(seconds = 8, sampleRate = 22050): Buffer {
   h.writeUInt32LE(sampleRate * 2, 28);
   h.writeUInt16LE(2, 32);
   h.writeUInt16LE(16, 34);
+  h.write('data', 36);
   h.writeUInt32LE(data.length, 40);
   return Buffer.concat([h, data]);
 }

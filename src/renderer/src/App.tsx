@@ -1,5 +1,5 @@
 /** The window: header with navigation and Open…, notices, the current view, the drop overlay. */
-import { useEffect } from 'react';
+import { Suspense, lazy, useEffect } from 'react';
 import { useApp } from './stores/app';
 import { connectEvents } from './stores/bridge';
 import { useJobs } from './stores/jobs';
@@ -10,8 +10,10 @@ import { Notices } from './features/notice/Notices';
 import { Queue, RejectedList } from './features/queue/Queue';
 import { History } from './features/history/History';
 import { SettingsView } from './features/settings/Settings';
-import { SongMapView } from './features/songmap/SongMapView';
 import { useSettings } from './features/settings/settingsStore';
+
+// the song map view (canvas, Web Audio, exports, music theory) loads on first use, keeping the first paint light
+const SongMapView = lazy(() => import('./features/songmap/SongMapView').then((m) => ({ default: m.SongMapView })));
 
 export function App(): React.JSX.Element {
   const view = useApp((s) => s.view);
@@ -61,7 +63,11 @@ export function App(): React.JSX.Element {
           </>
         )}
         {view === 'settings' && <SettingsView />}
-        {view === 'song' && songId && <SongMapView id={songId} />}
+        {view === 'song' && songId && (
+          <Suspense fallback={<p className="muted">Loading the song map…</p>}>
+            <SongMapView id={songId} />
+          </Suspense>
+        )}
       </main>
       <DropZone />
     </div>

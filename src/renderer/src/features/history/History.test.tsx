@@ -11,7 +11,7 @@ beforeEach(() => {
   Object.defineProperty(HTMLElement.prototype, 'clientHeight', { configurable: true, get: () => 480 });
   Object.defineProperty(HTMLElement.prototype, 'clientWidth', { configurable: true, get: () => 900 });
   localStorage.clear();
-  useHistory.setState({ ...DEFAULT_FILTERS, items: [], total: 0, nextCursor: null, selected: {}, activeId: null, scrollTop: 0, loading: false, error: null });
+  useHistory.setState({ ...DEFAULT_FILTERS, items: [], total: 0, nextCursor: null, selected: {}, activeId: null, loading: false, error: null });
 });
 afterEach(() => {
   cleanup();

@@ -2,7 +2,8 @@
  * The history: a virtualised table (only the visible rows are in the DOM, so 100,000 jobs scroll like
  * 100), loaded page by page with the store's keyset cursor as the user nears the end.
  */
-import { useEffect, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useRef, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useHistory, type SortKey } from './historyStore';
 import { HistoryFiltersBar } from './HistoryFilters';
@@ -25,7 +26,7 @@ const COLUMNS: { key: SortKey; label: string; cls: string }[] = [
   { key: 'created', label: 'Added', cls: 'c-date' },
 ];
 
-function Row({ job, index, active, selected, onPick }: { job: Job; index: number; active: boolean; selected: boolean; onPick: (e: React.MouseEvent | React.KeyboardEvent, job: Job, index: number) => void }): React.JSX.Element {
+const Row = memo(function Row({ job, index, active, selected, onPick }: { job: Job; index: number; active: boolean; selected: boolean; onPick: (e: React.MouseEvent | React.KeyboardEvent, job: Job, index: number) => void }): React.JSX.Element {
   const s = job.summary;
   const toggle = useHistory((st) => st.toggleSelected);
   return (
@@ -69,10 +70,40 @@ function Row({ job, index, active, selected, onPick }: { job: Job; index: number
       <div role="gridcell" className="c-date">{formatDate(job.createdAt)}</div>
     </div>
   );
+});
+
+/** the scroll position is saved apart from the store, at most every 250 ms: a store update per scroll event would re-render the table on every frame */
+const SCROLL_KEY = 'performia.history.scrollTop';
+export function savedScrollTop(): number {
+  try {
+    return Number(localStorage.getItem(SCROLL_KEY)) || 0;
+  } catch {
+    return 0;
+  }
 }
 
 export function History(): React.JSX.Element {
-  const h = useHistory();
+  const h = useHistory(
+    useShallow((s) => ({
+      items: s.items,
+      total: s.total,
+      nextCursor: s.nextCursor,
+      loading: s.loading,
+      error: s.error,
+      selected: s.selected,
+      activeId: s.activeId,
+      sort: s.sort,
+      order: s.order,
+      statuses: s.statuses,
+      search: s.search,
+      bpmMin: s.bpmMin,
+      bpmMax: s.bpmMax,
+      key: s.key,
+      toggleSort: s.toggleSort,
+      selectAllLoaded: s.selectAllLoaded,
+    })),
+  );
+  const scrollSave = useRef<ReturnType<typeof setTimeout> | null>(null);
   const historyVersion = useJobs((s) => s.historyVersion);
   const scroller = useRef<HTMLDivElement>(null);
   const anchor = useRef<string | null>(null);
@@ -101,8 +132,17 @@ export function History(): React.JSX.Element {
   useEffect(() => {
     if (restored.current || h.items.length === 0 || !scroller.current) return;
     restored.current = true;
-    scroller.current.scrollTop = useHistory.getState().scrollTop;
+    // read by the UI benchmark through the Performance API: first rows on screen since navigation
+    performance.mark('history:first-rows');
+    scroller.current.scrollTop = savedScrollTop();
   }, [h.items.length]);
+
+  // new filters or sort: back to the top (but not on the first render, which restores the saved position)
+  const filterKey = JSON.stringify([h.sort, h.order, h.statuses, h.search, h.bpmMin, h.bpmMax, h.key]);
+  const firstFilterKey = useRef(filterKey);
+  useEffect(() => {
+    if (filterKey !== firstFilterKey.current && scroller.current) scroller.current.scrollTop = 0;
+  }, [filterKey]);
 
   const vItems = virt.getVirtualItems();
   const last = vItems[vItems.length - 1];
@@ -110,14 +150,16 @@ export function History(): React.JSX.Element {
     if (last && last.index >= h.items.length - 40 && h.nextCursor) void useHistory.getState().loadMore();
   }, [last?.index, h.items.length, h.nextCursor]);
 
-  const onPick = (e: React.MouseEvent | React.KeyboardEvent, job: Job, index: number): void => {
+  const virtRef = useRef(virt);
+  virtRef.current = virt;
+  const onPick = useCallback((e: React.MouseEvent | React.KeyboardEvent, job: Job, index: number): void => {
     const st = useHistory.getState();
     if (e.shiftKey && anchor.current) st.selectRange(anchor.current, job.id);
     else if (e.ctrlKey || e.metaKey) st.toggleSelected(job.id);
     anchor.current = job.id;
     st.setActive(job.id);
-    virt.scrollToIndex(index);
-  };
+    virtRef.current.scrollToIndex(index);
+  }, []);
 
   const onKey = (e: React.KeyboardEvent): void => {
     const st = useHistory.getState();
@@ -213,7 +255,17 @@ export function History(): React.JSX.Element {
           tabIndex={0}
           aria-label="History rows: arrows move, Space selects, Enter opens, Delete removes"
           onKeyDown={onKey}
-          onScroll={(e) => useHistory.getState().setScrollTop(e.currentTarget.scrollTop)}
+          onScroll={(e) => {
+            const top = e.currentTarget.scrollTop;
+            if (scrollSave.current) clearTimeout(scrollSave.current);
+            scrollSave.current = setTimeout(() => {
+              try {
+                localStorage.setItem(SCROLL_KEY, String(Math.round(top)));
+              } catch {
+                /* storage full or disabled: the position is simply not kept */
+              }
+            }, 250);
+          }}
           data-testid="history-body"
         >
           {h.items.length === 0 && !h.loading ? (

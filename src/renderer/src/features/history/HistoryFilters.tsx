@@ -2,7 +2,8 @@
 import { useEffect, useState } from 'react';
 import { useHistory } from './historyStore';
 import { ALL_KEYS, compatibleKeys, toCamelot } from './keys';
-import { JOB_STATUSES, type JobStatus } from '../../../../shared/domain';
+import type { JobStatus } from '../../../../shared/domain';
+import { JOB_STATUSES } from '../../api/names';
 
 const num = (s: string): number | null => {
   const v = Number(s);

@@ -5,7 +5,7 @@
 import { create } from 'zustand';
 import { persist, createJSONStorage } from 'zustand/middleware';
 import type { Job, JobStatus, ListQuery } from '../../../../shared/domain';
-import { SORT_KEYS } from '../../../../shared/domain';
+import { SORT_KEYS } from '../../api/names';
 import { call } from '../../api/client';
 import { keyFilter } from './keys';
 
@@ -25,8 +25,7 @@ export interface HistoryFilters {
 }
 
 export interface HistoryState extends HistoryFilters {
-  /** persisted UI state */
-  scrollTop: number;
+  /** persisted UI state (the scroll position is kept by the table itself, see History.tsx) */
   activeId: string | null;
   selected: Record<string, true>;
   /** loaded data */
@@ -47,7 +46,6 @@ export interface HistoryActions {
   selectRange(fromId: string, toId: string): void;
   selectAllLoaded(on: boolean): void;
   clearSelection(): void;
-  setScrollTop(px: number): void;
   /** drop rows that were deleted elsewhere, without a round trip */
   removeLocal(ids: string[]): void;
   /** replace rows updated by events, if loaded */
@@ -87,7 +85,6 @@ export const useHistory = create<HistoryState & HistoryActions>()(
   persist(
     (set, get) => ({
       ...DEFAULT_FILTERS,
-      scrollTop: 0,
       activeId: null,
       selected: {},
       items: [],
@@ -97,7 +94,7 @@ export const useHistory = create<HistoryState & HistoryActions>()(
       error: null,
 
       setFilters(patch) {
-        set({ ...patch, scrollTop: 0 });
+        set({ ...patch });
         void get().reload();
       },
       toggleSort(key) {
@@ -108,11 +105,14 @@ export const useHistory = create<HistoryState & HistoryActions>()(
       },
       async reload() {
         const gen = ++generation;
+        const t0 = performance.now();
         set({ loading: true, error: null });
         try {
           const page = await call('jobs.list', buildQuery(get(), null));
           if (gen !== generation) return;
           set({ items: page.items, total: page.total, nextCursor: page.nextCursor, loading: false });
+          // query round trip + store update, for the UI benchmark (Performance API)
+          performance.measure('history:reload', { start: t0, end: performance.now() });
         } catch (e) {
           if (gen !== generation) return;
           set({ loading: false, error: e instanceof Error ? e.message : 'The history could not be loaded.' });
@@ -154,7 +154,6 @@ export const useHistory = create<HistoryState & HistoryActions>()(
         set({ selected: on ? Object.fromEntries(get().items.map((j) => [j.id, true as const])) : {} });
       },
       clearSelection: () => set({ selected: {} }),
-      setScrollTop: (px) => set({ scrollTop: px }),
       removeLocal(ids) {
         const gone = new Set(ids);
         const selected = { ...get().selected };
@@ -182,7 +181,6 @@ export const useHistory = create<HistoryState & HistoryActions>()(
         halfDouble: s.halfDouble,
         key: s.key,
         compatible: s.compatible,
-        scrollTop: s.scrollTop,
         activeId: s.activeId,
       }),
     },

@@ -4,7 +4,8 @@ import { useSettings } from './settingsStore';
 import { Cleanup } from './Cleanup';
 import { ApiError, call } from '../../api/client';
 import { formatBytes, formatDate, plainError } from '../../ui/format';
-import { JOB_STATUSES, type Settings as SettingsT } from '../../../../shared/domain';
+import type { Settings as SettingsT } from '../../../../shared/domain';
+import { JOB_STATUSES } from '../../api/names';
 
 function Preferences({ settings }: { settings: SettingsT }): React.JSX.Element {
   const save = useSettings((s) => s.save);

@@ -10,7 +10,7 @@ import { formatDuration, plainError } from '../../ui/format';
 import { retryJobs } from '../queue/actions';
 import { useJobs } from '../../stores/jobs';
 import { FORMATS, FORMAT_LABEL, buildExport, download } from '../export/exports';
-import { STAGE_NAMES } from '../../../../shared/songmap';
+import { STAGE_NAMES } from '../../api/names';
 import type { Job } from '../../../../shared/domain';
 
 function Alternatives({ m }: { m: EffectiveMap }): React.JSX.Element | null {
@@ -160,7 +160,7 @@ export function SongMapView({ id }: { id: string }): React.JSX.Element {
         <div>
           <h2 className="song-title">{map.tags?.title ?? s?.title ?? job.fileName}</h2>
           <div className="muted">
-            {map.tags?.artist ?? s?.artist ?? ''} {map.tags?.artist || s?.artist ? '·' : ''} {job.fileName}
+            {[map.tags?.artist ?? s?.artist, map.tags?.title ?? s?.title ? job.fileName : null].filter(Boolean).join(' · ')}
             {job.reusedFrom && <span className="badge reused">reused result</span>}
           </div>
         </div>
