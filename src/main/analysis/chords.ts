@@ -22,7 +22,14 @@ export const QUALITIES: ChordQuality[] = [
   { harte: 'dim', tonal: 'dim', intervals: [0, 3, 6] },
   { harte: 'hdim7', tonal: 'm7b5', intervals: [0, 3, 6, 10] },
   { harte: 'sus4', tonal: 'sus4', intervals: [0, 5, 7] },
+  // A lone note (melody or bass line without harmony). Its own partials (3rd, 5th) make it look
+  // like a major triad to the harmonic templates; this class competes for it and is reported as N.
+  { harte: '1', tonal: '', intervals: [0] },
 ];
+
+/** Classes that are not chords (a lone note) are reported as no-chord. */
+export const isChordClass = (c: ChordClass | undefined): c is ChordClass =>
+  c !== undefined && c.quality.harte !== '1';
 
 export interface ChordParams {
   /** harmonic decay used to build templates: partial h has weight decay^(h-1) */
@@ -61,7 +68,7 @@ export const DEFAULT_CHORD_PARAMS: ChordParams = {
   changePenalty: 0.15,
   diatonicBonus: 0.03,
   confidenceScale: 12,
-  qualityPenalty: { maj: 0, min: 0, '7': 0, maj7: 0, min7: 0, dim: 0.06, hdim7: 0.04, sus4: 0.08 },
+  qualityPenalty: { maj: 0, min: 0, '7': 0, maj7: 0, min7: 0, dim: 0.06, hdim7: 0.04, sus4: 0.08, '1': 0.08 },
 };
 
 /** One chord class: root pitch class × quality. Index nChords is N. */
@@ -210,6 +217,7 @@ export function chordLabel(cls: ChordClass, keySpelling: (pc: number) => string)
   const root = keySpelling(cls.root);
   const sym = Chord.getChord(cls.quality.tonal, root).symbol;
   // tonal writes major triads as "CM"; the conventional label is the bare root
+  if (!isChordClass(cls)) return 'N';
   return cls.quality.harte === 'maj' ? root : sym;
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ChordSchema, KeyRegionSchema } from '../../shared/songmap';
 import { analyzeHarmony } from './harmony';
-import { beatGrid, renderChords, SR, whiteNoise } from './harmony-testsignal';
+import { addNote, beatGrid, renderChords, SR, whiteNoise } from './harmony-testsignal';
 import type { ChordSpec } from './harmony-testsignal';
 
 // voicings: bass in octave 2, close treble voicing around middle C
@@ -89,6 +89,24 @@ describe('analyzeHarmony on generated chords', () => {
     // D major's IV–V spelled: G, A7; F# minor (iii) spelled with a sharp
     expect(labelAt(res.chords, 0.5 + 32 + 6 * 2 + 1)).toBe('A7');
     expect(labelAt(res.chords, 0.5 + 32 + 4 * 2 + 1)).toBe('Bm');
+  });
+
+  it.each([
+    ['C', 'major', [60, 62, 64, 65, 67, 69, 71, 72]],
+    ['A', 'minor', [57, 59, 60, 62, 64, 65, 68, 69]],
+    ['G', 'major', [55, 57, 59, 60, 62, 64, 66, 67]],
+  ] as const)('finds %s %s from a bare scale and labels no chords on lone notes', (tonic, mode, scale) => {
+    const seq = [...scale, ...[...scale].reverse(), ...scale, ...[...scale].reverse(), scale[0]];
+    const samples = new Float32Array(Math.round((1 + seq.length * 0.5 + 1) * SR));
+    seq.forEach((m, i) => addNote(samples, SR, m, 0.5 + i * 0.5, i === seq.length - 1 ? 1.5 : 0.5, 0.3));
+    const res = analyzeHarmony(
+      { samples, sr: SR },
+      { beats: beatGrid(0.5, samples.length / SR, 0.5), downbeats: [] },
+    );
+    expect(res.key.map((k) => `${k.tonic} ${k.mode}`)).toEqual([`${tonic} ${mode}`]);
+    // a single note's own partials (fifth, major third) must not turn it into a major chord
+    expect(res.chords).toEqual([]);
+    expect(res.stages.chords.status).toBe('failed');
   });
 
   it('detects A4 = 432 Hz and still gets the key and chords right', () => {

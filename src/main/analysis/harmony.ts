@@ -17,7 +17,7 @@ import {
   segmentChroma,
 } from './chroma';
 import type { SegmentChroma } from './chroma';
-import { chordLabel, decodeChords, DEFAULT_CHORD_PARAMS, keySpeller } from './chords';
+import { chordLabel, decodeChords, DEFAULT_CHORD_PARAMS, isChordClass, keySpeller } from './chords';
 import type { ChordDecoding, ChordParams } from './chords';
 import { decimate, DEFAULT_HARMONY_SPECTRUM } from './harmony-spectrum';
 import { DEFAULT_PEAKS, streamPeaks } from './harmony-peaks';
@@ -73,7 +73,7 @@ function chordEvidence(dec: ChordDecoding, tonicBonus: number): Float32Array {
   const minor = new Uint8Array(n);
   for (let s = 0; s < n; s++) {
     const c = dec.classes[dec.path[s]];
-    if (!c) continue;
+    if (!isChordClass(c)) continue;
     masks[s] = c.mask;
     roots[s] = c.root;
     minor[s] = c.quality.intervals.includes(3) ? 1 : 0;
