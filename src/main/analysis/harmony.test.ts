@@ -150,6 +150,29 @@ describe('analyzeHarmony on generated chords', () => {
     expect(res.stages.chords.status).toBe('failed');
   });
 
+  it('invents nothing for an unpitched drum loop (swept kick, noise snare and hats)', () => {
+    const dur = 20;
+    const buf = new Float32Array(dur * SR);
+    const noise = whiteNoise(buf.length, 1, 7);
+    for (let b = 0; b < dur * 2; b++) {
+      const t0 = Math.round(b * 0.5 * SR);
+      if (b % 2 === 0) {
+        let ph = 0;
+        for (let i = 0; i < 0.3 * SR && t0 + i < buf.length; i++) {
+          ph += (2 * Math.PI * (40 + 80 * Math.exp(-i / (0.03 * SR)))) / SR;
+          buf[t0 + i] += 0.8 * Math.sin(ph) * Math.exp(-i / (0.1 * SR));
+        }
+      } else {
+        for (let i = 0; i < 0.15 * SR && t0 + i < buf.length; i++)
+          buf[t0 + i] += 0.5 * noise[t0 + i] * Math.exp(-i / (0.04 * SR));
+      }
+    }
+    const res = analyzeHarmony({ samples: buf, sr: SR }, { beats: beatGrid(0, dur, 0.5), downbeats: [] });
+    expect(res.key).toEqual([]);
+    expect(res.chords).toEqual([]);
+    expect(res.stages.chords.status).toBe('failed');
+  });
+
   it('rejects audio too short to analyse with a reason', () => {
     const res = analyzeHarmony({ samples: new Float32Array(100), sr: SR }, { beats: [], downbeats: [] });
     expect(res.stages.chords).toMatchObject({ status: 'failed' });
