@@ -22,7 +22,10 @@ const argValue = (name: string): string | undefined => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
 };
-const SIZES = (argValue('--sizes') ?? '1000,100000,1000000').split(',').map(Number);
+const SIZES = (argValue('--sizes') ?? '1000,100000,1000000')
+  .split(',')
+  .map(Number)
+  .filter((n) => Number.isInteger(n) && n > 0);
 const RUNS = Number(argValue('--runs') ?? 5);
 const SKIP_DROP = args.includes('--no-drop');
 const SKIP_CLEANUP = args.includes('--no-cleanup');
@@ -254,7 +257,7 @@ async function main(): Promise<void> {
     log(`\n== ${n.toLocaleString('en-US')} jobs`);
     bySize.set(n, await benchSize(n));
   }
-  const ops = bySize.get(SIZES[0])?.map((r) => r.op) ?? [];
+  const ops = SIZES.length ? (bySize.get(SIZES[0])?.map((r) => r.op) ?? []) : [];
   const headers = ['op (µs/op)'];
   for (const n of SIZES) headers.push(`store @${n.toLocaleString('en-US')}`, `origin way`, `ratio`);
   const rows = ops.map((op) => {
@@ -269,8 +272,8 @@ async function main(): Promise<void> {
     }
     return cells;
   });
-  console.log(`\n### Operations (median of ${RUNS} runs; load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores; ${cal})\n`);
-  console.log(table(headers, rows));
+  if (ops.length) console.log(`\n### Operations (median of ${RUNS} runs; load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores; ${cal})\n`);
+  if (ops.length) console.log(table(headers, rows));
 
   if (!SKIP_DROP) {
     log('\n== dropped files');

@@ -95,6 +95,17 @@ describe('cleanup', () => {
     expect(store.cleanup(0, false).count).toBe(1);
   });
 
+  it('leaves the connection at synchronous=FULL after cleanup slices', async () => {
+    store.createJobs(Array.from({ length: 300 }, (_, i) => input(`${i}`)));
+    store.db.prepare("UPDATE jobs SET status = 'failed', completed_at = ?").run(clock - 40 * DAY);
+    await store.cleanupAsync(30, { chunkSize: 100 });
+    expect(Number(store.db.pragma('synchronous', { simple: true }))).toBe(2);
+    store.createJobs(Array.from({ length: 300 }, (_, i) => input(`${i}`)));
+    store.db.prepare("UPDATE jobs SET status = 'failed', completed_at = ?").run(clock - 40 * DAY);
+    expect(store.cleanup(30, false).count).toBe(300);
+    expect(Number(store.db.pragma('synchronous', { simple: true }))).toBe(2);
+  });
+
   it('rejects a negative age', () => {
     expect(() => store.cleanup(-1, true)).toThrow(expect.objectContaining({ code: 'E_INVALID_REQUEST' }));
   });

@@ -61,10 +61,34 @@ export function previewCleanup(db: Db, olderThanDays: number, now: number, uploa
   return { count: agg?.n ?? 0, bytes, dryRun: true };
 }
 
+/**
+ * Runs one cleanup transaction without its own fsync. Deleting expired jobs is idempotent: if a
+ * power cut loses such a commit, the same jobs are simply deleted again next time. The next
+ * synchronous=FULL commit (any acknowledged write) fsyncs the WAL up to and including it, and FULL
+ * is back before this returns, so no other write ever runs at NORMAL (no await in between).
+ */
+function withoutFsync<T>(db: Db, fn: () => T): T {
+  db.pragma('synchronous = NORMAL');
+  try {
+    return fn();
+  } finally {
+    db.pragma('synchronous = FULL');
+    if (Number(db.pragma('synchronous', { simple: true })) !== 2) {
+      throw new AppError('E_INTERNAL', 'Could not restore synchronous=FULL after a cleanup slice');
+    }
+  }
+}
+
 /** Deletes at most `limit` finished jobs older than the cutoff in one transaction. */
 export function cleanupChunk(db: Db, cutoff: number, limit: number, uploadsDir: string): { count: number; bytes: number } {
   const owned: string[] = [];
-  const result = immediate(db, () => {
+  // a slice that removes upload files commits durably first: a row must not outlive its file
+  const hasOwned = prepare<[number, number], { n: number }>(
+    db,
+    `SELECT count(*) AS n FROM (SELECT j.owns_input ${FINISHED_BEFORE} ORDER BY j.completed_at LIMIT ?) WHERE owns_input = 1`,
+  ).get(cutoff, limit);
+  const run = (hasOwned?.n ?? 0) > 0 ? (fn: () => { count: number; bytes: number }) => fn() : (fn: () => { count: number; bytes: number }) => withoutFsync(db, fn);
+  const result = run(() => immediate(db, () => {
     const rows = prepare<[number, number], DoomedRow>(
       db,
       `SELECT j.id, j.owns_input, j.input_path, r.result_bytes ${FINISHED_BEFORE} ORDER BY j.completed_at LIMIT ?`,
@@ -80,7 +104,7 @@ export function cleanupChunk(db: Db, cutoff: number, limit: number, uploadsDir: 
     }
     const count = prepare(db, DELETE_BY_IDS).run(JSON.stringify(rows.map((r) => r.id))).changes;
     return { count, bytes };
-  });
+  }));
   removeOwnedFiles(uploadsDir, owned);
   return result;
 }
