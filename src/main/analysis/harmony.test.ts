@@ -179,6 +179,22 @@ describe('analyzeHarmony on generated chords', () => {
     expect(res.stages.chords.reason).toMatch(/too short/);
   });
 
+  it('reports rising progress up to 1', () => {
+    const seen: number[] = [];
+    const samples = renderChords([C, G, Am, F], 2);
+    analyzeHarmony(
+      { samples, sr: SR },
+      {
+        beats: beatGrid(0.5, 8.5, 0.5),
+        downbeats: [],
+        onProgress: (stage, f) => stage === 'harmony' && seen.push(f),
+      },
+    );
+    expect(seen.length).toBeGreaterThan(3);
+    expect(seen.every((f, i) => i === 0 || f >= seen[i - 1])).toBe(true);
+    expect(seen[seen.length - 1]).toBe(1);
+  });
+
   it('honours an aborted signal', () => {
     const ac = new AbortController();
     ac.abort();
