@@ -2,8 +2,9 @@
  * The harmony stage's own spectrum. The shared STFT (2048 points at 22050 Hz, 10.8 Hz bins) cannot
  * tell bass notes apart (a semitone at 82 Hz is 4.9 Hz), so harmony decimates the audio by 4
  * (to 5512.5 Hz: everything up to ~2.4 kHz, where chord tones and their low partials live) and runs
- * a 2048-point STFT on that: 2.7 Hz bins for the same FFT cost per frame. Computed once, reused by
- * tuning, chroma, key and chords.
+ * a 2048-point STFT on that: 2.7 Hz bins (0.37 s window, 93 ms hop) for the same FFT cost per
+ * frame. The stage streams it straight into peak picking (harmony-peaks.ts) and reuses the peaks for
+ * tuning, chroma, key and chords; `harmonySpectrum` keeps the whole spectrogram (tests, inspection).
  */
 import { stft } from './spectrum';
 import type { MonoAudio, Spectrogram } from './types';
@@ -18,6 +19,7 @@ export interface HarmonySpectrumOptions {
   signal?: AbortSignal;
 }
 
+// hop 768 measured 25 ms faster per 3-minute song at −0.01 sevenths; 512 keeps 3+ frames per beat at 180 BPM
 export const DEFAULT_HARMONY_SPECTRUM: HarmonySpectrumOptions = { decimation: 4, nFft: 2048, hop: 512 };
 
 const lowpassCache = new Map<string, Float32Array>();

@@ -3,7 +3,13 @@
  * harmony spectrum (see harmony-spectrum.ts). Chords are decoded per beat segment; without beats a
  * fixed half-second grid is used and the chords stage says so (`degraded`).
  * Nothing is invented: no consistent pitch → tuning, key and chords fail with a reason; segments
- * without pitched energy are labelled `N`.
+ * without pitched energy, or with a lone note, are labelled `N`.
+ *
+ * The shared STFT (ctx.spec) is not used: its 10.8 Hz bins cannot separate bass semitones. Key uses
+ * two kinds of evidence: profile correlation of the chroma, and how well a first chord pass fits each
+ * key (diatonic chords, tonic chord); the final chords are decoded again with the key as a prior.
+ * Measured on ../shared/corpus with the rhythm stage's beats: key MIREX 1.000, chords root 0.981,
+ * majmin 0.980, sevenths 0.915 (bench/harmony-eval.ts).
  */
 import type { z } from 'zod';
 import type { ChordSchema, KeyAlternativeSchema, KeyRegionSchema, StageStatus } from '../../shared/songmap';
