@@ -191,6 +191,33 @@ describe('compressed formats through ffmpeg', () => {
   it('an MP3 cut after its first frames → E_TRUNCATED', async () => {
     expect(await codeOf(decode(write('tiny.mp3', readFileSync(mp3).subarray(0, 300))))).toBe('E_TRUNCATED');
   });
+  it('an ID3 tag followed by garbage → E_UNSUPPORTED_FORMAT', async () => {
+    const junk = Buffer.alloc(20000);
+    for (let i = 0; i < junk.length; i++) junk[i] = (i * 7919) % 251;
+    const p = write(
+      'id3junk.mp3',
+      Buffer.concat([Buffer.from('ID3\x04\0\0\0\0\0\x0a', 'latin1'), Buffer.alloc(10), junk]),
+    );
+    expect(await codeOf(decode(p))).toBe('E_UNSUPPORTED_FORMAT');
+  });
+  it('a FLAC cut far before its declared length → E_TRUNCATED; an M4A without its moov atom → E_TRUNCATED', async () => {
+    const flac = join(dir, 'long.flac');
+    ffmpeg('-f', 'lavfi', '-i', 'anoisesrc=d=20:a=0.3', '-c:a', 'flac', flac);
+    expect(await codeOf(decode(write('cut.flac', readFileSync(flac).subarray(0, 12000))))).toBe(
+      'E_TRUNCATED',
+    );
+    const m4a = join(dir, 'moov-last.m4a');
+    ffmpeg('-f', 'lavfi', '-i', 'sine=frequency=440:duration=3', '-c:a', 'aac', m4a);
+    expect(await codeOf(decode(write('cut.m4a', readFileSync(m4a).subarray(0, 4000))))).toBe('E_TRUNCATED');
+  });
+  it('a video without an audio stream → E_UNSUPPORTED_FORMAT, message without decoder internals', async () => {
+    const p = join(dir, 'video.mp4');
+    ffmpeg('-f', 'lavfi', '-i', 'testsrc=duration=1:size=32x32', '-c:v', 'mpeg4', p);
+    await expect(decode(p)).rejects.toMatchObject({
+      code: 'E_UNSUPPORTED_FORMAT',
+      message: expect.not.stringMatching(/0x[0-9a-f]+|\//),
+    });
+  });
   it('an abort kills the decoder promptly', async () => {
     const long = join(dir, 'long.mp3');
     ffmpeg('-f', 'lavfi', '-i', 'sine=frequency=440:duration=120', '-c:a', 'libmp3lame', '-b:a', '64k', long);

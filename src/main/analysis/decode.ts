@@ -251,11 +251,19 @@ function ffmpegArgs(absPath: string, withMono: boolean): string[] {
 /** ffmpeg's stderr → a user-facing code (only when no usable audio came out). */
 export function mapFfmpegError(stderr: string, name: string): AppError {
   const first = stderr.split('\n').find((l) => l.trim()) ?? 'decoder failed';
-  const msg = first.replace(/file:[^\s:]*/g, name).slice(0, 200);
+  // no paths and no "[mp3 @ 0x55d…]" context pointers in user-facing text
+  const msg = first
+    .replace(/file:[^\s:]*/g, name)
+    .replace(/\[[^\]]*@ 0x[0-9a-f]+\]\s*/g, '')
+    .slice(0, 200);
   if (/matches no streams|does not contain any stream/i.test(stderr)) {
     return new AppError('E_UNSUPPORTED_FORMAT', `${name}: the file has no audio stream`);
   }
-  if (/Failed to read frame size|Could not seek|Truncat|End of file|partial file/i.test(stderr)) {
+  if (
+    /Failed to read frame size|Could not seek|Truncat|End of file|partial file|moov atom not found/i.test(
+      stderr,
+    )
+  ) {
     return new AppError('E_TRUNCATED', `${name}: the file is cut short (${msg})`);
   }
   if (/Invalid data found|could not find codec|Unknown format|not supported/i.test(stderr)) {
@@ -446,7 +454,20 @@ export async function decodeFile(probe: ProbeResult, opts: DecodeOptions = {}): 
     const { stderr, code } = await decodeWithFfmpeg(probe, stream, opts);
     const sec = stream.sink ? stream.sink.frames / stream.sink.format.sampleRate : 0;
     if (code !== 0 || !stream.sink) {
-      if (sec < MIN_DURATION_SEC) throw mapFfmpegError(stderr, name);
+      if (sec < MIN_DURATION_SEC) {
+        const err = mapFfmpegError(stderr, name);
+        if (!probe.confident) {
+          throw new AppError('E_UNSUPPORTED_FORMAT', `${name}: an ID3 tag without decodable audio after it`);
+        }
+        // the container header was valid and promised more: the file stops (or breaks) early
+        if (stream.sink && probe.durationSec !== null && probe.durationSec >= MIN_DURATION_SEC) {
+          throw new AppError(
+            'E_TRUNCATED',
+            `${name}: only ${sec.toFixed(3)} s decodable of the ${probe.durationSec.toFixed(1)} s its header declares (${err.message})`,
+          );
+        }
+        throw err;
+      }
       warnings.push(
         `decoder stopped early (${mapFfmpegError(stderr, name).message}); analysed the ${sec.toFixed(1)} s decoded`,
       );
@@ -461,6 +482,12 @@ export async function decodeFile(probe: ProbeResult, opts: DecodeOptions = {}): 
     throw new AppError('E_EMPTY', `${name}: the file contains no audio samples`);
   sink.finish();
   const durationSec = sink.frames / sink.format.sampleRate;
+  if (durationSec < MIN_DURATION_SEC && probe.durationSec !== null && probe.durationSec >= MIN_DURATION_SEC) {
+    throw new AppError(
+      'E_TRUNCATED',
+      `${name}: only ${durationSec.toFixed(3)} s decoded of the ${probe.durationSec.toFixed(1)} s its header declares`,
+    );
+  }
   if (durationSec < MIN_DURATION_SEC) {
     throw new AppError(
       'E_TOO_SHORT',

@@ -35,6 +35,8 @@ export interface Tags {
 
 export interface ProbeResult extends FileCheck {
   format: ContainerFormat;
+  /** false when only an ID3 tag was recognised and no audio frame after it: the decoder must prove it is audio */
+  confident: boolean;
   tags: Tags;
   /** container-declared duration, if known without a full scan */
   durationSec: number | null;
@@ -244,7 +246,12 @@ export async function probeFile(
   throwIfAborted(opts.signal);
   const head = await readHead(path, HEAD_BYTES);
   let format = sniffFormat(head);
-  if (format === null && head.toString('latin1', 0, 3) === 'ID3') format = 'mp3';
+  let confident = true;
+  if (format === null && head.toString('latin1', 0, 3) === 'ID3') {
+    // an ID3 tag followed by something we do not recognise: let ffmpeg try, but a failure then means "not audio"
+    format = 'mp3';
+    confident = false;
+  }
   if (format === null) {
     throw new AppError('E_UNSUPPORTED_FORMAT', `${shortName(path)}: not a recognised audio file`);
   }
@@ -252,6 +259,7 @@ export async function probeFile(
   return {
     ...check,
     format,
+    confident,
     durationSec,
     tags: {
       title: tags.title ?? null,
