@@ -108,6 +108,18 @@ describe('native WAV decode', () => {
   });
 });
 
+describe('bounded memory for long files', () => {
+  it('caps the analysis buffer but measures loudness and waveform over the whole file, and says so', async () => {
+    const p = write('capped.wav', encodeWav(tone(22050, 4), { sampleRate: 22050, channels: 2 }));
+    const d = await decode(p, { maxAnalysisSec: 1.5 });
+    expect(d.durationSec).toBeCloseTo(4, 6);
+    expect(d.audio.samples.length).toBe(Math.floor(1.5 * 22050));
+    expect(d.waveform.levels[0].max.length).toBe(Math.ceil((4 * 22050) / 256));
+    expect(d.loudness.durationSec).toBeCloseTo(4, 6);
+    expect(d.warnings.join()).toMatch(/first 1.5 s of 4 s/);
+  });
+});
+
 describe('hostile WAV headers', () => {
   it('data chunk claiming gigabytes: decodes what is there and says the file is truncated', async () => {
     const b = encodeWav(tone(44100, 2), { sampleRate: 44100, channels: 2 });
