@@ -3,8 +3,8 @@
  *
  * Per-stage wall ms, CPU ms (Node + the ffmpeg child), real-time factor and peak memory for a
  * 3-minute MP3 (made from corpus s01 if present, else synthesised), with the decoders side by side:
- * ffmpeg + its C resampler (the app's default), ffmpeg + the JS resampler, and the native TS WAV
- * parser on the same audio as WAV. `--long` adds a 1-hour MP3 (concatenated, not re-encoded).
+ * ffmpeg + its C resampler (the app's default), ffmpeg + the JS resampler, and the same audio as
+ * WAV through the native TS decoder and through the app's default for WAV (TS header checks, ffmpeg decode). `--long` adds a 1-hour MP3 (concatenated, not re-encoded).
  * Each scenario runs in a fresh child process so peak RSS belongs to that scenario alone.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -57,7 +57,7 @@ async function child(file: string, runs: number, mode: string): Promise<void> {
     const { songMap } = await analyzeFile(file, {
       jobId: 'bench',
       timings,
-      decoder: mode === 'wav' ? 'auto' : 'ffmpeg',
+      decoder: mode === 'wav-native' ? 'native' : mode === 'wav' ? 'auto' : 'ffmpeg',
       resampler: mode === 'ffmpeg+js' ? 'js' : 'ffmpeg',
       onProgress: sample,
     });
@@ -188,7 +188,8 @@ async function main(): Promise<void> {
     const rows: [string, ChildReport][] = [
       ['mp3: ffmpeg+swr (app)', runScenario(mp3, runs, 'ffmpeg')],
       ['mp3: ffmpeg+JS resampler', runScenario(mp3, runs, 'ffmpeg+js')],
-      ['wav: native TS', runScenario(wav, runs, 'wav')],
+      ['wav: native TS', runScenario(wav, runs, 'wav-native')],
+      ['wav: auto (ffmpeg+swr)', runScenario(wav, runs, 'wav')],
     ];
     if (extra) rows.push([`file: ${extra.split('/').pop()}`, runScenario(extra, runs, 'ffmpeg')]);
     if (long) {
@@ -199,7 +200,7 @@ async function main(): Promise<void> {
     console.log(table(rows));
     const base = median(rows[0][1].runs.map((x) => x.timings.decode));
     console.log('\ndecode ratio vs the app default (ffmpeg + swr):');
-    for (const [n, r] of rows.slice(1, 3))
+    for (const [n, r] of rows.slice(1, 4))
       console.log(`  ${n}: ${(median(r.runs.map((x) => x.timings.decode)) / base).toFixed(2)}×`);
     console.log(
       `\nload average at the end: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')} on ${(await import('node:os')).cpus().length} cores`,

@@ -69,7 +69,7 @@ describe('native WAV decode', () => {
         `t${bits}${float}${sr}.wav`,
         encodeWav(tone(sr, 2), { sampleRate: sr, channels: 2, bits, float, extensible: bits === 24 }),
       );
-      const d = await decode(p);
+      const d = await decode(p, { decoder: 'native' });
       expect(d.decoder).toBe('native-wav');
       expect(d.sourceSampleRate).toBe(sr);
       expect(d.sourceChannels).toBe(2);
@@ -88,7 +88,7 @@ describe('native WAV decode', () => {
 
   it('native and ffmpeg decoders agree on the same WAV (alignment and level)', async () => {
     const p = write('agree.wav', encodeWav(tone(44100, 2), { sampleRate: 44100, channels: 2 }));
-    const a = await decode(p);
+    const a = await decode(p, { decoder: 'native' });
     const b = await decode(p, { decoder: 'ffmpeg' });
     expect(b.decoder).toMatch(/^ffmpeg/);
     expect(b.audio.samples.length).toBe(a.audio.samples.length);
@@ -97,6 +97,17 @@ describe('native WAV decode', () => {
       maxDiff = Math.max(maxDiff, Math.abs(a.audio.samples[i] - b.audio.samples[i]));
     expect(maxDiff).toBeLessThan(0.01);
     expect(b.loudness.integratedLufs!).toBeCloseTo(a.loudness.integratedLufs!, 3);
+  });
+
+  it('auto: a 22050 Hz WAV is decoded in TS, a 44.1 kHz WAV by ffmpeg (its C resampler measured faster)', async () => {
+    const a = await decode(
+      write('sr22.wav', encodeWav(tone(22050, 1.5), { sampleRate: 22050, channels: 2 })),
+    );
+    expect(a.decoder).toBe('native-wav');
+    const b = await decode(
+      write('sr44.wav', encodeWav(tone(44100, 1.5), { sampleRate: 44100, channels: 2 })),
+    );
+    expect(b.decoder).toMatch(/^ffmpeg/);
   });
 
   it('hands a µ-law WAV (not PCM) to ffmpeg', async () => {

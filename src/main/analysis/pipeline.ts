@@ -38,7 +38,7 @@ export interface AnalyzeOptions {
   expected?: { sizeBytes: number; mtimeMs: number };
   maxBytes?: number;
   maxAnalysisSec?: number;
-  decoder?: 'auto' | 'ffmpeg';
+  decoder?: 'auto' | 'ffmpeg' | 'native';
   resampler?: 'ffmpeg' | 'js';
   /** SHA-256 the caller already computed (the runner hashes before analysing): skips a second read */
   inputSha256?: string;
