@@ -239,3 +239,29 @@ export function groupsInThrees(pulses: number[], od: Float32Array): boolean {
   };
   return r(3) > r(2);
 }
+
+/**
+ * Harmonic novelty per frame: cosine distance between the summed chroma of the `halfSec` before and
+ * after (running sums, O(frames * 12)). Peaks where chords change, which is mostly at bar lines.
+ */
+export function harmonicNovelty(chroma: Float32Array, nFrames: number, fps: number, halfSec = 0.3): Float32Array {
+  const w = Math.max(1, Math.round(halfSec * fps));
+  const cum = new Float64Array((nFrames + 1) * 12);
+  for (let t = 0; t < nFrames; t++)
+    for (let c = 0; c < 12; c++) cum[(t + 1) * 12 + c] = cum[t * 12 + c] + chroma[t * 12 + c];
+  const out = new Float32Array(nFrames);
+  for (let t = w; t + w <= nFrames; t++) {
+    let dot = 0;
+    let na = 0;
+    let nb = 0;
+    for (let c = 0; c < 12; c++) {
+      const a = cum[t * 12 + c] - cum[(t - w) * 12 + c];
+      const b = cum[(t + w) * 12 + c] - cum[t * 12 + c];
+      dot += a * b;
+      na += a * a;
+      nb += b * b;
+    }
+    out[t] = na > 0 && nb > 0 ? 1 - dot / Math.sqrt(na * nb) : 0;
+  }
+  return out;
+}

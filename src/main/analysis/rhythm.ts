@@ -5,7 +5,7 @@
  */
 import type { StageStatus } from '../../shared/songmap';
 import { trackBeats } from './beat';
-import { analyzeMeter, frameChroma, groupsInThrees } from './meter';
+import { analyzeMeter, frameChroma, groupsInThrees, harmonicNovelty } from './meter';
 import { onsetFeatures } from './onset';
 import { refineBeats } from './rhythm-refine';
 import { stft } from './spectrum';
@@ -21,6 +21,7 @@ import {
   metricalLevels,
   periodPath,
   periodPerFrame,
+  salienceAlong,
 } from './tempo';
 import type { MonoAudio } from './types';
 import { throwIfAborted } from './types';
@@ -30,6 +31,11 @@ export const MIN_BPM = 40;
 export const MAX_BPM = 240;
 /** fastest pulse considered when looking for the tatum above the beat */
 export const MAX_TATUM_BPM = 330;
+/**
+ * A fast pulse is kept as the beat only if the harmony repeats at 3 or 4 of its pulses at least
+ * this fraction as strongly as at 8 (chords change per bar, or per two bars, not per eight beats).
+ */
+export const BAR_SUPPORT = 0.25;
 /**
  * Below this mean autocorrelation at the beat there is no pulse worth tracking: white noise and
  * random bursts read 0.09–0.18 (the drift-tolerant reading picks up chance peaks), the rendered
@@ -65,11 +71,19 @@ export function analyzeRhythm(audio: MonoAudio, ctx: StageContext): RhythmResult
   // its median before reading the metrical relatives, or they would mix
   const path1 = periodPath(tg, around(median(Array.from(path0))), { signal: ctx.signal });
   const levels = metricalLevels(tg, path1, { minBpm: MIN_BPM, maxBpm: MAX_TATUM_BPM });
+  let chroma: Float32Array | null = null;
   const chosen = chooseBeatLevel(levels, (tatum) => {
     // track the tatum itself and read its accent pattern
     const tPath = periodPath(tg, around(median(Array.from(path1)) / tatum.factor), { signal: ctx.signal });
     const pulses = trackBeats(od, periodPerFrame(tPath, tg.hop, feat.nFrames), { signal: ctx.signal });
     return groupsInThrees(pulses, od);
+  }, (fast) => {
+    // does the harmony allow a bar of 3 or 4 of these pulses, or does it change only every 8?
+    chroma ??= frameChroma(spec);
+    const nov = detrend(harmonicNovelty(chroma, feat.nFrames, fps), fps);
+    const tgn = acfTempogram(nov, fps, { signal: ctx.signal, winSec: 16, minBpm: 10 });
+    const bar = (beats: number): number => salienceAlong(tgn, path1, fast.factor / beats);
+    return Math.max(bar(3), bar(4)) >= BAR_SUPPORT * bar(8);
   });
   if (!chosen) return failedAll('no periodic onsets');
   // pulse salience: mean autocorrelation at the beat, read along the drifting tempo
@@ -107,7 +121,7 @@ export function analyzeRhythm(audio: MonoAudio, ctx: StageContext): RhythmResult
     : { status: 'ok' };
 
   throwIfAborted(ctx.signal);
-  const m = analyzeMeter(beatFrames, od, feat, frameChroma(spec));
+  const m = analyzeMeter(beatFrames, od, feat, chroma ?? frameChroma(spec));
   progress(1);
   if (!m) {
     return {

@@ -319,31 +319,38 @@ export const LEVEL_FACTORS = [1 / 4, 1 / 3, 1 / 2, 2 / 3, 3 / 4, 1, 3 / 2, 2, 3,
  * period (±2 %), so a song whose tempo drifts keeps its peaks: a fixed-lag average would smear them.
  */
 export function metricalLevels(tg: Tempogram, path: Float32Array, range: { minBpm: number; maxBpm: number }): MetricalLevel[] {
-  const L1 = tg.maxLag + 1;
   const pathBpm = median(Array.from(path, (p) => (60 * tg.fps) / p));
   const out: MetricalLevel[] = [];
   for (const factor of LEVEL_FACTORS) {
     const bpm = pathBpm * factor;
     if (bpm < range.minBpm || bpm > range.maxBpm) continue;
-    let s = 0;
-    let wsum = 0;
-    for (let w = 0; w < tg.nWin; w++) {
-      const e = tg.energy[w];
-      if (e <= 0) continue;
-      const p = path[w] / factor;
-      if (p < 2 || p > tg.maxLag - 1) continue;
-      let m = 0;
-      const lo = Math.max(2, Math.floor(p * 0.98));
-      const hi = Math.min(tg.maxLag, Math.ceil(p * 1.02));
-      for (let q = lo; q <= hi; q++) if (tg.acf[w * L1 + q] > m) m = tg.acf[w * L1 + q];
-      const wt = Math.sqrt(e);
-      s += wt * m;
-      wsum += wt;
-    }
-    const salience = wsum > 0 ? s / wsum : 0;
-    out.push({ factor, bpm, salience });
+    out.push({ factor, bpm, salience: salienceAlong(tg, path, factor) });
   }
   return out;
+}
+
+/**
+ * Mean autocorrelation (energy-weighted over windows, ≥ 0) at the period path[w] / factor, each
+ * window read at its own local period ±2 %. `path` has one period (frames) per tempogram column.
+ */
+export function salienceAlong(tg: Tempogram, path: Float32Array, factor: number): number {
+  const L1 = tg.maxLag + 1;
+  let s = 0;
+  let wsum = 0;
+  for (let w = 0; w < tg.nWin && w < path.length; w++) {
+    const e = tg.energy[w];
+    if (e <= 0) continue;
+    const p = path[w] / factor;
+    if (p < 2 || p > tg.maxLag - 1) continue;
+    let m = 0;
+    const lo = Math.max(2, Math.floor(p * 0.98));
+    const hi = Math.min(tg.maxLag, Math.ceil(p * 1.02));
+    for (let q = lo; q <= hi; q++) if (tg.acf[w * L1 + q] > m) m = tg.acf[w * L1 + q];
+    const wt = Math.sqrt(e);
+    s += wt * m;
+    wsum += wt;
+  }
+  return wsum > 0 ? s / wsum : 0;
 }
 
 /** Strong = at least this fraction of the strongest level's salience. */
@@ -373,6 +380,11 @@ export function chooseBeatLevel(
   levels: MetricalLevel[],
   /** decides how a too-fast tatum groups (true: threes); without it, the stronger level wins */
   groupsInThrees?: (tatum: MetricalLevel) => boolean,
+  /**
+   * second opinion on a fast level that passed the salience test: false when the harmony says a
+   * bar would hold far more than 4 of its pulses (then they are subdivisions)
+   */
+  barSupports?: (fast: MetricalLevel) => boolean,
 ): MetricalLevel | null {
   if (levels.length === 0) return null;
   const max = levels.reduce((m, l) => Math.max(m, l.salience), 0);
@@ -388,7 +400,10 @@ export function chooseBeatLevel(
     const third = near(cur.bpm / 3);
     if (!half && !third) return cur;
     const ref = Math.max(half?.salience ?? 0, third?.salience ?? 0);
-    if (cur.salience >= need * ref) return cur;
+    if (cur.salience >= need * ref) {
+      if (half && barSupports && !barSupports(cur)) return half;
+      return cur;
+    }
     let next: MetricalLevel;
     if (half && third) {
       const threes = groupsInThrees ? groupsInThrees(cur) : third.salience > TERNARY_MARGIN * half.salience;
