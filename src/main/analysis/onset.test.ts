@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { trackBeats } from './beat';
-import { groupsInThrees, subdivisionRatio } from './meter';
+import { frameChroma, groupsInThrees, harmonicNovelty, subdivisionRatio } from './meter';
 import { melFilters, onsetFeatures } from './onset';
 import { refineBeats } from './rhythm-refine';
-import { synth } from './rhythm-synth';
+import { PROGRESSION, synth } from './rhythm-synth';
 import { stft } from './spectrum';
 import { ANALYSIS_SR, SHARED_HOP, SHARED_NFFT } from './stages';
 
@@ -90,5 +90,20 @@ describe('refineBeats', () => {
     const [onHit, offHit] = refineBeats(x, SR, [0.98, 0.5]);
     expect(Math.abs(onHit - 1)).toBeLessThan(0.002);
     expect(offHit).toBe(0.5);
+  });
+});
+
+describe('harmonicNovelty', () => {
+  it('peaks where the chord changes, not inside a held chord', () => {
+    const chords = [0, 2, 4, 6].map((t, i) => ({ t, freqs: PROGRESSION[i] }));
+    const x = synth({ sr: SR, duration: 8, hits: [], chords });
+    const sp = spec(x);
+    const fps = SR / SHARED_HOP;
+    const nov = harmonicNovelty(frameChroma(sp), sp.nFrames, fps);
+    for (const t of [2, 4, 6]) {
+      const at = nov[Math.round(t * fps)];
+      const inside = nov[Math.round((t - 1) * fps)];
+      expect(at).toBeGreaterThan(inside + 0.05);
+    }
   });
 });

@@ -28,6 +28,12 @@ describe('chooseBeatLevel', () => {
     expect(chooseBeatLevel(levels, () => true)?.bpm).toBe(72);
   });
 
+  it('drops a fast level the harmony calls a subdivision (a bar of eight pulses)', () => {
+    const levels = [lv(46, 0.8), lv(93, 0.81), lv(186, 0.72)];
+    expect(chooseBeatLevel(levels, undefined, () => true)?.bpm).toBe(186);
+    expect(chooseBeatLevel(levels, undefined, () => false)?.bpm).toBe(93);
+  });
+
   it('needs nothing at moderate tempi and parity at 200 BPM', () => {
     expect(fastPulseNeed(100)).toBe(0);
     expect(fastPulseNeed(200)).toBeCloseTo(1, 6);
