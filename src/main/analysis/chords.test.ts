@@ -61,6 +61,26 @@ describe('decodeChords', () => {
     expect(Array.from(out.path)).toEqual([C, C, C, C, C, C, C, C, G, G, G, G]);
   });
 
+  it('moves an ambiguous change to where changing is cheap (a downbeat)', () => {
+    const C = classes.indexOf(cls(0, 'maj'));
+    const G = classes.indexOf(cls(7, 'maj'));
+    const seq = [C, C, C, C, G, G, G, G];
+    const inp = input(
+      seq,
+      seq.map((c) => classes[c].root),
+    );
+    // beat 3 is half C, half G: evidence alone cannot place the change
+    for (let k = 0; k < 12; k++)
+      inp.treble[3 * 12 + k] = 0.5 * (inp.treble[2 * 12 + k] + inp.treble[4 * 12 + k]);
+    inp.bass.fill(0, 3 * 12, 4 * 12);
+    const early = new Float32Array(8).fill(3);
+    early[3] = 1; // a downbeat at beat 3: changing there is cheap
+    const late = new Float32Array(8).fill(3);
+    late[4] = 1;
+    expect(Array.from(decodeChords({ ...inp, changeScale: early }).path)).toEqual([C, C, C, G, G, G, G, G]);
+    expect(Array.from(decodeChords({ ...inp, changeScale: late }).path)).toEqual([C, C, C, C, G, G, G, G]);
+  });
+
   it('labels silent segments N', () => {
     const Am = classes.indexOf(cls(9, 'min'));
     const out = decodeChords(input([-1, -1, Am, Am, Am, -1], [-1, -1, 9, 9, 9, -1]));

@@ -125,6 +125,8 @@ export interface ChordInput {
   silent: Uint8Array;
   /** per segment: pitch-class mask of the key's scale (0 = no key context) */
   keyMask: Uint16Array;
+  /** per segment: multiplier of the change penalty for a chord starting there (default 1) */
+  changeScale?: Float32Array;
 }
 
 export interface ChordDecoding {
@@ -179,7 +181,7 @@ export function decodeChords(input: ChordInput, params: ChordParams = DEFAULT_CH
   for (let s = 1; s < nSeg; s++) {
     let best = 0;
     for (let j = 1; j < nS; j++) if (prev[j] > prev[best]) best = j;
-    const switchVal = prev[best] - params.changePenalty;
+    const switchVal = prev[best] - params.changePenalty * (input.changeScale ? input.changeScale[s] : 1);
     const o = s * nS;
     for (let j = 0; j < nS; j++) {
       if (prev[j] >= switchVal) {

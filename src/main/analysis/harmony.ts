@@ -56,6 +56,8 @@ export interface HarmonyParams {
 
   /** weight of bass chroma in the key estimate, relative to treble */
   keyBassWeight: number;
+  /** chord-change penalty multiplier on beats that are not downbeats (1 = ignore downbeats) */
+  offDownbeatChange: number;
   /** extra key evidence for the key's own tonic chord (see chordKeyEvidence) */
   tonicBonus: number;
   /** grid step (s) when no beats are available */
@@ -70,6 +72,7 @@ export const DEFAULT_HARMONY_PARAMS: HarmonyParams = {
   keyBassWeight: 0.5,
   fallbackGridSec: 0.5,
   tonicBonus: 0.5,
+  offDownbeatChange: 1.5,
 };
 
 function chordEvidence(dec: ChordDecoding, tonicBonus: number): Float32Array {
@@ -242,8 +245,20 @@ export function analyzeHarmony(
     }
   }
   const fallbackSpeller = keySpeller([], true);
+  // chords change on downbeats far more often than within a bar
+  const changeScale = new Float32Array(nSeg).fill(1);
+  if (ctx.downbeats.length >= 2 && params.offDownbeatChange !== 1) {
+    let d = 0;
+    for (let s = 0; s < nSeg; s++) {
+      while (d < ctx.downbeats.length && ctx.downbeats[d] < times[s] - 0.07) d++;
+      const onDownbeat = d < ctx.downbeats.length && Math.abs(ctx.downbeats[d] - times[s]) <= 0.07;
+      const inside =
+        times[s] >= ctx.downbeats[0] - 0.07 && times[s] <= ctx.downbeats[ctx.downbeats.length - 1] + 5;
+      if (inside && !onDownbeat) changeScale[s] = params.offDownbeatChange;
+    }
+  }
   const dec = decodeChords(
-    { nSeg, treble: feat.treble, bass: feat.bass, silent: feat.silent, keyMask },
+    { nSeg, treble: feat.treble, bass: feat.bass, silent: feat.silent, keyMask, changeScale },
     params.chords,
   );
   progress(0.95);
