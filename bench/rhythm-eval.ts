@@ -19,7 +19,24 @@ function load(id: string, file: string): Float32Array {
   const p = `${CACHE}/${id}.f32`;
   if (!existsSync(p)) {
     mkdirSync(CACHE, { recursive: true });
-    const out = execFileSync(ffmpeg.path, ['-nostdin', '-v', 'error', '-i', `${CORPUS}audio/${file}`, '-ac', '1', '-ar', '22050', '-f', 'f32le', '-'], { maxBuffer: 1 << 30 });
+    const out = execFileSync(
+      ffmpeg.path,
+      [
+        '-nostdin',
+        '-v',
+        'error',
+        '-i',
+        `${CORPUS}audio/${file}`,
+        '-ac',
+        '1',
+        '-ar',
+        '22050',
+        '-f',
+        'f32le',
+        '-',
+      ],
+      { maxBuffer: 1 << 30 },
+    );
     writeFileSync(p, out);
   }
   const buf = readFileSync(p);
@@ -28,23 +45,32 @@ function load(id: string, file: string): Float32Array {
 
 const ids = process.argv.slice(2).length
   ? process.argv.slice(2)
-  : readdirSync(`${CORPUS}gt`).map((f) => f.replace('.gt.json', '')).sort();
+  : readdirSync(`${CORPUS}gt`)
+      .map((f) => f.replace('.gt.json', ''))
+      .sort();
 const rows: number[][] = [];
 let offs: number[] = [];
 for (const id of ids) {
   const gt = JSON.parse(readFileSync(`${CORPUS}gt/${id}.gt.json`, 'utf8'));
   const x = load(id, gt.audio);
   const spec = stft(x, { sr: 22050, nFft: 2048, hop: 512 });
-  const t0 = performance.now();
+  // CPU time, not wall time: the machine is shared, and other processes stretch the wall clock
+  const c0 = process.cpuUsage();
   const r = analyzeRhythm({ samples: x, sr: 22050 }, { spec });
-  const ms = ((performance.now() - t0) * 180) / gt.duration_sec;
+  const c1 = process.cpuUsage(c0);
+  const ms = (((c1.user + c1.system) / 1000) * 180) / gt.duration_sec;
   const bpm = r.tempo?.bpm_global ?? 0;
   const a1 = tempoAcc1(bpm, gt.tempo.bpm_global);
   const a2 = tempoAcc2(bpm, gt.tempo.bpm_global);
-  const c4 = r.tempo ? tempoCurve4(gt.tempo.curve, r.tempo.curve, bpm, gt.music.start_sec, gt.music.end_sec) : 0;
+  const c4 = r.tempo
+    ? tempoCurve4(gt.tempo.curve, r.tempo.curve, bpm, gt.music.start_sec, gt.music.end_sec)
+    : 0;
   const bf = beatFMeasure(trimBeats(gt.beats), trimBeats(r.beats));
   const df = beatFMeasure(trimBeats(gt.downbeats), trimBeats(r.downbeats));
-  const met = r.meter && r.meter.numerator === gt.meter.numerator && r.meter.denominator === gt.meter.denominator ? 1 : 0;
+  const met =
+    r.meter && r.meter.numerator === gt.meter.numerator && r.meter.denominator === gt.meter.denominator
+      ? 1
+      : 0;
   // signed offset of matched beats, to calibrate the onset latency
   for (const b of r.beats) {
     let best = Infinity;
@@ -58,17 +84,20 @@ for (const id of ids) {
     const hist = new Array<number>(m).fill(0);
     for (const d of gt.downbeats) {
       let bi = 0;
-      for (let i = 0; i < r.beats.length; i++) if (Math.abs(r.beats[i] - d) < Math.abs(r.beats[bi] - d)) bi = i;
+      for (let i = 0; i < r.beats.length; i++)
+        if (Math.abs(r.beats[i] - d) < Math.abs(r.beats[bi] - d)) bi = i;
       if (Math.abs(r.beats[bi] - d) < 0.07) hist[bi % m]++;
     }
     console.log('true downbeat phase histogram', hist.join(' '));
   }
   console.log(
     `${id} gt ${String(gt.tempo.bpm_global).padStart(6)} ${gt.meter.numerator}/${gt.meter.denominator} | est ${bpm.toFixed(1).padStart(6)} ${r.meter ? `${r.meter.numerator}/${r.meter.denominator}` : '-'}` +
-      ` | acc1 ${a1} acc2 ${a2} curve4 ${c4.toFixed(3)} beatF ${bf.toFixed(3)} dbF ${df.toFixed(3)} meter ${met} | ${ms.toFixed(0)} ms/3min pts ${r.tempo?.curve.length ?? 0} conf ${r.tempo?.confidence}`,
+      ` | acc1 ${a1} acc2 ${a2} curve4 ${c4.toFixed(3)} beatF ${bf.toFixed(3)} dbF ${df.toFixed(3)} meter ${met} | ${ms.toFixed(0)} cpu-ms/3min pts ${r.tempo?.curve.length ?? 0} conf ${r.tempo?.confidence}`,
   );
 }
 const mean = (k: number): string => (rows.reduce((a, r) => a + r[k], 0) / rows.length).toFixed(3);
-console.log(`MEAN acc1 ${mean(0)} acc2 ${mean(1)} curve4 ${mean(2)} beatF ${mean(3)} dbF ${mean(4)} meter ${mean(5)} ms/3min ${mean(6)}`);
+console.log(
+  `MEAN acc1 ${mean(0)} acc2 ${mean(1)} curve4 ${mean(2)} beatF ${mean(3)} dbF ${mean(4)} meter ${mean(5)} cpu-ms/3min ${mean(6)}`,
+);
 offs.sort((a, b) => a - b);
 console.log(`beat offset median ${(offs[offs.length >> 1] * 1000).toFixed(1)} ms (n=${offs.length})`);

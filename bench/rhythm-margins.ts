@@ -14,6 +14,16 @@ for (const id of process.argv.slice(2)) {
   const r = analyzeRhythm({ samples: x, sr: 22050 }, { spec });
   const f = onsetFeatures(spec);
   const od = detrend(f.env, f.fps);
-  const m = analyzeMeter(r.beats.map((t) => t * f.fps), od, f, frameChroma(spec))!;
-  console.log(id, `${gt.meter.numerator}/${gt.meter.denominator}`, `tern ${m.ternaryRatio.toFixed(2)}`, `contrast3 ${m.contrasts[3]?.toFixed(2)} contrast4 ${m.contrasts[4]?.toFixed(2)} conf ${m.confidence.toFixed(2)}`);
+  const m = analyzeMeter(
+    r.beats.map((t) => t * f.fps),
+    od,
+    f,
+    frameChroma(spec),
+  )!;
+  console.log(
+    id,
+    `${gt.meter.numerator}/${gt.meter.denominator}`,
+    `tern ${m.ternaryRatio.toFixed(2)}`,
+    `contrast3 ${m.contrasts[3]?.toFixed(2)} contrast4 ${m.contrasts[4]?.toFixed(2)} conf ${m.confidence.toFixed(2)}`,
+  );
 }

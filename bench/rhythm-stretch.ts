@@ -9,7 +9,9 @@ import { beatFMeasure } from './metrics/beat';
 import { trimBeats } from './metrics/events';
 import { tempoAcc1, tempoAcc2 } from './metrics/tempo';
 const CORPUS = new URL('../../shared/corpus/', import.meta.url).pathname;
-const ids = readdirSync(`${CORPUS}gt`).map((f) => f.replace('.gt.json', '')).sort();
+const ids = readdirSync(`${CORPUS}gt`)
+  .map((f) => f.replace('.gt.json', ''))
+  .sort();
 for (const k of process.argv.slice(2).map(Number)) {
   const rows: number[][] = [];
   const bad: string[] = [];
@@ -36,8 +38,13 @@ for (const k of process.argv.slice(2).map(Number)) {
       r.meter?.numerator === gt.meter.numerator && r.meter?.denominator === gt.meter.denominator ? 1 : 0,
     ];
     rows.push(row);
-    if (row[0] < 1 || row[3] < 0.9 || row[4] < 1) bad.push(`${id}(${(gt.tempo.bpm_global * k).toFixed(0)}→${bpm.toFixed(0)} ${r.meter?.numerator}/${r.meter?.denominator} dbF ${row[3].toFixed(2)})`);
+    if (row[0] < 1 || row[3] < 0.9 || row[4] < 1)
+      bad.push(
+        `${id}(${(gt.tempo.bpm_global * k).toFixed(0)}→${bpm.toFixed(0)} ${r.meter?.numerator}/${r.meter?.denominator} dbF ${row[3].toFixed(2)})`,
+      );
   }
   const mean = (c: number) => (rows.reduce((a, r) => a + r[c], 0) / rows.length).toFixed(3);
-  console.log(`x${k}: acc1 ${mean(0)} acc2 ${mean(1)} beatF ${mean(2)} dbF ${mean(3)} meter ${mean(4)} | ${bad.join(' ')}`);
+  console.log(
+    `x${k}: acc1 ${mean(0)} acc2 ${mean(1)} beatF ${mean(2)} dbF ${mean(3)} meter ${mean(4)} | ${bad.join(' ')}`,
+  );
 }

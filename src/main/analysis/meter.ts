@@ -85,7 +85,8 @@ export function beatFeatures(
   const chg = new Float64Array(n);
   const peakNear = (x: Float32Array, t: number, r: number): number => {
     let m = 0;
-    for (let j = Math.round(t) - r; j <= Math.round(t) + r; j++) if (j >= 0 && j < x.length && x[j] > m) m = x[j];
+    for (let j = Math.round(t) - r; j <= Math.round(t) + r; j++)
+      if (j >= 0 && j < x.length && x[j] > m) m = x[j];
     return m;
   };
   for (let i = 0; i < n; i++) {
@@ -164,7 +165,8 @@ export function analyzeMeter(
   const f = beatFeatures(beats, od, feat, chroma);
   const combined = new Float64Array(n);
   for (let i = 0; i < n; i++)
-    combined[i] = W_ACCENT * f.accent[i] + W_LOW * f.low[i] + W_CHANGE * f.timbre[i] + W_HARMONY * f.harmony[i];
+    combined[i] =
+      W_ACCENT * f.accent[i] + W_LOW * f.low[i] + W_CHANGE * f.timbre[i] + W_HARMONY * f.harmony[i];
 
   const phaseScores = (m: number): number[] => {
     const s = new Array<number>(m).fill(0);
@@ -206,7 +208,8 @@ export function subdivisionRatio(beats: number[], od: Float32Array): number {
   let bin = 0;
   const v = (t: number): number => {
     let m = 0;
-    for (let j = Math.round(t) - 1; j <= Math.round(t) + 1; j++) if (j >= 0 && j < od.length && od[j] > m) m = od[j];
+    for (let j = Math.round(t) - 1; j <= Math.round(t) + 1; j++)
+      if (j >= 0 && j < od.length && od[j] > m) m = od[j];
     return m;
   };
   for (let i = 0; i + 1 < beats.length; i++) {
@@ -226,7 +229,8 @@ export function subdivisionRatio(beats: number[], od: Float32Array): number {
 export function groupsInThrees(pulses: number[], od: Float32Array): boolean {
   const a = pulses.map((t) => {
     let m = 0;
-    for (let j = Math.round(t) - 1; j <= Math.round(t) + 1; j++) if (j >= 0 && j < od.length && od[j] > m) m = od[j];
+    for (let j = Math.round(t) - 1; j <= Math.round(t) + 1; j++)
+      if (j >= 0 && j < od.length && od[j] > m) m = od[j];
     return m;
   });
   const n = a.length;
@@ -244,7 +248,12 @@ export function groupsInThrees(pulses: number[], od: Float32Array): boolean {
  * Harmonic novelty per frame: cosine distance between the summed chroma of the `halfSec` before and
  * after (running sums, O(frames * 12)). Peaks where chords change, which is mostly at bar lines.
  */
-export function harmonicNovelty(chroma: Float32Array, nFrames: number, fps: number, halfSec = 0.3): Float32Array {
+export function harmonicNovelty(
+  chroma: Float32Array,
+  nFrames: number,
+  fps: number,
+  halfSec = 0.3,
+): Float32Array {
   const w = Math.max(1, Math.round(halfSec * fps));
   const cum = new Float64Array((nFrames + 1) * 12);
   for (let t = 0; t < nFrames; t++)

@@ -21,7 +21,9 @@ describe('onsetFeatures', () => {
   it('is zero on silence and peaks at most two frames before each hit', () => {
     expect(onsetFeatures(spec(new Float32Array(SR * 2))).env.every((v) => v === 0)).toBe(true);
     const hits = [0.5, 1.25, 2.0];
-    const f = onsetFeatures(spec(synth({ sr: SR, duration: 3, hits: hits.map((t) => ({ t, kind: 'click' as const })) })));
+    const f = onsetFeatures(
+      spec(synth({ sr: SR, duration: 3, hits: hits.map((t) => ({ t, kind: 'click' as const })) })),
+    );
     for (const t of hits) {
       const c = Math.round(t * f.fps);
       let best = c - 3;
@@ -47,7 +49,7 @@ describe('trackBeats', () => {
     for (let t = 300; t < n - 10; t += 25) od[t] = 1;
     const beats = trackBeats(od, new Float32Array(n).fill(25));
     expect(beats.length).toBeGreaterThan(60);
-    for (const b of beats) expect(Math.abs(((b - 300) % 25 + 25) % 25)).toBeLessThan(1);
+    for (const b of beats) expect(Math.abs((((b - 300) % 25) + 25) % 25)).toBeLessThan(1);
     expect(beats[0]).toBeGreaterThanOrEqual(299);
   });
 

@@ -15,7 +15,12 @@ export interface RefineOptions {
   minRise?: number;
 }
 
-export function refineBeats(samples: Float32Array, sr: number, beats: number[], opts: RefineOptions = {}): number[] {
+export function refineBeats(
+  samples: Float32Array,
+  sr: number,
+  beats: number[],
+  opts: RefineOptions = {},
+): number[] {
   const before = Math.round((opts.before ?? 0.03) * sr);
   const after = Math.round((opts.after ?? 0.045) * sr);
   const side = Math.max(8, Math.round((opts.side ?? 0.01) * sr));

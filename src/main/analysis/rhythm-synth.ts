@@ -47,7 +47,8 @@ export function synth(spec: SynthSpec): Float32Array {
       const tau = h.kind === 'click' ? 0.012 : 0.006;
       const amp = h.kind === 'click' ? 0.5 : 0.2;
       const len = Math.round(tau * 6 * sr);
-      for (let i = 0; i < len && start + i < n; i++) out[start + i] += g * amp * Math.exp(-i / sr / tau) * (rnd() * 2 - 1);
+      for (let i = 0; i < len && start + i < n; i++)
+        out[start + i] += g * amp * Math.exp(-i / sr / tau) * (rnd() * 2 - 1);
     }
   }
   const chords = spec.chords ?? [];

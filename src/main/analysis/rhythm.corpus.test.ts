@@ -17,7 +17,8 @@ import { ANALYSIS_SR, SHARED_HOP, SHARED_NFFT } from './stages';
 
 const CORPUS = fileURLToPath(new URL('../../../../shared/corpus/', import.meta.url));
 const present = existsSync(`${CORPUS}gt`);
-if (!present) console.warn(`rhythm corpus test skipped: no corpus at ${CORPUS} (see /work/shared/corpus/README.md)`);
+if (!present)
+  console.warn(`rhythm corpus test skipped: no corpus at ${CORPUS} (see /work/shared/corpus/README.md)`);
 
 function decode(file: string): Float32Array {
   const out = execFileSync(
@@ -38,7 +39,13 @@ describe.skipIf(!present)('rhythm on the corpus', () => {
       expect(r.tempo).not.toBeNull();
       expect(tempoAcc1(r.tempo!.bpm_global, gt.tempo.bpm_global)).toBe(1);
       expect(
-        tempoCurve4(gt.tempo.curve, r.tempo!.curve, r.tempo!.bpm_global, gt.music.start_sec, gt.music.end_sec),
+        tempoCurve4(
+          gt.tempo.curve,
+          r.tempo!.curve,
+          r.tempo!.bpm_global,
+          gt.music.start_sec,
+          gt.music.end_sec,
+        ),
       ).toBeGreaterThanOrEqual(0.95);
       expect(beatFMeasure(trimBeats(gt.beats), trimBeats(r.beats))).toBeGreaterThanOrEqual(0.97);
       expect(beatFMeasure(trimBeats(gt.downbeats), trimBeats(r.downbeats))).toBeGreaterThanOrEqual(0.9);

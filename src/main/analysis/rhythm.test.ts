@@ -120,7 +120,10 @@ describe('no invented rhythm', () => {
       const r = analyzeRhythm({ samples: whiteNoise(SR, 20, 0.1, seed), sr: SR }, {});
       expect(r.tempo).toBeNull();
       expect(r.beats).toEqual([]);
-      expect(r.stages.tempo).toMatchObject({ status: 'failed', reason: expect.stringMatching(/no periodic onsets/) });
+      expect(r.stages.tempo).toMatchObject({
+        status: 'failed',
+        reason: expect.stringMatching(/no periodic onsets/),
+      });
     }
   });
 

@@ -1,7 +1,9 @@
 /**
- * Rhythm stage: onset strength → tempogram → global tempo + local period path → DP beat tracking →
- * tempo curve from the beats → meter and downbeats. Never invents values: no periodicity means
- * `tempo: null`, no beats and failed stages with the reason.
+ * Rhythm stage: log-mel onset strength → autocorrelation tempogram → local period path (Viterbi)
+ * → choice of the metrical level that is the beat → DP beat tracking on that level → sample-accurate
+ * beat placement → tempo curve from the beats → meter and downbeats from beat-synchronous features.
+ * Never invents values: no periodicity means `tempo: null`, no beats and failed stages with the
+ * reason.
  */
 import type { StageStatus } from '../../shared/songmap';
 import { trackBeats } from './beat';
@@ -47,13 +49,25 @@ export const WEAK_SALIENCE = 0.42;
 
 const failedAll = (reason: string): RhythmResult => {
   const failed: StageStatus = { status: 'failed', reason };
-  return { tempo: null, beats: [], downbeats: [], meter: null, stages: { tempo: failed, beats: failed, meter: failed } };
+  return {
+    tempo: null,
+    beats: [],
+    downbeats: [],
+    meter: null,
+    stages: { tempo: failed, beats: failed, meter: failed },
+  };
 };
 
 export function analyzeRhythm(audio: MonoAudio, ctx: StageContext): RhythmResult {
   const progress = (f: number): void => ctx.onProgress?.('rhythm', f);
   const spec =
-    ctx.spec ?? stft(audio.samples, { sr: audio.sr || ANALYSIS_SR, nFft: SHARED_NFFT, hop: SHARED_HOP, signal: ctx.signal });
+    ctx.spec ??
+    stft(audio.samples, {
+      sr: audio.sr || ANALYSIS_SR,
+      nFft: SHARED_NFFT,
+      hop: SHARED_HOP,
+      signal: ctx.signal,
+    });
   throwIfAborted(ctx.signal);
   if (spec.nFrames < 16) return failedAll('audio too short for rhythm analysis');
   const feat = onsetFeatures(spec, { signal: ctx.signal });
@@ -72,23 +86,28 @@ export function analyzeRhythm(audio: MonoAudio, ctx: StageContext): RhythmResult
   const path1 = periodPath(tg, around(median(Array.from(path0))), { signal: ctx.signal });
   const levels = metricalLevels(tg, path1, { minBpm: MIN_BPM, maxBpm: MAX_TATUM_BPM });
   let chroma: Float32Array | null = null;
-  const chosen = chooseBeatLevel(levels, (tatum) => {
-    // track the tatum itself and read its accent pattern
-    const tPath = periodPath(tg, around(median(Array.from(path1)) / tatum.factor), { signal: ctx.signal });
-    const pulses = trackBeats(od, periodPerFrame(tPath, tg.hop, feat.nFrames), { signal: ctx.signal });
-    return groupsInThrees(pulses, od);
-  }, (fast) => {
-    // does the harmony allow a bar of 3 or 4 of these pulses, or does it change only every 8?
-    chroma ??= frameChroma(spec);
-    const nov = detrend(harmonicNovelty(chroma, feat.nFrames, fps), fps);
-    const tgn = acfTempogram(nov, fps, { signal: ctx.signal, winSec: 16, minBpm: 10 });
-    const bar = (beats: number): number => salienceAlong(tgn, path1, fast.factor / beats);
-    return Math.max(bar(3), bar(4)) >= BAR_SUPPORT * bar(8);
-  });
+  const chosen = chooseBeatLevel(
+    levels,
+    (tatum) => {
+      // track the tatum itself and read its accent pattern
+      const tPath = periodPath(tg, around(median(Array.from(path1)) / tatum.factor), { signal: ctx.signal });
+      const pulses = trackBeats(od, periodPerFrame(tPath, tg.hop, feat.nFrames), { signal: ctx.signal });
+      return groupsInThrees(pulses, od);
+    },
+    (fast) => {
+      // does the harmony allow a bar of 3 or 4 of these pulses, or does it change only every 8?
+      chroma ??= frameChroma(spec);
+      const nov = detrend(harmonicNovelty(chroma, feat.nFrames, fps), fps);
+      const tgn = acfTempogram(nov, fps, { signal: ctx.signal, winSec: 16, minBpm: 10 });
+      const bar = (beats: number): number => salienceAlong(tgn, path1, fast.factor / beats);
+      return Math.max(bar(3), bar(4)) >= BAR_SUPPORT * bar(8);
+    },
+  );
   if (!chosen) return failedAll('no periodic onsets');
   // pulse salience: mean autocorrelation at the beat, read along the drifting tempo
   const salience = chosen.salience;
-  if (!(salience >= MIN_SALIENCE)) return failedAll(`no periodic onsets (pulse salience ${salience.toFixed(2)})`);
+  if (!(salience >= MIN_SALIENCE))
+    return failedAll(`no periodic onsets (pulse salience ${salience.toFixed(2)})`);
   // the wide path may wander between metrical levels; the beat path stays on the chosen one
   const path = periodPath(tg, around(median(Array.from(path1)) / chosen.factor), { signal: ctx.signal });
   const period = periodPerFrame(path, tg.hop, feat.nFrames);
@@ -129,11 +148,17 @@ export function analyzeRhythm(audio: MonoAudio, ctx: StageContext): RhythmResult
       beats,
       downbeats: [],
       meter: null,
-      stages: { tempo: weakStatus, beats: weakStatus, meter: { status: 'failed', reason: 'too few beats for a meter' } },
+      stages: {
+        tempo: weakStatus,
+        beats: weakStatus,
+        meter: { status: 'failed', reason: 'too few beats for a meter' },
+      },
     };
   }
   const meterStatus: StageStatus =
-    m.confidence < 0.15 ? { status: 'degraded', reason: `no clear bar accent (confidence ${m.confidence.toFixed(2)})` } : weakStatus;
+    m.confidence < 0.15
+      ? { status: 'degraded', reason: `no clear bar accent (confidence ${m.confidence.toFixed(2)})` }
+      : weakStatus;
   return {
     tempo,
     beats,

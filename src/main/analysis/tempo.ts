@@ -318,7 +318,11 @@ export const LEVEL_FACTORS = [1 / 4, 1 / 3, 1 / 2, 2 / 3, 3 / 4, 1, 3 / 2, 2, 3,
  * Saliences of the metrical relatives of a period path. Each window is read at its own local
  * period (±2 %), so a song whose tempo drifts keeps its peaks: a fixed-lag average would smear them.
  */
-export function metricalLevels(tg: Tempogram, path: Float32Array, range: { minBpm: number; maxBpm: number }): MetricalLevel[] {
+export function metricalLevels(
+  tg: Tempogram,
+  path: Float32Array,
+  range: { minBpm: number; maxBpm: number },
+): MetricalLevel[] {
   const pathBpm = median(Array.from(path, (p) => (60 * tg.fps) / p));
   const out: MetricalLevel[] = [];
   for (const factor of LEVEL_FACTORS) {
@@ -390,7 +394,8 @@ export function chooseBeatLevel(
   const max = levels.reduce((m, l) => Math.max(m, l.salience), 0);
   if (max <= 0) return null;
   const strong = levels.filter((l) => l.salience >= STRONG_LEVEL * max).sort((a, b) => b.bpm - a.bpm);
-  const near = (bpm: number): MetricalLevel | undefined => levels.find((l) => Math.abs(l.bpm / bpm - 1) < 0.02);
+  const near = (bpm: number): MetricalLevel | undefined =>
+    levels.find((l) => Math.abs(l.bpm / bpm - 1) < 0.02);
   let cur = strong[0];
   // at most two groupings (a 16th tatum to the beat); each step slows the level by 2 or 3
   for (let step = 0; step < 2; step++) {
