@@ -119,6 +119,18 @@ describe('analyzeHarmony on generated chords', () => {
     expect(labelAt(res.chords, 0.5 + 2 * 2 + 1)).toBe('G7');
   });
 
+  it('works at other sample rates (44.1 kHz input)', () => {
+    const sr = 44100;
+    const samples = new Float32Array(sr * 9);
+    [C, F, G7, C].forEach((ch, i) => {
+      for (const m of ch.notes) addNote(samples, sr, m, 0.5 + i * 2, 2, 0.12);
+      if (ch.bass !== null) addNote(samples, sr, ch.bass, 0.5 + i * 2, 2, 0.2);
+    });
+    const res = analyzeHarmony({ samples, sr }, { beats: beatGrid(0.5, 8.5, 0.5), downbeats: [] });
+    expect(res.key[0]).toMatchObject({ tonic: 'C', mode: 'major' });
+    expect(res.chords.filter((c) => c.label !== 'N').map((c) => c.label)).toEqual(['C', 'F', 'G7', 'C']);
+  });
+
   it('uses a fixed grid without beats and marks chords degraded', () => {
     const { res } = run([C, F, G, C], 2, 440, false);
     expect(res.stages.chords.status).toBe('degraded');

@@ -41,6 +41,7 @@ import {
   relatedKeys,
 } from './key';
 import type { KeyParams, KeyRegionEstimate } from './key';
+import { ANALYSIS_SR } from './stages';
 import type { HarmonyContext, HarmonyResult } from './stages';
 import { estimateTuning, DEFAULT_TUNING } from './tuning';
 import type { MonoAudio } from './types';
@@ -164,9 +165,11 @@ export function analyzeHarmony(
   if (audio.samples.length < audio.sr * 0.5) return empty('audio shorter than 0.5 s: too short for harmony');
 
   const hs = DEFAULT_HARMONY_SPECTRUM;
-  const low = decimate(audio.samples, hs.decimation, ctx.signal);
+  // the spectrum is designed for ~5.5 kHz after decimation; keep that rate for other input rates
+  const factor = Math.max(1, Math.round((audio.sr * hs.decimation) / ANALYSIS_SR));
+  const low = decimate(audio.samples, factor, ctx.signal);
   progress(0.2);
-  const peaks = streamPeaks(low, audio.sr / hs.decimation, hs.nFft, hs.hop, {
+  const peaks = streamPeaks(low, audio.sr / factor, hs.nFft, hs.hop, {
     ...DEFAULT_PEAKS,
     signal: ctx.signal,
   });
