@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { History } from './History';
-import { DEFAULT_FILTERS, buildQuery, useHistory } from './historyStore';
+import { DEFAULT_FILTERS, PAGE, buildQuery, useHistory } from './historyStore';
 import { setApi } from '../../api/client';
 import { fakeApi, makeJob } from '../../test/fakeApi';
 import type { Job, ListQuery } from '../../../../shared/domain';
@@ -48,10 +48,10 @@ describe('History', () => {
     await waitFor(() => expect(screen.getByTestId('history-total').textContent).toBe('1,000 jobs'));
     const rows = screen.getAllByTestId('history-row');
     expect(rows.length).toBeGreaterThan(5);
-    expect(rows.length).toBeLessThan(60); // virtualised: not 200 (a page), let alone 1000
+    expect(rows.length).toBeLessThan(60); // virtualised: not a whole page, let alone 1000
     expect(api.callsTo('jobs.list')).toHaveLength(1);
     await act(async () => useHistory.getState().loadMore());
-    expect(useHistory.getState().items).toHaveLength(400);
+    expect(useHistory.getState().items).toHaveLength(2 * PAGE);
   });
 
   it('sorts on a column header click and toggles the order on the second click', async () => {
@@ -109,7 +109,43 @@ describe('History', () => {
   it('builds the list query: BPM range with ½×/2× only when a range is set', () => {
     expect(buildQuery({ ...DEFAULT_FILTERS, halfDouble: true }, null).bpmHalfDouble).toBeUndefined();
     expect(buildQuery({ ...DEFAULT_FILTERS, bpmMin: 120, bpmMax: 130, halfDouble: true, search: '  x ' }, 'c1')).toEqual({
-      limit: 200, cursor: 'c1', sort: 'created', order: 'desc', bpmMin: 120, bpmMax: 130, bpmHalfDouble: true, search: 'x',
+      limit: PAGE, cursor: 'c1', sort: 'created', order: 'desc', bpmMin: 120, bpmMax: 130, bpmHalfDouble: true, search: 'x',
     });
+  });
+});
+
+describe('History keyboard and restore', () => {
+  it('arrows move the active row, Space selects, Enter opens a completed job', async () => {
+    const { useApp } = await import('../../stores/app');
+    const jobs = ['a', 'b', 'c'].map((n) => makeJob({ status: 'completed', fileName: `${n}.wav` }));
+    serve(jobs);
+    render(<History />);
+    await waitFor(() => expect(screen.getAllByTestId('history-row')).toHaveLength(3));
+    const body = screen.getByTestId('history-body');
+    fireEvent.keyDown(body, { key: 'ArrowDown' });
+    expect(useHistory.getState().activeId).toBe(jobs[0].id);
+    fireEvent.keyDown(body, { key: 'ArrowDown' });
+    fireEvent.keyDown(body, { key: ' ' });
+    expect(useHistory.getState().selected).toEqual({ [jobs[1].id]: true });
+    fireEvent.keyDown(body, { key: 'End' });
+    fireEvent.keyDown(body, { key: 'Enter' });
+    expect(useApp.getState()).toMatchObject({ view: 'song', songId: jobs[2].id });
+  });
+
+  it('saves the scroll position (debounced) and restores it on the next start', async () => {
+    const { vi } = await import('vitest');
+    serve(Array.from({ length: 50 }, (_, i) => makeJob({ fileName: `t${i}.wav` })));
+    localStorage.setItem('performia.history.scrollTop', '340');
+    render(<History />);
+    await waitFor(() => expect(screen.getAllByTestId('history-row').length).toBeGreaterThan(3));
+    const body = screen.getByTestId('history-body');
+    expect(body.scrollTop).toBe(340);
+    vi.useFakeTimers();
+    body.scrollTop = 680;
+    fireEvent.scroll(body);
+    expect(localStorage.getItem('performia.history.scrollTop')).toBe('340');
+    vi.advanceTimersByTime(300);
+    expect(localStorage.getItem('performia.history.scrollTop')).toBe('680');
+    vi.useRealTimers();
   });
 });

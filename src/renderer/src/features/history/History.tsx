@@ -277,7 +277,7 @@ export function History(): React.JSX.Element {
               {vItems.map((v) => {
                 const job = h.items[v.index];
                 return (
-                  <div key={job.id} style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${v.start}px)` }}>
+                  <div key={job.id} className="h-slot" style={{ transform: `translateY(${v.start}px)` }}>
                     <Row job={job} index={v.index} active={h.activeId === job.id} selected={!!h.selected[job.id]} onPick={onPick} />
                   </div>
                 );

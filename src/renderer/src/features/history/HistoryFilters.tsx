@@ -1,5 +1,6 @@
 /** Search, status, BPM range (with ½×/2×) and key (with compatible keys) filters of the history. */
-import { useEffect, useState } from 'react';
+import { memo, useEffect, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import { useHistory } from './historyStore';
 import { ALL_KEYS, compatibleKeys, toCamelot } from './keys';
 import type { JobStatus } from '../../../../shared/domain';
@@ -10,8 +11,11 @@ const num = (s: string): number | null => {
   return s.trim() && Number.isFinite(v) && v > 0 ? Math.min(v, 1000) : null;
 };
 
-export function HistoryFiltersBar(): React.JSX.Element {
-  const h = useHistory();
+/** memoised, and subscribed to the filter fields only: scrolling the table must not re-render it */
+export const HistoryFiltersBar = memo(function HistoryFiltersBar(): React.JSX.Element {
+  const h = useHistory(
+    useShallow((s) => ({ search: s.search, statuses: s.statuses, bpmMin: s.bpmMin, bpmMax: s.bpmMax, halfDouble: s.halfDouble, key: s.key, compatible: s.compatible, setFilters: s.setFilters })),
+  );
   const [search, setSearch] = useState(h.search);
   // typing is debounced so a query runs once the user pauses, not per keystroke
   useEffect(() => {
@@ -71,4 +75,4 @@ export function HistoryFiltersBar(): React.JSX.Element {
       </label>
     </div>
   );
-}
+});

@@ -10,7 +10,8 @@ import { call } from '../../api/client';
 import { keyFilter } from './keys';
 
 export type SortKey = (typeof SORT_KEYS)[number];
-export const PAGE = 200;
+// one screen and a bit: a bigger first page costs the server and the JSON round trip on every search
+export const PAGE = 100;
 
 export interface HistoryFilters {
   sort: SortKey;
