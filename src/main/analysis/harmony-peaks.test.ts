@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decimate, harmonySpectrum } from './harmony-spectrum';
-import { spectralPeaks, streamPeaks } from './harmony-peaks';
+import { DEFAULT_PEAKS, spectralPeaks, streamPeaks } from './harmony-peaks';
 import { addNote, SR } from './harmony-testsignal';
 
 describe('harmony peaks', () => {
@@ -24,6 +24,15 @@ describe('harmony peaks', () => {
     expect(b.nFrames).toBe(a.nFrames);
     expect(b.globalMax).toBeCloseTo(a.globalMax, 3);
     expect(Math.abs(b.freq.length - a.freq.length)).toBeLessThanOrEqual(2);
+  });
+
+  it('decimates on the fly exactly like decimating first', () => {
+    const a = streamPeaks(decimate(buf, 4), SR / 4, 2048, 512);
+    const b = streamPeaks(buf, SR, 2048, 512, DEFAULT_PEAKS, 4);
+    expect(b.nFrames).toBe(a.nFrames);
+    expect(Array.from(b.offsets)).toEqual(Array.from(a.offsets));
+    expect(Array.from(b.freq)).toEqual(Array.from(a.freq));
+    expect(Array.from(b.mag)).toEqual(Array.from(a.mag));
   });
 
   it('keeps nothing for digital silence', () => {

@@ -8,6 +8,7 @@
  * an hour of audio needs a few MB instead of a full spectrogram.
  */
 import FFT from 'fft.js';
+import { decimateRange, decimationKernel } from './harmony-spectrum';
 import { hann } from './spectrum';
 import type { Spectrogram } from './types';
 import { throwIfAborted } from './types';
@@ -151,14 +152,22 @@ export function spectralPeaks(spec: Spectrogram, opts: PeakOptions = DEFAULT_PEA
  * per-frame floor first and the song floor is applied at the end.
  */
 export function streamPeaks(
-  samples: Float32Array,
-  sr: number,
+  input: Float32Array,
+  inputSr: number,
   nFft: number,
   hop: number,
   opts: PeakOptions = DEFAULT_PEAKS,
+  /** decimate the input by this factor on the fly (a ring of nFft samples, no decimated copy) */
+  factor = 1,
 ): SpectralPeaks {
+  const sr = inputSr / factor;
+  const nSamples = Math.floor(input.length / factor);
+  const kernel = factor > 1 ? decimationKernel(factor) : null;
+  const ring = kernel ? new Float32Array(nFft) : input;
+  const ringMask = kernel ? nFft - 1 : -1;
+  let produced = 0;
   const nBins = nFft / 2 + 1;
-  const nFrames = samples.length === 0 ? 0 : 1 + Math.floor(samples.length / hop);
+  const nFrames = nSamples === 0 ? 0 : 1 + Math.floor(nSamples / hop);
   const fft = new FFT(nFft);
   const frame = new Array<number>(nFft).fill(0);
   const spec = fft.createComplexArray() as number[];
@@ -173,9 +182,21 @@ export function streamPeaks(
   for (let t = 0; t < nFrames; t++) {
     if ((t & 255) === 0) throwIfAborted(opts.signal);
     const start = t * hop - half;
-    for (let i = 0; i < nFft; i++) {
-      const j = start + i;
-      frame[i] = j >= 0 && j < samples.length ? samples[j] * win[i] : 0;
+    if (kernel) {
+      const need = Math.min(nSamples, start + nFft);
+      if (need > produced) {
+        decimateRange(input, factor, kernel, produced, need, ring, ringMask);
+        produced = need;
+      }
+      for (let i = 0; i < nFft; i++) {
+        const j = start + i;
+        frame[i] = j >= 0 && j < nSamples ? ring[j & ringMask] * win[i] : 0;
+      }
+    } else {
+      for (let i = 0; i < nFft; i++) {
+        const j = start + i;
+        frame[i] = j >= 0 && j < nSamples ? input[j] * win[i] : 0;
+      }
     }
     fft.realTransform(spec, frame);
     let frameMax = 0;

@@ -44,26 +44,32 @@ export function lowpassKernel(taps: number, cutoff: number): Float32Array {
   return h;
 }
 
-/**
- * Low-pass then keep every `factor`-th sample. Only the kept outputs are computed, so the cost is
- * taps / factor multiply-adds per input sample.
- */
-export function decimate(samples: Float32Array, factor: number, signal?: AbortSignal): Float32Array {
-  if (!Number.isInteger(factor) || factor < 1)
-    throw new Error(`decimation factor must be a positive integer, got ${factor}`);
-  if (factor === 1) return samples;
-  // cutoff a little under the new Nyquist so the transition band does not alias into chord range
+/** The anti-alias kernel used for decimation by `factor`. */
+export function decimationKernel(factor: number): Float32Array {
+  // cutoff a little under the new Nyquist so the transition band does not alias into chord range;
   // 8 taps per factor: the transition band folds only into the top of the treble band (> 1.9 kHz),
   // which chroma weights down anyway
-  const h = lowpassKernel(8 * factor + 1, 0.9 / factor);
+  return lowpassKernel(8 * factor + 1, 0.9 / factor);
+}
+
+/**
+ * Decimated samples [from, to) of `samples` (low-pass, then every `factor`-th sample) written to
+ * out[outOff …]; with `ringMask` the writes wrap (out is a power-of-two ring). Only the kept outputs
+ * are computed: taps / factor multiply-adds per input sample.
+ */
+export function decimateRange(
+  samples: Float32Array,
+  factor: number,
+  h: Float32Array,
+  from: number,
+  to: number,
+  out: Float32Array,
+  ringMask = -1,
+): void {
   const taps = h.length;
   const half = (taps - 1) / 2;
-  const n = Math.floor(samples.length / factor);
-  const out = new Float32Array(n);
-  for (let o = 0; o < n; o++) {
-    if ((o & 0xffff) === 0) throwIfAborted(signal);
-    const c = o * factor;
-    const lo = c - half;
+  for (let o = from; o < to; o++) {
+    const lo = o * factor - half;
     let acc = 0;
     if (lo >= 0 && lo + taps <= samples.length) {
       // symmetric kernel: fold the two halves, one multiply per pair
@@ -76,7 +82,21 @@ export function decimate(samples: Float32Array, factor: number, signal?: AbortSi
         if (j >= 0 && j < samples.length) acc += h[i] * samples[j];
       }
     }
-    out[o] = acc;
+    out[ringMask >= 0 ? o & ringMask : o] = acc;
+  }
+}
+
+/** Low-pass then keep every `factor`-th sample. */
+export function decimate(samples: Float32Array, factor: number, signal?: AbortSignal): Float32Array {
+  if (!Number.isInteger(factor) || factor < 1)
+    throw new Error(`decimation factor must be a positive integer, got ${factor}`);
+  if (factor === 1) return samples;
+  const h = decimationKernel(factor);
+  const n = Math.floor(samples.length / factor);
+  const out = new Float32Array(n);
+  for (let o = 0; o < n; o += 0x10000) {
+    throwIfAborted(signal);
+    decimateRange(samples, factor, h, o, Math.min(n, o + 0x10000), out);
   }
   return out;
 }

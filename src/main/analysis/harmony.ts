@@ -25,7 +25,7 @@ import {
 import type { SegmentChroma } from './chroma';
 import { chordLabel, decodeChords, DEFAULT_CHORD_PARAMS, isChordClass, keySpeller } from './chords';
 import type { ChordDecoding, ChordParams } from './chords';
-import { decimate, DEFAULT_HARMONY_SPECTRUM } from './harmony-spectrum';
+import { DEFAULT_HARMONY_SPECTRUM } from './harmony-spectrum';
 import { DEFAULT_PEAKS, streamPeaks } from './harmony-peaks';
 import {
   camelot,
@@ -167,12 +167,14 @@ export function analyzeHarmony(
   const hs = DEFAULT_HARMONY_SPECTRUM;
   // the spectrum is designed for ~5.5 kHz after decimation; keep that rate for other input rates
   const factor = Math.max(1, Math.round((audio.sr * hs.decimation) / ANALYSIS_SR));
-  const low = decimate(audio.samples, factor, ctx.signal);
-  progress(0.2);
-  const peaks = streamPeaks(low, audio.sr / factor, hs.nFft, hs.hop, {
-    ...DEFAULT_PEAKS,
-    signal: ctx.signal,
-  });
+  const peaks = streamPeaks(
+    audio.samples,
+    audio.sr,
+    hs.nFft,
+    hs.hop,
+    { ...DEFAULT_PEAKS, signal: ctx.signal },
+    factor,
+  );
   progress(0.5);
   throwIfAborted(ctx.signal);
   const tuning = estimateTuning(peaks, DEFAULT_TUNING);
