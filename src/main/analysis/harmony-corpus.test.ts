@@ -77,7 +77,7 @@ describe.skipIf(!present)('harmony on the corpus', () => {
     expect(res.tuning!.a4_hz).toBeLessThan(442);
   });
 
-  // measured: key 1.000; root 0.867, majmin 0.867, sevenths 0.854 (swing comping, walking bass)
+  // measured: key 1.000; root 0.881, majmin 0.881, sevenths 0.867 (swing comping, walking bass)
   it('m02: Bb major from ii–V–I harmony, seventh chords', () => {
     const { gt, res } = load('m02');
     expect(res.key).toHaveLength(1);
