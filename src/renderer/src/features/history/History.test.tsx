@@ -149,3 +149,26 @@ describe('History keyboard and restore', () => {
     vi.useRealTimers();
   });
 });
+
+describe('History live refresh', () => {
+  it('refreshes during a continuous batch (throttled) and keeps the loaded rows', async () => {
+    const { useJobs } = await import('../../stores/jobs');
+    const all = Array.from({ length: 1000 }, (_, i) => makeJob({ status: 'completed', fileName: `x${i}.wav` }));
+    const api = serve(all);
+    render(<History />);
+    await waitFor(() => expect(useHistory.getState().items).toHaveLength(PAGE));
+    await act(async () => useHistory.getState().loadMore());
+    expect(useHistory.getState().items).toHaveLength(2 * PAGE);
+    const before = api.callsTo('jobs.list').length;
+    // a job finishes every 100 ms for 2 s (real time): a debounce would never fire, the 750 ms throttle fires 2-3 times
+    for (let t = 0; t < 2000; t += 100) {
+      act(() => useJobs.setState((s) => ({ historyVersion: s.historyVersion + 1 })));
+      await act(async () => new Promise((r) => setTimeout(r, 100)));
+    }
+    const refreshes = api.callsTo('jobs.list').slice(before) as ListQuery[];
+    expect(refreshes.length).toBeGreaterThanOrEqual(2);
+    expect(refreshes.length).toBeLessThanOrEqual(3);
+    expect(refreshes.every((q) => q.limit === 2 * PAGE && q.cursor === null)).toBe(true);
+    await waitFor(() => expect(useHistory.getState().items).toHaveLength(2 * PAGE));
+  });
+});

@@ -114,11 +114,16 @@ export function History(): React.JSX.Element {
   useEffect(() => {
     void useHistory.getState().reload();
   }, []);
+  // throttled, not debounced: during a long batch the bumps never pause, and the table must still move
+  const refreshTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
   useEffect(() => {
-    if (historyVersion === 0) return;
-    const t = setTimeout(() => void useHistory.getState().reload(), 750);
-    return () => clearTimeout(t);
+    if (historyVersion === 0 || refreshTimer.current) return;
+    refreshTimer.current = setTimeout(() => {
+      refreshTimer.current = null;
+      void useHistory.getState().reload({ refresh: true });
+    }, 750);
   }, [historyVersion]);
+  useEffect(() => () => void (refreshTimer.current && clearTimeout(refreshTimer.current)), []);
 
   const virt = useVirtualizer({
     count: h.items.length,

@@ -40,7 +40,8 @@ export interface HistoryState extends HistoryFilters {
 export interface HistoryActions {
   setFilters(patch: Partial<HistoryFilters>): void;
   toggleSort(key: SortKey): void;
-  reload(): Promise<void>;
+  /** first page again; `refresh` keeps as many rows as are loaded (up to 500) so a live update never shortens the table under the user */
+  reload(opts?: { refresh?: boolean }): Promise<void>;
   loadMore(): Promise<void>;
   setActive(id: string | null): void;
   toggleSelected(id: string, on?: boolean): void;
@@ -104,12 +105,13 @@ export const useHistory = create<HistoryState & HistoryActions>()(
         const order = s.sort === key ? (s.order === 'asc' ? 'desc' : 'asc') : key === 'name' || key === 'title' || key === 'artist' || key === 'key' || key === 'status' ? 'asc' : 'desc';
         get().setFilters({ sort: key, order });
       },
-      async reload() {
+      async reload(opts) {
         const gen = ++generation;
+        const limit = opts?.refresh ? Math.min(500, Math.max(PAGE, get().items.length)) : PAGE;
         const t0 = performance.now();
         set({ loading: true, error: null });
         try {
-          const page = await call('jobs.list', buildQuery(get(), null));
+          const page = await call('jobs.list', { ...buildQuery(get(), null), limit });
           if (gen !== generation) return;
           set({ items: page.items, total: page.total, nextCursor: page.nextCursor, loading: false });
           // query round trip + store update, for the UI benchmark (Performance API)
