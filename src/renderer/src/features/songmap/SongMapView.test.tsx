@@ -78,3 +78,18 @@ describe('SongMapView', () => {
     await waitFor(() => expect(screen.getByRole('alert').textContent).toContain('E_NOT_READY'));
   });
 });
+
+describe('SongMapView audition', () => {
+  it('auditions a tempo alternative on the metronome without changing the edits, and stops', async () => {
+    const { api } = serve();
+    render(<SongMapView id="song1" />);
+    await waitFor(() => expect(screen.getByTestId('songmap')).toBeTruthy());
+    const btn = screen.getByRole('button', { name: 'Audition 60.0 BPM with the metronome' });
+    await act(async () => fireEvent.click(btn));
+    expect(screen.getByText(/auditioning 60\.0 BPM/)).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Stop auditioning 60.0 BPM' }).getAttribute('aria-pressed')).toBe('true');
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Stop auditioning 60.0 BPM' })));
+    expect(screen.queryByText(/auditioning/)).toBeNull();
+    expect(api.callsTo('edits.set')).toHaveLength(0);
+  });
+});

@@ -13,7 +13,7 @@ import { FORMATS, FORMAT_LABEL, buildExport, download } from '../export/exports'
 import { STAGE_NAMES } from '../../api/names';
 import type { Job } from '../../../../shared/domain';
 
-function Alternatives({ m }: { m: EffectiveMap }): React.JSX.Element | null {
+function Alternatives({ m, audition, onAudition }: { m: EffectiveMap; audition: number | null; onAudition: (bpm: number | null) => void }): React.JSX.Element | null {
   const edit = useSong((s) => s.edit);
   const tempos = m.source.tempo?.alternatives ?? [];
   const keys = m.source.key_alternatives ?? [];
@@ -25,6 +25,15 @@ function Alternatives({ m }: { m: EffectiveMap }): React.JSX.Element | null {
         {tempos.map((a) => (
           <li key={`t${a.factor}`}>
             {a.bpm.toFixed(1)} BPM <span className="muted">({a.factor}×, {Math.round(a.confidence * 100)}%)</span>{' '}
+            <button
+              type="button"
+              className="btn subtle"
+              aria-pressed={audition === a.bpm}
+              aria-label={audition === a.bpm ? `Stop auditioning ${a.bpm.toFixed(1)} BPM` : `Audition ${a.bpm.toFixed(1)} BPM with the metronome`}
+              onClick={() => onAudition(audition === a.bpm ? null : a.bpm)}
+            >
+              {audition === a.bpm ? 'Stop' : 'Audition'}
+            </button>
             <button type="button" className="btn subtle" onClick={() => void edit({ bpm: a.bpm })}>
               Use
             </button>
@@ -87,6 +96,8 @@ export function SongMapView({ id }: { id: string }): React.JSX.Element {
   const [view, setView] = useState({ start: 0, span: 30 });
   const [selectedChord, setSelectedChord] = useState<number | null>(null);
   const [metronomeOn, setMetronomeOn] = useState(false);
+  /** a tempo alternative being auditioned: the metronome clicks its grid instead of the current one */
+  const [audition, setAudition] = useState<number | null>(null);
   const metro = useRef<Metronome | null>(null);
 
   useEffect(() => {
@@ -104,11 +115,19 @@ export function SongMapView({ id }: { id: string }): React.JSX.Element {
     if (m) setView((v) => clampView(0, Math.min(v.span, m.duration || 30), m.duration));
   }, [m?.duration]); // eslint-disable-line react-hooks/exhaustive-deps
 
+  const clickGrid = useMemo(() => (map && audition != null ? effectiveMap(map, { ...(edits ?? {}), bpm: audition }) : m), [map, edits, audition, m]);
   useEffect(() => {
-    if (!audio || !m) return;
-    metro.current ??= new Metronome(audio, m.beats, new Set(m.downbeats));
-    metro.current.setGrid(m.beats, m.downbeats);
-  }, [audio, m]);
+    if (!audio || !clickGrid) return;
+    metro.current ??= new Metronome(audio, clickGrid.beats, new Set(clickGrid.downbeats));
+    metro.current.setGrid(clickGrid.beats, clickGrid.downbeats);
+  }, [audio, clickGrid]);
+  const onAudition = (bpm: number | null): void => {
+    setAudition(bpm);
+    if (bpm != null) {
+      setMetronomeOn(true);
+      if (audio?.paused) void audio.play().catch(() => setPlaying(false));
+    }
+  };
   useEffect(() => {
     if (!metro.current) return;
     if (metronomeOn && playing) metro.current.start();
@@ -211,9 +230,9 @@ export function SongMapView({ id }: { id: string }): React.JSX.Element {
           {formatDuration(clock)} / {formatDuration(m.duration)}
         </span>
         <span className="muted">{bar != null ? `bar ${bar}` : ''}</span>
-        <label className="chip">
-          <input type="checkbox" checked={metronomeOn} onChange={(e) => setMetronomeOn(e.currentTarget.checked)} />
-          metronome
+        <label className="chip" title={Metronome.available() ? 'Click on every detected beat, accented downbeats' : 'Web Audio is not available here'}>
+          <input type="checkbox" checked={metronomeOn} disabled={!Metronome.available()} onChange={(e) => { setMetronomeOn(e.currentTarget.checked); if (!e.currentTarget.checked) setAudition(null); }} />
+          metronome{audition != null ? ` (auditioning ${audition.toFixed(1)} BPM)` : ''}
         </label>
         <span className="spacer" />
         <button type="button" className="btn" onClick={() => zoom(0.5)} aria-label="Zoom in">
@@ -258,7 +277,7 @@ export function SongMapView({ id }: { id: string }): React.JSX.Element {
       />
       <div className="song-panels">
         <EditsPanel m={m} selectedChord={selectedChord} />
-        <Alternatives m={m} />
+        <Alternatives m={m} audition={audition} onAudition={onAudition} />
         <ExportPanel m={m} job={job} />
         <Stages m={m} />
       </div>

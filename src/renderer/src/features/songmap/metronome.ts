@@ -35,8 +35,13 @@ export class Metronome {
     this.lastScheduled = -Infinity;
   }
 
+  /** false where there is no Web Audio (the caller then says the metronome is unavailable) */
+  static available(): boolean {
+    return typeof AudioContext !== 'undefined';
+  }
+
   start(): void {
-    if (this.timer) return;
+    if (this.timer || !Metronome.available()) return;
     this.ctx ??= new AudioContext();
     void this.ctx.resume();
     this.lastScheduled = this.media.currentTime - 1e-3;
