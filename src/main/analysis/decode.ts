@@ -308,14 +308,12 @@ async function decodeWithFfmpeg(
     child.stderr!.on('data', (s: string) => {
       if (stderr.length < 65536) stderr += s;
     });
-    const expectedFrames =
-      probe.durationSec && stream.format ? probe.durationSec * stream.format.sampleRate : null;
     child.stdout!.on('data', (chunk: Buffer) => {
       if (failed) return;
       try {
         stream.write(chunk);
         if (opts.onProgress && probe.durationSec && stream.format) {
-          const total = expectedFrames ?? probe.durationSec * stream.format.sampleRate;
+          const total = probe.durationSec * stream.format.sampleRate;
           opts.onProgress(Math.min(0.99, (stream.sink?.frames ?? 0) / total));
         }
       } catch (err) {
