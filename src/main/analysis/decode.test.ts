@@ -204,6 +204,28 @@ describe('compressed formats through ffmpeg', () => {
       expect(d.audio.samples.length).toBeGreaterThan(0.95 * 2 * 22050);
     });
   }
+  it('downmixes 5.1 to the mean of its channels (no clipping) and measures loudness on all six', async () => {
+    const p = join(dir, 'six.flac');
+    // the same 0.5-amplitude tone on every channel: the mono mean keeps 0.5
+    ffmpeg(
+      '-f',
+      'lavfi',
+      '-i',
+      'sine=frequency=440:duration=2,volume=-2.5dB',
+      '-af',
+      'pan=5.1|c0=c0|c1=c0|c2=c0|c3=c0|c4=c0|c5=c0',
+      '-c:a',
+      'flac',
+      p,
+    );
+    const d = await decode(p);
+    expect(d.sourceChannels).toBe(6);
+    const peak = d.audio.samples.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+    const inPeak = 10 ** (-2.5 / 20) / 8; // lavfi sine is at 1/8 full scale
+    expect(peak).toBeGreaterThan(inPeak * 0.9);
+    expect(peak).toBeLessThan(inPeak * 1.1);
+    expect(d.loudness.integratedLufs).not.toBeNull();
+  });
   it('a cut MP3 decodes what is there and is flagged as truncated', async () => {
     const full = readFileSync(mp3);
     const d = await decode(write('cut.mp3', full.subarray(0, Math.floor(full.length / 2))));

@@ -2,7 +2,8 @@
  * Version of the analysis engine's results. Bump it whenever a change can alter a song map, so the
  * store knows earlier results are stale (re-analysis) and never reuses them by content hash.
  */
-export const ANALYZER_VERSION = '0.1.0';
+// 0.2.0: ffmpeg decodes and resamples (swresample) everything but 22050 Hz WAV; R128 loudness, true peak, waveform
+export const ANALYZER_VERSION = '0.2.0';
 
 /** Engine name recorded in every song map's provenance. */
 export const ENGINE_NAME = 'performia-engine';
