@@ -61,8 +61,12 @@ test('folder → song map → play/seek → edit BPM → re-analyse keeps it →
 
   // re-analyse: the job runs again, the edit survives
   await page.getByRole('button', { name: 'Re-analyse' }).click();
-  await expect(page.getByRole('button', { name: /Re-analyse/ })).toBeEnabled({ timeout: 150_000 });
+  await expect(page.getByRole('button', { name: 'Re-analysing…' })).toBeDisabled();
+  await expect(page.getByRole('button', { name: 'Re-analyse' })).toBeEnabled({ timeout: 150_000 });
+  // the re-analysed map is shown at once, with the edit on top of it
+  await expect(page.getByTestId('fact-bpm')).toContainText('97.5');
   await page.reload();
+  await expect(historyRow(page, 'groove one.wav')).toHaveAttribute('data-status', 'completed');
   await historyRow(page, 'groove one.wav').dblclick();
   await expect(page.getByTestId('fact-bpm')).toContainText('97.5');
   await expect(page.getByTestId('fact-bpm')).toContainText('edited');
