@@ -230,7 +230,7 @@ async function benchCleanup(n: number): Promise<string[][]> {
   }
   return [
     ['store, cleanupAsync (slices sized to a 25 ms budget)', `${median(oursTotal).toFixed(0)} ms`, `${median(oursMaxSlice).toFixed(1)} ms (${slices} slices)`],
-    ['store, synchronous cleanup() (chunks of 2,000, back to back)', `${median(oursSync).toFixed(0)} ms`, `${median(oursSync).toFixed(0)} ms (one call)`],
+    ['store, synchronous cleanup() (one durable transaction)', `${median(oursSync).toFixed(0)} ms`, `${median(oursSync).toFixed(0)} ms (one call)`],
     ['origin way: one DELETE per table, one transaction', `${median(baseTotal).toFixed(0)} ms`, `${median(baseTotal).toFixed(0)} ms`],
   ];
 }
