@@ -79,3 +79,23 @@ describe('Queue', () => {
     expect(screen.queryByTestId('rejected')).toBeNull();
   });
 });
+
+describe('Queue with a huge batch', () => {
+  it('draws at most QUEUE_SHOWN rows, running first, and says how many more there are', async () => {
+    const { QUEUE_SHOWN, queueOrder } = await import('./Queue');
+    setApi(fakeApi());
+    const many = Array.from({ length: 5000 }, (_, i) => makeJob({ status: i % 2 ? 'queued' : 'failed', fileName: `f${i}.mp3` }));
+    const running = makeJob({ status: 'processing', fileName: 'now.mp3' });
+    useJobs.getState().upsertMany([...many, running]);
+    render(<Queue />);
+    const rows = screen.getAllByTestId('queue-row');
+    expect(rows).toHaveLength(QUEUE_SHOWN);
+    expect(rows[0].getAttribute('data-status')).toBe('processing');
+    expect(rows[1].getAttribute('data-status')).toBe('queued');
+    expect(screen.getByTestId('queue-more').textContent).toContain(`${(5001 - QUEUE_SHOWN).toLocaleString()} more`);
+    expect(screen.getByTestId('batch-summary').textContent).toBe('0 of 5001 done, 2500 failed');
+    // queued jobs in run order: higher priority first, then oldest first
+    const q = queueOrder([makeJob({ status: 'queued', createdAt: 2 }), makeJob({ status: 'queued', createdAt: 1 }), makeJob({ status: 'queued', createdAt: 3, priority: 5 })]);
+    expect(q.map((j) => j.createdAt)).toEqual([3, 1, 2]);
+  });
+});

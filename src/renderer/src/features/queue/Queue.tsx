@@ -1,5 +1,5 @@
 /** The live queue: this session's jobs and anything still running, with progress and actions. */
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { batchSummary, useJobs } from '../../stores/jobs';
 import { useApp } from '../../stores/app';
@@ -99,12 +99,26 @@ export function QueueRow({ job, now, reused }: { job: Job; now: number; reused: 
   );
 }
 
+/** rows drawn at most: a 10,000-file drop must not put 10,000 rows in the DOM (the history has them all) */
+export const QUEUE_SHOWN = 100;
+const RANK: Record<Job['status'], number> = { processing: 0, queued: 1, failed: 2, cancelled: 2, completed: 3 };
+
+/** what the user needs first: running jobs, then the queue in run order, then the newest finished */
+export function queueOrder(jobs: Job[]): Job[] {
+  return [...jobs].sort(
+    (a, b) =>
+      RANK[a.status] - RANK[b.status] ||
+      (a.status === 'queued' ? b.priority - a.priority || a.createdAt - b.createdAt : (b.completedAt ?? b.updatedAt) - (a.completedAt ?? a.updatedAt)),
+  );
+}
+
 export function Queue(): React.JSX.Element | null {
   const jobs = useJobs(useShallow((s) => s.queueIds.map((id) => s.byId[id]).filter((j): j is Job => !!j)));
   const reusedIds = useJobs((s) => s.reusedIds);
   const clearFinished = useJobs((s) => s.clearFinished);
   const sum = batchSummary(jobs);
   const now = useNow(sum.active > 0);
+  const shown = useMemo(() => queueOrder(jobs).slice(0, QUEUE_SHOWN), [jobs]);
   if (jobs.length === 0) return null;
   return (
     <section className="panel" aria-labelledby="queue-title">
@@ -122,10 +136,15 @@ export function Queue(): React.JSX.Element | null {
         )}
       </header>
       <ul className="queue-list" aria-label="Analysis queue">
-        {jobs.map((j) => (
+        {shown.map((j) => (
           <QueueRow key={j.id} job={j} now={now} reused={!!reusedIds[j.id]} />
         ))}
       </ul>
+      {jobs.length > shown.length && (
+        <p className="muted" data-testid="queue-more">
+          … and {(jobs.length - shown.length).toLocaleString()} more (all of them are in the history below)
+        </p>
+      )}
     </section>
   );
 }
