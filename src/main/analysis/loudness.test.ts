@@ -114,6 +114,48 @@ describe('loudness range', () => {
   });
 });
 
+/** Brute-force BS.1770 Annex 2 true peak: every sample, every phase, straight from the published taps. */
+function bruteTruePeak(x: Float32Array): number {
+  const h = [
+    [
+      0.001708984375, 0.010986328125, -0.0196533203125, 0.033203125, -0.0594482421875, 0.1373291015625,
+      0.97216796875, -0.102294921875, 0.047607421875, -0.026611328125, 0.014892578125, -0.00830078125,
+    ],
+    [
+      -0.0291748046875, 0.029296875, -0.0517578125, 0.089111328125, -0.16650390625, 0.465087890625,
+      0.77978515625, -0.2003173828125, 0.1015625, -0.0582275390625, 0.0330810546875, -0.0189208984375,
+    ],
+  ];
+  const phases = [h[0], h[1], [...h[1]].reverse(), [...h[0]].reverse()];
+  let tp = 0;
+  for (let j = 0; j < x.length + 11; j++) {
+    for (const p of phases) {
+      let y = 0;
+      for (let k = 0; k < 12; k++) {
+        const i = j - k;
+        if (i >= 0 && i < x.length) y += p[k] * x[i];
+      }
+      tp = Math.max(tp, Math.abs(y));
+    }
+  }
+  return tp;
+}
+
+describe('true peak equals a brute-force FIR', () => {
+  it('on a long, rising, noisy signal that overflows the candidate pool (early flushes)', () => {
+    const sr = 44100;
+    const n = sr * 60; // 2.6 M samples > the 2 M-sample pool
+    let seed = 12345;
+    const rnd = (): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648) * 2 - 1;
+    const x = Float32Array.from(
+      { length: n },
+      (_, i) => (0.2 + (0.7 * i) / n) * (0.6 * Math.sin(i / 3.1) + 0.4 * rnd()),
+    );
+    const r = measure(sr, 1, x, 8191);
+    expect(r.truePeak).toBeCloseTo(bruteTruePeak(x), 6);
+  });
+});
+
 describe('peaks and ReplayGain', () => {
   it('finds the inter-sample peak of a sine at fs/4 sampled 45° off its crest', () => {
     const sr = 48000;

@@ -81,6 +81,8 @@ const TP_TAPS = 12;
 /** max over phases of Σ|h|: an interpolated value never exceeds this × the largest |x| in its window */
 const TP_GAIN_BOUND = Math.max(...TP_PHASES.map((p) => p.reduce((s, v) => s + Math.abs(v), 0)));
 const TP_BLOCK = 32;
+/** candidate pool cap in samples (8 MB): beyond it pending blocks are filtered early */
+const TP_POOL_MAX = 1 << 21;
 
 const ABS_GATE = -70;
 const LUFS_OFFSET = -0.691;
@@ -97,6 +99,97 @@ export interface LoudnessMeasurement {
   /** number of 400 ms blocks that passed both gates */
   gatedBlocks: number;
   durationSec: number;
+}
+
+/**
+ * Largest |4×-oversampled value| over outputs j in [from, to) of `buf` (output j filters buf[j-11..j]),
+ * or `tp` if none is larger. ITU-R BS.1770-4 Annex 2 coefficients, unrolled.
+ */
+function firPeak(buf: Float32Array, from: number, to: number, tp: number): number {
+  const ext = buf;
+  const end = to;
+  let j = from;
+  // the 12-sample window lives in locals and slides by one sample per step (v0 = newest)
+  let v1 = ext[j - 1],
+    v2 = ext[j - 2],
+    v3 = ext[j - 3],
+    v4 = ext[j - 4],
+    v5 = ext[j - 5],
+    v6 = ext[j - 6],
+    v7 = ext[j - 7],
+    v8 = ext[j - 8],
+    v9 = ext[j - 9],
+    v10 = ext[j - 10],
+    v11 = ext[j - 11];
+  for (; j < end; j++) {
+    const v0 = ext[j];
+    const y0 =
+      0.001708984375 * v0 +
+      0.010986328125 * v1 +
+      -0.0196533203125 * v2 +
+      0.033203125 * v3 +
+      -0.0594482421875 * v4 +
+      0.1373291015625 * v5 +
+      0.97216796875 * v6 +
+      -0.102294921875 * v7 +
+      0.047607421875 * v8 +
+      -0.026611328125 * v9 +
+      0.014892578125 * v10 +
+      -0.00830078125 * v11;
+    const y1 =
+      -0.0291748046875 * v0 +
+      0.029296875 * v1 +
+      -0.0517578125 * v2 +
+      0.089111328125 * v3 +
+      -0.16650390625 * v4 +
+      0.465087890625 * v5 +
+      0.77978515625 * v6 +
+      -0.2003173828125 * v7 +
+      0.1015625 * v8 +
+      -0.0582275390625 * v9 +
+      0.0330810546875 * v10 +
+      -0.0189208984375 * v11;
+    const y2 =
+      -0.0189208984375 * v0 +
+      0.0330810546875 * v1 +
+      -0.0582275390625 * v2 +
+      0.1015625 * v3 +
+      -0.2003173828125 * v4 +
+      0.77978515625 * v5 +
+      0.465087890625 * v6 +
+      -0.16650390625 * v7 +
+      0.089111328125 * v8 +
+      -0.0517578125 * v9 +
+      0.029296875 * v10 +
+      -0.0291748046875 * v11;
+    const y3 =
+      -0.00830078125 * v0 +
+      0.014892578125 * v1 +
+      -0.026611328125 * v2 +
+      0.047607421875 * v3 +
+      -0.102294921875 * v4 +
+      0.97216796875 * v5 +
+      0.1373291015625 * v6 +
+      -0.0594482421875 * v7 +
+      0.033203125 * v8 +
+      -0.0196533203125 * v9 +
+      0.010986328125 * v10 +
+      0.001708984375 * v11;
+    const m = Math.max(y0 < 0 ? -y0 : y0, y1 < 0 ? -y1 : y1, y2 < 0 ? -y2 : y2, y3 < 0 ? -y3 : y3);
+    if (m > tp) tp = m;
+    v11 = v10;
+    v10 = v9;
+    v9 = v8;
+    v8 = v7;
+    v7 = v6;
+    v6 = v5;
+    v5 = v4;
+    v4 = v3;
+    v3 = v2;
+    v2 = v1;
+    v1 = v0;
+  }
+  return tp;
 }
 
 export class LoudnessMeter {
@@ -121,7 +214,12 @@ export class LoudnessMeter {
   /** reused scratch: history + chunk for the true-peak FIR, block maxima, block order */
   private ext = new Float32Array(0);
   private blockMax = new Float32Array(0);
-  private order = new Uint32Array(0);
+  /** candidate blocks for the true-peak FIR: samples (with 11 of history each), offsets, outputs, bounds */
+  private cand = new Float32Array(1 << 16);
+  private candLen = 0;
+  private candOff: number[] = [];
+  private candCount: number[] = [];
+  private candBound: number[] = [];
 
   constructor(sampleRate: number, channels: number) {
     this.sampleRate = sampleRate;
@@ -214,122 +312,82 @@ export class LoudnessMeter {
     if (this.ext.length < H + n) this.ext = new Float32Array(H + n);
     const ext = this.ext;
     ext.set(hist);
-    let sp = this.samplePeak;
+    // one pass: copy channel c out of the interleaved chunk and take each 32-sample block's own max
+    const nBlocks = Math.ceil(n / TP_BLOCK);
+    if (this.blockMax.length < nBlocks) this.blockMax = new Float32Array(nBlocks);
+    const own = this.blockMax;
+    let bm = 0;
+    let blk = 0;
+    let k = 0;
     for (let i = 0, j = c; i < n; i++, j += stride) {
       const v = x[j];
       ext[H + i] = v;
       const a = v < 0 ? -v : v;
-      if (a > sp) sp = a;
+      if (a > bm) bm = a;
+      if (++k === TP_BLOCK) {
+        own[blk++] = bm;
+        bm = 0;
+        k = 0;
+      }
     }
+    if (k > 0) own[blk] = bm;
+    let histMax = 0;
+    for (let i = 0; i < H; i++) histMax = Math.max(histMax, Math.abs(hist[i]));
+    let sp = this.samplePeak;
+    for (let q = 0; q < nBlocks; q++) if (own[q] > sp) sp = own[q];
     this.samplePeak = sp;
-    // output position j in ext (j >= H) uses ext[j-H .. j]
-    const nBlocks = Math.ceil(n / TP_BLOCK);
-    if (this.blockMax.length < nBlocks) {
-      this.blockMax = new Float32Array(nBlocks);
-      this.order = new Uint32Array(nBlocks);
-    }
-    const blockMax = this.blockMax;
+    // Candidates: blocks whose bound beats what is known so far (the true peak is never below the sample
+    // peak). They are kept and filtered at the end, loudest first, once the song's peak is known, which
+    // skips ~97 % of the FIR work on music; the pool is bounded, so a long file flushes it early.
+    const floor = Math.max(this.truePeak, sp);
+    let prev = histMax;
     for (let b = 0; b < nBlocks; b++) {
-      const from = b * TP_BLOCK; // window start in ext for first output of block
+      // a block's outputs see its own samples and the 11 before them, all inside the previous block
+      // (11 < 32) or the history: the larger of the two maxima bounds the window
+      const cur = own[b];
+      const bound = (cur > prev ? cur : prev) * TP_GAIN_BOUND;
+      prev = cur;
+      if (bound <= floor) continue;
+      const from = b * TP_BLOCK;
       const to = Math.min(n, from + TP_BLOCK) + H;
-      let m = 0;
-      for (let i = from; i < to; i++) {
-        const a = Math.abs(ext[i]);
-        if (a > m) m = a;
-      }
-      blockMax[b] = m;
+      this.addCandidate(ext, from, to, bound);
     }
-    const order = this.order.subarray(0, nBlocks);
-    for (let b = 0; b < nBlocks; b++) order[b] = b;
-    order.sort((p, q) => blockMax[q] - blockMax[p]);
-    let tp = this.truePeak;
-    for (const b of order) {
-      if (blockMax[b] * TP_GAIN_BOUND <= tp) break;
-      const end = Math.min(n, (b + 1) * TP_BLOCK) + H;
-      let j = b * TP_BLOCK + H;
-      // the 12-sample window lives in locals and slides by one sample per step (v0 = newest)
-      let v1 = ext[j - 1],
-        v2 = ext[j - 2],
-        v3 = ext[j - 3],
-        v4 = ext[j - 4],
-        v5 = ext[j - 5],
-        v6 = ext[j - 6],
-        v7 = ext[j - 7],
-        v8 = ext[j - 8],
-        v9 = ext[j - 9],
-        v10 = ext[j - 10],
-        v11 = ext[j - 11];
-      for (; j < end; j++) {
-        const v0 = ext[j];
-        const y0 =
-          0.001708984375 * v0 +
-          0.010986328125 * v1 +
-          -0.0196533203125 * v2 +
-          0.033203125 * v3 +
-          -0.0594482421875 * v4 +
-          0.1373291015625 * v5 +
-          0.97216796875 * v6 +
-          -0.102294921875 * v7 +
-          0.047607421875 * v8 +
-          -0.026611328125 * v9 +
-          0.014892578125 * v10 +
-          -0.00830078125 * v11;
-        const y1 =
-          -0.0291748046875 * v0 +
-          0.029296875 * v1 +
-          -0.0517578125 * v2 +
-          0.089111328125 * v3 +
-          -0.16650390625 * v4 +
-          0.465087890625 * v5 +
-          0.77978515625 * v6 +
-          -0.2003173828125 * v7 +
-          0.1015625 * v8 +
-          -0.0582275390625 * v9 +
-          0.0330810546875 * v10 +
-          -0.0189208984375 * v11;
-        const y2 =
-          -0.0189208984375 * v0 +
-          0.0330810546875 * v1 +
-          -0.0582275390625 * v2 +
-          0.1015625 * v3 +
-          -0.2003173828125 * v4 +
-          0.77978515625 * v5 +
-          0.465087890625 * v6 +
-          -0.16650390625 * v7 +
-          0.089111328125 * v8 +
-          -0.0517578125 * v9 +
-          0.029296875 * v10 +
-          -0.0291748046875 * v11;
-        const y3 =
-          -0.00830078125 * v0 +
-          0.014892578125 * v1 +
-          -0.026611328125 * v2 +
-          0.047607421875 * v3 +
-          -0.102294921875 * v4 +
-          0.97216796875 * v5 +
-          0.1373291015625 * v6 +
-          -0.0594482421875 * v7 +
-          0.033203125 * v8 +
-          -0.0196533203125 * v9 +
-          0.010986328125 * v10 +
-          0.001708984375 * v11;
-        const m = Math.max(y0 < 0 ? -y0 : y0, y1 < 0 ? -y1 : y1, y2 < 0 ? -y2 : y2, y3 < 0 ? -y3 : y3);
-        if (m > tp) tp = m;
-        v11 = v10;
-        v10 = v9;
-        v9 = v8;
-        v8 = v7;
-        v7 = v6;
-        v6 = v5;
-        v5 = v4;
-        v4 = v3;
-        v3 = v2;
-        v2 = v1;
-        v1 = v0;
-      }
-    }
-    this.truePeak = tp;
     hist.set(ext.subarray(n, n + H));
+  }
+
+  private addCandidate(ext: Float32Array, from: number, to: number, bound: number): void {
+    const len = to - from;
+    if (this.candLen + len > this.cand.length) {
+      if (this.candLen + len > TP_POOL_MAX) this.flushCandidates();
+      if (this.candLen + len > this.cand.length) {
+        const next = new Float32Array(
+          Math.min(TP_POOL_MAX, Math.max(this.cand.length * 2, this.candLen + len)),
+        );
+        next.set(this.cand.subarray(0, this.candLen));
+        this.cand = next;
+      }
+    }
+    this.cand.set(ext.subarray(from, to), this.candLen);
+    this.candOff.push(this.candLen);
+    this.candCount.push(len - (TP_TAPS - 1));
+    this.candBound.push(bound);
+    this.candLen += len;
+  }
+
+  /** Runs the FIR on pending candidate blocks, highest bound first, until no bound can beat the peak. */
+  private flushCandidates(): void {
+    const idx = this.candBound.map((_, i) => i).sort((a, b) => this.candBound[b] - this.candBound[a]);
+    let tp = Math.max(this.truePeak, this.samplePeak);
+    for (const i of idx) {
+      if (this.candBound[i] <= tp) break;
+      const from = this.candOff[i] + TP_TAPS - 1;
+      tp = firPeak(this.cand, from, from + this.candCount[i], tp);
+    }
+    this.truePeak = Math.max(this.truePeak, tp);
+    this.candLen = 0;
+    this.candOff = [];
+    this.candCount = [];
+    this.candBound = [];
   }
 
   /** Completes the measurement; partial trailing blocks are not counted (as in BS.1770). */
@@ -352,6 +410,7 @@ export class LoudnessMeter {
     // the truePeak FIR still holds the last samples; flush it with zeros
     if (this.frames > 0) {
       for (let c = 0; c < this.channels; c++) this.peaks(new Float32Array(TP_TAPS - 1), TP_TAPS - 1, c, 1);
+      this.flushCandidates();
     }
     return {
       integratedLufs: integrated.lufs,
