@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ListQuerySchema, type ListQuery } from '../src/shared';
 import { encodeCursor } from '../src/main/db/list';
-import { openJobStore, type JobStoreExt } from '../src/main/db/store';
+import { openJobStore } from '../src/main/db/store';
 import type { NewJobInput } from '../src/main/db/store-api';
 import { createUlidGenerator } from '../src/main/db/ulid';
 import { baseline, makeBaselineCopy } from './db/baseline';
@@ -95,7 +95,11 @@ async function benchSize(n: number): Promise<Row[]> {
   );
   add(
     'list page of 100 (sort bpm desc, status completed)',
-    timeOps(() => store.listJobs(q({ limit: 100, sort: 'bpm', status: ['completed'] })), Math.min(500, readOps), RUNS).us,
+    timeOps(
+      () => store.listJobs(q({ limit: 100, sort: 'bpm', status: ['completed'] })),
+      Math.min(500, readOps),
+      RUNS,
+    ).us,
     null,
   );
   add(
@@ -107,8 +111,17 @@ async function benchSize(n: number): Promise<Row[]> {
   const progressIds = queued.map((j) => j.id);
   add(
     'update progress (buffered, on disk ≤ 1 s later)',
-    timeOps((i) => store.updateProgress(progressIds[i % progressIds.length], (i % 100) / 100, 'tempo'), readOps, RUNS).us,
-    timeOps((i) => baseline.updateProgress(baseFile, progressIds[i % progressIds.length], (i % 100) / 100, Date.now()), writeOps, RUNS).us,
+    timeOps(
+      (i) => store.updateProgress(progressIds[i % progressIds.length], (i % 100) / 100, 'tempo'),
+      readOps,
+      RUNS,
+    ).us,
+    timeOps(
+      (i) =>
+        baseline.updateProgress(baseFile, progressIds[i % progressIds.length], (i % 100) / 100, Date.now()),
+      writeOps,
+      RUNS,
+    ).us,
   );
   // what the buffer costs on disk: one durable transaction per second for all running jobs
   const running = progressIds.slice(0, 8);
@@ -226,12 +239,26 @@ async function benchCleanup(n: number): Promise<string[][]> {
     baseTotal.push(performance.now() - t2);
     if (removed !== n) throw new Error(`baseline cleanup removed ${removed} of ${n}`);
     fs.rmSync(dir, { recursive: true, force: true });
-    log(`  cleanup run ${r}: async ${oursTotal[r].toFixed(0)} ms (max slice ${oursMaxSlice[r].toFixed(1)} ms), sync ${oursSync[r].toFixed(0)} ms, baseline ${baseTotal[r].toFixed(0)} ms`);
+    log(
+      `  cleanup run ${r}: async ${oursTotal[r].toFixed(0)} ms (max slice ${oursMaxSlice[r].toFixed(1)} ms), sync ${oursSync[r].toFixed(0)} ms, baseline ${baseTotal[r].toFixed(0)} ms`,
+    );
   }
   return [
-    ['store, cleanupAsync (slices sized to a 25 ms budget)', `${median(oursTotal).toFixed(0)} ms`, `${median(oursMaxSlice).toFixed(1)} ms (${slices} slices)`],
-    ['store, synchronous cleanup() (one durable transaction)', `${median(oursSync).toFixed(0)} ms`, `${median(oursSync).toFixed(0)} ms (one call)`],
-    ['origin way: one DELETE per table, one transaction', `${median(baseTotal).toFixed(0)} ms`, `${median(baseTotal).toFixed(0)} ms`],
+    [
+      'store, cleanupAsync (slices sized to a 25 ms budget)',
+      `${median(oursTotal).toFixed(0)} ms`,
+      `${median(oursMaxSlice).toFixed(1)} ms (${slices} slices)`,
+    ],
+    [
+      'store, synchronous cleanup() (one durable transaction)',
+      `${median(oursSync).toFixed(0)} ms`,
+      `${median(oursSync).toFixed(0)} ms (one call)`,
+    ],
+    [
+      'origin way: one DELETE per table, one transaction',
+      `${median(baseTotal).toFixed(0)} ms`,
+      `${median(baseTotal).toFixed(0)} ms`,
+    ],
   ];
 }
 
@@ -242,16 +269,22 @@ function calibration(): string {
   const sql = timeOps(() => one.get(), 20_000, 5).us;
   mem.close();
   let sink = 0;
-  const js = timeOps(() => {
-    for (let i = 0; i < 1000; i++) sink += i * i;
-  }, 20_000, 5).us;
+  const js = timeOps(
+    () => {
+      for (let i = 0; i < 1000; i++) sink += i * i;
+    },
+    20_000,
+    5,
+  ).us;
   return `calibration: in-memory \`SELECT 1\` ${sql.toFixed(2)} µs, 1,000-step JS loop ${js.toFixed(2)} µs${sink < 0 ? '!' : ''}`;
 }
 
 async function main(): Promise<void> {
   const cal = calibration();
   log(cal);
-  log(`Performia DB bench: sizes ${SIZES.join(', ')}, ${RUNS} runs each (median), ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)}`);
+  log(
+    `Performia DB bench: sizes ${SIZES.join(', ')}, ${RUNS} runs each (median), ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)}`,
+  );
   const bySize = new Map<number, Row[]>();
   for (const n of SIZES) {
     log(`\n== ${n.toLocaleString('en-US')} jobs`);
@@ -268,17 +301,26 @@ async function main(): Promise<void> {
         cells.push('', '', '');
         continue;
       }
-      cells.push(fmtUs(r.ours), r.base === null ? '—' : fmtUs(r.base), r.base === null ? '—' : `${(r.base / r.ours).toFixed(1)}×`);
+      cells.push(
+        fmtUs(r.ours),
+        r.base === null ? '—' : fmtUs(r.base),
+        r.base === null ? '—' : `${(r.base / r.ours).toFixed(1)}×`,
+      );
     }
     return cells;
   });
-  if (ops.length) console.log(`\n### Operations (median of ${RUNS} runs; load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores; ${cal})\n`);
+  if (ops.length)
+    console.log(
+      `\n### Operations (median of ${RUNS} runs; load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores; ${cal})\n`,
+    );
   if (ops.length) console.log(table(headers, rows));
 
   if (!SKIP_DROP) {
     log('\n== dropped files');
     console.log('\n### N dropped files acknowledged durably (one transaction, synchronous=FULL)\n');
-    console.log(table(['files', 'store (one txn)', 'per file', 'origin way (txn per file)'], await benchDrop()));
+    console.log(
+      table(['files', 'store (one txn)', 'per file', 'origin way (txn per file)'], await benchDrop()),
+    );
   }
   if (!SKIP_CLEANUP) {
     log('\n== cleanup of 100,000 jobs');

@@ -21,11 +21,20 @@ const COLS = `j.*, r.duration_sec, r.bpm, r.key_name, r.camelot, r.title, r.arti
 
 export const baseline = {
   getJob: (file: string, id: string): Row | undefined =>
-    withDb(file, (db) => db.prepare(`SELECT ${COLS} FROM jobs j JOIN results r ON r.job_id = j.id WHERE j.id = ?`).get(id) as Row | undefined),
+    withDb(
+      file,
+      (db) =>
+        db.prepare(`SELECT ${COLS} FROM jobs j JOIN results r ON r.job_id = j.id WHERE j.id = ?`).get(id) as
+          Row | undefined,
+    ),
 
   listPage: (file: string, offset: number): { items: Row[]; total: number } =>
     withDb(file, (db) => ({
-      items: db.prepare(`SELECT ${COLS} FROM jobs j JOIN results r ON r.job_id = j.id ORDER BY j.id DESC LIMIT 100 OFFSET ?`).all(offset) as Row[],
+      items: db
+        .prepare(
+          `SELECT ${COLS} FROM jobs j JOIN results r ON r.job_id = j.id ORDER BY j.id DESC LIMIT 100 OFFSET ?`,
+        )
+        .all(offset) as Row[],
       total: (db.prepare('SELECT count(*) AS n FROM jobs').get() as { n: number }).n,
     })),
 
@@ -34,8 +43,16 @@ export const baseline = {
       const p = `%${text}%`;
       const where = 'WHERE j.file_name LIKE ? OR r.title LIKE ? OR r.artist LIKE ?';
       return {
-        items: db.prepare(`SELECT ${COLS} FROM jobs j JOIN results r ON r.job_id = j.id ${where} ORDER BY j.id DESC LIMIT 100`).all(p, p, p) as Row[],
-        total: (db.prepare(`SELECT count(*) AS n FROM jobs j JOIN results r ON r.job_id = j.id ${where}`).get(p, p, p) as { n: number }).n,
+        items: db
+          .prepare(
+            `SELECT ${COLS} FROM jobs j JOIN results r ON r.job_id = j.id ${where} ORDER BY j.id DESC LIMIT 100`,
+          )
+          .all(p, p, p) as Row[],
+        total: (
+          db
+            .prepare(`SELECT count(*) AS n FROM jobs j JOIN results r ON r.job_id = j.id ${where}`)
+            .get(p, p, p) as { n: number }
+        ).n,
       };
     }),
 
@@ -51,7 +68,12 @@ export const baseline = {
 
   updateProgress: (file: string, id: string, progress: number, now: number): void =>
     withDb(file, (db) => {
-      db.prepare('UPDATE jobs SET progress = ?, stage = ?, updated_at = ? WHERE id = ?').run(progress, 'tempo', now, id);
+      db.prepare('UPDATE jobs SET progress = ?, stage = ?, updated_at = ? WHERE id = ?').run(
+        progress,
+        'tempo',
+        now,
+        id,
+      );
     }),
 
   deleteJob: (file: string, id: string): void =>
@@ -67,7 +89,8 @@ export const baseline = {
   cleanup: (file: string, cutoff: number): number =>
     withDb(file, (db) =>
       db.transaction(() => {
-        const doomed = "SELECT id FROM jobs WHERE completed_at < ? AND status IN ('completed', 'failed', 'cancelled')";
+        const doomed =
+          "SELECT id FROM jobs WHERE completed_at < ? AND status IN ('completed', 'failed', 'cancelled')";
         db.prepare(`DELETE FROM results WHERE job_id IN (${doomed})`).run(cutoff);
         db.prepare(`DELETE FROM edits WHERE job_id IN (${doomed})`).run(cutoff);
         return db.prepare(`DELETE FROM jobs WHERE id IN (${doomed})`).run(cutoff).changes;

@@ -6,7 +6,24 @@ import type { Database } from 'better-sqlite3';
 import { createUlidGenerator } from '../../src/main/db/ulid';
 
 const KEYS = ['C', 'Am', 'G', 'Em', 'D', 'Bm', 'A', 'F#m', 'E', 'C#m', 'F', 'Dm', 'Bb', 'Gm', 'Eb', 'Cm'];
-const CAMELOT = ['8B', '8A', '9B', '9A', '10B', '10A', '11B', '11A', '12B', '12A', '7B', '7A', '6B', '6A', '5B', '5A'];
+const CAMELOT = [
+  '8B',
+  '8A',
+  '9B',
+  '9A',
+  '10B',
+  '10A',
+  '11B',
+  '11A',
+  '12B',
+  '12A',
+  '7B',
+  '7A',
+  '6B',
+  '6A',
+  '5B',
+  '5A',
+];
 const DAY = 86_400_000;
 
 /** small deterministic PRNG so every run seeds the same data */
@@ -40,10 +57,12 @@ export function seedJobs(db: Database, n: number, options: SeedOptions = {}): Se
   const start = now - span;
   const gen = createUlidGenerator();
   const ids: string[] = new Array(n);
-  const insJob = db.prepare(`INSERT INTO jobs (id, status, created_at, started_at, completed_at, updated_at, progress,
+  const insJob =
+    db.prepare(`INSERT INTO jobs (id, status, created_at, started_at, completed_at, updated_at, progress,
     error_code, error_message, input_path, file_name, size_bytes, mtime_ms, content_hash, analyzer_version)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'bench-1')`);
-  const insRes = db.prepare(`INSERT INTO results (job_id, duration_sec, bpm, key_name, camelot, title, artist, result_bytes)
+  const insRes =
+    db.prepare(`INSERT INTO results (job_id, duration_sec, bpm, key_name, camelot, title, artist, result_bytes)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
   // bulk load: big page cache, secondary indexes rebuilt once at the end (one sort each instead of
   // a million random index inserts)
@@ -65,8 +84,18 @@ export function seedJobs(db: Database, n: number, options: SeedOptions = {}): Se
       ids[i] = id;
       const r = rand();
       const status = options.allFinished
-        ? r < 0.9 ? 'completed' : r < 0.96 ? 'failed' : 'cancelled'
-        : r < 0.85 ? 'completed' : r < 0.91 ? 'failed' : r < 0.94 ? 'cancelled' : 'queued';
+        ? r < 0.9
+          ? 'completed'
+          : r < 0.96
+            ? 'failed'
+            : 'cancelled'
+        : r < 0.85
+          ? 'completed'
+          : r < 0.91
+            ? 'failed'
+            : r < 0.94
+              ? 'cancelled'
+              : 'queued';
       const finished = status !== 'queued';
       const artist = `Artist ${Math.floor(rand() * 5000)}`;
       const title = `Track ${i} ${['Intro', 'Groove', 'Night', 'Blue', 'Fire', 'Rain'][i % 6]}`;
@@ -89,7 +118,16 @@ export function seedJobs(db: Database, n: number, options: SeedOptions = {}): Se
       );
       if (status === 'completed') {
         const k = Math.floor(rand() * KEYS.length);
-        insRes.run(id, 120 + rand() * 240, Math.round((60 + rand() * 140) * 10) / 10, KEYS[k], CAMELOT[k], title, artist, 40_000);
+        insRes.run(
+          id,
+          120 + rand() * 240,
+          Math.round((60 + rand() * 140) * 10) / 10,
+          KEYS[k],
+          CAMELOT[k],
+          title,
+          artist,
+          40_000,
+        );
       } else {
         insRes.run(id, null, null, null, null, null, null, 0);
       }

@@ -34,7 +34,12 @@ export function listBackups(backupsDir: string): BackupInfo[] {
     if (!m) continue;
     const full = path.join(backupsDir, name);
     try {
-      out.push({ path: full, createdAt: stampToMs(m[1]), sizeBytes: fs.statSync(full).size, seq: Number(m[2] ?? 0) });
+      out.push({
+        path: full,
+        createdAt: stampToMs(m[1]),
+        sizeBytes: fs.statSync(full).size,
+        seq: Number(m[2] ?? 0),
+      });
     } catch {
       // vanished between readdir and stat
     }
@@ -59,7 +64,12 @@ export function pruneBackups(backupsDir: string, keep: number): string[] {
   return removed;
 }
 
-export async function createBackup(dbPath: string, backupsDir: string, keep: number, now: number): Promise<BackupInfo> {
+export async function createBackup(
+  dbPath: string,
+  backupsDir: string,
+  keep: number,
+  now: number,
+): Promise<BackupInfo> {
   fs.mkdirSync(backupsDir, { recursive: true });
   const finalPath = freshBackupPath(backupsDir, now);
   const tmpPath = `${finalPath}.tmp`;
@@ -69,7 +79,10 @@ export async function createBackup(dbPath: string, backupsDir: string, keep: num
   }
   if (!(r.messages.length === 1 && r.messages[0] === 'ok')) {
     fs.rmSync(finalPath, { force: true });
-    throw new AppError('E_DB_CORRUPT', `The new backup failed its integrity check: ${r.messages.slice(0, 3).join('; ')}`);
+    throw new AppError(
+      'E_DB_CORRUPT',
+      `The new backup failed its integrity check: ${r.messages.slice(0, 3).join('; ')}`,
+    );
   }
   pruneBackups(backupsDir, keep);
   return { path: finalPath, createdAt: now, sizeBytes: r.sizeBytes };

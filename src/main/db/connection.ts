@@ -23,7 +23,10 @@ export interface ConnectionOptions {
  * after switching to WAL and read it back; anything else is refused.
  */
 export function openConnection(path: string, options: ConnectionOptions = {}): Db {
-  const db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+  const db = new Database(path, {
+    readonly: options.readonly ?? false,
+    fileMustExist: options.readonly ?? false,
+  });
   try {
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     options.precheck?.(db);
@@ -35,7 +38,10 @@ export function openConnection(path: string, options: ConnectionOptions = {}): D
     db.pragma('synchronous = FULL');
     const sync = Number(db.pragma('synchronous', { simple: true }));
     if (sync !== 2) {
-      throw new AppError('E_INTERNAL', `SQLite runs synchronous=${sync}, expected FULL (2); refusing to open`);
+      throw new AppError(
+        'E_INTERNAL',
+        `SQLite runs synchronous=${sync}, expected FULL (2); refusing to open`,
+      );
     }
     db.pragma('foreign_keys = ON');
     if (Number(db.pragma('foreign_keys', { simple: true })) !== 1) {

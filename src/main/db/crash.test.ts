@@ -17,9 +17,13 @@ const tsxLoader = createRequire(import.meta.url).resolve('tsx');
 /** runs the child until it has acknowledged `minAcks` more ids, waits a random extra moment, kills it */
 function runAndKill(dataDir: string, minAcks: number, extraMs: number): Promise<string[]> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', tsxLoader, path.join(here, 'crash-child.ts'), dataDir], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', tsxLoader, path.join(here, 'crash-child.ts'), dataDir],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let buf = '';
     let stderr = '';
     const acked: string[] = [];

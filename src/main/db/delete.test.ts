@@ -38,7 +38,9 @@ describe('deleteJobs', () => {
     expect(store.getJob(c.id)).not.toBeNull();
     expect(fs.existsSync(owned)).toBe(false);
     expect(fs.existsSync(outside)).toBe(true);
-    const leftovers = store.db.prepare('SELECT (SELECT count(*) FROM results) AS r, (SELECT count(*) FROM edits) AS e').get();
+    const leftovers = store.db
+      .prepare('SELECT (SELECT count(*) FROM results) AS r, (SELECT count(*) FROM edits) AS e')
+      .get();
     expect(leftovers).toEqual({ r: 1, e: 0 });
     expect(store.stats().total).toBe(1);
     expect(store.deleteJobs([])).toBe(0);
@@ -133,7 +135,8 @@ describe('cleanup', () => {
     done = true;
     expect(r.count).toBe(jobs.length);
     expect(slices).toEqual([500, 1000, 1500, 2000, 2500, 2500]);
-    for (let i = 1; i < ticksAtSlice.length; i++) expect(ticksAtSlice[i]).toBeGreaterThan(ticksAtSlice[i - 1]);
+    for (let i = 1; i < ticksAtSlice.length; i++)
+      expect(ticksAtSlice[i]).toBeGreaterThan(ticksAtSlice[i - 1]);
     expect(store.stats().total).toBe(0);
   });
 

@@ -28,7 +28,8 @@ export function deleteJobs(db: Db, ids: string[], uploadsDir: string): number {
   immediate(db, () => {
     for (let i = 0; i < unique.length; i += DELETE_CHUNK) {
       const json = JSON.stringify(unique.slice(i, i + DELETE_CHUNK));
-      for (const r of prepare<[string], { input_path: string }>(db, OWNED_BY_IDS).all(json)) owned.push(r.input_path);
+      for (const r of prepare<[string], { input_path: string }>(db, OWNED_BY_IDS).all(json))
+        owned.push(r.input_path);
       deleted += prepare(db, DELETE_BY_IDS).run(json).changes;
     }
   });
@@ -38,7 +39,10 @@ export function deleteJobs(db: Db, ids: string[], uploadsDir: string): number {
 
 function cutoffFor(olderThanDays: number, now: number): number {
   if (!Number.isFinite(olderThanDays) || olderThanDays < 0) {
-    throw new AppError('E_INVALID_REQUEST', `olderThanDays must be a non-negative number, got ${olderThanDays}`);
+    throw new AppError(
+      'E_INVALID_REQUEST',
+      `olderThanDays must be a non-negative number, got ${olderThanDays}`,
+    );
   }
   return now - olderThanDays * DAY_MS;
 }
@@ -48,14 +52,22 @@ const FINISHED_BEFORE = `FROM jobs j INDEXED BY jobs_finished JOIN results r ON 
   WHERE j.completed_at < ? AND j.status IN ('completed', 'failed', 'cancelled')`;
 
 /** Dry run: the same numbers the real cleanup would report, nothing touched. */
-export function previewCleanup(db: Db, olderThanDays: number, now: number, uploadsDir: string): CleanupResult {
+export function previewCleanup(
+  db: Db,
+  olderThanDays: number,
+  now: number,
+  uploadsDir: string,
+): CleanupResult {
   const cutoff = cutoffFor(olderThanDays, now);
   const agg = prepare<[number], { n: number; bytes: number | null }>(
     db,
     `SELECT count(*) AS n, sum(r.result_bytes) AS bytes ${FINISHED_BEFORE}`,
   ).get(cutoff);
   let bytes = agg?.bytes ?? 0;
-  for (const r of prepare<[number], { input_path: string }>(db, `SELECT j.input_path ${FINISHED_BEFORE} AND j.owns_input = 1`).all(cutoff)) {
+  for (const r of prepare<[number], { input_path: string }>(
+    db,
+    `SELECT j.input_path ${FINISHED_BEFORE} AND j.owns_input = 1`,
+  ).all(cutoff)) {
     bytes += ownedFileSize(uploadsDir, r.input_path);
   }
   return { count: agg?.n ?? 0, bytes, dryRun: true };
@@ -80,31 +92,41 @@ function withoutFsync<T>(db: Db, fn: () => T): T {
 }
 
 /** Deletes at most `limit` finished jobs older than the cutoff in one transaction. */
-export function cleanupChunk(db: Db, cutoff: number, limit: number, uploadsDir: string): { count: number; bytes: number } {
+export function cleanupChunk(
+  db: Db,
+  cutoff: number,
+  limit: number,
+  uploadsDir: string,
+): { count: number; bytes: number } {
   const owned: string[] = [];
   // a slice that removes upload files commits durably first: a row must not outlive its file
   const hasOwned = prepare<[number, number], { n: number }>(
     db,
     `SELECT count(*) AS n FROM (SELECT j.owns_input ${FINISHED_BEFORE} ORDER BY j.completed_at LIMIT ?) WHERE owns_input = 1`,
   ).get(cutoff, limit);
-  const run = (hasOwned?.n ?? 0) > 0 ? (fn: () => { count: number; bytes: number }) => fn() : (fn: () => { count: number; bytes: number }) => withoutFsync(db, fn);
-  const result = run(() => immediate(db, () => {
-    const rows = prepare<[number, number], DoomedRow>(
-      db,
-      `SELECT j.id, j.owns_input, j.input_path, r.result_bytes ${FINISHED_BEFORE} ORDER BY j.completed_at LIMIT ?`,
-    ).all(cutoff, limit);
-    if (rows.length === 0) return { count: 0, bytes: 0 };
-    let bytes = 0;
-    for (const r of rows) {
-      bytes += r.result_bytes;
-      if (r.owns_input === 1) {
-        bytes += ownedFileSize(uploadsDir, r.input_path);
-        owned.push(r.input_path);
+  const run =
+    (hasOwned?.n ?? 0) > 0
+      ? (fn: () => { count: number; bytes: number }) => fn()
+      : (fn: () => { count: number; bytes: number }) => withoutFsync(db, fn);
+  const result = run(() =>
+    immediate(db, () => {
+      const rows = prepare<[number, number], DoomedRow>(
+        db,
+        `SELECT j.id, j.owns_input, j.input_path, r.result_bytes ${FINISHED_BEFORE} ORDER BY j.completed_at LIMIT ?`,
+      ).all(cutoff, limit);
+      if (rows.length === 0) return { count: 0, bytes: 0 };
+      let bytes = 0;
+      for (const r of rows) {
+        bytes += r.result_bytes;
+        if (r.owns_input === 1) {
+          bytes += ownedFileSize(uploadsDir, r.input_path);
+          owned.push(r.input_path);
+        }
       }
-    }
-    const count = prepare(db, DELETE_BY_IDS).run(JSON.stringify(rows.map((r) => r.id))).changes;
-    return { count, bytes };
-  }));
+      const count = prepare(db, DELETE_BY_IDS).run(JSON.stringify(rows.map((r) => r.id))).changes;
+      return { count, bytes };
+    }),
+  );
   removeOwnedFiles(uploadsDir, owned);
   return result;
 }
@@ -118,13 +140,22 @@ const DOOMED_IDS = `SELECT j.id FROM jobs j INDEXED BY jobs_finished
  * through cleanupInSlices; this is the fastest way when blocking does not matter (start-up,
  * retention, scripts). Measured: 100k jobs ≈ as fast as one plain DELETE, 2–3× faster than slices.
  */
-export function cleanup(db: Db, olderThanDays: number, dryRun: boolean, now: number, uploadsDir: string): CleanupResult {
+export function cleanup(
+  db: Db,
+  olderThanDays: number,
+  dryRun: boolean,
+  now: number,
+  uploadsDir: string,
+): CleanupResult {
   const preview = previewCleanup(db, olderThanDays, now, uploadsDir);
   if (dryRun) return preview;
   const cutoff = cutoffFor(olderThanDays, now);
   const owned: string[] = [];
   const count = immediate(db, () => {
-    for (const r of prepare<[number], { input_path: string }>(db, `SELECT j.input_path ${FINISHED_BEFORE} AND j.owns_input = 1`).all(cutoff)) {
+    for (const r of prepare<[number], { input_path: string }>(
+      db,
+      `SELECT j.input_path ${FINISHED_BEFORE} AND j.owns_input = 1`,
+    ).all(cutoff)) {
       owned.push(r.input_path);
     }
     prepare(db, `DELETE FROM results WHERE job_id IN (${DOOMED_IDS})`).run(cutoff);

@@ -32,16 +32,23 @@ describe('createJobs / getJob', () => {
       expect(JobSchema.parse(read)).toEqual(j);
       expect(read?.status).toBe('queued');
     }
-    expect(store.getJobs([created[2].id, 'nope', created[0].id]).map((j) => j.fileName)).toEqual(['c.mp3', 'a.mp3']);
+    expect(store.getJobs([created[2].id, 'nope', created[0].id]).map((j) => j.fileName)).toEqual([
+      'c.mp3',
+      'a.mp3',
+    ]);
     expect(store.getJob('missing')).toBeNull();
     expect(codeOf(() => store.requireJob('missing'))).toBe('E_JOB_NOT_FOUND');
   });
 
   it('rejects a duplicate id and inserts nothing from that batch', () => {
     store.createJobs([input('a.mp3')], ['job-1']);
-    expect(codeOf(() => store.createJobs([input('b.mp3'), input('c.mp3')], ['job-2', 'job-1']))).toBe('E_DUPLICATE_ID');
+    expect(codeOf(() => store.createJobs([input('b.mp3'), input('c.mp3')], ['job-2', 'job-1']))).toBe(
+      'E_DUPLICATE_ID',
+    );
     expect(store.getJob('job-2')).toBeNull();
-    expect(codeOf(() => store.createJobs([input('b.mp3'), input('c.mp3')], ['x', 'x']))).toBe('E_DUPLICATE_ID');
+    expect(codeOf(() => store.createJobs([input('b.mp3'), input('c.mp3')], ['x', 'x']))).toBe(
+      'E_DUPLICATE_ID',
+    );
     expect(store.stats().total).toBe(1);
   });
 
@@ -58,12 +65,31 @@ describe('transition', () => {
     const [j] = store.createJobs([input('a.mp3')]);
     clock = 2_000_000;
     const p = store.transition(j.id, 'processing', { stage: 'decode', contentHash: 'abc' });
-    expect(p).toMatchObject({ status: 'processing', startedAt: 2_000_000, stage: 'decode', contentHash: 'abc', progress: 0 });
+    expect(p).toMatchObject({
+      status: 'processing',
+      startedAt: 2_000_000,
+      stage: 'decode',
+      contentHash: 'abc',
+      progress: 0,
+    });
     clock = 3_000_000;
     const f = store.transition(j.id, 'failed', { errorCode: 'E_DECODE', errorMessage: 'bad frame' });
-    expect(f).toMatchObject({ status: 'failed', completedAt: 3_000_000, errorCode: 'E_DECODE', errorMessage: 'bad frame', stage: 'decode' });
+    expect(f).toMatchObject({
+      status: 'failed',
+      completedAt: 3_000_000,
+      errorCode: 'E_DECODE',
+      errorMessage: 'bad frame',
+      stage: 'decode',
+    });
     const q = store.transition(j.id, 'queued');
-    expect(q).toMatchObject({ status: 'queued', startedAt: null, completedAt: null, errorCode: null, progress: 0, attempts: 0 });
+    expect(q).toMatchObject({
+      status: 'queued',
+      startedAt: null,
+      completedAt: null,
+      errorCode: null,
+      progress: 0,
+      attempts: 0,
+    });
   });
 
   it('rejects illegal transitions and missing jobs', () => {
@@ -107,13 +133,19 @@ describe('results', () => {
     const [j] = store.createJobs([input('a.mp3')]);
     store.transition(j.id, 'processing');
     const done = store.completeJob(j.id, songMap(j.id, 128), summary({ bpm: 128, title: 'T', artist: 'A' }));
-    expect(done).toMatchObject({ status: 'completed', progress: 1, summary: { bpm: 128, key: 'Am', title: 'T', artist: 'A' } });
+    expect(done).toMatchObject({
+      status: 'completed',
+      progress: 1,
+      summary: { bpm: 128, key: 'Am', title: 'T', artist: 'A' },
+    });
     expect(store.getSongMap(j.id)?.tempo?.bpm_global).toBe(128);
     expect(codeOf(() => store.completeJob(j.id, songMap(j.id), summary()))).toBe('E_ILLEGAL_TRANSITION');
     expect(codeOf(() => store.completeJob('missing', songMap('x'), summary()))).toBe('E_JOB_NOT_FOUND');
     const [k] = store.createJobs([input('b.mp3')]);
     store.transition(k.id, 'processing');
-    expect(codeOf(() => store.completeJob(k.id, songMap(k.id), { ...summary(), bpm: 'fast' } as never))).toBe('E_INVALID_REQUEST');
+    expect(codeOf(() => store.completeJob(k.id, songMap(k.id), { ...summary(), bpm: 'fast' } as never))).toBe(
+      'E_INVALID_REQUEST',
+    );
     expect(store.getJob(k.id)?.status).toBe('processing');
   });
 
@@ -166,7 +198,12 @@ describe('recoverInterrupted', () => {
     for (let crash = 1; crash <= 2; crash++) {
       const r = store.recoverInterrupted(3);
       expect(r).toEqual({ requeued: [a.id, b.id].sort(), failed: [] });
-      expect(store.getJob(b.id)).toMatchObject({ status: 'queued', attempts: crash, progress: 0, stage: null });
+      expect(store.getJob(b.id)).toMatchObject({
+        status: 'queued',
+        attempts: crash,
+        progress: 0,
+        stage: null,
+      });
       store.transition(a.id, 'processing');
       store.transition(b.id, 'processing');
     }
@@ -184,7 +221,10 @@ describe('edits and settings', () => {
   it('stores edits apart from results; completeJob leaves them alone', () => {
     const [j] = store.createJobs([input('a')]);
     expect(store.getEdits(j.id)).toBeNull();
-    expect(store.setEdits(j.id, { bpm: 121, meter: { numerator: 3, denominator: 4 } })).toEqual({ bpm: 121, meter: { numerator: 3, denominator: 4 } });
+    expect(store.setEdits(j.id, { bpm: 121, meter: { numerator: 3, denominator: 4 } })).toEqual({
+      bpm: 121,
+      meter: { numerator: 3, denominator: 4 },
+    });
     completeWith(store, j.id, { bpm: 120 });
     expect(store.getEdits(j.id)).toEqual({ bpm: 121, meter: { numerator: 3, denominator: 4 } });
     expect(store.setEdits(j.id, null)).toBeNull();
@@ -198,7 +238,11 @@ describe('edits and settings', () => {
     const s = store.getSettings();
     expect(s.concurrency).toBeGreaterThanOrEqual(1);
     expect(s).toMatchObject({ retentionDays: null, theme: 'system', keepBackups: 5 });
-    expect(store.setSettings({ theme: 'dark', retentionDays: 30 })).toMatchObject({ theme: 'dark', retentionDays: 30, keepBackups: 5 });
+    expect(store.setSettings({ theme: 'dark', retentionDays: 30 })).toMatchObject({
+      theme: 'dark',
+      retentionDays: 30,
+      keepBackups: 5,
+    });
     expect(codeOf(() => store.setSettings({ concurrency: 0 }))).toBe('E_INVALID_REQUEST');
     expect(codeOf(() => store.setSettings({ bogus: 1 } as never))).toBe('E_INVALID_REQUEST');
     expect(store.getSettings().theme).toBe('dark');
@@ -230,7 +274,11 @@ describe('progress write-behind', () => {
     store.updateProgress(b.id, 0.5, 'key');
     store.updateProgress(a.id, 0.3, 'chords');
     expect(store.getJob(a.id)).toMatchObject({ progress: 0.3, stage: 'chords' });
-    expect(store.listJobs({ limit: 10, cursor: null, sort: 'created', order: 'desc' }).items.map((j) => j.progress)).toEqual([0.5, 0.3]);
+    expect(
+      store
+        .listJobs({ limit: 10, cursor: null, sort: 'created', order: 'desc' })
+        .items.map((j) => j.progress),
+    ).toEqual([0.5, 0.3]);
     expect(persisted(a.id)).toEqual({ progress: 0, stage: null });
     store.flushProgress();
     expect(persisted(a.id)).toEqual({ progress: 0.3, stage: 'chords' });

@@ -42,8 +42,10 @@ function validateInput(input: NewJobInput, index: number): void {
   const bad = (what: string) => new AppError('E_INVALID_REQUEST', `Job input ${index}: ${what}`);
   if (typeof input.inputPath !== 'string' || input.inputPath.length === 0) throw bad('inputPath is empty');
   if (typeof input.fileName !== 'string' || input.fileName.length === 0) throw bad('fileName is empty');
-  if (typeof input.analyzerVersion !== 'string' || input.analyzerVersion.length === 0) throw bad('analyzerVersion is empty');
-  if (input.sizeBytes !== null && !(Number.isFinite(input.sizeBytes) && input.sizeBytes >= 0)) throw bad('sizeBytes is invalid');
+  if (typeof input.analyzerVersion !== 'string' || input.analyzerVersion.length === 0)
+    throw bad('analyzerVersion is empty');
+  if (input.sizeBytes !== null && !(Number.isFinite(input.sizeBytes) && input.sizeBytes >= 0))
+    throw bad('sizeBytes is invalid');
   if (input.mtimeMs !== null && !Number.isFinite(input.mtimeMs)) throw bad('mtimeMs is invalid');
 }
 
@@ -52,13 +54,20 @@ const INSERT_JOB = `INSERT INTO jobs (id, status, created_at, updated_at, input_
 const INSERT_RESULT = 'INSERT INTO results (job_id) VALUES (?)';
 
 /** All inputs in one IMMEDIATE transaction: one fsync acknowledges the whole drop. */
-export function createJobs(db: Db, inputs: NewJobInput[], gen: UlidGenerator, now: number, ids?: string[]): Job[] {
+export function createJobs(
+  db: Db,
+  inputs: NewJobInput[],
+  gen: UlidGenerator,
+  now: number,
+  ids?: string[],
+): Job[] {
   if (ids && ids.length !== inputs.length) {
     throw new AppError('E_INVALID_REQUEST', `Got ${ids.length} ids for ${inputs.length} jobs`);
   }
   inputs.forEach(validateInput);
   const jobIds = ids ?? inputs.map(() => gen(now));
-  if (new Set(jobIds).size !== jobIds.length) throw new AppError('E_DUPLICATE_ID', 'The same job id was given twice');
+  if (new Set(jobIds).size !== jobIds.length)
+    throw new AppError('E_DUPLICATE_ID', 'The same job id was given twice');
   const insertJob = prepare(db, INSERT_JOB);
   const insertResult = prepare(db, INSERT_RESULT);
   immediate(db, () => {
@@ -142,7 +151,15 @@ function applyTransition(job: Job, to: JobStatus, patch: TransitionPatch, now: n
   };
   switch (to) {
     case 'processing':
-      return { ...next, startedAt: now, completedAt: null, progress: patch.progress ?? 0, stage: pick(patch.stage, null), errorCode: null, errorMessage: null };
+      return {
+        ...next,
+        startedAt: now,
+        completedAt: null,
+        progress: patch.progress ?? 0,
+        stage: pick(patch.stage, null),
+        errorCode: null,
+        errorMessage: null,
+      };
     case 'queued':
       return {
         ...next,
@@ -158,7 +175,14 @@ function applyTransition(job: Job, to: JobStatus, patch: TransitionPatch, now: n
         summary: null,
       };
     case 'completed':
-      return { ...next, completedAt: now, progress: 1, stage: pick(patch.stage, null), errorCode: null, errorMessage: null };
+      return {
+        ...next,
+        completedAt: now,
+        progress: 1,
+        stage: pick(patch.stage, null),
+        errorCode: null,
+        errorMessage: null,
+      };
     case 'failed':
     case 'cancelled':
       return {
@@ -222,7 +246,8 @@ function writeResult(db: Db, id: string, summary: JobSummary, json: string): voi
 
 export function completeJob(db: Db, id: string, songMap: SongMap, summary: JobSummary, now: number): Job {
   const parsed = JobSummarySchema.safeParse(summary);
-  if (!parsed.success) throw new AppError('E_INVALID_REQUEST', `Invalid job summary: ${parsed.error.message}`);
+  if (!parsed.success)
+    throw new AppError('E_INVALID_REQUEST', `Invalid job summary: ${parsed.error.message}`);
   // serialise before the transaction: no slow work while holding the write lock
   const json = JSON.stringify(songMap);
   return immediate(db, () => {
@@ -275,7 +300,8 @@ const FIND_BY_HASH = `SELECT ${JOB_COLUMNS} FROM ${JOB_FROM}
   ORDER BY j.completed_at DESC LIMIT 1`;
 
 export function findCompletedByHash(db: Db, contentHash: string, analyzerVersion: string): Job | null {
-  const row = prepareRaw<[string, string]>(db, FIND_BY_HASH).get(contentHash, analyzerVersion) as JobTuple | undefined;
+  const row = prepareRaw<[string, string]>(db, FIND_BY_HASH).get(contentHash, analyzerVersion) as
+    JobTuple | undefined;
   return row ? tupleToJob(row) : null;
 }
 
@@ -304,12 +330,22 @@ export function moveToTop(db: Db, id: string, now: number): Job {
   return immediate(db, () => {
     const job = requireJob(db, id);
     if (job.status !== 'queued') {
-      throw new AppError('E_ILLEGAL_TRANSITION', `Job ${id} is ${job.status}; only a queued job can move to the top`);
+      throw new AppError(
+        'E_ILLEGAL_TRANSITION',
+        `Job ${id} is ${job.status}; only a queued job can move to the top`,
+      );
     }
-    const top = prepare<[], { p: number | null }>(db, "SELECT max(priority) AS p FROM jobs WHERE status = 'queued'").get();
+    const top = prepare<[], { p: number | null }>(
+      db,
+      "SELECT max(priority) AS p FROM jobs WHERE status = 'queued'",
+    ).get();
     const first = nextQueued(db, 1)[0];
     if (first?.id !== id) {
-      prepare(db, 'UPDATE jobs SET priority = ?, updated_at = ? WHERE id = ?').run((top?.p ?? 0) + 1, now, id);
+      prepare(db, 'UPDATE jobs SET priority = ?, updated_at = ? WHERE id = ?').run(
+        (top?.p ?? 0) + 1,
+        now,
+        id,
+      );
     }
     return requireJob(db, id);
   });
@@ -337,7 +373,13 @@ export function recoverInterrupted(db: Db, maxAttempts: number, now: number): Re
     for (const { id, attempts } of rows) {
       const next = attempts + 1;
       if (next >= maxAttempts) {
-        fail.run(next, now, now, `Analysis was interrupted ${next} times (the app crashed or was killed); giving up`, id);
+        fail.run(
+          next,
+          now,
+          now,
+          `Analysis was interrupted ${next} times (the app crashed or was killed); giving up`,
+          id,
+        );
         report.failed.push(id);
       } else {
         requeue.run(next, now, id);

@@ -133,7 +133,9 @@ describe('listJobs filters', () => {
     store.transition(jobs[2].id, 'cancelled');
     const merged = walk({ status: ['cancelled', 'completed'], limit: 4 });
     expect(merged.ids).toEqual([...completed, jobs[2].id].sort().reverse());
-    expect(walk({ status: ['cancelled', 'completed'], limit: 4, order: 'asc' }).ids).toEqual([...completed, jobs[2].id].sort());
+    expect(walk({ status: ['cancelled', 'completed'], limit: 4, order: 'asc' }).ids).toEqual(
+      [...completed, jobs[2].id].sort(),
+    );
     expect([...merged.totals]).toEqual([completed.length + 1]);
     expect([...walk({ status: ['failed'] }).totals]).toEqual([0]);
   });
@@ -242,7 +244,9 @@ describe('query plans', () => {
   it('search with few matches is driven by the trigram index, not a scan of jobs', () => {
     seed();
     const { sql, params } = firstPageSql(q({ search: 'song' }), true);
-    const p = (store.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as Array<{ detail: string }>).map((r) => r.detail).join('\n');
+    const p = (store.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as Array<{ detail: string }>)
+      .map((r) => r.detail)
+      .join('\n');
     expect(p.split('\n')[0]).toMatch(/SCAN jobs_fts VIRTUAL TABLE/);
     expect(p).toMatch(/SEARCH j USING INTEGER PRIMARY KEY/);
   });
@@ -265,14 +269,17 @@ describe('query plans', () => {
     ['artist sort', { sort: 'artist' }, /results_artist/],
     ['title sort + status', { sort: 'title', status: ['completed'] }, /results_title/],
     ['search with many matches', { search: 'song' }, /sqlite_autoindex_jobs_1[\s\S]*jobs_fts VIRTUAL TABLE/],
-  ])('%s walks an index: no full scan, no temp b-tree (with and without ANALYZE stats)', (_name, query, index) => {
-    seed();
-    for (const analyzed of [false, true]) {
-      if (analyzed) store.db.exec('ANALYZE'); // PRAGMA optimize at close gathers stats over time
-      const p = plan(query);
-      expect(p).toMatch(index);
-      expect(p).not.toMatch(/USE TEMP B-TREE/);
-      expect(p).not.toMatch(/^SCAN (j|r)$/m);
-    }
-  });
+  ])(
+    '%s walks an index: no full scan, no temp b-tree (with and without ANALYZE stats)',
+    (_name, query, index) => {
+      seed();
+      for (const analyzed of [false, true]) {
+        if (analyzed) store.db.exec('ANALYZE'); // PRAGMA optimize at close gathers stats over time
+        const p = plan(query);
+        expect(p).toMatch(index);
+        expect(p).not.toMatch(/USE TEMP B-TREE/);
+        expect(p).not.toMatch(/^SCAN (j|r)$/m);
+      }
+    },
+  );
 });

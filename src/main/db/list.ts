@@ -44,7 +44,8 @@ export function encodeCursor(c: Cursor): string {
 }
 
 export function decodeCursor(raw: string, sort: SortKey, order: Order): Cursor {
-  const bad = () => new AppError('E_INVALID_REQUEST', 'The list cursor is invalid or belongs to another sort');
+  const bad = () =>
+    new AppError('E_INVALID_REQUEST', 'The list cursor is invalid or belongs to another sort');
   let c: unknown;
   try {
     c = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
@@ -238,9 +239,23 @@ function fetchRows(
   }
   const merged: JobTuple[] = [];
   for (const status of filter.statuses) {
-    merged.push(...fetchSegment(db, sortKey, spec, order, segment, after, { ...filter, statuses: [status] }, limit, false));
+    merged.push(
+      ...fetchSegment(
+        db,
+        sortKey,
+        spec,
+        order,
+        segment,
+        after,
+        { ...filter, statuses: [status] },
+        limit,
+        false,
+      ),
+    );
   }
-  merged.sort((a, b) => ((a[0] as string) < (b[0] as string) ? -1 : (a[0] as string) > (b[0] as string) ? 1 : 0));
+  merged.sort((a, b) =>
+    (a[0] as string) < (b[0] as string) ? -1 : (a[0] as string) > (b[0] as string) ? 1 : 0,
+  );
   if (order === 'desc') merged.reverse();
   return merged.slice(0, limit);
 }
@@ -297,19 +312,39 @@ export function listJobs(db: Db, q: ListQueryParsed, options: ListOptions = {}):
   const ftsMatches =
     filter.fts === null
       ? null
-      : (prepare<[string], { n: number }>(db, 'SELECT count(*) AS n FROM jobs_fts WHERE jobs_fts MATCH ?').get(filter.fts)?.n ?? 0);
+      : (prepare<[string], { n: number }>(
+          db,
+          'SELECT count(*) AS n FROM jobs_fts WHERE jobs_fts MATCH ?',
+        ).get(filter.fts)?.n ?? 0);
   const sparse = ftsMatches !== null && ftsMatches <= (options.sparseMatches ?? SPARSE_MATCHES);
   const want = q.limit + 1; // one extra row tells whether another page exists
   const rows: JobTuple[] = [];
   for (let i = start; i < segments.length && rows.length < want; i++) {
-    rows.push(...fetchRows(db, q.sort, spec, q.order, segments[i], i === start ? cursor : null, filter, want - rows.length, sparse));
+    rows.push(
+      ...fetchRows(
+        db,
+        q.sort,
+        spec,
+        q.order,
+        segments[i],
+        i === start ? cursor : null,
+        filter,
+        want - rows.length,
+        sparse,
+      ),
+    );
   }
   const hasMore = rows.length > q.limit;
   const page = hasMore ? rows.slice(0, q.limit) : rows;
   const last = page[page.length - 1];
   const nextCursor =
     hasMore && last
-      ? encodeCursor({ s: q.sort, o: q.order, v: (last[col(spec.col)] as string | number | null) ?? null, id: last[0] as string })
+      ? encodeCursor({
+          s: q.sort,
+          o: q.order,
+          v: (last[col(spec.col)] as string | number | null) ?? null,
+          id: last[0] as string,
+        })
       : null;
   return { items: page.map(tupleToJob), nextCursor, total: countTotal(db, filter, ftsMatches) };
 }

@@ -17,8 +17,7 @@ export type OffThreadTask =
   | { op: 'backup'; dbPath: string; tmpPath: string; finalPath: string };
 
 export type OffThreadResult =
-  | { ok: true; messages: string[]; sizeBytes: number }
-  | { ok: false; code: string | null; message: string };
+  { ok: true; messages: string[]; sizeBytes: number } | { ok: false; code: string | null; message: string };
 
 const WORKER_SOURCE = `
 (async () => {
@@ -69,18 +68,25 @@ export function runOffThread(task: OffThreadTask): Promise<OffThreadResult> {
       void worker.terminate();
     };
     worker.once('message', (m: OffThreadResult) => settle(m));
-    worker.once('error', (e: Error & { code?: string }) => settle({ ok: false, code: e.code ?? null, message: e.message }));
-    worker.once('exit', (code) => settle({ ok: false, code: null, message: `database worker exited with code ${code}` }));
+    worker.once('error', (e: Error & { code?: string }) =>
+      settle({ ok: false, code: e.code ?? null, message: e.message }),
+    );
+    worker.once('exit', (code) =>
+      settle({ ok: false, code: null, message: `database worker exited with code ${code}` }),
+    );
   });
 }
 
 /** quick_check off the calling thread; 'ok' is the only healthy answer */
-export async function quickCheckOffThread(dbPath: string): Promise<{ ok: boolean; corrupt: boolean; detail: string }> {
+export async function quickCheckOffThread(
+  dbPath: string,
+): Promise<{ ok: boolean; corrupt: boolean; detail: string }> {
   const r = await runOffThread({ op: 'quick_check', dbPath });
   if (r.ok) {
     const healthy = r.messages.length === 1 && r.messages[0] === 'ok';
     return { ok: healthy, corrupt: !healthy, detail: r.messages.slice(0, 5).join('; ') };
   }
-  const corrupt = r.code !== null && (r.code.startsWith('SQLITE_CORRUPT') || r.code.startsWith('SQLITE_NOTADB'));
+  const corrupt =
+    r.code !== null && (r.code.startsWith('SQLITE_CORRUPT') || r.code.startsWith('SQLITE_NOTADB'));
   return { ok: false, corrupt, detail: `${r.code ?? 'error'}: ${r.message}` };
 }

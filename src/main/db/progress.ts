@@ -15,7 +15,8 @@ interface Pending {
 
 export const PROGRESS_FLUSH_MS = 1_000;
 
-const FLUSH = "UPDATE jobs SET progress = ?, stage = ?, updated_at = ? WHERE id = ? AND status = 'processing'";
+const FLUSH =
+  "UPDATE jobs SET progress = ?, stage = ?, updated_at = ? WHERE id = ? AND status = 'processing'";
 
 export class ProgressBuffer {
   private readonly pending = new Map<string, Pending>();
@@ -31,10 +32,15 @@ export class ProgressBuffer {
     if (!Number.isFinite(progress) || progress < 0 || progress > 1) {
       throw new AppError('E_INVALID_REQUEST', `Progress must be within 0..1, got ${progress}`);
     }
-    const row = prepare<[string], { status: string }>(this.db, 'SELECT status FROM jobs WHERE id = ?').get(id);
+    const row = prepare<[string], { status: string }>(this.db, 'SELECT status FROM jobs WHERE id = ?').get(
+      id,
+    );
     if (!row) throw new AppError('E_JOB_NOT_FOUND', `No job with id ${id}`);
     if (row.status !== 'processing') {
-      throw new AppError('E_ILLEGAL_TRANSITION', `Job ${id} is ${row.status}; only a processing job has progress`);
+      throw new AppError(
+        'E_ILLEGAL_TRANSITION',
+        `Job ${id} is ${row.status}; only a processing job has progress`,
+      );
     }
     this.pending.set(id, { progress, stage, at: now });
     if (!this.timer) {

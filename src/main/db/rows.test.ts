@@ -4,9 +4,14 @@ import { col, JOB_FIELDS } from './rows';
 describe('rows', () => {
   it('tupleToJob reads the positions JOB_FIELDS declares', () => {
     // tupleToJob indexes by number for speed; pin the positions it relies on
-    expect([col('j.id'), col('j.status'), col('j.reused_from'), col('r.duration_sec'), col('r.artist'), col('r.result_bytes')]).toEqual([
-      0, 1, 18, 19, 24, 25,
-    ]);
+    expect([
+      col('j.id'),
+      col('j.status'),
+      col('j.reused_from'),
+      col('r.duration_sec'),
+      col('r.artist'),
+      col('r.result_bytes'),
+    ]).toEqual([0, 1, 18, 19, 24, 25]);
     expect(JOB_FIELDS).toHaveLength(26);
   });
 });

@@ -7,12 +7,20 @@ import { AppError, SettingsSchema, type Settings } from '../../shared';
 import { immediate, prepare, type Db } from './sql';
 
 export function defaultSettings(cores: number = os.availableParallelism()): Settings {
-  return { concurrency: Math.min(64, Math.max(1, cores - 1)), retentionDays: null, theme: 'system', keepBackups: 5 };
+  return {
+    concurrency: Math.min(64, Math.max(1, cores - 1)),
+    retentionDays: null,
+    theme: 'system',
+    keepBackups: 5,
+  };
 }
 
 export function getSettings(db: Db, defaults: Settings = defaultSettings()): Settings {
   const merged: Record<string, unknown> = { ...defaults };
-  for (const row of prepare<[], { key: string; value: string }>(db, 'SELECT key, value FROM settings').all()) {
+  for (const row of prepare<[], { key: string; value: string }>(
+    db,
+    'SELECT key, value FROM settings',
+  ).all()) {
     if (!(row.key in defaults)) continue;
     try {
       const value: unknown = JSON.parse(row.value);
@@ -25,10 +33,17 @@ export function getSettings(db: Db, defaults: Settings = defaultSettings()): Set
   return SettingsSchema.parse(merged);
 }
 
-export function setSettings(db: Db, patch: Partial<Settings>, defaults: Settings = defaultSettings()): Settings {
+export function setSettings(
+  db: Db,
+  patch: Partial<Settings>,
+  defaults: Settings = defaultSettings(),
+): Settings {
   const parsed = SettingsSchema.partial().strict().safeParse(patch);
   if (!parsed.success) throw new AppError('E_INVALID_REQUEST', `Invalid settings: ${parsed.error.message}`);
-  const upsert = prepare(db, 'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
+  const upsert = prepare(
+    db,
+    'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+  );
   immediate(db, () => {
     for (const [key, value] of Object.entries(parsed.data)) {
       if (value !== undefined) upsert.run(key, JSON.stringify(value));

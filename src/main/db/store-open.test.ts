@@ -23,7 +23,11 @@ describe('open and close', () => {
     expect(fs.existsSync(path.join(dir, 'backups'))).toBe(true);
     expect(fs.existsSync(path.join(dir, 'uploads'))).toBe(true);
     expect(fs.existsSync(path.join(dir, LOCK_FILE))).toBe(true);
-    expect(store.openReport).toMatchObject({ uncleanShutdown: false, migrated: MIGRATIONS.map((m) => m.version), backupBeforeMigration: null });
+    expect(store.openReport).toMatchObject({
+      uncleanShutdown: false,
+      migrated: MIGRATIONS.map((m) => m.version),
+      backupBeforeMigration: null,
+    });
     store.createJobs([input('a')]);
     store.checkpoint();
     expect(fs.statSync(`${store.dbPath}-wal`).size).toBe(0);
@@ -75,12 +79,16 @@ describe('migrations at open', () => {
     expect(again.stats().schemaVersion).toBe(LATEST_VERSION);
     expect(again.getJob(job.id)?.fileName).toBe('Night Drive.mp3');
     // the job written before the search index existed is searchable after the migration
-    expect(again.listJobs(ListQuerySchema.parse({ search: 'night' })).items.map((j) => j.id)).toEqual([job.id]);
+    expect(again.listJobs(ListQuerySchema.parse({ search: 'night' })).items.map((j) => j.id)).toEqual([
+      job.id,
+    ]);
     again.close();
     // the backup is the pre-migration database: version 1, same job, healthy
     const b = new Database(backup!, { readonly: true });
     expect(b.pragma('user_version', { simple: true })).toBe(1);
-    expect(b.prepare('SELECT file_name FROM jobs WHERE id = ?').get(job.id)).toEqual({ file_name: 'Night Drive.mp3' });
+    expect(b.prepare('SELECT file_name FROM jobs WHERE id = ?').get(job.id)).toEqual({
+      file_name: 'Night Drive.mp3',
+    });
     b.close();
     // a fresh database is not backed up (nothing to lose)
     expect((await freshStore()).store.openReport.backupBeforeMigration).toBeNull();
@@ -89,7 +97,10 @@ describe('migrations at open', () => {
   it('a later migration runs on the next open; the older app then refuses the file', async () => {
     const { store, dir } = await freshStore();
     store.close();
-    const next: Migration = { version: LATEST_VERSION + 1, up: (db) => db.exec('ALTER TABLE jobs ADD COLUMN note TEXT') };
+    const next: Migration = {
+      version: LATEST_VERSION + 1,
+      up: (db) => db.exec('ALTER TABLE jobs ADD COLUMN note TEXT'),
+    };
     const again = await openJobStore({ dataDir: dir, migrations: [...MIGRATIONS, next] });
     expect(again.openReport.migrated).toEqual([LATEST_VERSION + 1]);
     again.close();
@@ -139,7 +150,10 @@ describe('corruption', () => {
     const again = await openJobStore({ dataDir: dir, onNotice: (n) => notices.push(n) });
     expect(again.openReport.restoredFrom).toBe(backup.path);
     expect(notices).toHaveLength(1);
-    expect(notices[0]).toMatchObject({ level: 'warning', message: expect.stringMatching(/restored from the backup/) });
+    expect(notices[0]).toMatchObject({
+      level: 'warning',
+      message: expect.stringMatching(/restored from the backup/),
+    });
     expect(again.stats().recovery).toBe(notices[0].message);
     expect(again.getJob(kept.id)?.fileName).toBe('kept.mp3');
     expect(again.stats().total).toBe(1);

@@ -54,7 +54,10 @@ export interface OpenJobStoreOptions {
 /** Extra operations beyond store-api's JobStore. */
 export interface JobStoreExt extends JobStore {
   /** cleanup in slices of `chunkSize` jobs, yielding between transactions (keeps each block short) */
-  cleanupAsync(olderThanDays: number, options?: ChunkedCleanupOptions & { now?: number }): Promise<{ count: number; bytes: number; dryRun: false }>;
+  cleanupAsync(
+    olderThanDays: number,
+    options?: ChunkedCleanupOptions & { now?: number },
+  ): Promise<{ count: number; bytes: number; dryRun: false }>;
   /** writes buffered progress now (it is otherwise written within ~1 s; close() flushes too) */
   flushProgress(): void;
   /** the raw connection, for tests and benchmarks only */
@@ -187,7 +190,10 @@ export async function openJobStore(options: OpenJobStoreOptions): Promise<JobSto
       db = await recoverFromCorruption(`integrity check: ${check.detail}`);
     } else if (!check.ok) {
       db.close();
-      throw new AppError('E_INTERNAL', `Could not check the database after an unclean shutdown: ${check.detail}`);
+      throw new AppError(
+        'E_INTERNAL',
+        `Could not check the database after an unclean shutdown: ${check.detail}`,
+      );
     } else {
       recovery = 'The previous session ended without closing the database; the integrity check passed.';
     }
@@ -270,7 +276,12 @@ function bindStore(
       return deleteJobs(db, ids, p.uploadsDir);
     },
     cleanup: (days, dryRun, now) => cleanup(db, days, dryRun, now ?? clock(), p.uploadsDir),
-    cleanupAsync: (days, o = {}) => cleanupInSlices(db, days, o.now ?? clock(), p.uploadsDir, o) as Promise<{ count: number; bytes: number; dryRun: false }>,
+    cleanupAsync: (days, o = {}) =>
+      cleanupInSlices(db, days, o.now ?? clock(), p.uploadsDir, o) as Promise<{
+        count: number;
+        bytes: number;
+        dryRun: false;
+      }>,
     getEdits: (id) => getEdits(db, id),
     setEdits: (id, edits) => setEdits(db, id, edits, clock()),
     getSettings: () => getSettings(db, defaults),
@@ -281,7 +292,10 @@ function bindStore(
     },
     stats: () => {
       const counts = Object.fromEntries(JOB_STATUSES.map((s) => [s, 0])) as Record<JobStatus, number>;
-      for (const r of prepare<[], { status: JobStatus; n: number }>(db, 'SELECT status, n FROM job_counts').all()) {
+      for (const r of prepare<[], { status: JobStatus; n: number }>(
+        db,
+        'SELECT status, n FROM job_counts',
+      ).all()) {
         counts[r.status] = r.n;
       }
       let sizeBytes = 0;

@@ -49,7 +49,9 @@ export function summary(extra: Partial<JobSummary> = {}): JobSummary {
 }
 
 /** opens a store in a fresh temp dir; returns it with its dir */
-export async function freshStore(options: Partial<OpenJobStoreOptions> = {}): Promise<{ store: JobStoreExt; dir: string }> {
+export async function freshStore(
+  options: Partial<OpenJobStoreOptions> = {},
+): Promise<{ store: JobStoreExt; dir: string }> {
   const dir = options.dataDir ?? tempDir();
   const store = await openJobStore({ ...options, dataDir: dir });
   return { store, dir };

@@ -5,7 +5,11 @@ import * as m001 from './001-initial';
 import * as m002 from './002-search';
 
 const match = (db: Database.Database, text: string) =>
-  (db.prepare('SELECT rowid FROM jobs_fts WHERE jobs_fts MATCH ? ORDER BY rowid').all(`"${text}"`) as Array<{ rowid: number }>).map((r) => r.rowid);
+  (
+    db.prepare('SELECT rowid FROM jobs_fts WHERE jobs_fts MATCH ? ORDER BY rowid').all(`"${text}"`) as Array<{
+      rowid: number;
+    }>
+  ).map((r) => r.rowid);
 
 function v1WithJobs() {
   const db = new Database(':memory:');
@@ -15,7 +19,9 @@ function v1WithJobs() {
   );
   ins.run('a', 'Night Drive.mp3');
   ins.run('b', 'plain.wav');
-  db.prepare("INSERT INTO results (job_id, title, artist) VALUES ('a', NULL, NULL), ('b', 'Midnight', 'The Band')").run();
+  db.prepare(
+    "INSERT INTO results (job_id, title, artist) VALUES ('a', NULL, NULL), ('b', 'Midnight', 'The Band')",
+  ).run();
   return db;
 }
 
@@ -24,7 +30,8 @@ describe('migration 002-search', () => {
     const db = v1WithJobs();
     expect(runMigrations(db, [m001, m002])).toEqual([2]);
     expect(getUserVersion(db)).toBe(2);
-    const seq = (id: string) => (db.prepare('SELECT seq FROM jobs WHERE id = ?').get(id) as { seq: number }).seq;
+    const seq = (id: string) =>
+      (db.prepare('SELECT seq FROM jobs WHERE id = ?').get(id) as { seq: number }).seq;
     expect(match(db, 'night')).toEqual([seq('a'), seq('b')]);
     expect(match(db, 'the band')).toEqual([seq('b')]);
     expect(match(db, 'drive')).toEqual([seq('a')]);

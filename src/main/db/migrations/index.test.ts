@@ -1,6 +1,14 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { assertNotTooNew, getUserVersion, LATEST_VERSION, MIGRATIONS, pendingMigrations, runMigrations, type Migration } from './index';
+import {
+  assertNotTooNew,
+  getUserVersion,
+  LATEST_VERSION,
+  MIGRATIONS,
+  pendingMigrations,
+  runMigrations,
+  type Migration,
+} from './index';
 
 describe('runMigrations', () => {
   it('applies pending migrations in order and is idempotent', () => {
@@ -29,7 +37,9 @@ describe('runMigrations', () => {
   it('refuses a database from a newer version with E_SCHEMA_TOO_NEW', () => {
     const db = new Database(':memory:');
     db.pragma(`user_version = ${LATEST_VERSION + 5}`);
-    expect(() => assertNotTooNew(db)).toThrow(expect.objectContaining({ code: 'E_SCHEMA_TOO_NEW', message: expect.stringMatching(/newer version/) }));
+    expect(() => assertNotTooNew(db)).toThrow(
+      expect.objectContaining({ code: 'E_SCHEMA_TOO_NEW', message: expect.stringMatching(/newer version/) }),
+    );
     expect(() => runMigrations(db)).toThrow(expect.objectContaining({ code: 'E_SCHEMA_TOO_NEW' }));
   });
 });

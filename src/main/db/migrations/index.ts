@@ -33,7 +33,11 @@ export function assertNotTooNew(db: Db, latest: number = LATEST_VERSION): void {
 
 /** true when the database has tables (i.e. it is not a freshly created file) */
 export function hasUserTables(db: Db): boolean {
-  return db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' LIMIT 1").get() !== undefined;
+  return (
+    db
+      .prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' LIMIT 1")
+      .get() !== undefined
+  );
 }
 
 export function pendingMigrations(db: Db, migrations: readonly Migration[] = MIGRATIONS): Migration[] {
