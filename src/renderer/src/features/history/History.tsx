@@ -150,10 +150,10 @@ export function History(): React.JSX.Element {
   }, [filterKey]);
 
   const vItems = virt.getVirtualItems();
-  const last = vItems[vItems.length - 1];
+  const lastIndex = vItems.length ? vItems[vItems.length - 1].index : -1;
   useEffect(() => {
-    if (last && last.index >= h.items.length - 40 && h.nextCursor) void useHistory.getState().loadMore();
-  }, [last?.index, h.items.length, h.nextCursor]);
+    if (lastIndex >= 0 && lastIndex >= h.items.length - 40 && h.nextCursor) void useHistory.getState().loadMore();
+  }, [lastIndex, h.items.length, h.nextCursor]);
 
   const virtRef = useRef(virt);
   virtRef.current = virt;

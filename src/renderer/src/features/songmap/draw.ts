@@ -176,7 +176,11 @@ export function drawSongMap(ctx: CanvasRenderingContext2D, m: EffectiveMap, v: V
     m.tempoCurve.forEach(([t, b], i) => {
       const x = Math.max(0, timeToX(t, v));
       if (i === 0) ctx.moveTo(x, y(b));
-      else ctx.lineTo(x, y(m.tempoCurve[i - 1][1])), ctx.lineTo(x, y(b));
+      else {
+        // a step: hold the previous tempo up to this point, then jump
+        ctx.lineTo(x, y(m.tempoCurve[i - 1][1]));
+        ctx.lineTo(x, y(b));
+      }
     });
     ctx.lineTo(v.width, y(m.tempoCurve[m.tempoCurve.length - 1][1]));
     ctx.stroke();
