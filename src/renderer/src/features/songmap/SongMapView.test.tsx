@@ -93,3 +93,26 @@ describe('SongMapView audition', () => {
     expect(api.callsTo('edits.set')).toHaveLength(0);
   });
 });
+
+describe('song map keyboard', () => {
+  it('steps the cursor beat by beat and bar by bar', async () => {
+    const { stepOnGrid } = await import('./SongMapView');
+    const beats = [0.25, 0.75, 1.25, 1.75];
+    expect(stepOnGrid(beats, 0, 1, 2)).toBe(0.25);
+    expect(stepOnGrid(beats, 0.25, 1, 2)).toBe(0.75);
+    expect(stepOnGrid(beats, 0.25, -1, 2)).toBe(0);
+    expect(stepOnGrid(beats, 1.0, -1, 2)).toBe(0.75);
+    expect(stepOnGrid(beats, 1.75, 1, 2)).toBe(2);
+  });
+
+  it('ArrowRight moves the clock to the next beat, Shift+ArrowRight to the next bar', async () => {
+    serve();
+    render(<SongMapView id="song1" />);
+    await waitFor(() => expect(screen.getByTestId('songmap')).toBeTruthy());
+    const audio = screen.getByTestId('audio') as HTMLAudioElement;
+    fireEvent.keyDown(window, { key: 'ArrowRight' });
+    expect(audio.currentTime).toBeCloseTo(0.25, 3);
+    fireEvent.keyDown(window, { key: 'ArrowRight', shiftKey: true });
+    expect(audio.currentTime).toBeCloseTo(2.25, 3); // bar 2 of the fixture
+  });
+});

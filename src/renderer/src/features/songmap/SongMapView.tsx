@@ -87,6 +87,14 @@ function ExportPanel({ m, job }: { m: EffectiveMap; job: Job }): React.JSX.Eleme
   );
 }
 
+/** the next (dir 1) or previous (dir −1) grid time strictly past `t`; the song's ends when there is none */
+export function stepOnGrid(grid: number[], t: number, dir: 1 | -1, duration: number): number {
+  const eps = 0.02; // a cursor sitting on a beat moves to the next one, not to itself
+  if (dir > 0) return grid.find((g) => g > t + eps) ?? duration;
+  for (let i = grid.length - 1; i >= 0; i--) if (grid[i] < t - eps) return grid[i];
+  return 0;
+}
+
 export function SongMapView({ id }: { id: string }): React.JSX.Element {
   const { job, map, edits, loading, error } = useSong();
   const liveJob = useJobs((s) => s.byId[id]);
@@ -140,19 +148,31 @@ export function SongMapView({ id }: { id: string }): React.JSX.Element {
     if (audio.paused) void audio.play().catch(() => setPlaying(false));
     else audio.pause();
   };
+  const zoom = (factor: number): void => {
+    if (!m) return;
+    const center = audio && !audio.paused ? audio.currentTime : view.start + view.span / 2;
+    setView(clampView(center - (view.span * factor) / 2, view.span * factor, m.duration));
+  };
   const seek = (t: number): void => {
     if (!audio) return;
     audio.currentTime = t;
     setClock(t);
   };
 
-  // Space plays/pauses anywhere in the view except while typing
+  // keys anywhere in the view except while typing: Space play/pause, ←/→ previous/next beat (Shift: bar), +/− zoom
   useEffect(() => {
     const key = (e: KeyboardEvent): void => {
       const tag = (e.target as HTMLElement | null)?.tagName;
-      if (e.key !== ' ' || tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT' || tag === 'BUTTON') return;
-      e.preventDefault();
-      toggle();
+      if (tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT' || e.ctrlKey || e.metaKey || e.altKey) return;
+      if (e.key === ' ' && tag !== 'BUTTON') {
+        e.preventDefault();
+        toggle();
+      } else if ((e.key === 'ArrowLeft' || e.key === 'ArrowRight') && m && audio) {
+        e.preventDefault();
+        const grid = e.shiftKey && m.downbeats.length ? m.downbeats : m.beats;
+        seek(stepOnGrid(grid, audio.currentTime, e.key === 'ArrowRight' ? 1 : -1, m.duration));
+      } else if ((e.key === '+' || e.key === '=') && m) zoom(0.5);
+      else if ((e.key === '-' || e.key === '_') && m) zoom(2);
     };
     window.addEventListener('keydown', key);
     return () => window.removeEventListener('keydown', key);
@@ -167,10 +187,6 @@ export function SongMapView({ id }: { id: string }): React.JSX.Element {
     );
 
   const s = job.summary;
-  const zoom = (factor: number): void => {
-    const center = audio && !audio.paused ? audio.currentTime : view.start + view.span / 2;
-    setView(clampView(center - (view.span * factor) / 2, view.span * factor, m.duration));
-  };
   const bar = barAt(m.downbeats, clock);
 
   return (
@@ -235,10 +251,11 @@ export function SongMapView({ id }: { id: string }): React.JSX.Element {
           metronome{audition != null ? ` (auditioning ${audition.toFixed(1)} BPM)` : ''}
         </label>
         <span className="spacer" />
-        <button type="button" className="btn" onClick={() => zoom(0.5)} aria-label="Zoom in">
+        <span className="muted keys-hint">Space play · ←/→ beat · Shift bar · +/− zoom · Ctrl+wheel zoom</span>
+        <button type="button" className="btn" onClick={() => zoom(0.5)} aria-label="Zoom in" aria-keyshortcuts="+">
           +
         </button>
-        <button type="button" className="btn" onClick={() => zoom(2)} aria-label="Zoom out">
+        <button type="button" className="btn" onClick={() => zoom(2)} aria-label="Zoom out" aria-keyshortcuts="-">
           −
         </button>
         <button type="button" className="btn subtle" onClick={() => setView(clampView(0, m.duration, m.duration))}>
