@@ -115,13 +115,17 @@ export function History(): React.JSX.Element {
     void useHistory.getState().reload();
   }, []);
   // throttled, not debounced: during a long batch the bumps never pause, and the table must still move
+  // leading edge too, so a freshly dropped file shows up in the table at once
   const refreshTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const lastRefresh = useRef(0);
   useEffect(() => {
     if (historyVersion === 0 || refreshTimer.current) return;
+    const wait = Math.max(0, lastRefresh.current + 750 - Date.now());
     refreshTimer.current = setTimeout(() => {
       refreshTimer.current = null;
+      lastRefresh.current = Date.now();
       void useHistory.getState().reload({ refresh: true });
-    }, 750);
+    }, wait);
   }, [historyVersion]);
   useEffect(() => () => void (refreshTimer.current && clearTimeout(refreshTimer.current)), []);
 
