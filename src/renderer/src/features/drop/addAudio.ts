@@ -56,7 +56,7 @@ export async function addFiles(files: CollectedFile[], deps: AddDeps = {}): Prom
   for (const f of files) {
     // inside folders only audio by extension is sent, as the core does for folders; loose files are
     // always sent so the server can judge them by their bytes and say precisely why it refuses one
-    if (f.fromFolder && !isAudioName(f.file.name)) skipped.push({ path: f.relPath, code: 'E_UNSUPPORTED_FORMAT' as const, message: 'Not an audio file (by its extension); skipped.' });
+    if (f.fromFolder && !isAudioName(f.file.name)) skipped.push({ path: f.relPath, code: 'E_UNSUPPORTED_FORMAT' as const, message: 'Skipped (judged by its file extension).' });
     else toSend.push(f);
   }
   useJobs.getState().addRejected(skipped);
