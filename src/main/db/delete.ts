@@ -18,7 +18,18 @@ interface DoomedRow {
   result_bytes: number;
 }
 
-const DELETE_BY_IDS = 'DELETE FROM jobs WHERE id IN (SELECT value FROM json_each(?))';
+const IDS = 'SELECT value FROM json_each(?)';
+
+/**
+ * Deletes the jobs named in a JSON array with their results and edits. Children go first and
+ * set-based instead of through ON DELETE CASCADE's row-by-row deletes (the cascade stays as the
+ * safety net and then finds nothing).
+ */
+function deleteByIds(db: Db, json: string): number {
+  prepare(db, `DELETE FROM results WHERE job_id IN (${IDS})`).run(json);
+  prepare(db, `DELETE FROM edits WHERE job_id IN (${IDS})`).run(json);
+  return prepare(db, `DELETE FROM jobs WHERE id IN (${IDS})`).run(json).changes;
+}
 const OWNED_BY_IDS = `SELECT input_path FROM jobs WHERE owns_input = 1 AND id IN (SELECT value FROM json_each(?))`;
 
 export function deleteJobs(db: Db, ids: string[], uploadsDir: string): number {
@@ -30,7 +41,7 @@ export function deleteJobs(db: Db, ids: string[], uploadsDir: string): number {
       const json = JSON.stringify(unique.slice(i, i + DELETE_CHUNK));
       for (const r of prepare<[string], { input_path: string }>(db, OWNED_BY_IDS).all(json))
         owned.push(r.input_path);
-      deleted += prepare(db, DELETE_BY_IDS).run(json).changes;
+      deleted += deleteByIds(db, json);
     }
   });
   removeOwnedFiles(uploadsDir, owned);
@@ -123,7 +134,7 @@ export function cleanupChunk(
           owned.push(r.input_path);
         }
       }
-      const count = prepare(db, DELETE_BY_IDS).run(JSON.stringify(rows.map((r) => r.id))).changes;
+      const count = deleteByIds(db, JSON.stringify(rows.map((r) => r.id)));
       return { count, bytes };
     }),
   );
