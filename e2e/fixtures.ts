@@ -23,13 +23,21 @@ export interface HeadlessServer {
   restart(): Promise<void>;
 }
 
-function launch(dataDir: string, port: number, logs: string[]): Promise<{ proc: ChildProcess; url: string; port: number }> {
+function launch(
+  dataDir: string,
+  port: number,
+  logs: string[],
+): Promise<{ proc: ChildProcess; url: string; port: number }> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [join(ROOT, 'out/main/server.js'), '--port', String(port), '--data-dir', dataDir, '--concurrency', '1'], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, NODE_ENV: 'production' },
-    });
+    const proc = spawn(
+      process.execPath,
+      [join(ROOT, 'out/main/server.js'), '--port', String(port), '--data-dir', dataDir, '--concurrency', '1'],
+      {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, NODE_ENV: 'production' },
+      },
+    );
     const timer = setTimeout(() => {
       proc.kill('SIGKILL');
       reject(new Error(`server did not print its URL within 30 s:\n${logs.join('')}`));
@@ -53,10 +61,14 @@ function launch(dataDir: string, port: number, logs: string[]): Promise<{ proc: 
   });
 }
 
-const exited = (p: ChildProcess) => new Promise<void>((r) => (p.exitCode !== null || p.signalCode !== null ? r() : p.once('exit', () => r())));
+const exited = (p: ChildProcess) =>
+  new Promise<void>((r) => (p.exitCode !== null || p.signalCode !== null ? r() : p.once('exit', () => r())));
 
 /** starts the built headless server on `dataDir` (port 0 = any free port) and returns its handle */
-export async function startHeadless(dataDir: string, port = 0): Promise<HeadlessServer & { stop(): Promise<void> }> {
+export async function startHeadless(
+  dataDir: string,
+  port = 0,
+): Promise<HeadlessServer & { stop(): Promise<void> }> {
   const logs: string[] = [];
   let cur = await launch(dataDir, port, logs);
   return {
@@ -116,7 +128,11 @@ export function makeWav(seconds = 8, sampleRate = 22050): Buffer {
     for (const f of chord) v += 0.12 * Math.sin(2 * Math.PI * f * t);
     const sinceBeat = t % beat;
     const beatIdx = Math.floor(t / beat);
-    if (sinceBeat < 0.03) v += (beatIdx % 4 === 0 ? 0.5 : 0.3) * Math.sin(2 * Math.PI * (beatIdx % 4 === 0 ? 1760 : 1100) * t) * (1 - sinceBeat / 0.03);
+    if (sinceBeat < 0.03)
+      v +=
+        (beatIdx % 4 === 0 ? 0.5 : 0.3) *
+        Math.sin(2 * Math.PI * (beatIdx % 4 === 0 ? 1760 : 1100) * t) *
+        (1 - sinceBeat / 0.03);
     data.writeInt16LE(Math.max(-32767, Math.min(32767, Math.round(v * 32767))), i * 2);
   }
   const h = Buffer.alloc(44);

@@ -16,8 +16,11 @@ function newest(dir: string): number {
 
 export default function globalSetup(): void {
   if (process.env.PERFORMIA_E2E_NO_BUILD === '1') return;
-  const outs = ['out/main/server.js', 'out/main/analysis-worker.js', 'out/renderer/index.html'].map((p) => join(root, p));
-  const stale = !outs.every(existsSync) || newest(join(root, 'src')) > Math.min(...outs.map((p) => statSync(p).mtimeMs));
+  const outs = ['out/main/server.js', 'out/main/analysis-worker.js', 'out/renderer/index.html'].map((p) =>
+    join(root, p),
+  );
+  const stale =
+    !outs.every(existsSync) || newest(join(root, 'src')) > Math.min(...outs.map((p) => statSync(p).mtimeMs));
   if (!stale) return;
   const r = spawnSync('npx', ['electron-vite', 'build'], { cwd: root, stdio: 'inherit' });
   if (r.status !== 0) throw new Error('electron-vite build failed; the end-to-end suites need the built app');

@@ -15,10 +15,14 @@ import { startHeadless } from './fixtures';
 import { seedFile } from '../bench/db/seed';
 
 const N = Number(process.env.PERFORMIA_UI_BENCH_JOBS ?? 100_000);
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
+const pct = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
 
 test.describe('history benchmark', () => {
-  test.skip(process.env.PERFORMIA_UI_BENCH !== '1', 'benchmark: run with PERFORMIA_UI_BENCH=1 npx playwright test e2e/history.bench.spec.ts');
+  test.skip(
+    process.env.PERFORMIA_UI_BENCH !== '1',
+    'benchmark: run with PERFORMIA_UI_BENCH=1 npx playwright test e2e/history.bench.spec.ts',
+  );
   test.setTimeout(600_000);
 
   test(`history with ${N.toLocaleString('en')} jobs`, async ({ page }, testInfo) => {
@@ -31,7 +35,9 @@ test.describe('history benchmark', () => {
       for (let run = 0; run < 5; run++) {
         await page.goto(server.url);
         await expect(page.getByTestId('history-row').first()).toBeVisible({ timeout: 60_000 });
-        paints.push(await page.evaluate(() => performance.getEntriesByName('history:first-rows')[0]?.startTime ?? NaN));
+        paints.push(
+          await page.evaluate(() => performance.getEntriesByName('history:first-rows')[0]?.startTime ?? NaN),
+        );
       }
       await expect(page.getByTestId('history-total')).toContainText(N.toLocaleString('en'));
 
@@ -41,7 +47,11 @@ test.describe('history benchmark', () => {
       for (const term of ['Night', 'Track 42', 'Artist 17', 'zzz-no-match', 'Blue']) {
         const r = await page.evaluate(async (t) => {
           const g = globalThis as unknown as {
-            document: { querySelector(s: string): { value: string; dispatchEvent(e: unknown): boolean; textContent: string } | null };
+            document: {
+              querySelector(
+                s: string,
+              ): { value: string; dispatchEvent(e: unknown): boolean; textContent: string } | null;
+            };
             Event: new (t: string, o: { bubbles: boolean }) => unknown;
             HTMLInputElement: { prototype: object };
             requestAnimationFrame(cb: () => void): number;
@@ -62,7 +72,10 @@ test.describe('history benchmark', () => {
             };
             tick();
           });
-          if (!ok) throw new Error(`search "${t}" did not update the table within 15 s: ${g.document.querySelector('[role="alert"]')?.textContent ?? 'no error shown'}`);
+          if (!ok)
+            throw new Error(
+              `search "${t}" did not update the table within 15 s: ${g.document.querySelector('[role="alert"]')?.textContent ?? 'no error shown'}`,
+            );
           const q = performance.getEntriesByName('history:reload')[0];
           return { total: performance.now() - t0, query: q ? q.duration : NaN };
         }, term);
@@ -92,7 +105,10 @@ test.describe('history benchmark', () => {
 
       // scrolling: move the table 600 px per frame for 240 frames, record frame-to-frame times
       const frames = await page.evaluate(async () => {
-        const g = globalThis as unknown as { document: { querySelector(s: string): { scrollTop: number } | null }; requestAnimationFrame(cb: (t: number) => void): number };
+        const g = globalThis as unknown as {
+          document: { querySelector(s: string): { scrollTop: number } | null };
+          requestAnimationFrame(cb: (t: number) => void): number;
+        };
         const el = g.document.querySelector('[data-testid="history-body"]')!;
         const out: number[] = [];
         let last = -1;
@@ -120,7 +136,11 @@ test.describe('history benchmark', () => {
         ['idle frame p95 (this machine, nothing to draw)', pct(idle, 95), null],
       ] as const;
       const load = (await import('node:os')).loadavg()[0].toFixed(1);
-      const table = [`| ${N.toLocaleString('en')} jobs (load average ${load}) | ms | target |`, '|---|---:|---:|', ...rows.map(([k, v, t]) => `| ${k} | ${v.toFixed(1)} | ${t == null ? '—' : `≤ ${t}`} |`)].join('\n');
+      const table = [
+        `| ${N.toLocaleString('en')} jobs (load average ${load}) | ms | target |`,
+        '|---|---:|---:|',
+        ...rows.map(([k, v, t]) => `| ${k} | ${v.toFixed(1)} | ${t == null ? '—' : `≤ ${t}`} |`),
+      ].join('\n');
       console.log(`\n${table}\n`);
       await testInfo.attach('history-bench.md', { body: table, contentType: 'text/markdown' });
       await page.screenshot({ path: testInfo.outputPath('history-100k.png') });

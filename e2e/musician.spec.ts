@@ -9,7 +9,10 @@ import { test, expect, makeFolder } from './fixtures';
 import { historyRow, queueRow, waitCompleted } from './helpers';
 import { SongMapSchema } from '../src/shared/songmap';
 
-test('folder → song map → play/seek → edit BPM → re-analyse keeps it → export → cleanup with undo', async ({ page, server }, testInfo) => {
+test('folder → song map → play/seek → edit BPM → re-analyse keeps it → export → cleanup with undo', async ({
+  page,
+  server,
+}, testInfo) => {
   const folder = makeFolder(testInfo.outputPath('input'));
   await page.goto(server.url);
 
@@ -35,13 +38,19 @@ test('folder → song map → play/seek → edit BPM → re-analyse keeps it →
   // play: the clock advances; click to seek: the clock jumps to where we clicked
   const audio = page.getByTestId('audio');
   await page.getByTestId('play').click();
-  await expect.poll(() => audio.evaluate((a) => (a as unknown as { currentTime: number }).currentTime), { timeout: 10_000 }).toBeGreaterThan(0.3);
+  await expect
+    .poll(() => audio.evaluate((a) => (a as unknown as { currentTime: number }).currentTime), {
+      timeout: 10_000,
+    })
+    .toBeGreaterThan(0.3);
   await page.getByTestId('play').click(); // pause
   const box = (await canvas.boundingBox())!;
   await canvas.click({ position: { x: box.width * 0.75, y: 60 } });
   const dur = await audio.evaluate((a) => (a as unknown as { duration: number }).duration);
   const span = Math.min(30, dur);
-  await expect.poll(() => audio.evaluate((a) => (a as unknown as { currentTime: number }).currentTime)).toBeGreaterThan(span * 0.75 - 0.5);
+  await expect
+    .poll(() => audio.evaluate((a) => (a as unknown as { currentTime: number }).currentTime))
+    .toBeGreaterThan(span * 0.75 - 0.5);
   await expect(page.getByTestId('clock')).toContainText('0:0');
 
   // space toggles playback when focus is not in a field
@@ -74,7 +83,10 @@ test('folder → song map → play/seek → edit BPM → re-analyse keeps it →
   // export every format and read each back
   const exported: Record<string, Buffer> = {};
   for (const format of ['json', 'midi', 'csv', 'chordpro', 'rekordbox']) {
-    const [download] = await Promise.all([page.waitForEvent('download'), page.locator(`[data-format="${format}"]`).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator(`[data-format="${format}"]`).click(),
+    ]);
     const path = testInfo.outputPath(download.suggestedFilename());
     await download.saveAs(path);
     exported[format] = readFileSync(path);
@@ -85,8 +97,11 @@ test('folder → song map → play/seek → edit BPM → re-analyse keeps it →
   expect(json.edits).toEqual({ bpm: 97.5 });
   const midi = parseMidi(exported.midi);
   expect(midi.header.format).toBe(1);
-  const tempo = midi.tracks[0].find((e) => e.type === 'setTempo') as { microsecondsPerBeat: number } | undefined;
-  expect(tempo?.microsecondsPerBeat).toBe(Math.round(60e6 / 97.5) * (json.meter ? json.meter.denominator / 4 : 1));
+  const tempo = midi.tracks[0].find((e) => e.type === 'setTempo') as
+    { microsecondsPerBeat: number } | undefined;
+  expect(tempo?.microsecondsPerBeat).toBe(
+    Math.round(60e6 / 97.5) * (json.meter ? json.meter.denominator / 4 : 1),
+  );
   const csv = exported.csv.toString('utf8').split('\r\n');
   expect(csv[0]).toBe('type,start,end,bar,beat,downbeat,label,confidence');
   expect(csv.filter((l) => l.startsWith('beat,')).length).toBe(json.beats.length);

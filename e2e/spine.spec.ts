@@ -6,7 +6,10 @@ import { readFileSync } from 'node:fs';
 import { test, expect, makeWav, haveCorpus, CORPUS_S14 } from './fixtures';
 import { dragFilesOver, dropDragged, historyRow, queueRow, waitCompleted } from './helpers';
 
-test('drop → complete → history → SIGKILL + restart → still there → cleanup removes it', async ({ page, server }, testInfo) => {
+test('drop → complete → history → SIGKILL + restart → still there → cleanup removes it', async ({
+  page,
+  server,
+}, testInfo) => {
   // the corpus song when this checkout sits next to it, else a generated click-and-chords WAV
   const name = haveCorpus() ? 's14.wav' : 'click-chords.wav';
   const bytes = haveCorpus() ? readFileSync(CORPUS_S14) : makeWav(8);
@@ -53,9 +56,17 @@ test('drop → complete → history → SIGKILL + restart → still there → cl
 
 test('a file that is not audio is refused with its reason and code', async ({ page, server }) => {
   await page.goto(server.url);
-  await page.getByTestId('file-input').setInputFiles({ name: 'fake.mp3', mimeType: 'audio/mpeg', buffer: Buffer.from('this is plain text, not an MP3 at all\n'.repeat(20)) });
+  await page
+    .getByTestId('file-input')
+    .setInputFiles({
+      name: 'fake.mp3',
+      mimeType: 'audio/mpeg',
+      buffer: Buffer.from('this is plain text, not an MP3 at all\n'.repeat(20)),
+    });
   // refused at upload (listed) or accepted and failed by the worker (queue row): either way, a code in plain words
-  const refused = page.getByTestId('rejected').or(queueRow(page, 'fake.mp3').and(page.locator('[data-status="failed"]')));
+  const refused = page
+    .getByTestId('rejected')
+    .or(queueRow(page, 'fake.mp3').and(page.locator('[data-status="failed"]')));
   await expect(refused).toBeVisible({ timeout: 60_000 });
   await expect(refused).toContainText('E_UNSUPPORTED_FORMAT');
 });

@@ -12,10 +12,15 @@ import { makeWav, ROOT } from '../fixtures';
 function electronBinary(): { ok: true; path: string } | { ok: false; reason: string } {
   const dir = join(ROOT, 'node_modules', 'electron');
   const pathFile = join(dir, 'path.txt');
-  if (!existsSync(pathFile)) return { ok: false, reason: 'the Electron binary has not been downloaded (node_modules/electron/path.txt missing)' };
+  if (!existsSync(pathFile))
+    return {
+      ok: false,
+      reason: 'the Electron binary has not been downloaded (node_modules/electron/path.txt missing)',
+    };
   const bin = join(dir, 'dist', readFileSync(pathFile, 'utf8').trim());
   if (!existsSync(bin)) return { ok: false, reason: `the Electron binary is missing (${bin})` };
-  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) return { ok: false, reason: 'no display (DISPLAY/WAYLAND_DISPLAY unset)' };
+  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY)
+    return { ok: false, reason: 'no display (DISPLAY/WAYLAND_DISPLAY unset)' };
   return { ok: true, path: bin };
 }
 
@@ -40,7 +45,9 @@ test.describe('Electron app', () => {
       await expect(page.getByRole('heading', { name: 'Performia' })).toBeVisible();
       // the OS dialog cannot be driven; submit the path through the same preload API the drop uses
       const submitted = await page.evaluate(async (p) => {
-        const api = (globalThis as unknown as { performia: { invoke(c: string, r: unknown): Promise<{ ok: boolean }> } }).performia;
+        const api = (
+          globalThis as unknown as { performia: { invoke(c: string, r: unknown): Promise<{ ok: boolean }> } }
+        ).performia;
         return api.invoke('jobs.submit', { paths: [p] });
       }, audio);
       expect(submitted.ok).toBe(true);

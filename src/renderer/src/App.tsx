@@ -13,7 +13,9 @@ import { SettingsView } from './features/settings/Settings';
 import { useSettings } from './features/settings/settingsStore';
 
 // the song map view (canvas, Web Audio, exports, music theory) loads on first use, keeping the first paint light
-const SongMapView = lazy(() => import('./features/songmap/SongMapView').then((m) => ({ default: m.SongMapView })));
+const SongMapView = lazy(() =>
+  import('./features/songmap/SongMapView').then((m) => ({ default: m.SongMapView })),
+);
 
 export function App(): React.JSX.Element {
   const view = useApp((s) => s.view);
@@ -25,7 +27,11 @@ export function App(): React.JSX.Element {
     // jobs still running from before (another window, or before a restart) belong in the queue
     call('jobs.list', { status: ['queued', 'processing'], limit: 500, sort: 'created', order: 'asc' })
       .then((p) => useJobs.getState().upsertMany(p.items))
-      .catch(() => useApp.getState().notify('error', 'Cannot reach the Performia core: the job list could not be loaded.'));
+      .catch(() =>
+        useApp
+          .getState()
+          .notify('error', 'Cannot reach the Performia core: the job list could not be loaded.'),
+      );
     void useSettings.getState().load();
     return off;
   }, []);
@@ -38,15 +44,30 @@ export function App(): React.JSX.Element {
       <header className="topbar">
         <h1 className="brand">Performia</h1>
         <nav aria-label="Views" className="tabs">
-          <button type="button" className={`tab${view === 'library' ? ' on' : ''}`} aria-current={view === 'library' ? 'page' : undefined} onClick={() => show('library')}>
+          <button
+            type="button"
+            className={`tab${view === 'library' ? ' on' : ''}`}
+            aria-current={view === 'library' ? 'page' : undefined}
+            onClick={() => show('library')}
+          >
             Library
           </button>
           {songId && (
-            <button type="button" className={`tab${view === 'song' ? ' on' : ''}`} aria-current={view === 'song' ? 'page' : undefined} onClick={() => useApp.getState().openSong(songId)}>
+            <button
+              type="button"
+              className={`tab${view === 'song' ? ' on' : ''}`}
+              aria-current={view === 'song' ? 'page' : undefined}
+              onClick={() => useApp.getState().openSong(songId)}
+            >
               Song map
             </button>
           )}
-          <button type="button" className={`tab${view === 'settings' ? ' on' : ''}`} aria-current={view === 'settings' ? 'page' : undefined} onClick={() => show('settings')}>
+          <button
+            type="button"
+            className={`tab${view === 'settings' ? ' on' : ''}`}
+            aria-current={view === 'settings' ? 'page' : undefined}
+            onClick={() => show('settings')}
+          >
             Settings
           </button>
         </nav>

@@ -17,7 +17,8 @@ let current: PerformiaApi | null = null;
 
 export function api(): PerformiaApi {
   if (!current) {
-    current = typeof window !== 'undefined' && window.performia ? window.performia : createHttpApi({ baseUrl: '' });
+    current =
+      typeof window !== 'undefined' && window.performia ? window.performia : createHttpApi({ baseUrl: '' });
   }
   return current;
 }

@@ -49,7 +49,8 @@ export function createHttpApi(opts: HttpApiOptions): PerformiaApi {
   // One EventSource for all listeners, opened lazily; EventSource reconnects by itself after a server restart.
   const ensureSource = (): void => {
     if (source) return;
-    const make = opts.eventSourceFactory ?? ((url: string) => new EventSource(url) as unknown as EventSourceLike);
+    const make =
+      opts.eventSourceFactory ?? ((url: string) => new EventSource(url) as unknown as EventSourceLike);
     source = make(`${opts.baseUrl}/events`);
     for (const name of EVENT_NAMES) {
       source.addEventListener(name, (ev) => {
@@ -102,7 +103,11 @@ export async function uploadFile(
   const form = new FormData();
   form.append('file', file, file.name);
   try {
-    const res = await f(`${opts.baseUrl ?? ''}/api/upload`, { method: 'POST', body: form, credentials: 'same-origin' });
+    const res = await f(`${opts.baseUrl ?? ''}/api/upload`, {
+      method: 'POST',
+      body: form,
+      credentials: 'same-origin',
+    });
     const r = await readResult<unknown>(res);
     if (!r.ok) return r;
     return { ok: true, value: normaliseSubmit(r.value) };

@@ -13,7 +13,18 @@ type Exact<A, B> = [Exclude<A, B>, Exclude<B, A>] extends [never, never] ? true 
 export const EVENT_NAMES = ['job.updated', 'job.progress', 'jobs.removed', 'app.notice'] as const;
 export const JOB_STATUSES = ['queued', 'processing', 'completed', 'failed', 'cancelled'] as const;
 export const SORT_KEYS = ['created', 'name', 'duration', 'bpm', 'key', 'status', 'title', 'artist'] as const;
-export const STAGE_NAMES = ['decode', 'tempo', 'beats', 'meter', 'tuning', 'key', 'chords', 'sections', 'loudness', 'waveform'] as const;
+export const STAGE_NAMES = [
+  'decode',
+  'tempo',
+  'beats',
+  'meter',
+  'tuning',
+  'key',
+  'chords',
+  'sections',
+  'loudness',
+  'waveform',
+] as const;
 
 export const namesMatchShared: [
   Exact<(typeof EVENT_NAMES)[number], EventName>,

@@ -31,7 +31,9 @@ export const useApp = create<AppState & AppActions>()((set) => ({
   notify: (level, message) =>
     set((s) =>
       // the same message twice in a row (e.g. repeated upload failures) is shown once
-      s.notices.some((n) => n.message === message) ? s : { notices: [...s.notices, { id: nextNotice++, level, message }] },
+      s.notices.some((n) => n.message === message)
+        ? s
+        : { notices: [...s.notices, { id: nextNotice++, level, message }] },
     ),
   dismiss: (id) => set((s) => ({ notices: s.notices.filter((n) => n.id !== id) })),
 }));

@@ -15,7 +15,9 @@ describe('jobs store', () => {
     let updates = 0;
     const off = useJobs.subscribe(() => updates++);
     for (const j of jobs) useJobs.getState().enqueueUpdate(j);
-    for (const j of jobs) for (let k = 1; k <= 5; k++) useJobs.getState().enqueueProgress({ id: j.id, progress: k / 10, stage: 'tempo' });
+    for (const j of jobs)
+      for (let k = 1; k <= 5; k++)
+        useJobs.getState().enqueueProgress({ id: j.id, progress: k / 10, stage: 'tempo' });
     expect(updates).toBe(0);
     expect(frames).toHaveLength(1); // one frame requested however many events came
     frames.shift()!();
@@ -63,7 +65,12 @@ describe('jobs store', () => {
   });
 
   it('summarises a batch', () => {
-    const s = batchSummary([makeJob({ status: 'completed' }), makeJob({ status: 'failed' }), makeJob({ status: 'queued' }), makeJob({ status: 'completed' })]);
+    const s = batchSummary([
+      makeJob({ status: 'completed' }),
+      makeJob({ status: 'failed' }),
+      makeJob({ status: 'queued' }),
+      makeJob({ status: 'completed' }),
+    ]);
     expect(s).toEqual({ done: 2, failed: 1, cancelled: 0, total: 4, active: 1 });
   });
 });

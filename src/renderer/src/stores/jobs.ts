@@ -36,18 +36,25 @@ export interface JobsActions {
   clearFinished(): void;
 }
 
-type Pending = { updates: Map<string, Job>; progress: Map<string, EventPayload<'job.progress'>>; removed: Set<string> };
+type Pending = {
+  updates: Map<string, Job>;
+  progress: Map<string, EventPayload<'job.progress'>>;
+  removed: Set<string>;
+};
 const emptyPending = (): Pending => ({ updates: new Map(), progress: new Map(), removed: new Set() });
 
 /** requestAnimationFrame where there is one; a timeout otherwise (tests, hidden tabs) */
 export type FrameScheduler = (cb: () => void) => void;
 let schedule: FrameScheduler = (cb) =>
-  typeof requestAnimationFrame === 'function' ? void requestAnimationFrame(() => cb()) : void setTimeout(cb, 16);
+  typeof requestAnimationFrame === 'function'
+    ? void requestAnimationFrame(() => cb())
+    : void setTimeout(cb, 16);
 export function setFrameScheduler(s: FrameScheduler): void {
   schedule = s;
 }
 
-const isTerminal = (j: Job): boolean => j.status === 'completed' || j.status === 'failed' || j.status === 'cancelled';
+const isTerminal = (j: Job): boolean =>
+  j.status === 'completed' || j.status === 'failed' || j.status === 'cancelled';
 
 export const useJobs = create<JobsState & JobsActions>()((set, get) => {
   let pending = emptyPending();
@@ -137,7 +144,13 @@ export const useJobs = create<JobsState & JobsActions>()((set, get) => {
 });
 
 /** "12 of 40 done, 1 failed" over the queue */
-export function batchSummary(jobs: Job[]): { done: number; total: number; failed: number; cancelled: number; active: number } {
+export function batchSummary(jobs: Job[]): {
+  done: number;
+  total: number;
+  failed: number;
+  cancelled: number;
+  active: number;
+} {
   let done = 0;
   let failed = 0;
   let cancelled = 0;

@@ -15,9 +15,16 @@ export interface FakeApi extends PerformiaApi {
   callsTo(channel: Channel): unknown[];
 }
 
-const isResult = (v: unknown): v is Result<unknown> => !!v && typeof v === 'object' && 'ok' in v && ((v as { ok: unknown }).ok === true || (v as { ok: unknown }).ok === false);
+const isResult = (v: unknown): v is Result<unknown> =>
+  !!v &&
+  typeof v === 'object' &&
+  'ok' in v &&
+  ((v as { ok: unknown }).ok === true || (v as { ok: unknown }).ok === false);
 
-export function fakeApi(mode: 'electron' | 'headless' = 'headless', paths: Map<File, string> = new Map()): FakeApi {
+export function fakeApi(
+  mode: 'electron' | 'headless' = 'headless',
+  paths: Map<File, string> = new Map(),
+): FakeApi {
   const handlers = new Map<Channel, Handler<Channel>>();
   const listeners = new Map<EventName, Set<(p: unknown) => void>>();
   const calls: FakeApi['calls'] = [];
@@ -31,7 +38,8 @@ export function fakeApi(mode: 'electron' | 'headless' = 'headless', paths: Map<F
     async invoke<C extends Channel>(channel: C, request: Req<C>): Promise<Result<Res<C>>> {
       calls.push({ channel, request });
       const h = handlers.get(channel);
-      if (!h) return { ok: false, error: { code: 'E_UNKNOWN_CHANNEL', message: `no fake handler for ${channel}` } };
+      if (!h)
+        return { ok: false, error: { code: 'E_UNKNOWN_CHANNEL', message: `no fake handler for ${channel}` } };
       const v = await h(request as Req<Channel>);
       return (isResult(v) ? v : { ok: true, value: v }) as Result<Res<C>>;
     },
@@ -90,7 +98,12 @@ export function makeSongMap(id = 'song1'): SongMap {
     id,
     duration_sec: 16.25,
     meter: { numerator: 4, denominator: 4 },
-    tempo: { bpm_global: 120, curve: [[0, 120]], confidence: 0.9, alternatives: [{ bpm: 60, factor: 0.5, confidence: 0.3 }] },
+    tempo: {
+      bpm_global: 120,
+      curve: [[0, 120]],
+      confidence: 0.9,
+      alternatives: [{ bpm: 60, factor: 0.5, confidence: 0.3 }],
+    },
     beats,
     downbeats,
     key: [{ start: 0, end: 16.25, tonic: 'A', mode: 'minor', conf: 0.8, camelot: '8A' }],
@@ -101,15 +114,40 @@ export function makeSongMap(id = 'song1'): SongMap {
       { start: 0.25, end: 8.25, label: 'verse', letter: 'A', conf: 0.6 },
       { start: 8.25, end: 16.25, label: 'chorus', letter: 'B', conf: 0.6 },
     ],
-    loudness: { integrated_lufs: -14, lra: 5, true_peak_dbtp: -1, sample_peak_dbfs: -1.2, replaygain_track_gain_db: -4, replaygain_track_peak: 0.9 },
+    loudness: {
+      integrated_lufs: -14,
+      lra: 5,
+      true_peak_dbtp: -1,
+      sample_peak_dbfs: -1.2,
+      replaygain_track_gain_db: -4,
+      replaygain_track_peak: 0.9,
+    },
     waveform: {
       sample_rate: 1000,
-      levels: [{ samples_per_peak: 100, min: Array.from({ length: n }, (_, i) => -Math.abs(Math.sin(i / 5))), max: Array.from({ length: n }, (_, i) => Math.abs(Math.sin(i / 5))) }],
+      levels: [
+        {
+          samples_per_peak: 100,
+          min: Array.from({ length: n }, (_, i) => -Math.abs(Math.sin(i / 5))),
+          max: Array.from({ length: n }, (_, i) => Math.abs(Math.sin(i / 5))),
+        },
+      ],
     },
     lyrics: [],
     performance: { melody: [], bass: [] },
-    tags: { title: 'Test Song', artist: 'The Testers', album: null, format: 'WAVE', codec: 'PCM', source_sample_rate: 44100, source_channels: 2 },
-    stages: { decode: { status: 'ok' }, tempo: { status: 'ok' }, chords: { status: 'degraded', reason: 'low confidence' } },
+    tags: {
+      title: 'Test Song',
+      artist: 'The Testers',
+      album: null,
+      format: 'WAVE',
+      codec: 'PCM',
+      source_sample_rate: 44100,
+      source_channels: 2,
+    },
+    stages: {
+      decode: { status: 'ok' },
+      tempo: { status: 'ok' },
+      chords: { status: 'degraded', reason: 'low confidence' },
+    },
     provenance: { engine: 'test', engine_version: '0', created_at: '2026-01-01T00:00:00Z' },
   };
 }

@@ -33,12 +33,18 @@ export function formatDate(ms: number): string {
 }
 
 /** elapsed and remaining seconds of a running job, from its start and progress */
-export function timing(job: Pick<Job, 'startedAt' | 'progress' | 'completedAt'>, now: number): { elapsed: number | null; eta: number | null } {
+export function timing(
+  job: Pick<Job, 'startedAt' | 'progress' | 'completedAt'>,
+  now: number,
+): { elapsed: number | null; eta: number | null } {
   if (job.startedAt == null) return { elapsed: null, eta: null };
   const end = job.completedAt ?? now;
   const elapsed = Math.max(0, (end - job.startedAt) / 1000);
   // below 2 % the rate is noise: show no ETA rather than a wild one
-  const eta = job.completedAt == null && job.progress >= 0.02 && job.progress < 1 ? (elapsed * (1 - job.progress)) / job.progress : null;
+  const eta =
+    job.completedAt == null && job.progress >= 0.02 && job.progress < 1
+      ? (elapsed * (1 - job.progress)) / job.progress
+      : null;
   return { elapsed, eta };
 }
 
@@ -74,7 +80,7 @@ const PLAIN: Record<ErrorCode, string> = {
 };
 
 export function plainError(code: ErrorCode | null | undefined, message?: string | null): string {
-  const base = code ? PLAIN[code] ?? 'Something went wrong.' : 'Something went wrong.';
+  const base = code ? (PLAIN[code] ?? 'Something went wrong.') : 'Something went wrong.';
   // the core's own message often says more (which stage, which limit); show both without repeating
   return message && message !== base ? `${base} ${message}` : base;
 }

@@ -7,7 +7,8 @@ import { api } from '../../api/client';
 import { collectDropped } from './collect';
 import { addFiles, pathsFromText, submitPaths } from './addAudio';
 
-const hasFiles = (e: DragEvent): boolean => !!e.dataTransfer && Array.from(e.dataTransfer.types).includes('Files');
+const hasFiles = (e: DragEvent): boolean =>
+  !!e.dataTransfer && Array.from(e.dataTransfer.types).includes('Files');
 
 export function DropZone(): React.JSX.Element | null {
   const [over, setOver] = useState(false);

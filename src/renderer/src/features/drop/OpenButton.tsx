@@ -24,11 +24,22 @@ export function OpenButton(): React.JSX.Element {
 
   return (
     <>
-      <button type="button" className="btn primary" onClick={open} aria-keyshortcuts="Control+O Meta+O" title="Open audio files (Ctrl/Cmd+O)">
+      <button
+        type="button"
+        className="btn primary"
+        onClick={open}
+        aria-keyshortcuts="Control+O Meta+O"
+        title="Open audio files (Ctrl/Cmd+O)"
+      >
         Open…
       </button>
       {api().mode !== 'electron' && (
-        <button type="button" className="btn" onClick={() => folder.current?.click()} title="Add every audio file in a folder">
+        <button
+          type="button"
+          className="btn"
+          onClick={() => folder.current?.click()}
+          title="Add every audio file in a folder"
+        >
           Open folder…
         </button>
       )}
@@ -43,7 +54,9 @@ export function OpenButton(): React.JSX.Element {
         onChange={(e) => {
           const files = Array.from(e.currentTarget.files ?? []);
           e.currentTarget.value = '';
-          void addFiles(files.map((file) => ({ file, relPath: file.webkitRelativePath || file.name, fromFolder: true })));
+          void addFiles(
+            files.map((file) => ({ file, relPath: file.webkitRelativePath || file.name, fromFolder: true })),
+          );
         }}
       />
       <input

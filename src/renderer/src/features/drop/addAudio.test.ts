@@ -20,13 +20,24 @@ describe('adding audio', () => {
   it('in Electron submits the dropped files’ paths in one call', async () => {
     const a = file('a.wav');
     const b = file('b.mp3');
-    const api = fakeApi('electron', new Map([[a, '/m/a.wav'], [b, '/m/b.mp3']]));
-    api.handle('jobs.submit', ({ paths }) => ({ jobs: paths.map((p) => makeJob({ inputPath: p })), rejected: [{ path: '/m/x.txt', code: 'E_UNSUPPORTED_FORMAT', message: 'not audio' }] }));
+    const api = fakeApi(
+      'electron',
+      new Map([
+        [a, '/m/a.wav'],
+        [b, '/m/b.mp3'],
+      ]),
+    );
+    api.handle('jobs.submit', ({ paths }) => ({
+      jobs: paths.map((p) => makeJob({ inputPath: p })),
+      rejected: [{ path: '/m/x.txt', code: 'E_UNSUPPORTED_FORMAT', message: 'not audio' }],
+    }));
     setApi(api);
     await addFiles([a, b].map((f) => ({ file: f, relPath: f.name, fromFolder: false })));
     expect(api.callsTo('jobs.submit')).toEqual([{ paths: ['/m/a.wav', '/m/b.mp3'] }]);
     expect(useJobs.getState().queueIds).toHaveLength(2);
-    expect(useJobs.getState().rejected).toEqual([{ path: '/m/x.txt', code: 'E_UNSUPPORTED_FORMAT', message: 'not audio' }]);
+    expect(useJobs.getState().rejected).toEqual([
+      { path: '/m/x.txt', code: 'E_UNSUPPORTED_FORMAT', message: 'not audio' },
+    ]);
   });
 
   it('in the browser uploads each file, skips non-audio inside folders and lists upload refusals', async () => {
@@ -34,7 +45,11 @@ describe('adding audio', () => {
     const sent: string[] = [];
     const upload = async (f: File): Promise<Result<SubmitResult>> => {
       sent.push(f.name);
-      if (f.name === 'fake.mp3') return { ok: false, error: { code: 'E_UNSUPPORTED_FORMAT', message: 'not an audio file (magic bytes)' } };
+      if (f.name === 'fake.mp3')
+        return {
+          ok: false,
+          error: { code: 'E_UNSUPPORTED_FORMAT', message: 'not an audio file (magic bytes)' },
+        };
       return { ok: true, value: { jobs: [makeJob({ fileName: f.name })], rejected: [] } };
     };
     await addFiles(
@@ -50,7 +65,10 @@ describe('adding audio', () => {
     expect(useJobs.getState().queueIds).toHaveLength(2);
     const rej = useJobs.getState().rejected;
     expect(rej.map((r) => [r.path, r.code])).toEqual(
-      expect.arrayContaining([['Album/cover.jpg', 'E_UNSUPPORTED_FORMAT'], ['fake.mp3', 'E_UNSUPPORTED_FORMAT']]),
+      expect.arrayContaining([
+        ['Album/cover.jpg', 'E_UNSUPPORTED_FORMAT'],
+        ['fake.mp3', 'E_UNSUPPORTED_FORMAT'],
+      ]),
     );
   });
 
@@ -66,18 +84,32 @@ describe('adding audio', () => {
 
   it('a refused submit is listed with the core’s code', async () => {
     const api = fakeApi('electron');
-    api.handle('jobs.submit', () => ({ ok: false, error: { code: 'E_INVALID_REQUEST', message: 'bad paths' } }));
+    api.handle('jobs.submit', () => ({
+      ok: false,
+      error: { code: 'E_INVALID_REQUEST', message: 'bad paths' },
+    }));
     setApi(api);
     await submitPaths(['/x']);
-    expect(useJobs.getState().rejected).toEqual([{ path: '/x', code: 'E_INVALID_REQUEST', message: 'bad paths' }]);
+    expect(useJobs.getState().rejected).toEqual([
+      { path: '/x', code: 'E_INVALID_REQUEST', message: 'bad paths' },
+    ]);
   });
 
   it('reads pasted absolute paths, one a line', () => {
-    expect(pathsFromText('/a/b.mp3\n  "C:\\Music\\x.wav"\nhello\n\\\\nas\\share\\y.flac\n')).toEqual(['/a/b.mp3', 'C:\\Music\\x.wav', '\\\\nas\\share\\y.flac']);
+    expect(pathsFromText('/a/b.mp3\n  "C:\\Music\\x.wav"\nhello\n\\\\nas\\share\\y.flac\n')).toEqual([
+      '/a/b.mp3',
+      'C:\\Music\\x.wav',
+      '\\\\nas\\share\\y.flac',
+    ]);
   });
 
   it('walks dropped folders recursively, reading entries until the reader is empty', async () => {
-    const fileEntry = (name: string) => ({ isFile: true, isDirectory: false, name, file: (ok: (f: File) => void) => ok(file(name)) });
+    const fileEntry = (name: string) => ({
+      isFile: true,
+      isDirectory: false,
+      name,
+      file: (ok: (f: File) => void) => ok(file(name)),
+    });
     const dirEntry = (name: string, children: unknown[][]) => ({
       isFile: false,
       isDirectory: true,
@@ -87,9 +119,18 @@ describe('adding audio', () => {
         return { readEntries: (ok: (e: unknown[]) => void) => ok(children[i++] ?? []) };
       },
     });
-    const album = dirEntry('Album', [[fileEntry('01.mp3'), fileEntry('notes.txt')], [dirEntry('CD2', [[fileEntry('02.flac')]])]]);
-    const items = [{ kind: 'file', webkitGetAsEntry: () => album }, { kind: 'file', webkitGetAsEntry: () => fileEntry('loose.wav') }];
-    const got = await collectDropped({ items: items as unknown as DataTransferItemList, files: [] as unknown as FileList });
+    const album = dirEntry('Album', [
+      [fileEntry('01.mp3'), fileEntry('notes.txt')],
+      [dirEntry('CD2', [[fileEntry('02.flac')]])],
+    ]);
+    const items = [
+      { kind: 'file', webkitGetAsEntry: () => album },
+      { kind: 'file', webkitGetAsEntry: () => fileEntry('loose.wav') },
+    ];
+    const got = await collectDropped({
+      items: items as unknown as DataTransferItemList,
+      files: [] as unknown as FileList,
+    });
     expect(got.map((g) => [g.relPath, g.fromFolder])).toEqual([
       ['Album/01.mp3', true],
       ['Album/notes.txt', true],

@@ -21,7 +21,8 @@ function applySubmit(r: SubmitResult): void {
   jobs.upsertMany(r.jobs);
   jobs.addRejected(r.rejected);
   // a file already analysed opens its existing result at once, as the user expects
-  if (r.jobs.length === 1 && r.jobs[0].reusedFrom && r.jobs[0].status === 'completed') useApp.getState().openSong(r.jobs[0].id);
+  if (r.jobs.length === 1 && r.jobs[0].reusedFrom && r.jobs[0].status === 'completed')
+    useApp.getState().openSong(r.jobs[0].id);
 }
 
 export async function submitPaths(paths: string[]): Promise<void> {
@@ -34,7 +35,8 @@ export async function submitPaths(paths: string[]): Promise<void> {
 }
 
 function reportFailure(e: unknown, what: string): void {
-  if (e instanceof ApiError) useJobs.getState().addRejected([{ path: what, code: e.code, message: e.message }]);
+  if (e instanceof ApiError)
+    useJobs.getState().addRejected([{ path: what, code: e.code, message: e.message }]);
   else useApp.getState().notify('error', `Could not add ${what}.`);
 }
 
@@ -46,7 +48,16 @@ export async function addFiles(files: CollectedFile[], deps: AddDeps = {}): Prom
     for (const f of files) {
       const p = a.getPathForFile(f.file);
       if (p) paths.push(p);
-      else useJobs.getState().addRejected([{ path: f.relPath, code: 'E_NOT_FOUND', message: 'The file has no path on disk (was it dragged from another app?).' }]);
+      else
+        useJobs
+          .getState()
+          .addRejected([
+            {
+              path: f.relPath,
+              code: 'E_NOT_FOUND',
+              message: 'The file has no path on disk (was it dragged from another app?).',
+            },
+          ]);
     }
     return submitPaths(paths);
   }
@@ -56,7 +67,12 @@ export async function addFiles(files: CollectedFile[], deps: AddDeps = {}): Prom
   for (const f of files) {
     // inside folders only audio by extension is sent, as the core does for folders; loose files are
     // always sent so the server can judge them by their bytes and say precisely why it refuses one
-    if (f.fromFolder && !isAudioName(f.file.name)) skipped.push({ path: f.relPath, code: 'E_UNSUPPORTED_FORMAT' as const, message: 'Skipped (judged by its file extension).' });
+    if (f.fromFolder && !isAudioName(f.file.name))
+      skipped.push({
+        path: f.relPath,
+        code: 'E_UNSUPPORTED_FORMAT' as const,
+        message: 'Skipped (judged by its file extension).',
+      });
     else toSend.push(f);
   }
   useJobs.getState().addRejected(skipped);
@@ -66,7 +82,8 @@ export async function addFiles(files: CollectedFile[], deps: AddDeps = {}): Prom
       const f = toSend[next++];
       const r = await upload(f.file);
       if (r.ok) applySubmit(r.value);
-      else useJobs.getState().addRejected([{ path: f.relPath, code: r.error.code, message: r.error.message }]);
+      else
+        useJobs.getState().addRejected([{ path: f.relPath, code: r.error.code, message: r.error.message }]);
     }
   };
   await Promise.all(Array.from({ length: Math.min(deps.uploadConcurrency ?? 3, toSend.length) }, worker));

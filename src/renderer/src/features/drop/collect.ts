@@ -3,7 +3,24 @@
  * universal) webkitGetAsEntry API, so folders are walked here and every file inside is collected.
  */
 export const AUDIO_EXTENSIONS = [
-  'mp3', 'wav', 'wave', 'flac', 'ogg', 'oga', 'opus', 'm4a', 'mp4', 'aac', 'aif', 'aiff', 'aifc', 'wma', 'webm', 'caf', 'alac', 'mka',
+  'mp3',
+  'wav',
+  'wave',
+  'flac',
+  'ogg',
+  'oga',
+  'opus',
+  'm4a',
+  'mp4',
+  'aac',
+  'aif',
+  'aiff',
+  'aifc',
+  'wma',
+  'webm',
+  'caf',
+  'alac',
+  'mka',
 ] as const;
 
 export function isAudioName(name: string): boolean {
@@ -47,11 +64,17 @@ async function readAll(dir: DirEntryLike): Promise<EntryLike[]> {
   }
 }
 
-export async function walkEntry(entry: EntryLike, prefix: string, fromFolder: boolean, out: CollectedFile[]): Promise<void> {
+export async function walkEntry(
+  entry: EntryLike,
+  prefix: string,
+  fromFolder: boolean,
+  out: CollectedFile[],
+): Promise<void> {
   if (entry.isFile) {
     out.push({ file: await fileOf(entry as FileEntryLike), relPath: prefix + entry.name, fromFolder });
   } else if (entry.isDirectory) {
-    for (const child of await readAll(entry as DirEntryLike)) await walkEntry(child, `${prefix}${entry.name}/`, true, out);
+    for (const child of await readAll(entry as DirEntryLike))
+      await walkEntry(child, `${prefix}${entry.name}/`, true, out);
   }
 }
 

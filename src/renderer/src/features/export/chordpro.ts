@@ -38,11 +38,14 @@ export function chordPro(m: EffectiveMap, meta: { title: string; artist?: string
       bars.push(labels.length ? labels.map((l) => `[${l}]`).join(' ') : '[N.C.]');
     }
     const lines: string[] = [];
-    for (let i = 0; i < bars.length; i += BARS_PER_LINE) lines.push(`| ${bars.slice(i, i + BARS_PER_LINE).join(' | ')} |`);
+    for (let i = 0; i < bars.length; i += BARS_PER_LINE)
+      lines.push(`| ${bars.slice(i, i + BARS_PER_LINE).join(' | ')} |`);
     return lines;
   };
 
-  const sections = m.sections.length ? m.sections : [{ start: 0, end: m.duration, label: 'song', letter: undefined }];
+  const sections = m.sections.length
+    ? m.sections
+    : [{ start: 0, end: m.duration, label: 'song', letter: undefined }];
   for (const s of sections) {
     const name = s.letter ? `${s.label} (${s.letter})` : s.label;
     // verse/chorus/bridge have their own ChordPro environments; other sections get a labelled comment

@@ -19,7 +19,8 @@ export function beatsChordsCsv(m: EffectiveMap): string {
     beatInBar = downs.has(b) ? 1 : bar == null ? 0 : beatInBar + 1;
     rows.push(['beat', b, null, bar, bar == null ? null : beatInBar, downs.has(b) ? 1 : 0, null, null]);
   }
-  for (const c of m.chords) rows.push(['chord', c.start, c.end, barAt(m.downbeats, c.start), null, null, c.label, c.conf]);
+  for (const c of m.chords)
+    rows.push(['chord', c.start, c.end, barAt(m.downbeats, c.start), null, null, c.label, c.conf]);
   return rows.map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
 }
 

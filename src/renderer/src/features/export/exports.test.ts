@@ -50,13 +50,19 @@ describe('MIDI export', () => {
     expect(midi.header.numTracks).toBe(2);
     expect(midi.header.ticksPerBeat).toBe(PPQ);
     const conductor = abs[0];
-    const tempos = conductor.filter((e) => e.type === 'setTempo').map((e) => ({ tick: e.tick, us: (e as { microsecondsPerBeat: number }).microsecondsPerBeat }));
+    const tempos = conductor
+      .filter((e) => e.type === 'setTempo')
+      .map((e) => ({ tick: e.tick, us: (e as { microsecondsPerBeat: number }).microsecondsPerBeat }));
     expect(tempos).toEqual([{ tick: 0, us: 500_000 }]);
-    const ts = conductor.find((e) => e.type === 'timeSignature') as { numerator: number; denominator: number } | undefined;
+    const ts = conductor.find((e) => e.type === 'timeSignature') as
+      { numerator: number; denominator: number } | undefined;
     expect(ts).toMatchObject({ numerator: 4, denominator: 4 });
     const ks = conductor.find((e) => e.type === 'keySignature') as { key: number; scale: number } | undefined;
     expect(ks).toMatchObject({ key: 0, scale: 1 }); // A minor: no sharps, minor
-    const markers = conductor.filter((e) => e.type === 'marker') as unknown as { text: string; tick: number }[];
+    const markers = conductor.filter((e) => e.type === 'marker') as unknown as {
+      text: string;
+      tick: number;
+    }[];
     expect(markers.map((m) => m.text)).toEqual(['verse (A)', 'chorus (B)']);
     markers.forEach((m, i) => expect(ticksToSeconds(tempos, m.tick)).toBeCloseTo(map.sections[i].start, 2));
 
@@ -65,7 +71,9 @@ describe('MIDI export', () => {
     expect(labels.map((l) => l.text)).toEqual(map.chords.map((c) => c.label));
     labels.forEach((l, i) => expect(ticksToSeconds(tempos, l.tick)).toBeCloseTo(map.chords[i].start, 2));
     // the first chord's tones sound from its start to its end
-    const ons = chordTrack.filter((e) => e.type === 'noteOn' && e.tick === labels[0].tick).map((e) => (e as { noteNumber: number }).noteNumber);
+    const ons = chordTrack
+      .filter((e) => e.type === 'noteOn' && e.tick === labels[0].tick)
+      .map((e) => (e as { noteNumber: number }).noteNumber);
     expect(ons).toEqual(chordNotes('Am'));
     expect(chordTrack[chordTrack.length - 1].type).toBe('endOfTrack');
   });
@@ -73,16 +81,35 @@ describe('MIDI export', () => {
   it('uses the corrected BPM and a tempo curve, converting seconds exactly across tempo changes', () => {
     const edited = effectiveMap(map, { bpm: 90 });
     const { abs } = readMidi(songMapMidi(edited, 't'));
-    const tempos = abs[0].filter((e) => e.type === 'setTempo').map((e) => (e as { microsecondsPerBeat: number }).microsecondsPerBeat);
+    const tempos = abs[0]
+      .filter((e) => e.type === 'setTempo')
+      .map((e) => (e as { microsecondsPerBeat: number }).microsecondsPerBeat);
     expect(tempos).toEqual([Math.round(60e6 / 90)]);
 
-    const curved = effectiveMap({ ...map, tempo: { ...map.tempo!, curve: [[0, 120], [8, 60]] } }, null);
+    const curved = effectiveMap(
+      {
+        ...map,
+        tempo: {
+          ...map.tempo!,
+          curve: [
+            [0, 120],
+            [8, 60],
+          ],
+        },
+      },
+      null,
+    );
     const segs = tempoSegments(curved);
-    expect(segs).toEqual([[0, 500_000], [8, 1_000_000]]);
+    expect(segs).toEqual([
+      [0, 500_000],
+      [8, 1_000_000],
+    ]);
     expect(secondsToTicks(segs, 8)).toBe(16 * PPQ);
     expect(secondsToTicks(segs, 10)).toBe(16 * PPQ + 2 * PPQ);
     const { abs: a2 } = readMidi(songMapMidi(curved, 't'));
-    const t2 = a2[0].filter((e) => e.type === 'setTempo').map((e) => ({ tick: e.tick, us: (e as { microsecondsPerBeat: number }).microsecondsPerBeat }));
+    const t2 = a2[0]
+      .filter((e) => e.type === 'setTempo')
+      .map((e) => ({ tick: e.tick, us: (e as { microsecondsPerBeat: number }).microsecondsPerBeat }));
     const chorus = (a2[0].filter((e) => e.type === 'marker') as unknown as { tick: number }[])[1];
     expect(ticksToSeconds(t2, chorus.tick)).toBeCloseTo(8.25, 3);
   });
@@ -139,7 +166,12 @@ describe('ChordPro export', () => {
 
 describe('rekordbox XML export', () => {
   it('parses as XML with a TRACK carrying TEMPO and POSITION_MARK entries', () => {
-    const xml = rekordboxXml(plain, { title: 'Tést & "Song"', artist: 'A <B>', path: '/music/My Song #1.wav', sizeBytes: 1234 });
+    const xml = rekordboxXml(plain, {
+      title: 'Tést & "Song"',
+      artist: 'A <B>',
+      path: '/music/My Song #1.wav',
+      sizeBytes: 1234,
+    });
     const doc = new DOMParser().parseFromString(xml, 'application/xml');
     expect(doc.getElementsByTagName('parsererror')).toHaveLength(0);
     const track = doc.getElementsByTagName('TRACK')[0];
@@ -154,7 +186,9 @@ describe('rekordbox XML export', () => {
     expect(tempo[0].getAttribute('Metro')).toBe('4/4');
     expect(tempo[0].getAttribute('Battito')).toBe('1');
     const marks = Array.from(doc.getElementsByTagName('POSITION_MARK'));
-    expect(marks.map((m) => [m.getAttribute('Name'), Number(m.getAttribute('Start')), m.getAttribute('Type')])).toEqual([
+    expect(
+      marks.map((m) => [m.getAttribute('Name'), Number(m.getAttribute('Start')), m.getAttribute('Type')]),
+    ).toEqual([
       ['verse (A)', 0.25, '0'],
       ['chorus (B)', 8.25, '0'],
     ]);

@@ -23,9 +23,14 @@ export interface ExportFile {
   data: string | Uint8Array;
 }
 
-const baseName = (fileName: string): string => fileName.replace(/\.[^.]+$/, '').replace(/[\\/:*?"<>|]+/g, '_') || 'song';
+const baseName = (fileName: string): string =>
+  fileName.replace(/\.[^.]+$/, '').replace(/[\\/:*?"<>|]+/g, '_') || 'song';
 
-export function buildExport(format: ExportFormat, m: EffectiveMap, job: Pick<Job, 'fileName' | 'inputPath' | 'sizeBytes' | 'summary'>): ExportFile {
+export function buildExport(
+  format: ExportFormat,
+  m: EffectiveMap,
+  job: Pick<Job, 'fileName' | 'inputPath' | 'sizeBytes' | 'summary'>,
+): ExportFile {
   const base = baseName(job.fileName);
   const title = m.source.tags?.title ?? job.summary?.title ?? base;
   const artist = m.source.tags?.artist ?? job.summary?.artist ?? null;
@@ -39,7 +44,11 @@ export function buildExport(format: ExportFormat, m: EffectiveMap, job: Pick<Job
     case 'chordpro':
       return { name: `${base}.cho`, mime: 'text/plain', data: chordPro(m, { title, artist }) };
     case 'rekordbox':
-      return { name: `${base}.rekordbox.xml`, mime: 'application/xml', data: rekordboxXml(m, { title, artist, path: job.inputPath, sizeBytes: job.sizeBytes }) };
+      return {
+        name: `${base}.rekordbox.xml`,
+        mime: 'application/xml',
+        data: rekordboxXml(m, { title, artist, path: job.inputPath, sizeBytes: job.sizeBytes }),
+      };
   }
 }
 

@@ -10,13 +10,21 @@ export function songMapJson(m: EffectiveMap): string {
     ...(edited
       ? {
           meter: m.meter,
-          tempo: src.tempo && m.bpm != null ? { ...src.tempo, bpm_global: m.bpm, curve: m.tempoCurve } : src.tempo,
+          tempo:
+            src.tempo && m.bpm != null ? { ...src.tempo, bpm_global: m.bpm, curve: m.tempoCurve } : src.tempo,
           beats: m.beats,
           downbeats: m.downbeats,
           key: m.keyRegions,
           chords: m.chords,
           edits: m.edits,
-          detected: { meter: src.meter, tempo: src.tempo, beats: src.beats, downbeats: src.downbeats, key: src.key, chords: src.chords },
+          detected: {
+            meter: src.meter,
+            tempo: src.tempo,
+            beats: src.beats,
+            downbeats: src.downbeats,
+            key: src.key,
+            chords: src.chords,
+          },
         }
       : {}),
   };

@@ -34,7 +34,11 @@ export function tempoSegments(m: EffectiveMap): [number, number][] {
   const den = m.meter?.denominator ?? 4;
   // song map tempi are beats of the meter; a MIDI tempo is per quarter note
   const usPerQuarter = (bpm: number) => Math.round((60_000_000 / bpm) * (den / 4));
-  const curve = m.tempoCurve.length ? m.tempoCurve : m.bpm != null ? [[0, m.bpm] as [number, number]] : [[0, DEFAULT_BPM] as [number, number]];
+  const curve = m.tempoCurve.length
+    ? m.tempoCurve
+    : m.bpm != null
+      ? [[0, m.bpm] as [number, number]]
+      : [[0, DEFAULT_BPM] as [number, number]];
   const segs: [number, number][] = [];
   for (const [t, bpm] of curve) {
     const us = usPerQuarter(bpm);
@@ -74,7 +78,8 @@ export function chordNotes(label: string): number[] {
 
 function keySignature(m: EffectiveMap): number[] | null {
   if (!m.key) return null;
-  const alt = m.key.mode === 'major' ? Key.majorKey(m.key.tonic).alteration : Key.minorKey(m.key.tonic).alteration;
+  const alt =
+    m.key.mode === 'major' ? Key.majorKey(m.key.tonic).alteration : Key.minorKey(m.key.tonic).alteration;
   if (!Number.isFinite(alt) || Math.abs(alt) > 7) return null;
   return meta(0x59, [alt & 255, m.key.mode === 'minor' ? 1 : 0]);
 }
@@ -102,8 +107,18 @@ export function songMapMidi(m: EffectiveMap, title: string): Uint8Array {
   }
   const ks = keySignature(m);
   if (ks) conductor.push({ tick: 0, order: 2, bytes: ks });
-  for (const [s, us] of segs) conductor.push({ tick: tick(s), order: 3, bytes: meta(0x51, [(us >> 16) & 255, (us >> 8) & 255, us & 255]) });
-  for (const s of m.sections) conductor.push({ tick: tick(s.start), order: 4, bytes: meta(0x06, text(s.letter ? `${s.label} (${s.letter})` : s.label)) });
+  for (const [s, us] of segs)
+    conductor.push({
+      tick: tick(s),
+      order: 3,
+      bytes: meta(0x51, [(us >> 16) & 255, (us >> 8) & 255, us & 255]),
+    });
+  for (const s of m.sections)
+    conductor.push({
+      tick: tick(s.start),
+      order: 4,
+      bytes: meta(0x06, text(s.letter ? `${s.label} (${s.letter})` : s.label)),
+    });
   if (m.key) conductor.push({ tick: 0, order: 5, bytes: meta(0x01, text(`Key: ${keyName(m.key)}`)) });
 
   const chords: Ev[] = [{ tick: 0, order: 0, bytes: meta(0x03, text('Chords')) }];

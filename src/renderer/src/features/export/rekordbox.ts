@@ -13,7 +13,10 @@ export interface TrackMeta {
 }
 
 export const xmlEscape = (s: string): string =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c] as string);
+  s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c] as string,
+  );
 
 const f3 = (n: number) => n.toFixed(3);
 
@@ -64,8 +67,14 @@ export function rekordboxXml(m: EffectiveMap, t: TrackMeta, appVersion = '0.1.0'
     `  <PRODUCT Name="Performia" Version="${xmlEscape(appVersion)}" Company="Performia"/>`,
     '  <COLLECTION Entries="1">',
     `    <TRACK ${attrs.map(([k, v]) => `${k}="${xmlEscape(v)}"`).join(' ')}>`,
-    ...tempoEntries(m).map((e) => `      <TEMPO Inizio="${f3(e.inizio)}" Bpm="${e.bpm.toFixed(2)}" Metro="${metro}" Battito="${e.battito}"/>`),
-    ...m.sections.map((s) => `      <POSITION_MARK Name="${xmlEscape(s.letter ? `${s.label} (${s.letter})` : s.label)}" Type="0" Start="${f3(s.start)}" Num="-1"/>`),
+    ...tempoEntries(m).map(
+      (e) =>
+        `      <TEMPO Inizio="${f3(e.inizio)}" Bpm="${e.bpm.toFixed(2)}" Metro="${metro}" Battito="${e.battito}"/>`,
+    ),
+    ...m.sections.map(
+      (s) =>
+        `      <POSITION_MARK Name="${xmlEscape(s.letter ? `${s.label} (${s.letter})` : s.label)}" Type="0" Start="${f3(s.start)}" Num="-1"/>`,
+    ),
     '    </TRACK>',
     '  </COLLECTION>',
     '  <PLAYLISTS>',

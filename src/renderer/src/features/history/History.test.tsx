@@ -11,7 +11,16 @@ beforeEach(() => {
   Object.defineProperty(HTMLElement.prototype, 'clientHeight', { configurable: true, get: () => 480 });
   Object.defineProperty(HTMLElement.prototype, 'clientWidth', { configurable: true, get: () => 900 });
   localStorage.clear();
-  useHistory.setState({ ...DEFAULT_FILTERS, items: [], total: 0, nextCursor: null, selected: {}, activeId: null, loading: false, error: null });
+  useHistory.setState({
+    ...DEFAULT_FILTERS,
+    items: [],
+    total: 0,
+    nextCursor: null,
+    selected: {},
+    activeId: null,
+    loading: false,
+    error: null,
+  });
 });
 afterEach(() => {
   cleanup();
@@ -28,11 +37,16 @@ function serve(initial: Job[]) {
     if (q.keys) items = items.filter((j) => j.summary?.key && q.keys!.includes(j.summary.key));
     const dir = q.order === 'asc' ? 1 : -1;
     if (q.sort === 'name') items = [...items].sort((a, b) => dir * a.fileName.localeCompare(b.fileName));
-    if (q.sort === 'bpm') items = [...items].sort((a, b) => dir * ((a.summary?.bpm ?? 0) - (b.summary?.bpm ?? 0)));
+    if (q.sort === 'bpm')
+      items = [...items].sort((a, b) => dir * ((a.summary?.bpm ?? 0) - (b.summary?.bpm ?? 0)));
     const start = q.cursor ? Number(q.cursor) : 0;
     const limit = q.limit ?? 100;
     const page = items.slice(start, start + limit);
-    return { items: page, total: items.length, nextCursor: start + limit < items.length ? String(start + limit) : null };
+    return {
+      items: page,
+      total: items.length,
+      nextCursor: start + limit < items.length ? String(start + limit) : null,
+    };
   });
   api.handle('jobs.delete', ({ ids }) => {
     const gone = new Set(ids);
@@ -44,11 +58,24 @@ function serve(initial: Job[]) {
   return api;
 }
 
-const summary = (bpm: number, key: string) => ({ durationSec: 200, bpm, key, camelot: null, title: null, artist: null });
+const summary = (bpm: number, key: string) => ({
+  durationSec: 200,
+  bpm,
+  key,
+  camelot: null,
+  title: null,
+  artist: null,
+});
 
 describe('History', () => {
   it('renders only a window of rows for a long list and loads the next page near the end', async () => {
-    const all = Array.from({ length: 1000 }, (_, i) => makeJob({ status: 'completed', fileName: `track-${String(i).padStart(4, '0')}.mp3`, summary: summary(100 + (i % 50), 'Am') }));
+    const all = Array.from({ length: 1000 }, (_, i) =>
+      makeJob({
+        status: 'completed',
+        fileName: `track-${String(i).padStart(4, '0')}.mp3`,
+        summary: summary(100 + (i % 50), 'Am'),
+      }),
+    );
     const api = serve(all);
     render(<History />);
     await waitFor(() => expect(screen.getByTestId('history-total').textContent).toBe('1,000 jobs'));
@@ -61,7 +88,11 @@ describe('History', () => {
   });
 
   it('sorts on a column header click and toggles the order on the second click', async () => {
-    const api = serve([makeJob({ fileName: 'b.wav' }), makeJob({ fileName: 'a.wav' }), makeJob({ fileName: 'c.wav' })]);
+    const api = serve([
+      makeJob({ fileName: 'b.wav' }),
+      makeJob({ fileName: 'a.wav' }),
+      makeJob({ fileName: 'c.wav' }),
+    ]);
     render(<History />);
     await waitFor(() => expect(screen.getAllByTestId('history-row')).toHaveLength(3));
     await act(async () => fireEvent.click(screen.getByRole('button', { name: /^File/ })));
@@ -74,7 +105,10 @@ describe('History', () => {
   });
 
   it('filters by status and key (with compatible keys), and says so when nothing matches', async () => {
-    const api = serve([makeJob({ status: 'completed', fileName: 'x.wav', summary: summary(120, 'C') }), makeJob({ status: 'failed', fileName: 'y.wav' })]);
+    const api = serve([
+      makeJob({ status: 'completed', fileName: 'x.wav', summary: summary(120, 'C') }),
+      makeJob({ status: 'failed', fileName: 'y.wav' }),
+    ]);
     render(<History />);
     await waitFor(() => expect(screen.getAllByTestId('history-row')).toHaveLength(2));
     await act(async () => fireEvent.click(screen.getByLabelText('failed')));
@@ -96,26 +130,47 @@ describe('History', () => {
     const rows = screen.getAllByTestId('history-row');
     fireEvent.click(rows[0]);
     fireEvent.click(rows[2], { shiftKey: true });
-    expect(Object.keys(useHistory.getState().selected).sort()).toEqual([jobs[0].id, jobs[1].id, jobs[2].id].sort());
+    expect(Object.keys(useHistory.getState().selected).sort()).toEqual(
+      [jobs[0].id, jobs[1].id, jobs[2].id].sort(),
+    );
     fireEvent.click(screen.getByRole('button', { name: 'Delete selected…' }));
     expect(api.callsTo('jobs.delete')).toHaveLength(0);
     await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Delete' })));
-    expect((api.callsTo('jobs.delete')[0] as { ids: string[] }).ids.sort()).toEqual([jobs[0].id, jobs[1].id, jobs[2].id].sort());
+    expect((api.callsTo('jobs.delete')[0] as { ids: string[] }).ids.sort()).toEqual(
+      [jobs[0].id, jobs[1].id, jobs[2].id].sort(),
+    );
     expect(useHistory.getState().items.map((j) => j.fileName)).toEqual(['d.wav']);
   });
 
   it('keeps sort and filters in localStorage (but not the loaded rows)', () => {
     serve([]);
-    useHistory.getState().setFilters({ sort: 'bpm', order: 'asc', statuses: ['completed'], key: 'F#m', compatible: true });
+    useHistory
+      .getState()
+      .setFilters({ sort: 'bpm', order: 'asc', statuses: ['completed'], key: 'F#m', compatible: true });
     const saved = JSON.parse(localStorage.getItem('performia.history.v1')!).state;
-    expect(saved).toMatchObject({ sort: 'bpm', order: 'asc', statuses: ['completed'], key: 'F#m', compatible: true });
+    expect(saved).toMatchObject({
+      sort: 'bpm',
+      order: 'asc',
+      statuses: ['completed'],
+      key: 'F#m',
+      compatible: true,
+    });
     expect(saved.items).toBeUndefined();
   });
 
   it('builds the list query: BPM range with ½×/2× only when a range is set', () => {
     expect(buildQuery({ ...DEFAULT_FILTERS, halfDouble: true }, null).bpmHalfDouble).toBeUndefined();
-    expect(buildQuery({ ...DEFAULT_FILTERS, bpmMin: 120, bpmMax: 130, halfDouble: true, search: '  x ' }, 'c1')).toEqual({
-      limit: PAGE, cursor: 'c1', sort: 'created', order: 'desc', bpmMin: 120, bpmMax: 130, bpmHalfDouble: true, search: 'x',
+    expect(
+      buildQuery({ ...DEFAULT_FILTERS, bpmMin: 120, bpmMax: 130, halfDouble: true, search: '  x ' }, 'c1'),
+    ).toEqual({
+      limit: PAGE,
+      cursor: 'c1',
+      sort: 'created',
+      order: 'desc',
+      bpmMin: 120,
+      bpmMax: 130,
+      bpmHalfDouble: true,
+      search: 'x',
     });
   });
 });
@@ -159,7 +214,9 @@ describe('History keyboard and restore', () => {
 describe('History live refresh', () => {
   it('refreshes during a continuous batch (throttled) and keeps the loaded rows', async () => {
     const { useJobs } = await import('../../stores/jobs');
-    const all = Array.from({ length: 1000 }, (_, i) => makeJob({ status: 'completed', fileName: `x${i}.wav` }));
+    const all = Array.from({ length: 1000 }, (_, i) =>
+      makeJob({ status: 'completed', fileName: `x${i}.wav` }),
+    );
     const api = serve(all);
     render(<History />);
     await waitFor(() => expect(useHistory.getState().items).toHaveLength(PAGE));

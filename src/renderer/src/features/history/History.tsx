@@ -26,7 +26,19 @@ const COLUMNS: { key: SortKey; label: string; cls: string }[] = [
   { key: 'created', label: 'Added', cls: 'c-date' },
 ];
 
-const Row = memo(function Row({ job, index, active, selected, onPick }: { job: Job; index: number; active: boolean; selected: boolean; onPick: (e: React.MouseEvent | React.KeyboardEvent, job: Job, index: number) => void }): React.JSX.Element {
+const Row = memo(function Row({
+  job,
+  index,
+  active,
+  selected,
+  onPick,
+}: {
+  job: Job;
+  index: number;
+  active: boolean;
+  selected: boolean;
+  onPick: (e: React.MouseEvent | React.KeyboardEvent, job: Job, index: number) => void;
+}): React.JSX.Element {
   const s = job.summary;
   const toggle = useHistory((st) => st.toggleSelected);
   return (
@@ -54,20 +66,37 @@ const Row = memo(function Row({ job, index, active, selected, onPick }: { job: J
       <div role="gridcell" className="c-name" title={job.inputPath}>
         {job.fileName}
       </div>
-      <div role="gridcell" className="c-title">{s?.title ?? ''}</div>
-      <div role="gridcell" className="c-artist">{s?.artist ?? ''}</div>
-      <div role="gridcell" className="c-num">{s?.durationSec != null ? formatDuration(s.durationSec) : ''}</div>
-      <div role="gridcell" className="c-num">{s?.bpm != null ? s.bpm.toFixed(1) : ''}</div>
+      <div role="gridcell" className="c-title">
+        {s?.title ?? ''}
+      </div>
+      <div role="gridcell" className="c-artist">
+        {s?.artist ?? ''}
+      </div>
+      <div role="gridcell" className="c-num">
+        {s?.durationSec != null ? formatDuration(s.durationSec) : ''}
+      </div>
+      <div role="gridcell" className="c-num">
+        {s?.bpm != null ? s.bpm.toFixed(1) : ''}
+      </div>
       <div role="gridcell" className="c-key">
         {s?.key ?? ''}
         {s?.camelot ? <span className="camelot"> {s.camelot}</span> : null}
       </div>
       <div role="gridcell" className="c-status">
-        <span className={`badge status-${job.status}`} title={job.status === 'failed' ? `${plainError(job.errorCode, job.errorMessage)} (${job.errorCode})` : undefined}>
+        <span
+          className={`badge status-${job.status}`}
+          title={
+            job.status === 'failed'
+              ? `${plainError(job.errorCode, job.errorMessage)} (${job.errorCode})`
+              : undefined
+          }
+        >
           {job.status}
         </span>
       </div>
-      <div role="gridcell" className="c-date">{formatDate(job.createdAt)}</div>
+      <div role="gridcell" className="c-date">
+        {formatDate(job.createdAt)}
+      </div>
     </div>
   );
 });
@@ -156,7 +185,8 @@ export function History(): React.JSX.Element {
   const vItems = virt.getVirtualItems();
   const lastIndex = vItems.length ? vItems[vItems.length - 1].index : -1;
   useEffect(() => {
-    if (lastIndex >= 0 && lastIndex >= h.items.length - 40 && h.nextCursor) void useHistory.getState().loadMore();
+    if (lastIndex >= 0 && lastIndex >= h.items.length - 40 && h.nextCursor)
+      void useHistory.getState().loadMore();
   }, [lastIndex, h.items.length, h.nextCursor]);
 
   const virtRef = useRef(virt);
@@ -205,7 +235,8 @@ export function History(): React.JSX.Element {
     if (r) useHistory.getState().removeLocal(selectedIds);
   };
   const allLoadedSelected = h.items.length > 0 && selectedIds.length >= h.items.length;
-  const filtered = h.statuses.length > 0 || !!h.search.trim() || h.bpmMin != null || h.bpmMax != null || !!h.key;
+  const filtered =
+    h.statuses.length > 0 || !!h.search.trim() || h.bpmMin != null || h.bpmMax != null || !!h.key;
 
   return (
     <section className="panel history" aria-labelledby="history-title">
@@ -232,7 +263,11 @@ export function History(): React.JSX.Element {
                 Delete selected…
               </button>
             )}
-            <button type="button" className="btn subtle" onClick={() => useHistory.getState().clearSelection()}>
+            <button
+              type="button"
+              className="btn subtle"
+              onClick={() => useHistory.getState().clearSelection()}
+            >
               Clear selection
             </button>
           </span>
@@ -244,13 +279,29 @@ export function History(): React.JSX.Element {
           {h.error}
         </p>
       )}
-      <div className="h-table" role="grid" aria-label="Analysis history" aria-rowcount={h.total + 1} aria-multiselectable="true">
+      <div
+        className="h-table"
+        role="grid"
+        aria-label="Analysis history"
+        aria-rowcount={h.total + 1}
+        aria-multiselectable="true"
+      >
         <div role="row" className="h-row h-head" aria-rowindex={1}>
           <div role="columnheader" className="c-sel">
-            <input type="checkbox" aria-label="Select all loaded jobs" checked={allLoadedSelected} onChange={(e) => h.selectAllLoaded(e.currentTarget.checked)} />
+            <input
+              type="checkbox"
+              aria-label="Select all loaded jobs"
+              checked={allLoadedSelected}
+              onChange={(e) => h.selectAllLoaded(e.currentTarget.checked)}
+            />
           </div>
           {COLUMNS.map((c) => (
-            <div key={c.key} role="columnheader" className={c.cls} aria-sort={h.sort === c.key ? (h.order === 'asc' ? 'ascending' : 'descending') : 'none'}>
+            <div
+              key={c.key}
+              role="columnheader"
+              className={c.cls}
+              aria-sort={h.sort === c.key ? (h.order === 'asc' ? 'ascending' : 'descending') : 'none'}
+            >
               <button type="button" className="sort-btn" onClick={() => h.toggleSort(c.key)}>
                 {c.label}
                 <span aria-hidden="true">{h.sort === c.key ? (h.order === 'asc' ? ' ▲' : ' ▼') : ''}</span>
@@ -279,7 +330,9 @@ export function History(): React.JSX.Element {
         >
           {h.items.length === 0 && !h.loading ? (
             <div className="empty" data-testid="history-empty">
-              {filtered ? 'No jobs match these filters.' : 'No analyses yet. Drop audio files anywhere in this window, or press Open….'}
+              {filtered
+                ? 'No jobs match these filters.'
+                : 'No analyses yet. Drop audio files anywhere in this window, or press Open….'}
             </div>
           ) : (
             <div style={{ height: virt.getTotalSize(), position: 'relative' }}>
@@ -287,7 +340,13 @@ export function History(): React.JSX.Element {
                 const job = h.items[v.index];
                 return (
                   <div key={job.id} className="h-slot" style={{ transform: `translateY(${v.start}px)` }}>
-                    <Row job={job} index={v.index} active={h.activeId === job.id} selected={!!h.selected[job.id]} onPick={onPick} />
+                    <Row
+                      job={job}
+                      index={v.index}
+                      active={h.activeId === job.id}
+                      selected={!!h.selected[job.id]}
+                      onPick={onPick}
+                    />
                   </div>
                 );
               })}

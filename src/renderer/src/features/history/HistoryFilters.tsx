@@ -14,7 +14,16 @@ const num = (s: string): number | null => {
 /** memoised, and subscribed to the filter fields only: scrolling the table must not re-render it */
 export const HistoryFiltersBar = memo(function HistoryFiltersBar(): React.JSX.Element {
   const h = useHistory(
-    useShallow((s) => ({ search: s.search, statuses: s.statuses, bpmMin: s.bpmMin, bpmMax: s.bpmMax, halfDouble: s.halfDouble, key: s.key, compatible: s.compatible, setFilters: s.setFilters })),
+    useShallow((s) => ({
+      search: s.search,
+      statuses: s.statuses,
+      bpmMin: s.bpmMin,
+      bpmMax: s.bpmMax,
+      halfDouble: s.halfDouble,
+      key: s.key,
+      compatible: s.compatible,
+      setFilters: s.setFilters,
+    })),
   );
   const [search, setSearch] = useState(h.search);
   // typing is debounced so a query runs once the user pauses, not per keystroke
@@ -50,17 +59,46 @@ export const HistoryFiltersBar = memo(function HistoryFiltersBar(): React.JSX.El
       </fieldset>
       <label className="field">
         BPM
-        <input type="number" className="input num" min={1} max={1000} aria-label="Minimum BPM" placeholder="min" defaultValue={h.bpmMin ?? ''} onBlur={(e) => h.setFilters({ bpmMin: num(e.currentTarget.value) })} onKeyDown={(e) => e.key === 'Enter' && h.setFilters({ bpmMin: num(e.currentTarget.value) })} />
+        <input
+          type="number"
+          className="input num"
+          min={1}
+          max={1000}
+          aria-label="Minimum BPM"
+          placeholder="min"
+          defaultValue={h.bpmMin ?? ''}
+          onBlur={(e) => h.setFilters({ bpmMin: num(e.currentTarget.value) })}
+          onKeyDown={(e) => e.key === 'Enter' && h.setFilters({ bpmMin: num(e.currentTarget.value) })}
+        />
         –
-        <input type="number" className="input num" min={1} max={1000} aria-label="Maximum BPM" placeholder="max" defaultValue={h.bpmMax ?? ''} onBlur={(e) => h.setFilters({ bpmMax: num(e.currentTarget.value) })} onKeyDown={(e) => e.key === 'Enter' && h.setFilters({ bpmMax: num(e.currentTarget.value) })} />
+        <input
+          type="number"
+          className="input num"
+          min={1}
+          max={1000}
+          aria-label="Maximum BPM"
+          placeholder="max"
+          defaultValue={h.bpmMax ?? ''}
+          onBlur={(e) => h.setFilters({ bpmMax: num(e.currentTarget.value) })}
+          onKeyDown={(e) => e.key === 'Enter' && h.setFilters({ bpmMax: num(e.currentTarget.value) })}
+        />
       </label>
       <label className="chip">
-        <input type="checkbox" checked={h.halfDouble} onChange={(e) => h.setFilters({ halfDouble: e.currentTarget.checked })} />
+        <input
+          type="checkbox"
+          checked={h.halfDouble}
+          onChange={(e) => h.setFilters({ halfDouble: e.currentTarget.checked })}
+        />
         ½× / 2×
       </label>
       <label className="field">
         Key
-        <select className="input" aria-label="Key filter" value={h.key ?? ''} onChange={(e) => h.setFilters({ key: e.currentTarget.value || null })}>
+        <select
+          className="input"
+          aria-label="Key filter"
+          value={h.key ?? ''}
+          onChange={(e) => h.setFilters({ key: e.currentTarget.value || null })}
+        >
           <option value="">any</option>
           {ALL_KEYS.map((k) => (
             <option key={k} value={k}>
@@ -69,8 +107,16 @@ export const HistoryFiltersBar = memo(function HistoryFiltersBar(): React.JSX.El
           ))}
         </select>
       </label>
-      <label className="chip" title={h.key ? `Also ${compatibleKeys(h.key).slice(1).join(', ')}` : 'Pick a key first'}>
-        <input type="checkbox" checked={h.compatible} disabled={!h.key} onChange={(e) => h.setFilters({ compatible: e.currentTarget.checked })} />
+      <label
+        className="chip"
+        title={h.key ? `Also ${compatibleKeys(h.key).slice(1).join(', ')}` : 'Pick a key first'}
+      >
+        <input
+          type="checkbox"
+          checked={h.compatible}
+          disabled={!h.key}
+          onChange={(e) => h.setFilters({ compatible: e.currentTarget.checked })}
+        />
         compatible keys
       </label>
     </div>

@@ -102,7 +102,14 @@ export const useHistory = create<HistoryState & HistoryActions>()(
       toggleSort(key) {
         const s = get();
         // a new column starts in its natural order: text A→Z, numbers and dates high→low
-        const order = s.sort === key ? (s.order === 'asc' ? 'desc' : 'asc') : key === 'name' || key === 'title' || key === 'artist' || key === 'key' || key === 'status' ? 'asc' : 'desc';
+        const order =
+          s.sort === key
+            ? s.order === 'asc'
+              ? 'desc'
+              : 'asc'
+            : key === 'name' || key === 'title' || key === 'artist' || key === 'key' || key === 'status'
+              ? 'asc'
+              : 'desc';
         get().setFilters({ sort: key, order });
       },
       async reload(opts) {
@@ -130,10 +137,18 @@ export const useHistory = create<HistoryState & HistoryActions>()(
           const page = await call('jobs.list', buildQuery(s, s.nextCursor));
           if (gen !== generation) return;
           const seen = new Set(get().items.map((j) => j.id));
-          set({ items: [...get().items, ...page.items.filter((j) => !seen.has(j.id))], total: page.total, nextCursor: page.nextCursor, loading: false });
+          set({
+            items: [...get().items, ...page.items.filter((j) => !seen.has(j.id))],
+            total: page.total,
+            nextCursor: page.nextCursor,
+            loading: false,
+          });
         } catch (e) {
           if (gen !== generation) return;
-          set({ loading: false, error: e instanceof Error ? e.message : 'More history could not be loaded.' });
+          set({
+            loading: false,
+            error: e instanceof Error ? e.message : 'More history could not be loaded.',
+          });
         }
       },
       setActive: (id) => set({ activeId: id }),

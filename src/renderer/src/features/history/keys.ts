@@ -7,7 +7,16 @@ const MINOR_BY_NUMBER = ['G#m', 'D#m', 'Bbm', 'Fm', 'Cm', 'Gm', 'Dm', 'Am', 'Em'
 
 /** enharmonic spellings the store may use for the same pitch class */
 const ENHARMONIC: Record<string, string> = {
-  'C#': 'Db', Db: 'C#', 'D#': 'Eb', Eb: 'D#', 'F#': 'Gb', Gb: 'F#', 'G#': 'Ab', Ab: 'G#', 'A#': 'Bb', Bb: 'A#',
+  'C#': 'Db',
+  Db: 'C#',
+  'D#': 'Eb',
+  Eb: 'D#',
+  'F#': 'Gb',
+  Gb: 'F#',
+  'G#': 'Ab',
+  Ab: 'G#',
+  'A#': 'Bb',
+  Bb: 'A#',
 };
 
 function split(key: string): { tonic: string; minor: boolean } | null {
@@ -47,7 +56,12 @@ export function compatibleKeys(key: string): string[] {
   const n = Number(c.slice(0, -1));
   const letter = c.slice(-1);
   const wrap = (x: number) => ((x + 11) % 12) + 1;
-  const codes = [c, `${n}${letter === 'A' ? 'B' : 'A'}`, `${wrap(n - 1)}${letter}`, `${wrap(n + 1)}${letter}`];
+  const codes = [
+    c,
+    `${n}${letter === 'A' ? 'B' : 'A'}`,
+    `${wrap(n - 1)}${letter}`,
+    `${wrap(n + 1)}${letter}`,
+  ];
   return codes.map((k) => fromCamelot(k)).filter((k): k is string => !!k);
 }
 
@@ -57,4 +71,7 @@ export function keyFilter(key: string, compatible: boolean): string[] {
   return [...new Set(base.flatMap(spellings))];
 }
 
-export const ALL_KEYS: string[] = [...MAJOR_BY_NUMBER.map((_, i) => MAJOR_BY_NUMBER[(i + 7) % 12]), ...MINOR_BY_NUMBER.map((_, i) => MINOR_BY_NUMBER[(i + 7) % 12])];
+export const ALL_KEYS: string[] = [
+  ...MAJOR_BY_NUMBER.map((_, i) => MAJOR_BY_NUMBER[(i + 7) % 12]),
+  ...MINOR_BY_NUMBER.map((_, i) => MINOR_BY_NUMBER[(i + 7) % 12]),
+];

@@ -18,11 +18,18 @@ describe('Notices', () => {
     setApi(api);
     const off = connectEvents();
     render(<Notices />);
-    act(() => api.emit('app.notice', { level: 'warning', message: 'The database was restored from a backup.' }));
-    act(() => api.emit('app.notice', { level: 'warning', message: 'The database was restored from a backup.' }));
+    act(() =>
+      api.emit('app.notice', { level: 'warning', message: 'The database was restored from a backup.' }),
+    );
+    act(() =>
+      api.emit('app.notice', { level: 'warning', message: 'The database was restored from a backup.' }),
+    );
     act(() => api.emit('app.notice', { level: 'error', message: 'Disk full.' }));
     expect(screen.getAllByTestId('notice')).toHaveLength(2);
-    expect(screen.getAllByRole('alert').map((n) => n.textContent)).toEqual(['The database was restored from a backup.×', 'Disk full.×']);
+    expect(screen.getAllByRole('alert').map((n) => n.textContent)).toEqual([
+      'The database was restored from a backup.×',
+      'Disk full.×',
+    ]);
     fireEvent.click(screen.getAllByRole('button', { name: 'Dismiss notice' })[0]);
     expect(screen.getAllByTestId('notice')).toHaveLength(1);
     off();

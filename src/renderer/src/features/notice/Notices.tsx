@@ -8,9 +8,19 @@ export function Notices(): React.JSX.Element | null {
   return (
     <div className="notices">
       {notices.map((n) => (
-        <div key={n.id} className={`notice ${n.level}`} role={n.level === 'info' ? 'status' : 'alert'} data-testid="notice">
+        <div
+          key={n.id}
+          className={`notice ${n.level}`}
+          role={n.level === 'info' ? 'status' : 'alert'}
+          data-testid="notice"
+        >
           <span>{n.message}</span>
-          <button type="button" className="btn subtle" aria-label="Dismiss notice" onClick={() => dismiss(n.id)}>
+          <button
+            type="button"
+            className="btn subtle"
+            aria-label="Dismiss notice"
+            onClick={() => dismiss(n.id)}
+          >
             ×
           </button>
         </div>

@@ -20,7 +20,13 @@ describe('Queue', () => {
     const api = fakeApi();
     setApi(api);
     const off = connectEvents();
-    const job = makeJob({ status: 'processing', startedAt: Date.now() - 10_000, progress: 0.25, stage: 'beats', fileName: 'song.wav' });
+    const job = makeJob({
+      status: 'processing',
+      startedAt: Date.now() - 10_000,
+      progress: 0.25,
+      stage: 'beats',
+      fileName: 'song.wav',
+    });
     useJobs.getState().upsertMany([job]);
     render(<Queue />);
     const bar = screen.getByRole('progressbar', { name: 'Progress of song.wav' });
@@ -41,15 +47,24 @@ describe('Queue', () => {
     const api = fakeApi();
     setApi(api);
     const running = makeJob({ status: 'processing', fileName: 'run.wav' });
-    const failed = makeJob({ status: 'failed', fileName: 'bad.mp3', errorCode: 'E_UNSUPPORTED_FORMAT', errorMessage: 'not audio (magic bytes)' });
+    const failed = makeJob({
+      status: 'failed',
+      fileName: 'bad.mp3',
+      errorCode: 'E_UNSUPPORTED_FORMAT',
+      errorMessage: 'not audio (magic bytes)',
+    });
     api.handle('jobs.cancel', ({ ids }) => ({ cancelled: ids }));
-    api.handle('jobs.retry', ({ ids }) => ({ jobs: ids.map((id) => ({ ...failed, id, status: 'queued' as const })) }));
+    api.handle('jobs.retry', ({ ids }) => ({
+      jobs: ids.map((id) => ({ ...failed, id, status: 'queued' as const })),
+    }));
     api.handle('jobs.delete', ({ ids }) => ({ deleted: ids.length }));
     useJobs.getState().upsertMany([running, failed]);
     render(<Queue />);
     expect(screen.getByTestId('batch-summary').textContent).toBe('0 of 2 done, 1 failed');
     // the failure in plain words with its code
-    expect(screen.getByRole('alert').textContent).toContain('This is not an audio format Performia can read.');
+    expect(screen.getByRole('alert').textContent).toContain(
+      'This is not an audio format Performia can read.',
+    );
     expect(screen.getByRole('alert').textContent).toContain('E_UNSUPPORTED_FORMAT');
     await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Cancel run.wav' })));
     expect(api.callsTo('jobs.cancel')).toEqual([{ ids: [running.id] }]);
@@ -62,7 +77,9 @@ describe('Queue', () => {
     const api = fakeApi();
     setApi(api);
     const failed = makeJob({ status: 'failed', fileName: 'bad.mp3', errorCode: 'E_TIMEOUT' });
-    api.handle('jobs.retry', ({ ids }) => ({ jobs: ids.map((id) => ({ ...failed, id, status: 'queued' as const, errorCode: null })) }));
+    api.handle('jobs.retry', ({ ids }) => ({
+      jobs: ids.map((id) => ({ ...failed, id, status: 'queued' as const, errorCode: null })),
+    }));
     useJobs.getState().upsertMany([failed]);
     render(<Queue />);
     await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Retry bad.mp3' })));
@@ -70,7 +87,15 @@ describe('Queue', () => {
   });
 
   it('lists rejected inputs with their reason and code', () => {
-    useJobs.getState().addRejected([{ path: 'notes.txt', code: 'E_UNSUPPORTED_FORMAT', message: 'Not an audio file (by its extension); skipped.' }]);
+    useJobs
+      .getState()
+      .addRejected([
+        {
+          path: 'notes.txt',
+          code: 'E_UNSUPPORTED_FORMAT',
+          message: 'Not an audio file (by its extension); skipped.',
+        },
+      ]);
     render(<RejectedList />);
     const box = screen.getByTestId('rejected');
     expect(box.textContent).toContain('notes.txt');
@@ -84,7 +109,9 @@ describe('Queue with a huge batch', () => {
   it('draws at most QUEUE_SHOWN rows, running first, and says how many more there are', async () => {
     const { QUEUE_SHOWN, queueOrder } = await import('./Queue');
     setApi(fakeApi());
-    const many = Array.from({ length: 5000 }, (_, i) => makeJob({ status: i % 2 ? 'queued' : 'failed', fileName: `f${i}.mp3` }));
+    const many = Array.from({ length: 5000 }, (_, i) =>
+      makeJob({ status: i % 2 ? 'queued' : 'failed', fileName: `f${i}.mp3` }),
+    );
     const running = makeJob({ status: 'processing', fileName: 'now.mp3' });
     useJobs.getState().upsertMany([...many, running]);
     render(<Queue />);
@@ -92,10 +119,16 @@ describe('Queue with a huge batch', () => {
     expect(rows).toHaveLength(QUEUE_SHOWN);
     expect(rows[0].getAttribute('data-status')).toBe('processing');
     expect(rows[1].getAttribute('data-status')).toBe('queued');
-    expect(screen.getByTestId('queue-more').textContent).toContain(`${(5001 - QUEUE_SHOWN).toLocaleString()} more`);
+    expect(screen.getByTestId('queue-more').textContent).toContain(
+      `${(5001 - QUEUE_SHOWN).toLocaleString()} more`,
+    );
     expect(screen.getByTestId('batch-summary').textContent).toBe('0 of 5001 done, 2500 failed');
     // queued jobs in run order: higher priority first, then oldest first
-    const q = queueOrder([makeJob({ status: 'queued', createdAt: 2 }), makeJob({ status: 'queued', createdAt: 1 }), makeJob({ status: 'queued', createdAt: 3, priority: 5 })]);
+    const q = queueOrder([
+      makeJob({ status: 'queued', createdAt: 2 }),
+      makeJob({ status: 'queued', createdAt: 1 }),
+      makeJob({ status: 'queued', createdAt: 3, priority: 5 }),
+    ]);
     expect(q.map((j) => j.createdAt)).toEqual([3, 1, 2]);
   });
 });

@@ -26,19 +26,36 @@ const STATUS_LABEL: Record<Job['status'], string> = {
   cancelled: 'Cancelled',
 };
 
-export function QueueRow({ job, now, reused }: { job: Job; now: number; reused: boolean }): React.JSX.Element {
+export function QueueRow({
+  job,
+  now,
+  reused,
+}: {
+  job: Job;
+  now: number;
+  reused: boolean;
+}): React.JSX.Element {
   const openSong = useApp((s) => s.openSong);
   const { elapsed, eta } = timing(job, now);
   const pct = Math.round(job.progress * 100);
   const active = job.status === 'queued' || job.status === 'processing';
   return (
-    <li className={`queue-row status-${job.status}`} data-testid="queue-row" data-status={job.status} data-job-id={job.id}>
+    <li
+      className={`queue-row status-${job.status}`}
+      data-testid="queue-row"
+      data-status={job.status}
+      data-job-id={job.id}
+    >
       <div className="queue-main">
         <span className="queue-name" title={job.inputPath}>
           {job.fileName}
         </span>
         <span className={`badge status-${job.status}`}>{STATUS_LABEL[job.status]}</span>
-        {reused && <span className="badge reused" title="Same content as an earlier file: its result was reused">Already analysed</span>}
+        {reused && (
+          <span className="badge reused" title="Same content as an earlier file: its result was reused">
+            Already analysed
+          </span>
+        )}
         {job.status === 'processing' && job.stage && <span className="queue-stage">{job.stage}</span>}
       </div>
       {active && (
@@ -65,32 +82,62 @@ export function QueueRow({ job, now, reused }: { job: Job; now: number; reused: 
       </div>
       <div className="queue-actions">
         {job.status === 'completed' && (
-          <button type="button" className="btn" onClick={() => openSong(job.id)} aria-label={`Open song map of ${job.fileName}`}>
+          <button
+            type="button"
+            className="btn"
+            onClick={() => openSong(job.id)}
+            aria-label={`Open song map of ${job.fileName}`}
+          >
             Open
           </button>
         )}
         {job.status === 'queued' && (
-          <button type="button" className="btn" onClick={() => void moveToTop(job.id)} aria-label={`Move ${job.fileName} to the top of the queue`}>
+          <button
+            type="button"
+            className="btn"
+            onClick={() => void moveToTop(job.id)}
+            aria-label={`Move ${job.fileName} to the top of the queue`}
+          >
             Top
           </button>
         )}
         {active && (
-          <button type="button" className="btn" onClick={() => void cancelJobs([job.id])} aria-label={`Cancel ${job.fileName}`}>
+          <button
+            type="button"
+            className="btn"
+            onClick={() => void cancelJobs([job.id])}
+            aria-label={`Cancel ${job.fileName}`}
+          >
             Cancel
           </button>
         )}
         {(job.status === 'failed' || job.status === 'cancelled') && (
-          <button type="button" className="btn" onClick={() => void retryJobs([job.id])} aria-label={`Retry ${job.fileName}`}>
+          <button
+            type="button"
+            className="btn"
+            onClick={() => void retryJobs([job.id])}
+            aria-label={`Retry ${job.fileName}`}
+          >
             Retry
           </button>
         )}
         {job.status === 'completed' && (
-          <button type="button" className="btn" onClick={() => void retryJobs([job.id])} aria-label={`Re-analyse ${job.fileName}`}>
+          <button
+            type="button"
+            className="btn"
+            onClick={() => void retryJobs([job.id])}
+            aria-label={`Re-analyse ${job.fileName}`}
+          >
             Re-analyse
           </button>
         )}
         {!active && (
-          <button type="button" className="btn danger" onClick={() => void deleteJobs([job.id])} aria-label={`Delete ${job.fileName}`}>
+          <button
+            type="button"
+            className="btn danger"
+            onClick={() => void deleteJobs([job.id])}
+            aria-label={`Delete ${job.fileName}`}
+          >
             Delete
           </button>
         )}
@@ -101,14 +148,22 @@ export function QueueRow({ job, now, reused }: { job: Job; now: number; reused: 
 
 /** rows drawn at most: a 10,000-file drop must not put 10,000 rows in the DOM (the history has them all) */
 export const QUEUE_SHOWN = 100;
-const RANK: Record<Job['status'], number> = { processing: 0, queued: 1, failed: 2, cancelled: 2, completed: 3 };
+const RANK: Record<Job['status'], number> = {
+  processing: 0,
+  queued: 1,
+  failed: 2,
+  cancelled: 2,
+  completed: 3,
+};
 
 /** what the user needs first: running jobs, then the queue in run order, then the newest finished */
 export function queueOrder(jobs: Job[]): Job[] {
   return [...jobs].sort(
     (a, b) =>
       RANK[a.status] - RANK[b.status] ||
-      (a.status === 'queued' ? b.priority - a.priority || a.createdAt - b.createdAt : (b.completedAt ?? b.updatedAt) - (a.completedAt ?? a.updatedAt)),
+      (a.status === 'queued'
+        ? b.priority - a.priority || a.createdAt - b.createdAt
+        : (b.completedAt ?? b.updatedAt) - (a.completedAt ?? a.updatedAt)),
   );
 }
 
@@ -164,7 +219,8 @@ export function RejectedList(): React.JSX.Element | null {
       <ul className="rejected-list">
         {rejected.map((r, i) => (
           <li key={`${r.path}-${i}`}>
-            <span className="queue-name">{r.path}</span> — {plainError(r.code, r.message)} <code>{r.code}</code>
+            <span className="queue-name">{r.path}</span> — {plainError(r.code, r.message)}{' '}
+            <code>{r.code}</code>
           </li>
         ))}
       </ul>

@@ -8,7 +8,8 @@ async function run<T>(what: string, fn: () => Promise<T>): Promise<T | null> {
   try {
     return await fn();
   } catch (e) {
-    const msg = e instanceof ApiError ? `${what}: ${plainError(e.code, e.message)} (${e.code})` : `${what} failed.`;
+    const msg =
+      e instanceof ApiError ? `${what}: ${plainError(e.code, e.message)} (${e.code})` : `${what} failed.`;
     useApp.getState().notify('error', msg);
     return null;
   }

@@ -31,7 +31,11 @@ export function Cleanup({ undoSeconds = UNDO_SECONDS }: { undoSeconds?: number }
   const parsedDays = Number(days);
   const valid = days.trim() !== '' && Number.isFinite(parsedDays) && parsedDays >= 0 && parsedDays <= 36500;
 
-  const fail = (e: unknown): void => setPhase({ kind: 'error', message: e instanceof ApiError ? `${plainError(e.code, e.message)} (${e.code})` : 'The cleanup failed.' });
+  const fail = (e: unknown): void =>
+    setPhase({
+      kind: 'error',
+      message: e instanceof ApiError ? `${plainError(e.code, e.message)} (${e.code})` : 'The cleanup failed.',
+    });
 
   const preview = async (): Promise<void> => {
     try {
@@ -71,20 +75,39 @@ export function Cleanup({ undoSeconds = UNDO_SECONDS }: { undoSeconds?: number }
       <div className="row">
         <label className="field">
           Remove finished jobs older than
-          <input className="input num" type="number" min={0} max={36500} value={days} aria-label="Cleanup age in days" onChange={(e) => { setDays(e.currentTarget.value); setPhase({ kind: 'idle' }); }} />
+          <input
+            className="input num"
+            type="number"
+            min={0}
+            max={36500}
+            value={days}
+            aria-label="Cleanup age in days"
+            onChange={(e) => {
+              setDays(e.currentTarget.value);
+              setPhase({ kind: 'idle' });
+            }}
+          />
           days
         </label>
-        <button type="button" className="btn" disabled={!valid || phase.kind === 'pending'} onClick={() => void preview()}>
+        <button
+          type="button"
+          className="btn"
+          disabled={!valid || phase.kind === 'pending'}
+          onClick={() => void preview()}
+        >
           Preview
         </button>
       </div>
       <div aria-live="polite">
         {phase.kind === 'preview' &&
           (phase.result.count === 0 ? (
-            <p data-testid="cleanup-preview">Nothing to clean up: no finished job is older than {phase.days} days.</p>
+            <p data-testid="cleanup-preview">
+              Nothing to clean up: no finished job is older than {phase.days} days.
+            </p>
           ) : (
             <p data-testid="cleanup-preview">
-              {phase.result.count} {phase.result.count === 1 ? 'job' : 'jobs'} and {formatBytes(phase.result.bytes)} of stored files will be removed.{' '}
+              {phase.result.count} {phase.result.count === 1 ? 'job' : 'jobs'} and{' '}
+              {formatBytes(phase.result.bytes)} of stored files will be removed.{' '}
               <button type="button" className="btn danger" onClick={() => confirm(phase.days)}>
                 Clean up now
               </button>{' '}
@@ -96,14 +119,22 @@ export function Cleanup({ undoSeconds = UNDO_SECONDS }: { undoSeconds?: number }
         {phase.kind === 'pending' && (
           <p data-testid="cleanup-pending">
             Cleaning up in {phase.left} s…{' '}
-            <button type="button" className="btn" onClick={() => { stop(); setPhase({ kind: 'idle' }); }}>
+            <button
+              type="button"
+              className="btn"
+              onClick={() => {
+                stop();
+                setPhase({ kind: 'idle' });
+              }}
+            >
               Undo
             </button>
           </p>
         )}
         {phase.kind === 'done' && (
           <p data-testid="cleanup-done">
-            Removed {phase.result.count} {phase.result.count === 1 ? 'job' : 'jobs'}, freed {formatBytes(phase.result.bytes)}.
+            Removed {phase.result.count} {phase.result.count === 1 ? 'job' : 'jobs'}, freed{' '}
+            {formatBytes(phase.result.bytes)}.
           </p>
         )}
         {phase.kind === 'error' && (

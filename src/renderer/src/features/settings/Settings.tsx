@@ -9,29 +9,77 @@ import { JOB_STATUSES } from '../../api/names';
 
 function Preferences({ settings }: { settings: SettingsT }): React.JSX.Element {
   const save = useSettings((s) => s.save);
-  const [retention, setRetention] = useState(settings.retentionDays == null ? '' : String(settings.retentionDays));
+  const [retention, setRetention] = useState(
+    settings.retentionDays == null ? '' : String(settings.retentionDays),
+  );
   return (
     <section className="panel" aria-labelledby="prefs-title">
       <h2 id="prefs-title">Preferences</h2>
       <div className="form-grid">
         <label htmlFor="theme">Theme</label>
-        <select id="theme" className="input" value={settings.theme} onChange={(e) => void save({ theme: e.currentTarget.value as SettingsT['theme'] })}>
+        <select
+          id="theme"
+          className="input"
+          value={settings.theme}
+          onChange={(e) => void save({ theme: e.currentTarget.value as SettingsT['theme'] })}
+        >
           <option value="system">System</option>
           <option value="light">Light</option>
           <option value="dark">Dark</option>
         </select>
         <label htmlFor="concurrency">Analyses at once</label>
-        <input id="concurrency" className="input num" type="number" min={1} max={64} defaultValue={settings.concurrency} onBlur={(e) => { const v = Math.round(Number(e.currentTarget.value)); if (v >= 1 && v <= 64 && v !== settings.concurrency) void save({ concurrency: v }); }} />
+        <input
+          id="concurrency"
+          className="input num"
+          type="number"
+          min={1}
+          max={64}
+          defaultValue={settings.concurrency}
+          onBlur={(e) => {
+            const v = Math.round(Number(e.currentTarget.value));
+            if (v >= 1 && v <= 64 && v !== settings.concurrency) void save({ concurrency: v });
+          }}
+        />
         <label htmlFor="retention">Auto-clean finished jobs older than (days, empty = off)</label>
         <span>
-          <input id="retention" className="input num" type="number" min={1} max={36500} value={retention} onChange={(e) => setRetention(e.currentTarget.value)} />
-          <button type="button" className="btn" onClick={() => void save({ retentionDays: retention.trim() === '' ? null : Math.max(1, Math.round(Number(retention))) })}>
+          <input
+            id="retention"
+            className="input num"
+            type="number"
+            min={1}
+            max={36500}
+            value={retention}
+            onChange={(e) => setRetention(e.currentTarget.value)}
+          />
+          <button
+            type="button"
+            className="btn"
+            onClick={() =>
+              void save({
+                retentionDays: retention.trim() === '' ? null : Math.max(1, Math.round(Number(retention))),
+              })
+            }
+          >
             Save
           </button>
-          <span className="muted"> {settings.retentionDays == null ? 'off' : `on: ${settings.retentionDays} days, at start`}</span>
+          <span className="muted">
+            {' '}
+            {settings.retentionDays == null ? 'off' : `on: ${settings.retentionDays} days, at start`}
+          </span>
         </span>
         <label htmlFor="keep">Backups kept</label>
-        <input id="keep" className="input num" type="number" min={1} max={100} defaultValue={settings.keepBackups} onBlur={(e) => { const v = Math.round(Number(e.currentTarget.value)); if (v >= 1 && v <= 100 && v !== settings.keepBackups) void save({ keepBackups: v }); }} />
+        <input
+          id="keep"
+          className="input num"
+          type="number"
+          min={1}
+          max={100}
+          defaultValue={settings.keepBackups}
+          onBlur={(e) => {
+            const v = Math.round(Number(e.currentTarget.value));
+            if (v >= 1 && v <= 100 && v !== settings.keepBackups) void save({ keepBackups: v });
+          }}
+        />
       </div>
     </section>
   );
@@ -48,7 +96,9 @@ function Database(): React.JSX.Element {
       setBackup(`Backup written: ${b.path} (${formatBytes(b.sizeBytes)})`);
       void loadStats();
     } catch (e) {
-      setBackup(e instanceof ApiError ? `${plainError(e.code, e.message)} (${e.code})` : 'The backup failed.');
+      setBackup(
+        e instanceof ApiError ? `${plainError(e.code, e.message)} (${e.code})` : 'The backup failed.',
+      );
     }
   };
   return (
@@ -69,7 +119,13 @@ function Database(): React.JSX.Element {
             {stats.total} ({JOB_STATUSES.map((s) => `${stats.counts[s] ?? 0} ${s}`).join(', ')})
           </dd>
           <dt>Backups</dt>
-          <dd>{stats.backups.length ? stats.backups.map((b) => `${formatDate(b.createdAt)} (${formatBytes(b.sizeBytes)})`).join(' · ') : 'none yet'}</dd>
+          <dd>
+            {stats.backups.length
+              ? stats.backups
+                  .map((b) => `${formatDate(b.createdAt)} (${formatBytes(b.sizeBytes)})`)
+                  .join(' · ')
+              : 'none yet'}
+          </dd>
           {stats.recovery && (
             <>
               <dt>Recovery</dt>

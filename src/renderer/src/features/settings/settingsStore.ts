@@ -15,7 +15,8 @@ export interface SettingsActions {
   save(patch: Partial<Settings>): Promise<boolean>;
 }
 
-const describe = (e: unknown): string => (e instanceof ApiError ? `${plainError(e.code, e.message)} (${e.code})` : 'The core did not answer.');
+const describe = (e: unknown): string =>
+  e instanceof ApiError ? `${plainError(e.code, e.message)} (${e.code})` : 'The core did not answer.';
 
 export function applyTheme(theme: Settings['theme']): void {
   if (typeof document === 'undefined') return;

@@ -5,21 +5,41 @@ import { keyName } from './effective';
 import { useSong } from './songStore';
 import { ALL_KEYS } from '../history/keys';
 
-function Edited({ on, onRevert, what }: { on: boolean; onRevert: () => void; what: string }): React.JSX.Element | null {
+function Edited({
+  on,
+  onRevert,
+  what,
+}: {
+  on: boolean;
+  onRevert: () => void;
+  what: string;
+}): React.JSX.Element | null {
   if (!on) return null;
   return (
     <>
       <span className="badge edited">edited</span>
-      <button type="button" className="btn subtle" onClick={onRevert} aria-label={`Revert ${what} to the detected value`}>
+      <button
+        type="button"
+        className="btn subtle"
+        onClick={onRevert}
+        aria-label={`Revert ${what} to the detected value`}
+      >
         Revert
       </button>
     </>
   );
 }
 
-const parseKey = (k: string): { tonic: string; mode: 'major' | 'minor' } => (k.endsWith('m') ? { tonic: k.slice(0, -1), mode: 'minor' } : { tonic: k, mode: 'major' });
+const parseKey = (k: string): { tonic: string; mode: 'major' | 'minor' } =>
+  k.endsWith('m') ? { tonic: k.slice(0, -1), mode: 'minor' } : { tonic: k, mode: 'major' };
 
-export function EditsPanel({ m, selectedChord }: { m: EffectiveMap; selectedChord: number | null }): React.JSX.Element {
+export function EditsPanel({
+  m,
+  selectedChord,
+}: {
+  m: EffectiveMap;
+  selectedChord: number | null;
+}): React.JSX.Element {
   const edit = useSong((s) => s.edit);
   const revertAll = useSong((s) => s.revertAll);
   const detectedBpm = m.source.tempo?.bpm_global ?? null;
@@ -48,27 +68,66 @@ export function EditsPanel({ m, selectedChord }: { m: EffectiveMap; selectedChor
       <div className="form-grid">
         <label htmlFor="edit-bpm">BPM</label>
         <span className="row">
-          <input id="edit-bpm" className="input num" type="number" step="0.01" min={1} max={1000} value={bpm} onChange={(e) => setBpm(e.currentTarget.value)} onKeyDown={(e) => e.key === 'Enter' && saveBpm()} onBlur={saveBpm} />
-          <button type="button" className="btn" onClick={() => void edit({ bpm: (m.bpm ?? 0) / 2 })} disabled={m.bpm == null} aria-label="Halve the tempo">
+          <input
+            id="edit-bpm"
+            className="input num"
+            type="number"
+            step="0.01"
+            min={1}
+            max={1000}
+            value={bpm}
+            onChange={(e) => setBpm(e.currentTarget.value)}
+            onKeyDown={(e) => e.key === 'Enter' && saveBpm()}
+            onBlur={saveBpm}
+          />
+          <button
+            type="button"
+            className="btn"
+            onClick={() => void edit({ bpm: (m.bpm ?? 0) / 2 })}
+            disabled={m.bpm == null}
+            aria-label="Halve the tempo"
+          >
             ½×
           </button>
-          <button type="button" className="btn" onClick={() => void edit({ bpm: Math.min(1000, (m.bpm ?? 0) * 2) })} disabled={m.bpm == null} aria-label="Double the tempo">
+          <button
+            type="button"
+            className="btn"
+            onClick={() => void edit({ bpm: Math.min(1000, (m.bpm ?? 0) * 2) })}
+            disabled={m.bpm == null}
+            aria-label="Double the tempo"
+          >
             2×
           </button>
           <Edited on={m.edited.bpm} what="BPM" onRevert={() => void edit({ bpm: undefined })} />
-          {m.edited.bpm && detectedBpm != null && <span className="muted">detected {detectedBpm.toFixed(2)}</span>}
+          {m.edited.bpm && detectedBpm != null && (
+            <span className="muted">detected {detectedBpm.toFixed(2)}</span>
+          )}
         </span>
 
         <span>Downbeat</span>
         <span className="row">
-          <button type="button" className="btn" aria-label="Move the bar start one beat earlier" onClick={() => void edit({ downbeatOffset: (m.edits.downbeatOffset ?? 0) - 1 })}>
+          <button
+            type="button"
+            className="btn"
+            aria-label="Move the bar start one beat earlier"
+            onClick={() => void edit({ downbeatOffset: (m.edits.downbeatOffset ?? 0) - 1 })}
+          >
             ◀ beat
           </button>
           <span data-testid="downbeat-offset">{m.edits.downbeatOffset ?? 0}</span>
-          <button type="button" className="btn" aria-label="Move the bar start one beat later" onClick={() => void edit({ downbeatOffset: (m.edits.downbeatOffset ?? 0) + 1 })}>
+          <button
+            type="button"
+            className="btn"
+            aria-label="Move the bar start one beat later"
+            onClick={() => void edit({ downbeatOffset: (m.edits.downbeatOffset ?? 0) + 1 })}
+          >
             beat ▶
           </button>
-          <Edited on={m.edited.downbeatOffset} what="downbeat" onRevert={() => void edit({ downbeatOffset: undefined })} />
+          <Edited
+            on={m.edited.downbeatOffset}
+            what="downbeat"
+            onRevert={() => void edit({ downbeatOffset: undefined })}
+          />
         </span>
 
         <label htmlFor="edit-meter">Meter</label>
@@ -88,18 +147,30 @@ export function EditsPanel({ m, selectedChord }: { m: EffectiveMap; selectedChor
                 {x}
               </option>
             ))}
-            {m.meter && !['2/4', '3/4', '4/4', '5/4', '6/8', '7/8', '12/8'].includes(`${m.meter.numerator}/${m.meter.denominator}`) && (
-              <option value={`${m.meter.numerator}/${m.meter.denominator}`}>{`${m.meter.numerator}/${m.meter.denominator}`}</option>
-            )}
+            {m.meter &&
+              !['2/4', '3/4', '4/4', '5/4', '6/8', '7/8', '12/8'].includes(
+                `${m.meter.numerator}/${m.meter.denominator}`,
+              ) && (
+                <option
+                  value={`${m.meter.numerator}/${m.meter.denominator}`}
+                >{`${m.meter.numerator}/${m.meter.denominator}`}</option>
+              )}
           </select>
           <Edited on={m.edited.meter} what="meter" onRevert={() => void edit({ meter: undefined })} />
         </span>
 
         <label htmlFor="edit-key">Key</label>
         <span className="row">
-          <select id="edit-key" className="input" value={m.key ? keyName(m.key) : ''} onChange={(e) => e.currentTarget.value && void edit({ key: parseKey(e.currentTarget.value) })}>
+          <select
+            id="edit-key"
+            className="input"
+            value={m.key ? keyName(m.key) : ''}
+            onChange={(e) => e.currentTarget.value && void edit({ key: parseKey(e.currentTarget.value) })}
+          >
             {!m.key && <option value="">unknown</option>}
-            {m.key && !ALL_KEYS.includes(keyName(m.key)) && <option value={keyName(m.key)}>{keyName(m.key)}</option>}
+            {m.key && !ALL_KEYS.includes(keyName(m.key)) && (
+              <option value={keyName(m.key)}>{keyName(m.key)}</option>
+            )}
             {ALL_KEYS.map((k) => (
               <option key={k} value={k}>
                 {k}
@@ -113,7 +184,9 @@ export function EditsPanel({ m, selectedChord }: { m: EffectiveMap; selectedChor
         <span className="row">
           {chord ? (
             <>
-              <span className="muted">#{selectedChord! + 1} at {chord.start.toFixed(2)} s</span>
+              <span className="muted">
+                #{selectedChord! + 1} at {chord.start.toFixed(2)} s
+              </span>
               <input
                 id="edit-chord"
                 className="input"
@@ -121,10 +194,20 @@ export function EditsPanel({ m, selectedChord }: { m: EffectiveMap; selectedChor
                 value={label}
                 onChange={(e) => setLabel(e.currentTarget.value)}
                 onKeyDown={(e) => {
-                  if (e.key === 'Enter' && label.trim() && label.trim() !== chord.label) void edit({ chords: { ...(m.edits.chords ?? {}), [String(selectedChord)]: label.trim() } });
+                  if (e.key === 'Enter' && label.trim() && label.trim() !== chord.label)
+                    void edit({
+                      chords: { ...(m.edits.chords ?? {}), [String(selectedChord)]: label.trim() },
+                    });
                 }}
               />
-              <button type="button" className="btn" disabled={!label.trim() || label.trim() === chord.label} onClick={() => void edit({ chords: { ...(m.edits.chords ?? {}), [String(selectedChord)]: label.trim() } })}>
+              <button
+                type="button"
+                className="btn"
+                disabled={!label.trim() || label.trim() === chord.label}
+                onClick={() =>
+                  void edit({ chords: { ...(m.edits.chords ?? {}), [String(selectedChord)]: label.trim() } })
+                }
+              >
                 Set
               </button>
               <Edited
@@ -138,7 +221,11 @@ export function EditsPanel({ m, selectedChord }: { m: EffectiveMap; selectedChor
               />
             </>
           ) : (
-            <span className="muted">{m.chords.length ? 'Click a chord in the chords lane to relabel it.' : 'No chords were detected.'}</span>
+            <span className="muted">
+              {m.chords.length
+                ? 'Click a chord in the chords lane to relabel it.'
+                : 'No chords were detected.'}
+            </span>
           )}
         </span>
       </div>

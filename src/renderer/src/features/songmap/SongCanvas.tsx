@@ -122,7 +122,12 @@ export function SongCanvas(props: SongCanvasProps): React.JSX.Element {
 
   const onClick = (e: React.MouseEvent<HTMLCanvasElement>): void => {
     const rect = e.currentTarget.getBoundingClientRect();
-    const hit = hitTest(map, { start, span, width: rect.width, height: rect.height }, e.clientX - rect.left, e.clientY - rect.top);
+    const hit = hitTest(
+      map,
+      { start, span, width: rect.width, height: rect.height },
+      e.clientX - rect.left,
+      e.clientY - rect.top,
+    );
     if (hit.chord != null) onSelectChord(hit.chord);
     onSeek(hit.time);
   };

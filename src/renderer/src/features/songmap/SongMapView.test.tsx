@@ -53,7 +53,9 @@ describe('SongMapView', () => {
     expect(edits()).toEqual({ bpm: 124.5 });
     expect(screen.getByTestId('fact-bpm').textContent).toContain('124.5');
     expect(screen.getByTestId('fact-bpm').textContent).toContain('edited');
-    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Revert BPM to the detected value' })));
+    await act(async () =>
+      fireEvent.click(screen.getByRole('button', { name: 'Revert BPM to the detected value' })),
+    );
     expect(edits()).toBeNull();
     expect(screen.getByTestId('fact-bpm').textContent).toBe('120.0');
   });
@@ -63,7 +65,9 @@ describe('SongMapView', () => {
     render(<SongMapView id="song1" />);
     await waitFor(() => expect(screen.getByTestId('songmap')).toBeTruthy());
     await act(async () => fireEvent.click(screen.getAllByRole('button', { name: 'Use' })[1])); // C major (relative)
-    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Move the bar start one beat later' })));
+    await act(async () =>
+      fireEvent.click(screen.getByRole('button', { name: 'Move the bar start one beat later' })),
+    );
     expect(edits()).toEqual({ bpm: 100, key: { tonic: 'C', mode: 'major' }, downbeatOffset: 1 });
     expect(screen.getByTestId('downbeat-offset').textContent).toBe('1');
   });
@@ -71,7 +75,10 @@ describe('SongMapView', () => {
   it('a failed song map load says why, with the code', async () => {
     const api = fakeApi();
     api.handle('jobs.get', () => makeJob({ id: 'x' }));
-    api.handle('jobs.songMap', () => ({ ok: false, error: { code: 'E_NOT_READY', message: 'still running' } }));
+    api.handle('jobs.songMap', () => ({
+      ok: false,
+      error: { code: 'E_NOT_READY', message: 'still running' },
+    }));
     api.handle('edits.get', () => null);
     setApi(api);
     render(<SongMapView id="x" />);
@@ -87,7 +94,9 @@ describe('SongMapView audition', () => {
     const btn = screen.getByRole('button', { name: 'Audition 60.0 BPM with the metronome' });
     await act(async () => fireEvent.click(btn));
     expect(screen.getByText(/auditioning 60\.0 BPM/)).toBeTruthy();
-    expect(screen.getByRole('button', { name: 'Stop auditioning 60.0 BPM' }).getAttribute('aria-pressed')).toBe('true');
+    expect(
+      screen.getByRole('button', { name: 'Stop auditioning 60.0 BPM' }).getAttribute('aria-pressed'),
+    ).toBe('true');
     await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Stop auditioning 60.0 BPM' })));
     expect(screen.queryByText(/auditioning/)).toBeNull();
     expect(api.callsTo('edits.set')).toHaveLength(0);

@@ -13,7 +13,15 @@ import { FORMATS, FORMAT_LABEL, buildExport, download } from '../export/exports'
 import { STAGE_NAMES } from '../../api/names';
 import type { Job } from '../../../../shared/domain';
 
-function Alternatives({ m, audition, onAudition }: { m: EffectiveMap; audition: number | null; onAudition: (bpm: number | null) => void }): React.JSX.Element | null {
+function Alternatives({
+  m,
+  audition,
+  onAudition,
+}: {
+  m: EffectiveMap;
+  audition: number | null;
+  onAudition: (bpm: number | null) => void;
+}): React.JSX.Element | null {
   const edit = useSong((s) => s.edit);
   const tempos = m.source.tempo?.alternatives ?? [];
   const keys = m.source.key_alternatives ?? [];
@@ -24,12 +32,19 @@ function Alternatives({ m, audition, onAudition }: { m: EffectiveMap; audition: 
       <ul className="alt-list">
         {tempos.map((a) => (
           <li key={`t${a.factor}`}>
-            {a.bpm.toFixed(1)} BPM <span className="muted">({a.factor}×, {Math.round(a.confidence * 100)}%)</span>{' '}
+            {a.bpm.toFixed(1)} BPM{' '}
+            <span className="muted">
+              ({a.factor}×, {Math.round(a.confidence * 100)}%)
+            </span>{' '}
             <button
               type="button"
               className="btn subtle"
               aria-pressed={audition === a.bpm}
-              aria-label={audition === a.bpm ? `Stop auditioning ${a.bpm.toFixed(1)} BPM` : `Audition ${a.bpm.toFixed(1)} BPM with the metronome`}
+              aria-label={
+                audition === a.bpm
+                  ? `Stop auditioning ${a.bpm.toFixed(1)} BPM`
+                  : `Audition ${a.bpm.toFixed(1)} BPM with the metronome`
+              }
               onClick={() => onAudition(audition === a.bpm ? null : a.bpm)}
             >
               {audition === a.bpm ? 'Stop' : 'Audition'}
@@ -41,8 +56,15 @@ function Alternatives({ m, audition, onAudition }: { m: EffectiveMap; audition: 
         ))}
         {keys.map((k) => (
           <li key={`k${k.tonic}${k.mode}`}>
-            {keyName(k)} <span className="muted">({k.relation}, {Math.round(k.conf * 100)}%)</span>{' '}
-            <button type="button" className="btn subtle" onClick={() => void edit({ key: { tonic: k.tonic, mode: k.mode } })}>
+            {keyName(k)}{' '}
+            <span className="muted">
+              ({k.relation}, {Math.round(k.conf * 100)}%)
+            </span>{' '}
+            <button
+              type="button"
+              className="btn subtle"
+              onClick={() => void edit({ key: { tonic: k.tonic, mode: k.mode } })}
+            >
               Use
             </button>
           </li>
@@ -78,7 +100,13 @@ function ExportPanel({ m, job }: { m: EffectiveMap; job: Job }): React.JSX.Eleme
       <h2 id="export-title">Export</h2>
       <div className="row wrap">
         {FORMATS.map((f) => (
-          <button key={f} type="button" className="btn" data-format={f} onClick={() => download(buildExport(f, m, job))}>
+          <button
+            key={f}
+            type="button"
+            className="btn"
+            data-format={f}
+            onClick={() => download(buildExport(f, m, job))}
+          >
             {FORMAT_LABEL[f]}
           </button>
         ))}
@@ -115,7 +143,8 @@ export function SongMapView({ id }: { id: string }): React.JSX.Element {
   const liveStatus = liveJob?.status;
   const liveDone = liveJob?.completedAt;
   useEffect(() => {
-    if (liveStatus === 'completed' && job && liveDone && liveDone !== job.completedAt) void useSong.getState().load(id);
+    if (liveStatus === 'completed' && job && liveDone && liveDone !== job.completedAt)
+      void useSong.getState().load(id);
   }, [liveStatus, liveDone, id, job]);
 
   const m = useMemo(() => (map ? effectiveMap(map, edits) : null), [map, edits]);
@@ -123,7 +152,10 @@ export function SongMapView({ id }: { id: string }): React.JSX.Element {
     if (m) setView((v) => clampView(0, Math.min(v.span, m.duration || 30), m.duration));
   }, [m?.duration]); // eslint-disable-line react-hooks/exhaustive-deps
 
-  const clickGrid = useMemo(() => (map && audition != null ? effectiveMap(map, { ...(edits ?? {}), bpm: audition }) : m), [map, edits, audition, m]);
+  const clickGrid = useMemo(
+    () => (map && audition != null ? effectiveMap(map, { ...(edits ?? {}), bpm: audition }) : m),
+    [map, edits, audition, m],
+  );
   useEffect(() => {
     if (!audio || !clickGrid) return;
     metro.current ??= new Metronome(audio, clickGrid.beats, new Set(clickGrid.downbeats));
@@ -163,7 +195,8 @@ export function SongMapView({ id }: { id: string }): React.JSX.Element {
   useEffect(() => {
     const key = (e: KeyboardEvent): void => {
       const tag = (e.target as HTMLElement | null)?.tagName;
-      if (tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT' || e.ctrlKey || e.metaKey || e.altKey) return;
+      if (tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT' || e.ctrlKey || e.metaKey || e.altKey)
+        return;
       if (e.key === ' ' && tag !== 'BUTTON') {
         e.preventDefault();
         toggle();
@@ -195,7 +228,9 @@ export function SongMapView({ id }: { id: string }): React.JSX.Element {
         <div>
           <h2 className="song-title">{map.tags?.title ?? s?.title ?? job.fileName}</h2>
           <div className="muted">
-            {[map.tags?.artist ?? s?.artist, map.tags?.title ?? s?.title ? job.fileName : null].filter(Boolean).join(' · ')}
+            {[map.tags?.artist ?? s?.artist, (map.tags?.title ?? s?.title) ? job.fileName : null]
+              .filter(Boolean)
+              .join(' · ')}
             {job.reusedFrom && <span className="badge reused">reused result</span>}
           </div>
         </div>
@@ -210,7 +245,10 @@ export function SongMapView({ id }: { id: string }): React.JSX.Element {
           <div>
             <dt>Key</dt>
             <dd data-testid="fact-key">
-              {m.key ? keyName(m.key) : '—'} {m.keyRegions[0]?.camelot && !m.edited.key ? <span className="camelot">{m.keyRegions[0].camelot}</span> : null}
+              {m.key ? keyName(m.key) : '—'}{' '}
+              {m.keyRegions[0]?.camelot && !m.edited.key ? (
+                <span className="camelot">{m.keyRegions[0].camelot}</span>
+              ) : null}
               {m.edited.key && <span className="badge edited">edited</span>}
             </dd>
           </div>
@@ -227,7 +265,12 @@ export function SongMapView({ id }: { id: string }): React.JSX.Element {
             <dd>{map.loudness ? `${map.loudness.integrated_lufs.toFixed(1)} LUFS` : '—'}</dd>
           </div>
         </dl>
-        <button type="button" className="btn" onClick={() => void retryJobs([job.id])} disabled={liveJob?.status === 'queued' || liveJob?.status === 'processing'}>
+        <button
+          type="button"
+          className="btn"
+          onClick={() => void retryJobs([job.id])}
+          disabled={liveJob?.status === 'queued' || liveJob?.status === 'processing'}
+        >
           {liveJob?.status === 'queued' || liveJob?.status === 'processing' ? 'Re-analysing…' : 'Re-analyse'}
         </button>
       </header>
@@ -239,26 +282,66 @@ export function SongMapView({ id }: { id: string }): React.JSX.Element {
       )}
 
       <div className="transport" role="toolbar" aria-label="Playback">
-        <button type="button" className="btn primary" onClick={toggle} aria-label={playing ? 'Pause' : 'Play'} aria-keyshortcuts="Space" data-testid="play">
+        <button
+          type="button"
+          className="btn primary"
+          onClick={toggle}
+          aria-label={playing ? 'Pause' : 'Play'}
+          aria-keyshortcuts="Space"
+          data-testid="play"
+        >
           {playing ? '❚❚ Pause' : '▶ Play'}
         </button>
         <span className="mono" data-testid="clock">
           {formatDuration(clock)} / {formatDuration(m.duration)}
         </span>
         <span className="muted">{bar != null ? `bar ${bar}` : ''}</span>
-        <label className="chip" title={Metronome.available() ? 'Click on every detected beat, accented downbeats' : 'Web Audio is not available here'}>
-          <input type="checkbox" checked={metronomeOn} disabled={!Metronome.available()} onChange={(e) => { setMetronomeOn(e.currentTarget.checked); if (!e.currentTarget.checked) setAudition(null); }} />
+        <label
+          className="chip"
+          title={
+            Metronome.available()
+              ? 'Click on every detected beat, accented downbeats'
+              : 'Web Audio is not available here'
+          }
+        >
+          <input
+            type="checkbox"
+            checked={metronomeOn}
+            disabled={!Metronome.available()}
+            onChange={(e) => {
+              setMetronomeOn(e.currentTarget.checked);
+              if (!e.currentTarget.checked) setAudition(null);
+            }}
+          />
           metronome{audition != null ? ` (auditioning ${audition.toFixed(1)} BPM)` : ''}
         </label>
         <span className="spacer" />
-        <span className="muted keys-hint">Space play · ←/→ beat · Shift bar · +/− zoom · Ctrl+wheel zoom</span>
-        <button type="button" className="btn" onClick={() => zoom(0.5)} aria-label="Zoom in" aria-keyshortcuts="+">
+        <span className="muted keys-hint">
+          Space play · ←/→ beat · Shift bar · +/− zoom · Ctrl+wheel zoom
+        </span>
+        <button
+          type="button"
+          className="btn"
+          onClick={() => zoom(0.5)}
+          aria-label="Zoom in"
+          aria-keyshortcuts="+"
+        >
           +
         </button>
-        <button type="button" className="btn" onClick={() => zoom(2)} aria-label="Zoom out" aria-keyshortcuts="-">
+        <button
+          type="button"
+          className="btn"
+          onClick={() => zoom(2)}
+          aria-label="Zoom out"
+          aria-keyshortcuts="-"
+        >
           −
         </button>
-        <button type="button" className="btn subtle" onClick={() => setView(clampView(0, m.duration, m.duration))}>
+        <button
+          type="button"
+          className="btn subtle"
+          onClick={() => setView(clampView(0, m.duration, m.duration))}
+        >
           Whole song
         </button>
       </div>

@@ -48,10 +48,26 @@ export function lanes(height: number): Lanes {
     y += h + 2;
     return r;
   };
-  return { ruler: take(ruler), wave: take(waveH), sections: take(lane), chords: take(lane), key: take(lane), tempo: take(tempo) };
+  return {
+    ruler: take(ruler),
+    wave: take(waveH),
+    sections: take(lane),
+    chords: take(lane),
+    key: take(lane),
+    tempo: take(tempo),
+  };
 }
 
-export const SECTION_COLOURS = ['#e4572e', '#29335c', '#f3a712', '#669bbc', '#a8c686', '#8e7dbe', '#d17a22', '#2a9d8f'];
+export const SECTION_COLOURS = [
+  '#e4572e',
+  '#29335c',
+  '#f3a712',
+  '#669bbc',
+  '#a8c686',
+  '#8e7dbe',
+  '#d17a22',
+  '#2a9d8f',
+];
 export function letterColour(letter: string | undefined, fallbackIndex: number): string {
   const code = letter ? letter.toUpperCase().charCodeAt(0) - 65 : fallbackIndex;
   return SECTION_COLOURS[((code % SECTION_COLOURS.length) + SECTION_COLOURS.length) % SECTION_COLOURS.length];
@@ -61,7 +77,10 @@ export const timeToX = (t: number, v: Viewport): number => ((t - v.start) / v.sp
 export const xToTime = (x: number, v: Viewport): number => v.start + (x / v.width) * v.span;
 
 /** the waveform level whose buckets are closest to one per pixel (never coarser than needed) */
-export function pickLevel(wf: NonNullable<SongMap['waveform']>, v: Viewport): NonNullable<SongMap['waveform']>['levels'][number] {
+export function pickLevel(
+  wf: NonNullable<SongMap['waveform']>,
+  v: Viewport,
+): NonNullable<SongMap['waveform']>['levels'][number] {
   const samplesPerPx = (v.span * wf.sample_rate) / Math.max(1, v.width);
   let best = wf.levels[0];
   for (const l of wf.levels) {
@@ -71,7 +90,14 @@ export function pickLevel(wf: NonNullable<SongMap['waveform']>, v: Viewport): No
   return best;
 }
 
-function drawWave(ctx: CanvasRenderingContext2D, map: SongMap, v: Viewport, top: number, bottom: number, p: Palette): void {
+function drawWave(
+  ctx: CanvasRenderingContext2D,
+  map: SongMap,
+  v: Viewport,
+  top: number,
+  bottom: number,
+  p: Palette,
+): void {
   const wf = map.waveform;
   const mid = (top + bottom) / 2;
   const half = (bottom - top) / 2;
@@ -102,7 +128,14 @@ function drawWave(ctx: CanvasRenderingContext2D, map: SongMap, v: Viewport, top:
   }
 }
 
-export function drawSongMap(ctx: CanvasRenderingContext2D, m: EffectiveMap, v: Viewport, p: Palette, cursor: number | null, selectedChord: number | null = null): void {
+export function drawSongMap(
+  ctx: CanvasRenderingContext2D,
+  m: EffectiveMap,
+  v: Viewport,
+  p: Palette,
+  cursor: number | null,
+  selectedChord: number | null = null,
+): void {
   const L = lanes(v.height);
   const visible = (t0: number, t1: number) => t1 >= v.start && t0 <= v.start + v.span;
   ctx.fillStyle = p.bg;
@@ -116,7 +149,8 @@ export function drawSongMap(ctx: CanvasRenderingContext2D, m: EffectiveMap, v: V
   const pxPerBeat = m.bpm ? (60 / m.bpm / v.span) * v.width : 10;
   if (pxPerBeat >= 4) {
     ctx.fillStyle = p.beat;
-    for (const b of m.beats) if (visible(b, b)) ctx.fillRect(Math.round(timeToX(b, v)), L.wave[0], 1, L.wave[1] - L.wave[0]);
+    for (const b of m.beats)
+      if (visible(b, b)) ctx.fillRect(Math.round(timeToX(b, v)), L.wave[0], 1, L.wave[1] - L.wave[0]);
   }
   const barEvery = Math.max(1, Math.ceil(28 / Math.max(1e-6, pxPerBeat * (m.meter?.numerator ?? 4))));
   m.downbeats.forEach((d, i) => {
@@ -130,7 +164,14 @@ export function drawSongMap(ctx: CanvasRenderingContext2D, m: EffectiveMap, v: V
     }
   });
 
-  const lane = (y: [number, number], t0: number, t1: number, fill: string, label: string, outline?: string): void => {
+  const lane = (
+    y: [number, number],
+    t0: number,
+    t1: number,
+    fill: string,
+    label: string,
+    outline?: string,
+  ): void => {
     if (!visible(t0, t1)) return;
     const x0 = Math.max(0, timeToX(t0, v));
     const x1 = Math.min(v.width, timeToX(t1, v));
@@ -156,12 +197,34 @@ export function drawSongMap(ctx: CanvasRenderingContext2D, m: EffectiveMap, v: V
     ctx.fillStyle = p.laneBg;
     ctx.fillRect(0, y[0], v.width, y[1] - y[0]);
   }
-  m.sections.forEach((s, i) => lane(L.sections, s.start, s.end, letterColour(s.letter, i) + '99', s.letter ? `${s.letter} · ${s.label}` : s.label));
+  m.sections.forEach((s, i) =>
+    lane(
+      L.sections,
+      s.start,
+      s.end,
+      letterColour(s.letter, i) + '99',
+      s.letter ? `${s.letter} · ${s.label}` : s.label,
+    ),
+  );
   m.chords.forEach((c, i) => {
     if (c.label === 'N') return;
-    lane(L.chords, c.start, c.end, m.edited.chords.has(i) ? '#f3a71266' : '#669bbc55', c.label, i === selectedChord ? p.selected : undefined);
+    lane(
+      L.chords,
+      c.start,
+      c.end,
+      m.edited.chords.has(i) ? '#f3a71266' : '#669bbc55',
+      c.label,
+      i === selectedChord ? p.selected : undefined,
+    );
   });
-  for (const k of m.keyRegions) lane(L.key, k.start, k.end, k.mode === 'minor' ? '#8e7dbe66' : '#a8c68666', `${k.tonic}${k.mode === 'minor' ? 'm' : ''}${k.camelot ? ` (${k.camelot})` : ''}`);
+  for (const k of m.keyRegions)
+    lane(
+      L.key,
+      k.start,
+      k.end,
+      k.mode === 'minor' ? '#8e7dbe66' : '#a8c68666',
+      `${k.tonic}${k.mode === 'minor' ? 'm' : ''}${k.camelot ? ` (${k.camelot})` : ''}`,
+    );
 
   // tempo curve: a step line scaled to the visible range of tempi
   if (m.tempoCurve.length) {
@@ -195,7 +258,12 @@ export function drawSongMap(ctx: CanvasRenderingContext2D, m: EffectiveMap, v: V
 }
 
 /** what is under a click: a chord index in the chords lane, or just a time to seek to */
-export function hitTest(m: EffectiveMap, v: Viewport, x: number, y: number): { time: number; chord: number | null; bar: number | null } {
+export function hitTest(
+  m: EffectiveMap,
+  v: Viewport,
+  x: number,
+  y: number,
+): { time: number; chord: number | null; bar: number | null } {
   const t = xToTime(x, v);
   const L = lanes(v.height);
   let chord: number | null = null;

@@ -40,7 +40,9 @@ describe('effective song map', () => {
 
   it('key and chord edits replace labels without touching timings', () => {
     const m = effectiveMap(map, { key: { tonic: 'C', mode: 'major' }, chords: { '3': 'G7' } });
-    expect(m.keyRegions).toEqual([{ start: 0, end: map.duration_sec, tonic: 'C', mode: 'major', conf: 1, camelot: '8B' }]);
+    expect(m.keyRegions).toEqual([
+      { start: 0, end: map.duration_sec, tonic: 'C', mode: 'major', conf: 1, camelot: '8B' },
+    ]);
     expect(m.chords[3]).toEqual({ ...map.chords[3], label: 'G7' });
     expect([...m.edited.chords]).toEqual([3]);
   });
@@ -56,11 +58,13 @@ describe('effective song map', () => {
   });
 
   it('main key is the one covering the most time', () => {
-    expect(mainKey([
-      { start: 0, end: 10, tonic: 'C', mode: 'major', conf: 1 },
-      { start: 10, end: 15, tonic: 'G', mode: 'major', conf: 1 },
-      { start: 15, end: 40, tonic: 'G', mode: 'major', conf: 1 },
-    ])).toEqual({ tonic: 'G', mode: 'major' });
+    expect(
+      mainKey([
+        { start: 0, end: 10, tonic: 'C', mode: 'major', conf: 1 },
+        { start: 10, end: 15, tonic: 'G', mode: 'major', conf: 1 },
+        { start: 15, end: 40, tonic: 'G', mode: 'major', conf: 1 },
+      ]),
+    ).toEqual({ tonic: 'G', mode: 'major' });
     expect(mainKey([])).toBeNull();
   });
 
@@ -68,7 +72,10 @@ describe('effective song map', () => {
     expect(mergeEdits({ bpm: 100 }, { bpm: undefined })).toBeNull();
     expect(mergeEdits({ bpm: 100 }, { downbeatOffset: 0 })).toEqual({ bpm: 100 });
     expect(mergeEdits(null, { chords: {} })).toBeNull();
-    expect(mergeEdits({ bpm: 100 }, { key: { tonic: 'D', mode: 'minor' } })).toEqual({ bpm: 100, key: { tonic: 'D', mode: 'minor' } });
+    expect(mergeEdits({ bpm: 100 }, { key: { tonic: 'D', mode: 'minor' } })).toEqual({
+      bpm: 100,
+      key: { tonic: 'D', mode: 'minor' },
+    });
   });
 });
 
@@ -109,7 +116,18 @@ function recorder() {
   };
   return { ctx: ctx as unknown as CanvasRenderingContext2D, rects, texts };
 }
-const P: Palette = { bg: 'bg', wave: 'wave', beat: 'beat', downbeat: 'down', text: 'text', muted: 'muted', cursor: 'cursor', tempo: 'tempo', laneBg: 'lane', selected: 'sel' };
+const P: Palette = {
+  bg: 'bg',
+  wave: 'wave',
+  beat: 'beat',
+  downbeat: 'down',
+  text: 'text',
+  muted: 'muted',
+  cursor: 'cursor',
+  tempo: 'tempo',
+  laneBg: 'lane',
+  selected: 'sel',
+};
 
 describe('drawing', () => {
   it('draws waveform columns, every beat, bar numbers, section and chord labels and the cursor', () => {
@@ -120,7 +138,9 @@ describe('drawing', () => {
     expect(rects.filter((r) => r.fill === 'wave').length).toBeGreaterThan(100);
     expect(rects.filter((r) => r.fill === 'beat')).toHaveLength(32);
     expect(rects.filter((r) => r.fill === 'down')).toHaveLength(8);
-    expect(texts).toEqual(expect.arrayContaining(['1', '8', 'A · verse', 'B · chorus', 'Am', 'E7', 'Am (8A)']));
+    expect(texts).toEqual(
+      expect.arrayContaining(['1', '8', 'A · verse', 'B · chorus', 'Am', 'E7', 'Am (8A)']),
+    );
     const cursor = rects.find((r) => r.fill === 'cursor')!;
     expect(cursor.x).toBe(Math.round((3 / map.duration_sec) * 650) - 1);
   });
@@ -145,7 +165,10 @@ describe('drawing', () => {
   });
 
   it('picks the waveform level closest to one bucket per pixel', () => {
-    const wf = { sample_rate: 1000, levels: [10, 100, 1000].map((s) => ({ samples_per_peak: s, min: [], max: [] })) };
+    const wf = {
+      sample_rate: 1000,
+      levels: [10, 100, 1000].map((s) => ({ samples_per_peak: s, min: [], max: [] })),
+    };
     expect(pickLevel(wf, { start: 0, span: 100, width: 1000, height: 1 }).samples_per_peak).toBe(100);
     expect(pickLevel(wf, { start: 0, span: 1, width: 1000, height: 1 }).samples_per_peak).toBe(10);
     expect(pickLevel(wf, { start: 0, span: 10000, width: 1000, height: 1 }).samples_per_peak).toBe(1000);

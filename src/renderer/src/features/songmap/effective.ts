@@ -51,7 +51,10 @@ const median = (xs: number[]): number | null => {
 export function beatsPerBar(meter: Meter | null, beats: number[], downbeats: number[]): number | null {
   if (meter) return meter.numerator;
   const idx = downbeats.map((d) => nearestIndex(beats, d)).filter((i) => i >= 0);
-  const gaps = idx.slice(1).map((b, i) => b - idx[i]).filter((g) => g > 0);
+  const gaps = idx
+    .slice(1)
+    .map((b, i) => b - idx[i])
+    .filter((g) => g > 0);
   return median(gaps);
 }
 
@@ -80,7 +83,8 @@ export function mainKey(regions: KeyRegion[]): { tonic: string; mode: 'major' | 
   return best ? { tonic: best.tonic, mode: best.mode } : null;
 }
 
-export const keyName = (k: { tonic: string; mode: 'major' | 'minor' }): string => `${k.tonic}${k.mode === 'minor' ? 'm' : ''}`;
+export const keyName = (k: { tonic: string; mode: 'major' | 'minor' }): string =>
+  `${k.tonic}${k.mode === 'minor' ? 'm' : ''}`;
 
 export function effectiveMap(map: SongMap, edits: Edits | null): EffectiveMap {
   const e: Edits = edits ?? {};
@@ -109,7 +113,16 @@ export function effectiveMap(map: SongMap, edits: Edits | null): EffectiveMap {
   }
 
   const keyRegions: KeyRegion[] = e.key
-    ? [{ start: 0, end: duration, tonic: e.key.tonic, mode: e.key.mode, conf: 1, camelot: toCamelot(keyName(e.key)) ?? undefined }]
+    ? [
+        {
+          start: 0,
+          end: duration,
+          tonic: e.key.tonic,
+          mode: e.key.mode,
+          conf: 1,
+          camelot: toCamelot(keyName(e.key)) ?? undefined,
+        },
+      ]
     : map.key;
   const chordEdits = e.chords ?? {};
   const editedChords = new Set<number>();
@@ -119,7 +132,8 @@ export function effectiveMap(map: SongMap, edits: Edits | null): EffectiveMap {
     editedChords.add(i);
     return { ...c, label };
   });
-  const tempoCurve: [number, number][] = e.bpm != null ? [[0, e.bpm]] : (map.tempo?.curve ?? []).map(([t, b]) => [t, b]);
+  const tempoCurve: [number, number][] =
+    e.bpm != null ? [[0, e.bpm]] : (map.tempo?.curve ?? []).map(([t, b]) => [t, b]);
 
   return {
     source: map,
@@ -134,7 +148,13 @@ export function effectiveMap(map: SongMap, edits: Edits | null): EffectiveMap {
     chords,
     tempoCurve,
     sections: map.sections,
-    edited: { bpm: e.bpm != null, downbeatOffset: offset !== 0, meter: e.meter != null, key: e.key != null, chords: editedChords },
+    edited: {
+      bpm: e.bpm != null,
+      downbeatOffset: offset !== 0,
+      meter: e.meter != null,
+      key: e.key != null,
+      chords: editedChords,
+    },
   };
 }
 

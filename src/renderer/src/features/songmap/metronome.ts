@@ -11,7 +11,12 @@ export interface ClickSource {
 const LOOKAHEAD = 0.15;
 
 /** which beats fall in [from, from + LOOKAHEAD) and have not been scheduled: pure, for tests */
-export function beatsToSchedule(beats: number[], from: number, after: number, lookahead = LOOKAHEAD): number[] {
+export function beatsToSchedule(
+  beats: number[],
+  from: number,
+  after: number,
+  lookahead = LOOKAHEAD,
+): number[] {
   const out: number[] = [];
   for (const b of beats) if (b >= from && b < from + lookahead && b > after) out.push(b);
   return out;

@@ -21,7 +21,8 @@ export interface SongActions {
   revertAll(): Promise<void>;
 }
 
-const describe = (e: unknown): string => (e instanceof ApiError ? `${plainError(e.code, e.message)} (${e.code})` : 'The core did not answer.');
+const describe = (e: unknown): string =>
+  e instanceof ApiError ? `${plainError(e.code, e.message)} (${e.code})` : 'The core did not answer.';
 
 /** merge, dropping reverted (undefined) fields and empty chord maps; null when nothing is left */
 export function mergeEdits(base: Edits | null, patch: Partial<Edits>): Edits | null {
@@ -48,7 +49,11 @@ export const useSong = create<SongState & SongActions>()((set, get) => ({
     const gen = ++loadGen;
     set({ id, job: null, map: null, edits: null, loading: true, error: null });
     try {
-      const [job, map, edits] = await Promise.all([call('jobs.get', { id }), call('jobs.songMap', { id }), call('edits.get', { id })]);
+      const [job, map, edits] = await Promise.all([
+        call('jobs.get', { id }),
+        call('jobs.songMap', { id }),
+        call('edits.get', { id }),
+      ]);
       if (gen === loadGen) set({ job, map, edits, loading: false });
     } catch (e) {
       if (gen === loadGen) set({ loading: false, error: describe(e) });
