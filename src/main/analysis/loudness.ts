@@ -211,8 +211,7 @@ export class LoudnessMeter {
   /** last TP_TAPS - 1 samples per channel, to continue the interpolator across chunks */
   private readonly tpHistory: Float32Array[];
   private frames = 0;
-  /** reused scratch: history + chunk for the true-peak FIR, block maxima, block order */
-  private ext = new Float32Array(0);
+  /** reused scratch: block maxima */
   private blockMax = new Float32Array(0);
   /** candidate blocks for the true-peak FIR: samples (with 11 of history each), offsets, outputs, bounds */
   private cand = new Float32Array(1 << 16);
@@ -308,34 +307,26 @@ export class LoudnessMeter {
   private peaks(x: Float32Array, n: number, c: number, stride = this.channels): void {
     const hist = this.tpHistory[c];
     const H = TP_TAPS - 1;
-    // ext = history (H samples) followed by this chunk's channel c
-    if (this.ext.length < H + n) this.ext = new Float32Array(H + n);
-    const ext = this.ext;
-    ext.set(hist);
-    // one pass: copy channel c out of the interleaved chunk and take each 32-sample block's own max
+    // each 32-sample block's own max, read in place from the interleaved chunk (no channel copy:
+    // only the few candidate blocks are ever copied out)
     const nBlocks = Math.ceil(n / TP_BLOCK);
     if (this.blockMax.length < nBlocks) this.blockMax = new Float32Array(nBlocks);
     const own = this.blockMax;
-    let bm = 0;
-    let blk = 0;
-    let k = 0;
-    for (let i = 0, j = c; i < n; i++, j += stride) {
-      const v = x[j];
-      ext[H + i] = v;
-      const a = v < 0 ? -v : v;
-      if (a > bm) bm = a;
-      if (++k === TP_BLOCK) {
-        own[blk++] = bm;
-        bm = 0;
-        k = 0;
+    let sp = this.samplePeak;
+    for (let b = 0; b < nBlocks; b++) {
+      const end = Math.min(n, (b + 1) * TP_BLOCK) * stride + c;
+      let bm = 0;
+      for (let j = b * TP_BLOCK * stride + c; j < end; j += stride) {
+        const v = x[j];
+        const a = v < 0 ? -v : v;
+        if (a > bm) bm = a;
       }
+      own[b] = bm;
+      if (bm > sp) sp = bm;
     }
-    if (k > 0) own[blk] = bm;
+    this.samplePeak = sp;
     let histMax = 0;
     for (let i = 0; i < H; i++) histMax = Math.max(histMax, Math.abs(hist[i]));
-    let sp = this.samplePeak;
-    for (let q = 0; q < nBlocks; q++) if (own[q] > sp) sp = own[q];
-    this.samplePeak = sp;
     // Candidates: blocks whose bound beats what is known so far (the true peak is never below the sample
     // peak). They are kept and filtered at the end, loudest first, once the song's peak is known, which
     // skips ~97 % of the FIR work on music; the pool is bounded, so a long file flushes it early.
@@ -349,13 +340,30 @@ export class LoudnessMeter {
       prev = cur;
       if (bound <= floor) continue;
       const from = b * TP_BLOCK;
-      const to = Math.min(n, from + TP_BLOCK) + H;
-      this.addCandidate(ext, from, to, bound);
+      this.addCandidate(x, c, stride, hist, from - H, Math.min(n, from + TP_BLOCK), bound);
     }
-    hist.set(ext.subarray(n, n + H));
+    // the history is the last H samples of (history + chunk)
+    if (n >= H) {
+      for (let i = 0; i < H; i++) hist[i] = x[(n - H + i) * stride + c];
+    } else {
+      hist.copyWithin(0, n);
+      for (let i = 0; i < n; i++) hist[H - n + i] = x[i * stride + c];
+    }
   }
 
-  private addCandidate(ext: Float32Array, from: number, to: number, bound: number): void {
+  /**
+   * Queues channel c's samples [from, to) of the chunk (negative indices come from the history) for the
+   * FIR; the first TP_TAPS − 1 of them only prime the filter.
+   */
+  private addCandidate(
+    x: Float32Array,
+    c: number,
+    stride: number,
+    hist: Float32Array,
+    from: number,
+    to: number,
+    bound: number,
+  ): void {
     const len = to - from;
     if (this.candLen + len > this.cand.length) {
       if (this.candLen + len > TP_POOL_MAX) this.flushCandidates();
@@ -367,9 +375,12 @@ export class LoudnessMeter {
         this.cand = next;
       }
     }
-    this.cand.set(ext.subarray(from, to), this.candLen);
+    const H = TP_TAPS - 1;
+    const cand = this.cand;
+    let w = this.candLen;
+    for (let i = from; i < to; i++) cand[w++] = i < 0 ? hist[H + i] : x[i * stride + c];
     this.candOff.push(this.candLen);
-    this.candCount.push(len - (TP_TAPS - 1));
+    this.candCount.push(len - H);
     this.candBound.push(bound);
     this.candLen += len;
   }
@@ -409,7 +420,8 @@ export class LoudnessMeter {
     }
     // the truePeak FIR still holds the last samples; flush it with zeros
     if (this.frames > 0) {
-      for (let c = 0; c < this.channels; c++) this.peaks(new Float32Array(TP_TAPS - 1), TP_TAPS - 1, c, 1);
+      const zeros = new Float32Array((TP_TAPS - 1) * this.channels);
+      for (let c = 0; c < this.channels; c++) this.peaks(zeros, TP_TAPS - 1, c);
       this.flushCandidates();
     }
     return {
