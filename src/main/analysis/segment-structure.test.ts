@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PARAMS, groupSegments, offDiagonalQuantile, segmentBars, segmentSimilarity, type Matrix } from './segment-structure';
+import type { BarFeatures } from './segment-features';
+import { DEFAULT_PARAMS, chromaSimilarity, groupSegments, offDiagonalQuantile, refineCuts, segmentBars, segmentSimilarity, type Matrix } from './segment-structure';
 
 /** similarity 1 between bars of the same block label, -1 otherwise */
 function blockMatrix(labels: string): Matrix {
@@ -42,5 +43,42 @@ describe('segmentSimilarity / groupSegments', () => {
     // AAB: pairs (0,1)=1, (0,2)=-1, (1,2)=-1 → sorted [-1,-1,1]; q 0.7 → index 2 → 1
     expect(offDiagonalQuantile(blockMatrix('AAB'), 0.7)).toBe(1);
     expect(offDiagonalQuantile(blockMatrix('AAB'), 0.5)).toBe(-1);
+  });
+});
+
+describe('chromaSimilarity / refineCuts', () => {
+  /** one bar per chord symbol; a chord is a one-hot pitch class in every beat slot */
+  function chordBars(seq: string): BarFeatures {
+    const n = seq.length;
+    const slots = 2;
+    const chroma = new Float32Array(n * slots * 12);
+    for (let i = 0; i < n; i++) for (let s = 0; s < slots; s++) chroma[(i * slots + s) * 12 + (seq.charCodeAt(i) % 12)] = 1;
+    return { n, slots, chroma, timbre: new Float32Array(n * 12), energyDb: new Float32Array(n) };
+  }
+
+  it('compares bars by their centred per-slot chroma', () => {
+    const c = chromaSimilarity(chordBars('abab'));
+    expect(c.v[0 * 4 + 2]).toBeCloseTo(1, 6);
+    expect(c.v[0 * 4 + 1]).toBeLessThan(0);
+    expect(c.v[1 * 4 + 1]).toBe(1);
+  });
+
+  it('moves a cut to the bar where the repeated chord sequence starts', () => {
+    // intro "wxyz", verse "abcd", chorus "efgh" ×2, verse, chorus: the intro's last two bars were
+    // cut into the verse (cut at 2, not 4); the verse's repeat at 16 says where it begins
+    const seq = 'wxyz' + 'abcd' + 'efgh' + 'efgh' + 'abcd' + 'efgh';
+    const c = chromaSimilarity(chordBars(seq));
+    const cuts = [0, 2, 8, 16, 20, 24];
+    const groups = [0, 1, 2, 1, 2];
+    expect(refineCuts(c, cuts, groups, 4, 2, 2, 0.3)).toEqual([0, 4, 8, 16, 20, 24]);
+  });
+
+  it('leaves cuts alone when no shift lines them up better, or within one letter', () => {
+    const seq = 'wxyz' + 'abcd' + 'efgh' + 'efgh' + 'abcd' + 'efgh';
+    const c = chromaSimilarity(chordBars(seq));
+    const right = [0, 4, 8, 12, 16, 20, 24];
+    expect(refineCuts(c, right, [0, 1, 2, 2, 1, 2], 4, 2, 2, 0.3)).toEqual(right);
+    // off by two but inside a run of one letter: kept (a doubled chorus has no neighbour to trade with)
+    expect(refineCuts(c, [0, 4, 8, 14, 16, 20, 24], [0, 1, 2, 2, 1, 2], 4, 2, 2, 0.3)).toEqual([0, 4, 8, 14, 16, 20, 24]);
   });
 });

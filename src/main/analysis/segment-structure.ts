@@ -18,6 +18,12 @@ export interface StructureParams {
   maxBars: number;
   /** average-linkage threshold (segment similarity) for two segments to share a letter */
   letterThreshold: number;
+  /** bars compared on each side of a cut when lining it up with its repeats (one 4-bar phrase) */
+  seqBars: number;
+  /** bars a cut may move to line up with where its repeats start/end (0 = off) */
+  refineReach: number;
+  /** gain in mean aligned similarity a moved cut must bring over staying put */
+  refineMargin: number;
 }
 
 /**
@@ -34,6 +40,9 @@ export const DEFAULT_PARAMS: StructureParams = {
   minBars: 2,
   maxBars: 32,
   letterThreshold: 0.25,
+  seqBars: 4,
+  refineReach: 2,
+  refineMargin: 0.3,
 };
 
 /** Square matrix, row-major. */
@@ -44,11 +53,10 @@ export interface Matrix {
 
 const at = (m: Matrix, i: number, j: number): number => m.v[i * m.n + j];
 
-/** Bar similarity in about [-1, 1]: mean-centred chroma cosine blended with timbre/loudness closeness. */
-export function barSimilarity(f: BarFeatures, chromaWeight: number): Matrix {
+/** Per-slot chroma cosine between bars, centred on the song's mean chroma, in [-1, 1]. */
+export function chromaSimilarity(f: BarFeatures): Matrix {
   const { n } = f;
   const dc = f.slots * 12;
-  // centre chroma on the song's mean so the shared key does not make every bar look alike
   const mean = new Float64Array(dc);
   for (let i = 0; i < n; i++) for (let d = 0; d < dc; d++) mean[d] += f.chroma[i * dc + d] / n;
   const cen = new Float64Array(n * dc);
@@ -62,6 +70,19 @@ export function barSimilarity(f: BarFeatures, chromaWeight: number): Matrix {
     }
     norm[i] = Math.sqrt(s) || 1;
   }
+  const out = new Float64Array(n * n);
+  for (let i = 0; i < n; i++)
+    for (let j = i; j < n; j++) {
+      let c = 0;
+      for (let d = 0; d < dc; d++) c += cen[i * dc + d] * cen[j * dc + d];
+      out[i * n + j] = out[j * n + i] = i === j ? 1 : c / (norm[i] * norm[j]);
+    }
+  return { n, v: out };
+}
+
+/** Bar similarity in about [-1, 1]: mean-centred chroma cosine blended with timbre/loudness closeness. */
+export function barSimilarity(f: BarFeatures, chromaWeight: number, chroma: Matrix = chromaSimilarity(f)): Matrix {
+  const { n } = f;
   // timbre + loudness, each dimension standardised over the song
   const dt = f.timbre.length / Math.max(1, n);
   const dims = dt + 1;
@@ -91,9 +112,7 @@ export function barSimilarity(f: BarFeatures, chromaWeight: number): Matrix {
   const out = new Float64Array(n * n);
   for (let i = 0; i < n; i++)
     for (let j = 0; j < n; j++) {
-      let c = 0;
-      for (let d = 0; d < dc; d++) c += cen[i * dc + d] * cen[j * dc + d];
-      c /= norm[i] * norm[j];
+      const c = chroma.v[i * n + j];
       const t = Math.max(-1, 1 - dist[i * n + j] / med);
       out[i * n + j] = i === j ? 1 : chromaWeight * c + (1 - chromaWeight) * t;
     }
@@ -226,4 +245,68 @@ export function groupSegments(s: Matrix, cuts: readonly number[], threshold: num
     return order.get(g) as number;
   });
   return { groups, sim };
+}
+
+/** Mean of S along the diagonal from (i, j) over offsets [from, to), skipping cells outside. */
+function diagMean(s: Matrix, i: number, j: number, from: number, to: number): number {
+  let sum = 0;
+  let cnt = 0;
+  for (let d = from; d < to; d++) {
+    const a = i + d;
+    const b = j + d;
+    if (a < 0 || b < 0 || a >= s.n || b >= s.n) continue;
+    sum += at(s, a, b);
+    cnt++;
+  }
+  return cnt ? sum / cnt : 0;
+}
+
+/**
+ * Moves each cut by up to `reach` bars to where the repeated material really starts or ends. A
+ * section's start should line up with its repeats' starts (the K bars after match, the K bars before
+ * do not); the previous section's end likewise with its repeats' ends. Timbre alone puts a cut where
+ * the arrangement changes, which in pop is often a bar or two before the new chord sequence starts.
+ */
+export function refineCuts(
+  s: Matrix,
+  cuts: readonly number[],
+  groups: readonly number[],
+  k: number,
+  reach: number,
+  minBars: number,
+  margin: number,
+): number[] {
+  const out = [...cuts];
+  const segs = groups.length;
+  for (let c = 1; c < segs; c++) {
+    // a cut inside a run of one letter (a doubled chorus) has no neighbour to trade bars with
+    if (groups[c] === groups[c - 1]) continue;
+    const starts: number[] = [];
+    const ends: number[] = [];
+    for (let j = 0; j < segs; j++) {
+      if (j !== c && groups[j] === groups[c]) starts.push(out[j]);
+      if (j !== c - 1 && groups[j] === groups[c - 1]) ends.push(out[j + 1]);
+    }
+    if (starts.length + ends.length === 0) continue;
+    const score = (x: number): number => {
+      let v = 0;
+      for (const p of starts) v += diagMean(s, x, p, 0, k) - diagMean(s, x, p, -k, 0);
+      for (const p of ends) v += diagMean(s, x, p, -k, 0) - diagMean(s, x, p, 0, k);
+      return v / (starts.length + ends.length);
+    };
+    const base = score(out[c]);
+    let bestX = out[c];
+    let bestV = base + margin;
+    for (let d = -reach; d <= reach; d++) {
+      const x = out[c] + d;
+      if (d === 0 || x - out[c - 1] < minBars || out[c + 1] - x < minBars) continue;
+      const v = score(x);
+      if (v > bestV) {
+        bestV = v;
+        bestX = x;
+      }
+    }
+    out[c] = bestX;
+  }
+  return out;
 }

@@ -8,7 +8,7 @@
  */
 import { nameSections, letterOf } from './segment-names';
 import { barFeatures, frameFeatures, type BarFeatures } from './segment-features';
-import { DEFAULT_PARAMS, barSimilarity, diagonalSmooth, groupSegments, offDiagonalQuantile, segmentBars, type StructureParams } from './segment-structure';
+import { DEFAULT_PARAMS, barSimilarity, chromaSimilarity, refineCuts, diagonalSmooth, groupSegments, offDiagonalQuantile, segmentBars, type StructureParams } from './segment-structure';
 import { stft } from './spectrum';
 import { SHARED_HOP, SHARED_NFFT, type SectionsContext, type SectionsResult } from './stages';
 import { throwIfAborted, type MonoAudio } from './types';
@@ -70,11 +70,15 @@ export function sectionsFromBars(bars: readonly number[], f: BarFeatures, p: Str
   if (n < MIN_BARS_FOR_STRUCTURE) {
     return [{ start: bars[0], end: bars[n], label: 'section', letter: 'A', conf: 0 }];
   }
-  const s = barSimilarity(f, p.chromaWeight);
+  const chroma = chromaSimilarity(f);
+  const s = barSimilarity(f, p.chromaWeight, chroma);
   const se = diagonalSmooth(s, p.diagHalfWidth);
   const tau = offDiagonalQuantile(se, p.blockQuantile);
-  const cuts = segmentBars(se, tau, p);
-  const { groups, sim } = groupSegments(s, cuts, p.letterThreshold);
+  const cuts0 = segmentBars(se, tau, p);
+  const g0 = groupSegments(s, cuts0, p.letterThreshold);
+  // timbre finds the blocks; the chord sequence says on which bar each repeat really starts
+  const cuts = p.refineReach > 0 ? refineCuts(chroma, cuts0, g0.groups, p.seqBars, p.refineReach, p.minBars, p.refineMargin) : cuts0;
+  const { groups, sim } = p.refineReach > 0 ? groupSegments(s, cuts, p.letterThreshold) : g0;
   const energy = (a: number, b: number): number => {
     let e = 0;
     for (let i = a; i < b; i++) e += 10 ** (f.energyDb[i] / 10);
