@@ -10,9 +10,10 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 const chromium = process.env.PERFORMIA_CHROMIUM ?? '/usr/bin/chromium';
 const haveBrowser = existsSync(chromium);
 
-const VITEST_JSON = 'test-results/vitest.json';
-const PLAYWRIGHT_JSON = 'test-results/playwright.json';
-mkdirSync('test-results', { recursive: true });
+// not under test-results/: Playwright empties that folder when it starts
+const VITEST_JSON = 'test-reports/vitest.json';
+const PLAYWRIGHT_JSON = 'test-reports/playwright.json';
+mkdirSync('test-reports', { recursive: true });
 rmSync(VITEST_JSON, { force: true });
 rmSync(PLAYWRIGHT_JSON, { force: true });
 

@@ -4,27 +4,13 @@
  * path.txt and the binary under dist/ must already exist, and Linux needs a display.
  */
 import { test, expect, _electron as electron } from '@playwright/test';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { electronRunnable } from '../../scripts/electron-check.mjs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeWav, ROOT } from '../fixtures';
 
-function electronBinary(): { ok: true; path: string } | { ok: false; reason: string } {
-  const dir = join(ROOT, 'node_modules', 'electron');
-  const pathFile = join(dir, 'path.txt');
-  if (!existsSync(pathFile))
-    return {
-      ok: false,
-      reason: 'the Electron binary has not been downloaded (node_modules/electron/path.txt missing)',
-    };
-  const bin = join(dir, 'dist', readFileSync(pathFile, 'utf8').trim());
-  if (!existsSync(bin)) return { ok: false, reason: `the Electron binary is missing (${bin})` };
-  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY)
-    return { ok: false, reason: 'no display (DISPLAY/WAYLAND_DISPLAY unset)' };
-  return { ok: true, path: bin };
-}
-
-const bin = electronBinary();
+const bin = electronRunnable();
 
 test.describe('Electron app', () => {
   test.skip(!bin.ok, `Electron binary not installed on this machine (${bin.ok ? '' : bin.reason})`);
@@ -36,8 +22,8 @@ test.describe('Electron app', () => {
     writeFileSync(audio, makeWav(8));
     const app = await electron.launch({
       executablePath: bin.path,
-      // the app keeps its database in userData, which Chromium's --user-data-dir switch relocates
-      args: [join(ROOT, 'out/main/index.js'), `--user-data-dir=${dataDir}`],
+      // --data-dir moves the app's whole data folder (database, backups, uploads) into the temp dir
+      args: [join(ROOT, 'out/main/index.js'), `--data-dir=${dataDir}`],
       cwd: ROOT,
     });
     try {

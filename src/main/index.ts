@@ -19,6 +19,10 @@ const mainDir = dirname(fileURLToPath(import.meta.url));
 const devUrl = !app.isPackaged && process.env.ELECTRON_RENDERER_URL ? process.env.ELECTRON_RENDERER_URL : null;
 const allowedOrigins = [APP_ORIGIN, ...(devUrl ? [originOf(devUrl)!] : [])];
 
+// `--data-dir=<dir>` (tests, portable installs) moves the whole data folder: database, backups, uploads
+const dataDirArg = process.argv.find((a) => a.startsWith('--data-dir='));
+if (dataDirArg) app.setPath('userData', dataDirArg.slice('--data-dir='.length));
+
 app.enableSandbox();
 registerSchemes();
 
