@@ -7,7 +7,7 @@
  * `streamPeaks` runs the STFT frame by frame and keeps only the peaks (a few dozen per frame), so
  * an hour of audio needs a few MB instead of a full spectrogram.
  */
-import FFT from 'fft.js';
+import { realFftPlan } from './fft';
 import { decimateRange, decimationKernel } from './harmony-spectrum';
 import { hann } from './spectrum';
 import type { Spectrogram } from './types';
@@ -168,9 +168,8 @@ export function streamPeaks(
   let produced = 0;
   const nBins = nFft / 2 + 1;
   const nFrames = nSamples === 0 ? 0 : 1 + Math.floor(nSamples / hop);
-  const fft = new FFT(nFft);
-  const frame = new Array<number>(nFft).fill(0);
-  const spec = fft.createComplexArray() as number[];
+  const plan = realFftPlan(nFft);
+  const frame = plan.input();
   const mag = new Float32Array(nBins);
   const win = hann(nFft);
   const half = nFft / 2;
@@ -198,15 +197,9 @@ export function streamPeaks(
         frame[i] = j >= 0 && j < nSamples ? input[j] * win[i] : 0;
       }
     }
-    fft.realTransform(spec, frame);
+    plan.magnitude(mag, 0);
     let frameMax = 0;
-    for (let k = 0; k < nBins; k++) {
-      const re = spec[2 * k];
-      const im = spec[2 * k + 1];
-      const m = Math.sqrt(re * re + im * im);
-      mag[k] = m;
-      if (m > frameMax) frameMax = m;
-    }
+    for (let k = 0; k < nBins; k++) if (mag[k] > frameMax) frameMax = mag[k];
     if (frameMax > globalMax) globalMax = frameMax;
     offsets[t] = out.n;
     if (frameMax > 0)

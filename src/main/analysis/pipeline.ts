@@ -11,6 +11,7 @@ import { AppError } from '../../shared/errors';
 import type { JobSummary } from '../../shared/domain';
 import { SongMapSchema, type SongMap, type StageName, type StageStatus } from '../../shared/songmap';
 import { DEFAULT_MAX_ANALYSIS_SEC, MIN_DURATION_SEC, decodeFile } from './decode';
+import { loadFastFft } from './fft';
 import { analyzeHarmony } from './harmony';
 import { loudnessResult } from './loudness';
 import { assertUnchanged, hashFile, probeFile } from './probe';
@@ -135,6 +136,8 @@ export async function analyzeFile(
   stages.waveform = { status: 'ok' };
   const audio = decoded.audio;
 
+  // the WASM FFT (loaded once per process; without it the stages fall back to fft.js)
+  await loadFastFft();
   let spec: Spectrogram | undefined;
   try {
     progress('spectrum', 0);

@@ -2,7 +2,7 @@
  * Short-time Fourier transform (magnitude), Hann window, frames centred like librosa (center=True,
  * zero padding): frame t covers samples [t*hop - nFft/2, t*hop + nFft/2).
  */
-import FFT from 'fft.js';
+import { realFftPlan } from './fft';
 import type { Spectrogram } from './types';
 import { throwIfAborted } from './types';
 
@@ -34,26 +34,26 @@ export function stft(samples: Float32Array, opts: StftOptions): Spectrogram {
   const nBins = nFft / 2 + 1;
   const nFrames = samples.length === 0 ? 0 : 1 + Math.floor(samples.length / hop);
   const mag = new Float32Array(nFrames * nBins);
-  const fft = new FFT(nFft);
-  const frame = new Array<number>(nFft).fill(0);
-  const out = fft.createComplexArray() as number[];
+  const plan = realFftPlan(nFft);
+  const frame = plan.input();
   const win = hann(nFft);
   const half = nFft / 2;
+  const n = samples.length;
+  const power = opts.power === true;
   for (let t = 0; t < nFrames; t++) {
     if ((t & 1023) === 0) throwIfAborted(opts.signal);
     const start = t * hop - half;
-    for (let i = 0; i < nFft; i++) {
-      const j = start + i;
-      frame[i] = j >= 0 && j < samples.length ? samples[j] * win[i] : 0;
+    if (start >= 0 && start + nFft <= n) {
+      // interior frame (all but the first and last few): no bounds checks
+      for (let i = 0; i < nFft; i++) frame[i] = samples[start + i] * win[i];
+    } else {
+      for (let i = 0; i < nFft; i++) {
+        const j = start + i;
+        frame[i] = j >= 0 && j < n ? samples[j] * win[i] : 0;
+      }
     }
-    fft.realTransform(out, frame);
-    const base = t * nBins;
-    for (let k = 0; k < nBins; k++) {
-      const re = out[2 * k];
-      const im = out[2 * k + 1];
-      const p = re * re + im * im;
-      mag[base + k] = opts.power ? p : Math.sqrt(p);
-    }
+    if (power) plan.power(mag, t * nBins);
+    else plan.magnitude(mag, t * nBins);
   }
   return { sr, nFft, hop, nFrames, nBins, mag };
 }
