@@ -83,7 +83,11 @@ class MonoBuffer {
     this.length += take;
   }
   take(): Float32Array {
-    return this.length === this.buf.length ? this.buf : this.buf.slice(0, this.length);
+    // the buffer was sized from the probed duration (+1 s): a view avoids a second copy of the whole
+    // song at the memory peak; only a badly over-sized buffer is worth copying to release its tail
+    return this.length >= 0.9 * this.buf.length
+      ? this.buf.subarray(0, this.length)
+      : this.buf.slice(0, this.length);
   }
 }
 
