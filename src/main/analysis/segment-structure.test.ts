@@ -1,6 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import type { BarFeatures } from './segment-features';
-import { DEFAULT_PARAMS, chromaSimilarity, groupSegments, offDiagonalQuantile, refineCuts, segmentBars, segmentSimilarity, type Matrix } from './segment-structure';
+import {
+  DEFAULT_PARAMS,
+  chromaSimilarity,
+  continuity,
+  groupSegments,
+  lagSimilarity,
+  offDiagonalQuantile,
+  refineCuts,
+  segmentBars,
+  segmentSimilarity,
+  standardise,
+  type Matrix,
+} from './segment-structure';
 
 /** similarity 1 between bars of the same block label, -1 otherwise */
 function blockMatrix(labels: string): Matrix {
@@ -80,5 +92,33 @@ describe('chromaSimilarity / refineCuts', () => {
     expect(refineCuts(c, right, [0, 1, 2, 2, 1, 2], 4, 2, 2, 0.3)).toEqual(right);
     // off by two but inside a run of one letter: kept (a doubled chorus has no neighbour to trade with)
     expect(refineCuts(c, [0, 4, 8, 14, 16, 20, 24], [0, 1, 2, 2, 1, 2], 4, 2, 2, 0.3)).toEqual([0, 4, 8, 14, 16, 20, 24]);
+  });
+});
+
+describe('lagSimilarity / standardise / continuity', () => {
+  it('continuity is high for blocks of alike bars and about zero for noise', () => {
+    expect(continuity(blockMatrix('AAAABBBBAAAACCCC'))).toBeGreaterThan(0.8);
+    let seed = 3;
+    const rnd = (): number => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    const n = 40;
+    const v = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) for (let j = i; j < n; j++) v[i * n + j] = v[j * n + i] = i === j ? 1 : rnd();
+    expect(Math.abs(continuity({ n, v }))).toBeLessThan(0.4);
+  });
+
+  it('standardise puts the chosen quantile at zero', () => {
+    const m = standardise(blockMatrix('AAB'), 0.7);
+    // off-diagonal values 1, -1, -1: the 0.7 quantile is 1
+    expect(m.v[0 * 3 + 1]).toBe(0);
+    expect(m.v[0 * 3 + 2]).toBeLessThan(0);
+  });
+
+  it('gives bars that recur at the same lags a common block', () => {
+    // x y z w repeated 3 times, then 4 unrelated bars: the first 12 bars recur at ±4/±8, the tail never
+    const s = blockMatrix('xyzwxyzwxyzwabcd');
+    const l = lagSimilarity(s, 2, 1, 160);
+    const n = 16;
+    expect(l.v[5 * n + 6]).toBeGreaterThan(0.5);
+    expect(l.v[5 * n + 14]).toBeLessThan(0);
   });
 });

@@ -8,7 +8,7 @@
  */
 import { nameSections, letterOf } from './segment-names';
 import { barFeatures, frameFeatures, type BarFeatures } from './segment-features';
-import { DEFAULT_PARAMS, barSimilarity, chromaSimilarity, refineCuts, diagonalSmooth, groupSegments, offDiagonalQuantile, segmentBars, type StructureParams } from './segment-structure';
+import { DEFAULT_PARAMS, barSimilarity, blend, chromaSimilarity, continuity, lagSimilarity, refineCuts, standardise, diagonalSmooth, groupSegments, offDiagonalQuantile, segmentBars, type StructureParams } from './segment-structure';
 import { stft } from './spectrum';
 import { SHARED_HOP, SHARED_NFFT, type SectionsContext, type SectionsResult } from './stages';
 import { throwIfAborted, type MonoAudio } from './types';
@@ -72,8 +72,18 @@ export function sectionsFromBars(bars: readonly number[], f: BarFeatures, p: Str
   }
   const chroma = chromaSimilarity(f);
   const s = barSimilarity(f, p.chromaWeight, chroma);
-  const se = diagonalSmooth(s, p.diagHalfWidth);
-  const tau = offDiagonalQuantile(se, p.blockQuantile);
+  let se = diagonalSmooth(s, p.diagHalfWidth);
+  let tau = offDiagonalQuantile(se, p.blockQuantile);
+  // timbre is trusted as far as it shows continuity: with one groove throughout it is only noise
+  const trust = Math.min(1, Math.max(0, continuity(se)) / p.timbreContinuityRef);
+  if (p.lagWeight > 0) {
+    // where each bar's chord sequence recurs, as a block structure: each matrix is measured against
+    // its own "same block" level before they are mixed
+    const lag = lagSimilarity(diagonalSmooth(chroma, p.lagSeqHalf), p.lagNeighbours, p.lagSmooth, 160);
+    const wt = (1 - p.lagWeight) * trust;
+    se = blend(standardise(se, p.blockQuantile), standardise(lag, p.lagQuantile), p.lagWeight / (p.lagWeight + wt));
+    tau = 0;
+  }
   const cuts0 = segmentBars(se, tau, p);
   const g0 = groupSegments(s, cuts0, p.letterThreshold);
   // timbre finds the blocks; the chord sequence says on which bar each repeat really starts
