@@ -6,8 +6,20 @@ import { SongMapSchema, type JobSummary, type SongMap } from '../../shared';
 import type { NewJobInput } from './store-api';
 import { openJobStore, type JobStoreExt, type OpenJobStoreOptions } from './store';
 
+const made: string[] = [];
+let cleanupHooked = false;
+
+/** a fresh temp dir, removed when the test process exits */
 export function tempDir(prefix = 'performia-db-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  made.push(dir);
+  if (!cleanupHooked) {
+    cleanupHooked = true;
+    process.once('exit', () => {
+      for (const d of made) fs.rmSync(d, { recursive: true, force: true });
+    });
+  }
+  return dir;
 }
 
 export function input(name: string, extra: Partial<NewJobInput> = {}): NewJobInput {
