@@ -124,15 +124,16 @@ export function barSimilarity(f: BarFeatures, chromaWeight: number, chroma: Matr
     for (let i = 0; i < n; i++) z[i * dims + d] = (w * (get(i) - m)) / sd;
   }
   const dist = new Float64Array(n * n);
-  const all: number[] = [];
+  const all = new Float64Array((n * (n - 1)) / 2);
+  let k = 0;
   for (let i = 0; i < n; i++)
     for (let j = i + 1; j < n; j++) {
       let s = 0;
       for (let d = 0; d < dims; d++) s += (z[i * dims + d] - z[j * dims + d]) ** 2;
       dist[i * n + j] = dist[j * n + i] = Math.sqrt(s);
-      all.push(Math.sqrt(s));
+      all[k++] = Math.sqrt(s);
     }
-  all.sort((a, b) => a - b);
+  all.sort();
   const med = all.length ? all[all.length >> 1] || 1 : 1;
   const out = new Float64Array(n * n);
   for (let i = 0; i < n; i++)
@@ -166,10 +167,11 @@ export function diagonalSmooth(s: Matrix, h: number): Matrix {
 }
 
 export function offDiagonalQuantile(s: Matrix, q: number): number {
-  const vals: number[] = [];
-  for (let i = 0; i < s.n; i++) for (let j = i + 1; j < s.n; j++) vals.push(at(s, i, j));
+  const vals = new Float64Array((s.n * (s.n - 1)) / 2);
+  let k = 0;
+  for (let i = 0; i < s.n; i++) for (let j = i + 1; j < s.n; j++) vals[k++] = at(s, i, j);
   if (vals.length === 0) return 0;
-  vals.sort((a, b) => a - b);
+  vals.sort();
   return vals[Math.min(vals.length - 1, Math.floor(q * vals.length))];
 }
 
@@ -346,11 +348,12 @@ export function lagSimilarity(q: Matrix, neighbours: number, smooth: number, max
   const { n } = q;
   // mutual k-nearest neighbours of each bar (excluding itself and its immediate neighbours)
   const kth = new Float64Array(n);
+  const row = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    const row: number[] = [];
-    for (let j = 0; j < n; j++) if (Math.abs(i - j) > 1) row.push(at(q, i, j));
-    row.sort((a, b) => b - a);
-    kth[i] = row.length ? row[Math.min(row.length - 1, neighbours - 1)] : Infinity;
+    let m = 0;
+    for (let j = 0; j < n; j++) if (Math.abs(i - j) > 1) row[m++] = at(q, i, j);
+    const sorted = row.subarray(0, m).sort();
+    kth[i] = m ? sorted[Math.max(0, m - neighbours)] : Infinity;
   }
   const L = Math.min(maxLag, n - 1);
   const dim = 2 * L + 1;
@@ -370,11 +373,20 @@ export function lagSimilarity(q: Matrix, neighbours: number, smooth: number, max
       if (a < 0 || a >= n) continue;
       for (let x = 0; x < dim; x++) sm[i * dim + x] += lag[a * dim + x];
     }
+  // each bar keeps a handful of recurrences, so dot products run over the non-zero lags only
   const norm = new Float64Array(n);
+  const nz: number[][] = [];
   for (let i = 0; i < n; i++) {
     let s = 0;
-    for (let x = 0; x < dim; x++) s += sm[i * dim + x] ** 2;
+    const idx: number[] = [];
+    for (let x = 0; x < dim; x++) {
+      const v = sm[i * dim + x];
+      if (v === 0) continue;
+      s += v * v;
+      idx.push(x);
+    }
     norm[i] = Math.sqrt(s);
+    nz.push(idx);
   }
   const out = new Float64Array(n * n);
   for (let i = 0; i < n; i++)
@@ -384,7 +396,7 @@ export function lagSimilarity(q: Matrix, neighbours: number, smooth: number, max
         continue;
       }
       let c = 0;
-      for (let x = 0; x < dim; x++) c += sm[i * dim + x] * sm[j * dim + x];
+      for (const x of nz[j]) c += sm[i * dim + x] * sm[j * dim + x];
       const cos = norm[i] > 0 && norm[j] > 0 ? c / (norm[i] * norm[j]) : 0;
       out[i * n + j] = out[j * n + i] = 2 * cos - 1;
     }
