@@ -3,9 +3,11 @@
  * harmony / frame features (one JSON per song, written once by a full analysis) and scores it with
  * the corpus metrics. Cache format: { duration, beats, downbeats, meter, beatChroma, frames }.
  *
+ *   npx tsx bench/segment-tune.ts --build <cache dir> [corpus dir]     # analyse once (~1 s a song)
+ *
  *   npx tsx bench/segment-tune.ts <cache dir> [corpus dir] [--only s01,m02] [--verbose] [--set refineReach=2,seqBars=4]
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { evaluateSections } from './metrics/sections';
 import { barGrid, sectionsFromBars, trimQuietBars } from '../src/main/analysis/segment';
@@ -21,7 +23,42 @@ interface Cached {
   frames: { frameSec: number; nFrames: number; mfcc: number[]; powerDb: number[]; chroma: number[] };
 }
 
+/** Analyses every corpus song with sections once (decode, rhythm, harmony, frame features) into the cache. */
+async function build(cacheDir: string, corpus: string): Promise<void> {
+  const { probeFile } = await import('../src/main/analysis/probe');
+  const { decodeFile } = await import('../src/main/analysis/decode');
+  const { stft } = await import('../src/main/analysis/spectrum');
+  const { analyzeRhythm } = await import('../src/main/analysis/rhythm');
+  const { analyzeHarmony } = await import('../src/main/analysis/harmony');
+  const { frameFeatures } = await import('../src/main/analysis/segment-features');
+  const { SHARED_HOP, SHARED_NFFT } = await import('../src/main/analysis/stages');
+  mkdirSync(cacheDir, { recursive: true });
+  for (const f of readdirSync(join(corpus, 'gt')).filter((x) => x.endsWith('.gt.json')).sort()) {
+    const gt = JSON.parse(readFileSync(join(corpus, 'gt', f), 'utf8'));
+    if (!gt.sections?.length) continue;
+    const { audio } = await decodeFile(await probeFile(join(corpus, 'audio', gt.audio)), {});
+    const spec = stft(audio.samples, { sr: audio.sr, nFft: SHARED_NFFT, hop: SHARED_HOP });
+    const r = analyzeRhythm(audio, { spec });
+    const h = analyzeHarmony(audio, { spec, beats: r.beats, downbeats: r.downbeats });
+    const ff = frameFeatures(spec, true);
+    const cached: Cached = {
+      duration: audio.samples.length / audio.sr,
+      beats: r.beats,
+      downbeats: r.downbeats,
+      meter: r.meter,
+      beatChroma: h.beatChroma ? { times: h.beatChroma.times, chroma: Array.from(h.beatChroma.chroma) } : null,
+      frames: { frameSec: ff.frameSec, nFrames: ff.nFrames, mfcc: Array.from(ff.mfcc), powerDb: Array.from(ff.powerDb), chroma: Array.from(ff.chroma ?? []) },
+    };
+    writeFileSync(join(cacheDir, `${gt.id}.json`), JSON.stringify(cached));
+    console.log('cached', gt.id);
+  }
+}
+
 const argv = process.argv.slice(2);
+if (argv[0] === '--build') {
+  await build(argv[1], argv[2] ?? '../shared/corpus');
+  process.exit(0);
+}
 const only = argv.includes('--only') ? new Set(argv[argv.indexOf('--only') + 1].split(',')) : null;
 const verbose = argv.includes('--verbose');
 // --set name=value,name=value overrides DEFAULT_PARAMS
