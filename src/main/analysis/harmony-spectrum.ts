@@ -104,14 +104,29 @@ function decimateRange33(
   out: Float32Array,
   ringMask: number,
 ): void {
-  const [h0, h1, h2, h3, h4, h5, h6, h7, h8, h9, h10, h11, h12, h13, h14, h15, h16] = h;
+  const h0 = h[0],
+    h1 = h[1],
+    h2 = h[2],
+    h3 = h[3],
+    h4 = h[4],
+    h5 = h[5],
+    h6 = h[6],
+    h7 = h[7];
+  const h8 = h[8],
+    h9 = h[9],
+    h10 = h[10],
+    h11 = h[11],
+    h12 = h[12],
+    h13 = h[13],
+    h14 = h[14];
+  const h15 = h[15],
+    h16 = h[16];
   const n = samples.length;
   const x = samples;
   for (let o = from; o < to; o++) {
     const lo = o * factor - 16;
-    let acc: number;
+    let acc = 0;
     if (lo >= 0 && lo + 33 <= n) {
-      acc = 0;
       acc += h0 * (x[lo] + x[lo + 32]);
       acc += h1 * (x[lo + 1] + x[lo + 31]);
       acc += h2 * (x[lo + 2] + x[lo + 30]);
@@ -130,7 +145,6 @@ function decimateRange33(
       acc += h15 * (x[lo + 15] + x[lo + 17]);
       acc += h16 * x[lo + 16];
     } else {
-      acc = 0;
       for (let i = 0; i < 33; i++) {
         const j = lo + i;
         if (j >= 0 && j < n) acc += h[i] * x[j];
