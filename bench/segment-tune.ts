@@ -33,7 +33,9 @@ async function build(cacheDir: string, corpus: string): Promise<void> {
   const { frameFeatures } = await import('../src/main/analysis/segment-features');
   const { SHARED_HOP, SHARED_NFFT } = await import('../src/main/analysis/stages');
   mkdirSync(cacheDir, { recursive: true });
-  for (const f of readdirSync(join(corpus, 'gt')).filter((x) => x.endsWith('.gt.json')).sort()) {
+  for (const f of readdirSync(join(corpus, 'gt'))
+    .filter((x) => x.endsWith('.gt.json'))
+    .sort()) {
     const gt = JSON.parse(readFileSync(join(corpus, 'gt', f), 'utf8'));
     if (!gt.sections?.length) continue;
     const { audio } = await decodeFile(await probeFile(join(corpus, 'audio', gt.audio)), {});
@@ -46,8 +48,16 @@ async function build(cacheDir: string, corpus: string): Promise<void> {
       beats: r.beats,
       downbeats: r.downbeats,
       meter: r.meter,
-      beatChroma: h.beatChroma ? { times: h.beatChroma.times, chroma: Array.from(h.beatChroma.chroma) } : null,
-      frames: { frameSec: ff.frameSec, nFrames: ff.nFrames, mfcc: Array.from(ff.mfcc), powerDb: Array.from(ff.powerDb), chroma: Array.from(ff.chroma ?? []) },
+      beatChroma: h.beatChroma
+        ? { times: h.beatChroma.times, chroma: Array.from(h.beatChroma.chroma) }
+        : null,
+      frames: {
+        frameSec: ff.frameSec,
+        nFrames: ff.nFrames,
+        mfcc: Array.from(ff.mfcc),
+        powerDb: Array.from(ff.powerDb),
+        chroma: Array.from(ff.chroma ?? []),
+      },
     };
     writeFileSync(join(cacheDir, `${gt.id}.json`), JSON.stringify(cached));
     console.log('cached', gt.id);
@@ -76,7 +86,9 @@ if (!cacheDir || !existsSync(cacheDir)) throw new Error('usage: segment-tune <ca
 
 const rows: Array<[string, number, number, number, number]> = [];
 let ms = 0;
-for (const file of readdirSync(cacheDir).filter((f) => f.endsWith('.json')).sort()) {
+for (const file of readdirSync(cacheDir)
+  .filter((f) => f.endsWith('.json'))
+  .sort()) {
   const id = file.replace(/\.json$/, '');
   if (only && !only.has(id)) continue;
   const gt = JSON.parse(readFileSync(join(corpus, 'gt', `${id}.gt.json`), 'utf8'));
@@ -89,7 +101,9 @@ for (const file of readdirSync(cacheDir).filter((f) => f.endsWith('.json')).sort
     powerDb: Float32Array.from(c.frames.powerDb),
     chroma: Float32Array.from(c.frames.chroma),
   };
-  const bc = c.beatChroma ? { times: c.beatChroma.times, chroma: Float32Array.from(c.beatChroma.chroma) } : null;
+  const bc = c.beatChroma
+    ? { times: c.beatChroma.times, chroma: Float32Array.from(c.beatChroma.chroma) }
+    : null;
   const perBar = c.meter?.numerator ?? 4;
   const t0 = performance.now();
   const grid = barGrid(c.downbeats, c.beats, perBar, c.duration);
@@ -101,7 +115,11 @@ for (const file of readdirSync(cacheDir).filter((f) => f.endsWith('.json')).sort
   const secs = sectionsFromBars(bars, f, params);
   ms += performance.now() - t0;
   const r = evaluateSections(
-    gt.sections.map((x: { start: number; end: number; label: string }) => ({ start: x.start, end: x.end, label: x.label })),
+    gt.sections.map((x: { start: number; end: number; label: string }) => ({
+      start: x.start,
+      end: x.end,
+      label: x.label,
+    })),
     secs.map((x) => ({ start: x.start, end: x.end, label: x.letter ?? x.label })),
     { start: gt.music.start_sec, end: gt.music.end_sec },
   );
@@ -112,16 +130,28 @@ for (const file of readdirSync(cacheDir).filter((f) => f.endsWith('.json')).sort
       while (k + 1 < bars.length && bars[k + 1] <= t + 0.2) k++;
       return k;
     };
-    const gtForm = gt.sections.map((x: { start: number; label: string }) => `${x.label}@${barOf(x.start)}`).join(' ');
+    const gtForm = gt.sections
+      .map((x: { start: number; label: string }) => `${x.label}@${barOf(x.start)}`)
+      .join(' ');
     const est = secs.map((x) => `${x.letter}@${barOf(x.start)}`).join(' ');
     console.log(`${id}  gt: ${gtForm}\n${' '.repeat(id.length)} est: ${est}`);
   }
 }
 const mean = (k: 1 | 2 | 3): number => rows.reduce((s, r) => s + r[k], 0) / Math.max(1, rows.length);
-for (const r of rows) console.log(r[0], r.slice(1, 4).map((v) => (v as number).toFixed(3)).join(' '), `${r[4]} sections`);
+for (const r of rows)
+  console.log(
+    r[0],
+    r
+      .slice(1, 4)
+      .map((v) => (v as number).toFixed(3))
+      .join(' '),
+    `${r[4]} sections`,
+  );
 const grp = (p: string): string => {
   const g = rows.filter((r) => r[0].startsWith(p));
   const m = (k: 1 | 2 | 3): string => (g.reduce((s, r) => s + r[k], 0) / Math.max(1, g.length)).toFixed(3);
   return `${p}: ${m(1)} ${m(2)} ${m(3)}`;
 };
-console.log(`MEAN F@0.5 ${mean(1).toFixed(3)}  F@3 ${mean(2).toFixed(3)}  pairwise ${mean(3).toFixed(3)}   (${grp('s')} | ${grp('m')})  ${(ms / rows.length).toFixed(0)} ms/song`);
+console.log(
+  `MEAN F@0.5 ${mean(1).toFixed(3)}  F@3 ${mean(2).toFixed(3)}  pairwise ${mean(3).toFixed(3)}   (${grp('s')} | ${grp('m')})  ${(ms / rows.length).toFixed(0)} ms/song`,
+);

@@ -20,7 +20,8 @@ describe('melFilterbank', () => {
 describe('frameFeatures / barFeatures', () => {
   it('folds an A4 tone into pitch class A and gives louder bars more energy', () => {
     const x = new Float32Array(4 * SR);
-    for (let i = 0; i < x.length; i++) x[i] = (i < 2 * SR ? 0.05 : 0.5) * Math.sin((2 * Math.PI * 440 * i) / SR);
+    for (let i = 0; i < x.length; i++)
+      x[i] = (i < 2 * SR ? 0.05 : 0.5) * Math.sin((2 * Math.PI * 440 * i) / SR);
     const spec = stft(x, { sr: SR, nFft: 2048, hop: 512 });
     const ff = frameFeatures(spec, true);
     expect(ff.mfcc.length).toBe(ff.nFrames * N_MFCC);

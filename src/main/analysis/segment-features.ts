@@ -11,7 +11,13 @@ export const N_MELS = 40;
 export const N_MFCC = 13;
 
 /** Triangular mel filters (Slaney-style mel scale) over the STFT bins. */
-export function melFilterbank(sr: number, nFft: number, nMels: number, fMin: number, fMax: number): Float32Array[] {
+export function melFilterbank(
+  sr: number,
+  nFft: number,
+  nMels: number,
+  fMin: number,
+  fMax: number,
+): Float32Array[] {
   const hzToMel = (f: number): number => 2595 * Math.log10(1 + f / 700);
   const melToHz = (m: number): number => 700 * (10 ** (m / 2595) - 1);
   const nBins = nFft / 2 + 1;
@@ -73,7 +79,8 @@ export function frameFeatures(spec: Spectrogram, withChroma: boolean, signal?: A
   const dct = new Float32Array(N_MFCC * N_MELS);
   for (let c = 0; c < N_MFCC; c++) {
     const scale = c === 0 ? Math.sqrt(1 / N_MELS) : Math.sqrt(2 / N_MELS);
-    for (let m = 0; m < N_MELS; m++) dct[c * N_MELS + m] = scale * Math.cos((Math.PI * c * (m + 0.5)) / N_MELS);
+    for (let m = 0; m < N_MELS; m++)
+      dct[c * N_MELS + m] = scale * Math.cos((Math.PI * c * (m + 0.5)) / N_MELS);
   }
   const pcOfBin = new Int8Array(nBins).fill(-1);
   if (withChroma) {
@@ -169,7 +176,8 @@ export function barFeatures(
   const nT = N_MFCC - 1;
   const timbre = new Float32Array(n * nT);
   const energyDb = new Float32Array(n);
-  const frameOf = (t: number): number => Math.max(0, Math.min(frames.nFrames, Math.round(t / frames.frameSec)));
+  const frameOf = (t: number): number =>
+    Math.max(0, Math.min(frames.nFrames, Math.round(t / frames.frameSec)));
   for (let i = 0; i < n; i++) {
     const a = bars[i];
     const b = bars[i + 1];

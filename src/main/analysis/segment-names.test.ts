@@ -18,7 +18,11 @@ describe('nameSections', () => {
     expect(names).toEqual(['intro', 'verse', 'chorus', 'verse', 'chorus', 'bridge', 'chorus', 'outro']);
   });
   it('does not guess names when nothing repeats', () => {
-    expect(nameSections([seg(0, 0, -10), seg(1, 10, -10), seg(2, 20, -10)])).toEqual(['section', 'section', 'section']);
+    expect(nameSections([seg(0, 0, -10), seg(1, 10, -10), seg(2, 20, -10)])).toEqual([
+      'section',
+      'section',
+      'section',
+    ]);
   });
 });
 

@@ -26,9 +26,15 @@ export function nameSections(segs: readonly NamedSegment[]): string[] {
   let chorus = -1;
   let verse = -1;
   if (repeated.length > 0) {
-    chorus = repeated.reduce((a, b) => (meanLoud(b) > meanLoud(a) + 0.5 || (Math.abs(meanLoud(b) - meanLoud(a)) <= 0.5 && (count.get(b) ?? 0) > (count.get(a) ?? 0)) ? b : a));
+    chorus = repeated.reduce((a, b) =>
+      meanLoud(b) > meanLoud(a) + 0.5 ||
+      (Math.abs(meanLoud(b) - meanLoud(a)) <= 0.5 && (count.get(b) ?? 0) > (count.get(a) ?? 0))
+        ? b
+        : a,
+    );
     const others = repeated.filter((g) => g !== chorus);
-    if (others.length > 0) verse = others.reduce((a, b) => ((count.get(b) ?? 0) > (count.get(a) ?? 0) ? b : a));
+    if (others.length > 0)
+      verse = others.reduce((a, b) => ((count.get(b) ?? 0) > (count.get(a) ?? 0) ? b : a));
   }
   const t0 = segs.length ? segs[0].start : 0;
   const t1 = segs.length ? segs[segs.length - 1].end : 0;

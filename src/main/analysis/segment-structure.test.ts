@@ -64,7 +64,8 @@ describe('chromaSimilarity / refineCuts', () => {
     const n = seq.length;
     const slots = 2;
     const chroma = new Float32Array(n * slots * 12);
-    for (let i = 0; i < n; i++) for (let s = 0; s < slots; s++) chroma[(i * slots + s) * 12 + (seq.charCodeAt(i) % 12)] = 1;
+    for (let i = 0; i < n; i++)
+      for (let s = 0; s < slots; s++) chroma[(i * slots + s) * 12 + (seq.charCodeAt(i) % 12)] = 1;
     return { n, slots, chroma, timbre: new Float32Array(n * 12), energyDb: new Float32Array(n) };
   }
 
@@ -91,7 +92,9 @@ describe('chromaSimilarity / refineCuts', () => {
     const right = [0, 4, 8, 12, 16, 20, 24];
     expect(refineCuts(c, right, [0, 1, 2, 2, 1, 2], 4, 2, 2, 0.3)).toEqual(right);
     // off by two but inside a run of one letter: kept (a doubled chorus has no neighbour to trade with)
-    expect(refineCuts(c, [0, 4, 8, 14, 16, 20, 24], [0, 1, 2, 2, 1, 2], 4, 2, 2, 0.3)).toEqual([0, 4, 8, 14, 16, 20, 24]);
+    expect(refineCuts(c, [0, 4, 8, 14, 16, 20, 24], [0, 1, 2, 2, 1, 2], 4, 2, 2, 0.3)).toEqual([
+      0, 4, 8, 14, 16, 20, 24,
+    ]);
   });
 });
 

@@ -107,7 +107,11 @@ export function chromaSimilarity(f: BarFeatures): Matrix {
 }
 
 /** Bar similarity in about [-1, 1]: mean-centred chroma cosine blended with timbre/loudness closeness. */
-export function barSimilarity(f: BarFeatures, chromaWeight: number, chroma: Matrix = chromaSimilarity(f)): Matrix {
+export function barSimilarity(
+  f: BarFeatures,
+  chromaWeight: number,
+  chroma: Matrix = chromaSimilarity(f),
+): Matrix {
   const { n } = f;
   // timbre + loudness, each dimension standardised over the song
   const dt = f.timbre.length / Math.max(1, n);
@@ -199,7 +203,8 @@ export function segmentBars(s: Matrix, tau: number, p: StructureParams): number[
   for (let i = 0; i < n; i++)
     for (let j = 0; j < n; j++) {
       const x = i === j ? 0 : (at(s, i, j) - tau) / scale;
-      P[(i + 1) * (n + 1) + j + 1] = x + P[i * (n + 1) + j + 1] + P[(i + 1) * (n + 1) + j] - P[i * (n + 1) + j];
+      P[(i + 1) * (n + 1) + j + 1] =
+        x + P[i * (n + 1) + j + 1] + P[(i + 1) * (n + 1) + j] - P[i * (n + 1) + j];
     }
   const block = (a: number, b: number): number =>
     P[b * (n + 1) + b] - P[a * (n + 1) + b] - P[b * (n + 1) + a] + P[a * (n + 1) + a];
@@ -239,11 +244,16 @@ export function segmentSimilarity(s: Matrix, a0: number, a1: number, b0: number,
 }
 
 /** Average-linkage grouping of segments; returns a group index per segment in first-seen order. */
-export function groupSegments(s: Matrix, cuts: readonly number[], threshold: number): { groups: number[]; sim: number[][] } {
+export function groupSegments(
+  s: Matrix,
+  cuts: readonly number[],
+  threshold: number,
+): { groups: number[]; sim: number[][] } {
   const k = cuts.length - 1;
   const sim: number[][] = Array.from({ length: k }, () => new Array<number>(k).fill(1));
   for (let i = 0; i < k; i++)
-    for (let j = i + 1; j < k; j++) sim[i][j] = sim[j][i] = segmentSimilarity(s, cuts[i], cuts[i + 1], cuts[j], cuts[j + 1]);
+    for (let j = i + 1; j < k; j++)
+      sim[i][j] = sim[j][i] = segmentSimilarity(s, cuts[i], cuts[i + 1], cuts[j], cuts[j + 1]);
   let clusters: number[][] = Array.from({ length: k }, (_, i) => [i]);
   for (;;) {
     let bi = -1;

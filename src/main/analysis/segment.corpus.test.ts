@@ -20,7 +20,11 @@ describe.skipIf(!have)('sections on the corpus', () => {
       const { songMap } = await analyzeFile(join(CORPUS, 'audio', gt.audio), { jobId: id });
       expect(songMap.stages.sections?.status).toBe('ok');
       const s = evaluateSections(
-        gt.sections.map((x: { start: number; end: number; label: string }) => ({ start: x.start, end: x.end, label: x.label })),
+        gt.sections.map((x: { start: number; end: number; label: string }) => ({
+          start: x.start,
+          end: x.end,
+          label: x.label,
+        })),
         songMap.sections.map((x) => ({ start: x.start, end: x.end, label: x.letter ?? x.label })),
         { start: gt.music.start_sec, end: gt.music.end_sec },
       );

@@ -27,7 +27,8 @@ function abab(): { audio: MonoAudio; beats: number[]; downbeats: number[] } {
     for (let i = bar * BAR * SR; i < (bar + 1) * BAR * SR; i++) {
       const t = i / SR;
       let v = 0;
-      for (const m of notes) harmonics.forEach((h, k) => (v += h * Math.sin(2 * Math.PI * midiHz(m) * (k + 1) * t)));
+      for (const m of notes)
+        harmonics.forEach((h, k) => (v += h * Math.sin(2 * Math.PI * midiHz(m) * (k + 1) * t)));
       x[i] = amp * v;
     }
   }
@@ -45,7 +46,13 @@ describe('analyzeSections', () => {
   it('finds A-B-A-B on bar lines with repeated letters and names', () => {
     const { audio, beats, downbeats } = abab();
     const spec = stft(audio.samples, { sr: SR, nFft: SHARED_NFFT, hop: SHARED_HOP });
-    const r = analyzeSections(audio, { spec, beats, downbeats, beatChroma: null, meter: { numerator: 4, denominator: 4 } });
+    const r = analyzeSections(audio, {
+      spec,
+      beats,
+      downbeats,
+      beatChroma: null,
+      meter: { numerator: 4, denominator: 4 },
+    });
     // no beat chroma was given: the stage says it used its own fallback
     expect(r.stage.status).toBe('degraded');
     expect(r.sections.map((s) => [s.start, s.end])).toEqual([
@@ -82,7 +89,14 @@ describe('analyzeSections', () => {
       if (f >= 0.1) ac.abort();
     };
     expect(() =>
-      analyzeSections(audio, { signal: ac.signal, onProgress, beats, downbeats, beatChroma: null, meter: null }),
+      analyzeSections(audio, {
+        signal: ac.signal,
+        onProgress,
+        beats,
+        downbeats,
+        beatChroma: null,
+        meter: null,
+      }),
     ).toThrow(expect.objectContaining({ name: 'AbortError' }));
   });
 });
@@ -131,7 +145,10 @@ describe('sectionsFromBars: sections told apart only by their chord sequence', (
       for (let d = 0; d < 12; d++) timbre[i * 12 + d] = noise();
       energyDb[i] = -20 + noise();
     }
-    return { bars: Array.from({ length: n + 1 }, (_, i) => 2 * i), f: { n, slots, chroma, timbre, energyDb } };
+    return {
+      bars: Array.from({ length: n + 1 }, (_, i) => 2 * i),
+      f: { n, slots, chroma, timbre, energyDb },
+    };
   }
 
   const TRUE_STARTS = [0, 4, 12, 20, 28, 36, 44, 52];

@@ -8,7 +8,21 @@
  */
 import { nameSections, letterOf } from './segment-names';
 import { barFeatures, frameFeatures, type BarFeatures } from './segment-features';
-import { DEFAULT_PARAMS, barSimilarity, blend, chromaSimilarity, continuity, lagSimilarity, refineCuts, standardise, diagonalSmooth, groupSegments, offDiagonalQuantile, segmentBars, type StructureParams } from './segment-structure';
+import {
+  DEFAULT_PARAMS,
+  barSimilarity,
+  blend,
+  chromaSimilarity,
+  continuity,
+  lagSimilarity,
+  refineCuts,
+  standardise,
+  diagonalSmooth,
+  groupSegments,
+  offDiagonalQuantile,
+  segmentBars,
+  type StructureParams,
+} from './segment-structure';
 import { stft } from './spectrum';
 import { SHARED_HOP, SHARED_NFFT, type SectionsContext, type SectionsResult } from './stages';
 import { throwIfAborted, type MonoAudio } from './types';
@@ -65,7 +79,11 @@ export function trimQuietBars(energyDb: Float32Array): [number, number] {
 }
 
 /** The structure analysis proper, on bars that already have features (exported for tuning). */
-export function sectionsFromBars(bars: readonly number[], f: BarFeatures, p: StructureParams = DEFAULT_PARAMS): Section[] {
+export function sectionsFromBars(
+  bars: readonly number[],
+  f: BarFeatures,
+  p: StructureParams = DEFAULT_PARAMS,
+): Section[] {
   const n = f.n;
   if (n < MIN_BARS_FOR_STRUCTURE) {
     return [{ start: bars[0], end: bars[n], label: 'section', letter: 'A', conf: 0 }];
@@ -81,30 +99,50 @@ export function sectionsFromBars(bars: readonly number[], f: BarFeatures, p: Str
     // its own "same block" level before they are mixed
     const lag = lagSimilarity(diagonalSmooth(chroma, p.lagSeqHalf), p.lagNeighbours, p.lagSmooth, 160);
     const wt = (1 - p.lagWeight) * trust;
-    se = blend(standardise(se, p.blockQuantile), standardise(lag, p.lagQuantile), p.lagWeight / (p.lagWeight + wt));
+    se = blend(
+      standardise(se, p.blockQuantile),
+      standardise(lag, p.lagQuantile),
+      p.lagWeight / (p.lagWeight + wt),
+    );
     tau = 0;
   }
   const cuts0 = segmentBars(se, tau, p);
   const g0 = groupSegments(s, cuts0, p.letterThreshold);
   // timbre finds the blocks; the chord sequence says on which bar each repeat really starts
-  const cuts = p.refineReach > 0 ? refineCuts(chroma, cuts0, g0.groups, p.seqBars, p.refineReach, p.minBars, p.refineMargin) : cuts0;
+  const cuts =
+    p.refineReach > 0
+      ? refineCuts(chroma, cuts0, g0.groups, p.seqBars, p.refineReach, p.minBars, p.refineMargin)
+      : cuts0;
   const { groups, sim } = p.refineReach > 0 ? groupSegments(s, cuts, p.letterThreshold) : g0;
   const energy = (a: number, b: number): number => {
     let e = 0;
     for (let i = a; i < b; i++) e += 10 ** (f.energyDb[i] / 10);
     return 10 * Math.log10(e / Math.max(1, b - a) + 1e-10);
   };
-  const segs = groups.map((g, k) => ({ group: g, start: bars[cuts[k]], end: bars[cuts[k + 1]], energyDb: energy(cuts[k], cuts[k + 1]) }));
+  const segs = groups.map((g, k) => ({
+    group: g,
+    start: bars[cuts[k]],
+    end: bars[cuts[k + 1]],
+    energyDb: energy(cuts[k], cuts[k + 1]),
+  }));
   const names = nameSections(segs);
   return segs.map((sg, k) => {
     // confidence: how clearly a repeat matches its partners, or how distinct a one-off is
-    const partners = groups.map((g, j) => (g === sg.group && j !== k ? sim[k][j] : NaN)).filter((x) => !Number.isNaN(x));
+    const partners = groups
+      .map((g, j) => (g === sg.group && j !== k ? sim[k][j] : NaN))
+      .filter((x) => !Number.isNaN(x));
     const others = groups.map((g, j) => (g !== sg.group ? sim[k][j] : NaN)).filter((x) => !Number.isNaN(x));
     const raw = partners.length
       ? partners.reduce((a, b) => a + b, 0) / partners.length
       : 1 - Math.max(0, ...others.map((x) => (x + 1) / 2));
     const conf = Math.max(0, Math.min(1, partners.length ? (raw + 1) / 2 : raw));
-    return { start: sg.start, end: sg.end, label: names[k], letter: letterOf(sg.group), conf: Math.round(conf * 1000) / 1000 };
+    return {
+      start: sg.start,
+      end: sg.end,
+      label: names[k],
+      letter: letterOf(sg.group),
+      conf: Math.round(conf * 1000) / 1000,
+    };
   });
 }
 
@@ -112,14 +150,16 @@ export function analyzeSections(audio: MonoAudio, ctx: SectionsContext): Section
   throwIfAborted(ctx.signal);
   const fail = (reason: string): SectionsResult => ({ sections: [], stage: { status: 'failed', reason } });
   const duration = audio.samples.length / audio.sr;
-  if (audio.samples.length === 0 || rms(audio.samples) < SILENCE_RMS) return fail('no music found: the audio is silent');
+  if (audio.samples.length === 0 || rms(audio.samples) < SILENCE_RMS)
+    return fail('no music found: the audio is silent');
   const num = ctx.meter?.numerator;
   const perBar = num && num >= 1 && num <= 12 ? num : 4;
   const grid = barGrid(ctx.downbeats, ctx.beats, perBar, duration);
   if (!grid) return fail('no beats or downbeats to lay bars on');
   ctx.onProgress?.('sections', 0.1);
 
-  const spec = ctx.spec ?? stft(audio.samples, { sr: audio.sr, nFft: SHARED_NFFT, hop: SHARED_HOP, signal: ctx.signal });
+  const spec =
+    ctx.spec ?? stft(audio.samples, { sr: audio.sr, nFft: SHARED_NFFT, hop: SHARED_HOP, signal: ctx.signal });
   const frames = frameFeatures(spec, ctx.beatChroma === null, ctx.signal);
   throwIfAborted(ctx.signal);
   ctx.onProgress?.('sections', 0.6);
@@ -133,7 +173,8 @@ export function analyzeSections(audio: MonoAudio, ctx: SectionsContext): Section
   ctx.onProgress?.('sections', 1);
   const notes: string[] = [];
   if (grid.fromBeats) notes.push(`no downbeats: bars assumed every ${perBar} beats from the first beat`);
-  if (ctx.beatChroma === null) notes.push('no beat chroma from the harmony stage: chroma folded from the spectrum');
+  if (ctx.beatChroma === null)
+    notes.push('no beat chroma from the harmony stage: chroma folded from the spectrum');
   if (f.n < MIN_BARS_FOR_STRUCTURE) notes.push(`only ${f.n} bars: too short for structure`);
   return {
     sections,
