@@ -14,7 +14,7 @@ export interface CoreOptions {
   workerPath: string;
   /** extra execArgv for workers (e.g. ['--import', 'tsx'] when workerPath is TypeScript) */
   workerExecArgv?: string[];
-  /** overrides the stored setting (tests) */
+  /** stored as the concurrency setting at start (server --concurrency, tests); Settings can change it later */
   concurrency?: number;
   /** watchdog per job, ms (default 10 min) */
   jobTimeoutMs?: number;

@@ -203,9 +203,15 @@ describe('channels', () => {
     await call('jobs.cancel', { ids: [js1.id, js2.id, jb.id] });
     await h.core.runner.whenIdle();
     const before = h.eventsOf('jobs.removed').length;
+    const finished = h.core.store
+      .listJobs({ sort: 'created', order: 'desc', limit: 100, cursor: null })
+      .items.map((j) => j.id)
+      .sort();
     const done = (await call('jobs.cleanup', { olderThanDays: 0 })) as { count: number; dryRun: boolean };
     expect(done).toMatchObject({ count: 4, dryRun: false });
     expect(h.eventsOf('jobs.removed').length).toBe(before + 1);
+    // the UI drops exactly the rows that went away
+    expect([...(h.eventsOf('jobs.removed').at(-1)?.ids ?? [])].sort()).toEqual(finished);
 
     const again = (await call('jobs.submit', { paths: [a] })) as { jobs: Job[] };
     const id = (again.jobs[0] as Job).id;
@@ -244,6 +250,20 @@ describe('channels', () => {
 });
 
 describe('start-up', () => {
+  it('a concurrency given at start is stored once; a later Settings change sticks across restarts', async () => {
+    h = await makeHarness({ autoStart: false, concurrency: 3 });
+    const dataDir = h.dataDir;
+    expect(h.core.runner.getConcurrency()).toBe(3);
+    expect(await h.call('settings.get', {})).toMatchObject({ concurrency: 3 });
+    expect(await h.call('settings.set', { concurrency: 1 })).toMatchObject({ concurrency: 1 });
+    expect(h.core.runner.getConcurrency()).toBe(1);
+    await h.dispose();
+    // reload without the flag: the user's choice is what Settings shows and what runs
+    h = await makeHarness({ dataDir, autoStart: false, concurrency: undefined });
+    expect(await h.call('settings.get', {})).toMatchObject({ concurrency: 1 });
+    expect(h.core.runner.getConcurrency()).toBe(1);
+  });
+
   it('runs retention cleanup when retentionDays is set, and replays store notices to late listeners', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'performia-core-'));
     const store = await openJobStore({ dataDir, now: () => Date.now() - 40 * 86_400_000 });

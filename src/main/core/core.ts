@@ -56,12 +56,15 @@ export async function createCore(options: CoreOptions): Promise<CoreHandle> {
         message: `${recovery.failed.length} job(s) were interrupted too many times and marked failed`,
       });
     }
+    // a concurrency given at start (the server's --concurrency) is stored like a Settings change, so
+    // Settings shows it and a later change by the user sticks instead of reverting on reload
+    if (options.concurrency !== undefined) store.setSettings({ concurrency: options.concurrency });
     const settings = store.getSettings();
     if (settings.retentionDays !== null) {
       await cleanup({ store, events: bus }, settings.retentionDays, false);
     }
 
-    const concurrency = options.concurrency ?? settings.concurrency ?? defaultConcurrency();
+    const concurrency = settings.concurrency ?? defaultConcurrency();
     const pool = new WorkerPool({
       workerPath: options.workerPath,
       execArgv: options.workerExecArgv,
@@ -89,7 +92,6 @@ export async function createCore(options: CoreOptions): Promise<CoreHandle> {
       appVersion: pkg.version,
       analyzerVersion: ANALYZER_VERSION,
       openDialog: options.openDialog,
-      concurrencyOverride: options.concurrency,
     };
 
     const events: CoreEvents = {

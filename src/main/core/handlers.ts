@@ -4,13 +4,13 @@
  */
 import type { Channel, ReqParsed, Res } from '../../shared';
 import { AppError } from '../../shared';
-import type { JobStore } from '../db/store-api';
+import type { JobStore, StoreCleanupResult } from '../db/store-api';
 import type { Runner } from '../jobs/runner';
 import type { EventBus } from './events';
 import type { SubmitService } from './submit';
 
 interface ChunkedStore {
-  cleanupAsync(olderThanDays: number): Promise<{ count: number; bytes: number; dryRun: boolean }>;
+  cleanupAsync(olderThanDays: number): Promise<StoreCleanupResult>;
 }
 
 export interface HandlerContext {
@@ -22,8 +22,6 @@ export interface HandlerContext {
   appVersion: string;
   analyzerVersion: string;
   openDialog?: () => Promise<string[]>;
-  /** a concurrency forced by CoreOptions wins over the stored setting */
-  concurrencyOverride?: number;
 }
 
 type Handler<C extends Channel> = (req: ReqParsed<C>, ctx: HandlerContext) => Promise<Res<C>> | Res<C>;
@@ -88,14 +86,12 @@ export const handlers: Handlers = {
 
   'db.backup': (_req, ctx) => ctx.store.backup(),
 
-  'settings.get': (_req, ctx) => effectiveSettings(ctx),
+  'settings.get': (_req, ctx) => ctx.store.getSettings(),
 
   'settings.set': (req, ctx) => {
-    ctx.store.setSettings(req);
-    if (req.concurrency !== undefined && ctx.concurrencyOverride === undefined) {
-      ctx.runner.setConcurrency(req.concurrency);
-    }
-    return effectiveSettings(ctx);
+    const saved = ctx.store.setSettings(req);
+    if (req.concurrency !== undefined) ctx.runner.setConcurrency(req.concurrency);
+    return saved;
   },
 
   'dialog.openAudio': async (_req, ctx) => {
@@ -105,15 +101,9 @@ export const handlers: Handlers = {
   },
 };
 
-function effectiveSettings(ctx: HandlerContext) {
-  const s = ctx.store.getSettings();
-  return ctx.concurrencyOverride === undefined ? s : { ...s, concurrency: ctx.concurrencyOverride };
-}
-
 /**
  * Cleanup removes finished jobs only; none of them can be running, so the runner is not involved.
- * The UI learns which rows went away from `jobs.removed`; the store reports ids when it can,
- * otherwise an empty list tells listeners to reload.
+ * The UI learns which rows went away from `jobs.removed`, with the ids the store deleted.
  */
 export async function cleanup(
   ctx: Pick<HandlerContext, 'store' | 'events'>,
@@ -126,11 +116,6 @@ export async function cleanup(
     !dryRun && typeof sliced === 'function'
       ? await sliced.call(ctx.store, olderThanDays)
       : ctx.store.cleanup(olderThanDays, dryRun);
-  if (!dryRun && result.count > 0) {
-    const ids = (result as { ids?: unknown }).ids;
-    ctx.events.emit('jobs.removed', {
-      ids: Array.isArray(ids) ? ids.filter((x) => typeof x === 'string') : [],
-    });
-  }
+  if (!dryRun && result.count > 0) ctx.events.emit('jobs.removed', { ids: result.ids });
   return { count: result.count, bytes: result.bytes, dryRun: result.dryRun };
 }

@@ -82,19 +82,24 @@ describe('cleanup', () => {
       (store.db.prepare('SELECT result_bytes AS b FROM results WHERE job_id = ?').get(id) as { b: number }).b;
     const expectedBytes = 1000 + resultBytes(s.oldDone.id);
     const preview = store.cleanup(30, true);
-    expect(preview).toEqual({ count: 3, bytes: expectedBytes, dryRun: true });
+    expect(preview).toEqual({ count: 3, bytes: expectedBytes, dryRun: true, ids: [] });
     expect(store.stats().total).toBe(6);
     expect(fs.existsSync(s.f1)).toBe(true);
 
     const real = store.cleanup(30, false);
-    expect(real).toEqual({ count: 3, bytes: expectedBytes, dryRun: false });
+    expect({ ...real, ids: [...real.ids].sort() }).toEqual({
+      count: 3,
+      bytes: expectedBytes,
+      dryRun: false,
+      ids: [s.oldDone.id, s.oldFailed.id, s.oldCancelled.id].sort(),
+    });
     for (const gone of [s.oldDone, s.oldFailed, s.oldCancelled]) expect(store.getJob(gone.id)).toBeNull();
     // unfinished jobs are never cleaned, whatever their age
     for (const kept of [s.oldQueued, s.oldProcessing, s.recent]) expect(store.getJob(kept.id)).not.toBeNull();
     expect(fs.existsSync(s.f1)).toBe(false);
     expect(fs.existsSync(s.f2)).toBe(true);
-    expect(store.cleanup(30, false)).toEqual({ count: 0, bytes: 0, dryRun: false });
-    expect(store.cleanup(0, false).count).toBe(1);
+    expect(store.cleanup(30, false)).toEqual({ count: 0, bytes: 0, dryRun: false, ids: [] });
+    expect(store.cleanup(0, false)).toMatchObject({ count: 1, ids: [s.recent.id] });
   });
 
   it('leaves the connection at synchronous=FULL after cleanup slices', async () => {
@@ -134,6 +139,8 @@ describe('cleanup', () => {
     });
     done = true;
     expect(r.count).toBe(jobs.length);
+    // every deleted job is reported once, so the UI can drop exactly those rows
+    expect([...r.ids].sort()).toEqual(jobs.map((j) => j.id).sort());
     expect(slices).toEqual([500, 1000, 1500, 2000, 2500, 2500]);
     for (let i = 1; i < ticksAtSlice.length; i++)
       expect(ticksAtSlice[i]).toBeGreaterThan(ticksAtSlice[i - 1]);

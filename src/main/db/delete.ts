@@ -5,7 +5,8 @@
  */
 import { AppError, type CleanupResult } from '../../shared';
 import { ownedFileSize, removeOwnedFiles } from './files';
-import { immediate, prepare, type Db } from './sql';
+import { immediate, prepare, prepareRaw, type Db } from './sql';
+import type { StoreCleanupResult } from './store-api';
 
 const DAY_MS = 86_400_000;
 /** ids per DELETE statement and per cleanup transaction; sized so one slice stays well under 50 ms */
@@ -102,13 +103,19 @@ function withoutFsync<T>(db: Db, fn: () => T): T {
   }
 }
 
+interface ChunkResult {
+  count: number;
+  bytes: number;
+  ids: string[];
+}
+
 /** Deletes at most `limit` finished jobs older than the cutoff in one transaction. */
 export function cleanupChunk(
   db: Db,
   cutoff: number,
   limit: number,
   uploadsDir: string,
-): { count: number; bytes: number } {
+): { count: number; bytes: number; ids: string[] } {
   const owned: string[] = [];
   // a slice that removes upload files commits durably first: a row must not outlive its file
   const hasOwned = prepare<[number, number], { n: number }>(
@@ -117,15 +124,15 @@ export function cleanupChunk(
   ).get(cutoff, limit);
   const run =
     (hasOwned?.n ?? 0) > 0
-      ? (fn: () => { count: number; bytes: number }) => fn()
-      : (fn: () => { count: number; bytes: number }) => withoutFsync(db, fn);
+      ? (fn: () => ChunkResult) => fn()
+      : (fn: () => ChunkResult) => withoutFsync(db, fn);
   const result = run(() =>
     immediate(db, () => {
       const rows = prepare<[number, number], DoomedRow>(
         db,
         `SELECT j.id, j.owns_input, j.input_path, r.result_bytes ${FINISHED_BEFORE} ORDER BY j.completed_at LIMIT ?`,
       ).all(cutoff, limit);
-      if (rows.length === 0) return { count: 0, bytes: 0 };
+      if (rows.length === 0) return { count: 0, bytes: 0, ids: [] };
       let bytes = 0;
       for (const r of rows) {
         bytes += r.result_bytes;
@@ -134,8 +141,9 @@ export function cleanupChunk(
           owned.push(r.input_path);
         }
       }
-      const count = deleteByIds(db, JSON.stringify(rows.map((r) => r.id)));
-      return { count, bytes };
+      const ids = rows.map((r) => r.id);
+      const count = deleteByIds(db, JSON.stringify(ids));
+      return { count, bytes, ids };
     }),
   );
   removeOwnedFiles(uploadsDir, owned);
@@ -157,17 +165,19 @@ export function cleanup(
   dryRun: boolean,
   now: number,
   uploadsDir: string,
-): CleanupResult {
+): StoreCleanupResult {
   const preview = previewCleanup(db, olderThanDays, now, uploadsDir);
-  if (dryRun) return preview;
+  if (dryRun) return { ...preview, ids: [] };
   const cutoff = cutoffFor(olderThanDays, now);
   const owned: string[] = [];
+  const ids: string[] = [];
   const count = immediate(db, () => {
-    for (const r of prepare<[number], { input_path: string }>(
+    for (const [id, owns, input] of prepareRaw<[number]>(
       db,
-      `SELECT j.input_path ${FINISHED_BEFORE} AND j.owns_input = 1`,
-    ).all(cutoff)) {
-      owned.push(r.input_path);
+      `SELECT j.id, j.owns_input, j.input_path ${FINISHED_BEFORE}`,
+    ).all(cutoff) as Array<[string, number, string]>) {
+      ids.push(id);
+      if (owns === 1) owned.push(input);
     }
     prepare(db, `DELETE FROM results WHERE job_id IN (${DOOMED_IDS})`).run(cutoff);
     prepare(db, `DELETE FROM edits WHERE job_id IN (${DOOMED_IDS})`).run(cutoff);
@@ -175,7 +185,7 @@ export function cleanup(
   });
   removeOwnedFiles(uploadsDir, owned);
   // the preview ran just before in the same thread, nothing else could change the set in between
-  return { count, bytes: preview.bytes, dryRun: false };
+  return { count, bytes: preview.bytes, dryRun: false, ids };
 }
 
 export interface ChunkedCleanupOptions {
@@ -203,8 +213,9 @@ export async function cleanupInSlices(
   now: number,
   uploadsDir: string,
   options: ChunkedCleanupOptions = {},
-): Promise<CleanupResult> {
+): Promise<StoreCleanupResult & { dryRun: false }> {
   const cutoff = cutoffFor(olderThanDays, now);
+  const ids: string[] = [];
   const budget = options.sliceBudgetMs ?? SLICE_BUDGET_MS;
   let size = options.chunkSize ?? FIRST_SLICE;
   let count = 0;
@@ -215,6 +226,7 @@ export async function cleanupInSlices(
     const ms = performance.now() - t0;
     count += chunk.count;
     bytes += chunk.bytes;
+    for (const id of chunk.ids) ids.push(id);
     options.onSlice?.(ms, count);
     if (chunk.count < size) break;
     if (options.chunkSize === undefined) {
@@ -224,5 +236,5 @@ export async function cleanupInSlices(
     }
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
-  return { count, bytes, dryRun: false };
+  return { count, bytes, dryRun: false, ids };
 }

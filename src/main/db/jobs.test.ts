@@ -166,6 +166,28 @@ describe('results', () => {
     expect(codeOf(() => store.reuseResult(b.id, a.id))).toBe('E_ILLEGAL_TRANSITION');
   });
 
+  it('a job queued again or completed takes the running engine version, so reuse works after an upgrade', async () => {
+    const [old, twin] = store.createJobs([
+      input('old.mp3', { contentHash: 'h9', analyzerVersion: 'engine-0' }),
+      input('twin.mp3', { contentHash: 'h9', analyzerVersion: 'engine-0' }),
+    ]);
+    store.transition(old.id, 'processing');
+    expect(store.transition(old.id, 'failed', { errorCode: 'E_DECODE' }).analyzerVersion).toBe('engine-0');
+    // a retry will run under the current engine
+    expect(store.transition(old.id, 'queued').analyzerVersion).toBe('test-1');
+    store.transition(old.id, 'processing');
+    expect(store.completeJob(old.id, songMap(old.id), summary()).analyzerVersion).toBe('test-1');
+    expect(store.findCompletedByHash('h9', 'test-1')?.id).toBe(old.id);
+    expect(store.findCompletedByHash('h9', 'engine-0')).toBeNull();
+    expect(store.reuseResult(twin.id, old.id).analyzerVersion).toBe('test-1');
+    // after an engine upgrade the completed job's re-run is recorded under the new version on disk
+    store.close();
+    ({ store } = await freshStore({ dataDir: store.dataDir, analyzerVersion: 'engine-2', now: () => clock }));
+    expect(store.transition(old.id, 'queued').analyzerVersion).toBe('engine-2');
+    expect(store.getJob(old.id)?.analyzerVersion).toBe('engine-2');
+    expect(store.getJob(twin.id)?.analyzerVersion).toBe('test-1');
+  });
+
   it('getSongMap is null until completed', () => {
     const [j] = store.createJobs([input('a.mp3')]);
     expect(store.getSongMap(j.id)).toBeNull();

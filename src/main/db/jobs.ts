@@ -133,18 +133,29 @@ function assertProgress(progress: number): void {
 
 const UPDATE_TRANSITION = `UPDATE jobs SET status = ?, started_at = ?, completed_at = ?, updated_at = ?, progress = ?,
   stage = ?, error_code = ?, error_message = ?, content_hash = ?, size_bytes = ?, mtime_ms = ?, attempts = ?,
-  reused_from = ? WHERE id = ?`;
+  reused_from = ?, analyzer_version = ? WHERE id = ?`;
 const CLEAR_RESULT = `UPDATE results SET duration_sec = NULL, bpm = NULL, key_name = NULL, camelot = NULL,
   title = NULL, artist = NULL, result_bytes = 0, song_map = NULL WHERE job_id = ?`;
 
 const pick = <T>(v: T | undefined, fallback: T): T => (v === undefined ? fallback : v);
 
-/** Computes the row after a legal transition; the rules for each target status live here. */
-function applyTransition(job: Job, to: JobStatus, patch: TransitionPatch, now: number): Job {
+/**
+ * Computes the row after a legal transition; the rules for each target status live here.
+ * `engineVersion` is the analyzer version now running: a job queued again or completed is (or will
+ * be) analysed by it, so its row says so and content-hash reuse matches across engine upgrades.
+ */
+function applyTransition(
+  job: Job,
+  to: JobStatus,
+  patch: TransitionPatch,
+  now: number,
+  engineVersion: string,
+): Job {
   const next: Job = {
     ...job,
     status: to,
     updatedAt: now,
+    analyzerVersion: to === 'queued' || to === 'completed' ? engineVersion : job.analyzerVersion,
     contentHash: pick(patch.contentHash, job.contentHash),
     sizeBytes: pick(patch.sizeBytes, job.sizeBytes),
     mtimeMs: pick(patch.mtimeMs, job.mtimeMs),
@@ -211,16 +222,24 @@ function writeJobState(db: Db, j: Job): void {
     j.mtimeMs,
     j.attempts,
     j.reusedFrom,
+    j.analyzerVersion,
     j.id,
   );
 }
 
-export function transition(db: Db, id: string, to: JobStatus, patch: TransitionPatch, now: number): Job {
+export function transition(
+  db: Db,
+  id: string,
+  to: JobStatus,
+  patch: TransitionPatch,
+  now: number,
+  engineVersion: string,
+): Job {
   if (patch.progress !== undefined) assertProgress(patch.progress);
   return immediate(db, () => {
     const job = requireJob(db, id);
     assertLegal(job.status, to, id);
-    const next = applyTransition(job, to, patch, now);
+    const next = applyTransition(job, to, patch, now, engineVersion);
     writeJobState(db, next);
     if (to === 'queued') prepare(db, CLEAR_RESULT).run(id);
     return requireJob(db, id);
@@ -244,7 +263,14 @@ function writeResult(db: Db, id: string, summary: JobSummary, json: string): voi
   );
 }
 
-export function completeJob(db: Db, id: string, songMap: SongMap, summary: JobSummary, now: number): Job {
+export function completeJob(
+  db: Db,
+  id: string,
+  songMap: SongMap,
+  summary: JobSummary,
+  now: number,
+  engineVersion: string,
+): Job {
   const parsed = JobSummarySchema.safeParse(summary);
   if (!parsed.success)
     throw new AppError('E_INVALID_REQUEST', `Invalid job summary: ${parsed.error.message}`);
@@ -254,7 +280,7 @@ export function completeJob(db: Db, id: string, songMap: SongMap, summary: JobSu
     const job = requireJob(db, id);
     assertLegal(job.status, 'completed', id);
     writeResult(db, id, parsed.data, json);
-    writeJobState(db, applyTransition(job, 'completed', {}, now));
+    writeJobState(db, applyTransition(job, 'completed', {}, now, engineVersion));
     return requireJob(db, id);
   });
 }
@@ -272,7 +298,7 @@ interface ResultRow {
   song_map: string;
 }
 
-export function reuseResult(db: Db, id: string, fromJobId: string, now: number): Job {
+export function reuseResult(db: Db, id: string, fromJobId: string, now: number, engineVersion: string): Job {
   return immediate(db, () => {
     const job = requireJob(db, id);
     assertLegal(job.status, 'completed', id);
@@ -290,7 +316,7 @@ export function reuseResult(db: Db, id: string, fromJobId: string, now: number):
       artist: src.artist,
     };
     writeResult(db, id, summary, json);
-    writeJobState(db, { ...applyTransition(job, 'completed', {}, now), reusedFrom: fromJobId });
+    writeJobState(db, { ...applyTransition(job, 'completed', {}, now, engineVersion), reusedFrom: fromJobId });
     return requireJob(db, id);
   });
 }

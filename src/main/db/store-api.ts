@@ -32,6 +32,9 @@ export interface NewJobInput {
   ownsInput?: boolean;
 }
 
+/** the contract's CleanupResult plus the ids of the deleted jobs (none for a dry run), for jobs.removed */
+export type StoreCleanupResult = CleanupResult & { ids: string[] };
+
 export interface TransitionPatch {
   progress?: number;
   stage?: string | null;
@@ -87,7 +90,7 @@ export interface JobStore {
   /** Deletes rows, results, edits and owned files; returns how many jobs were deleted. */
   deleteJobs(ids: string[]): number;
   /** Finished jobs (completed/failed/cancelled) whose completedAt (or updatedAt) is older than now - days. */
-  cleanup(olderThanDays: number, dryRun: boolean, now?: number): CleanupResult;
+  cleanup(olderThanDays: number, dryRun: boolean, now?: number): StoreCleanupResult;
   getEdits(id: string): Edits | null;
   setEdits(id: string, edits: Edits | null): Edits | null;
   getSettings(): Settings;

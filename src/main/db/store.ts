@@ -8,6 +8,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { ANALYZER_VERSION } from '../analysis/version';
 import { AppError, JOB_STATUSES, type Job, type JobStatus, type Settings } from '../../shared';
 import { createBackup, listBackups } from './backup';
 import { openConnection } from './connection';
@@ -28,7 +29,7 @@ import { quickCheckOffThread } from './offthread';
 import { ProgressBuffer } from './progress';
 import { defaultSettings, getSettings, setSettings } from './settings';
 import { immediate, isCorruptionError, prepare, type Db } from './sql';
-import type { JobStore, TransitionPatch } from './store-api';
+import type { JobStore, StoreCleanupResult, TransitionPatch } from './store-api';
 import { ulid } from './ulid';
 
 export const DB_FILE = 'performia.sqlite';
@@ -47,17 +48,25 @@ export interface OpenJobStoreOptions {
   onNotice?: (notice: Notice) => void;
   /** clock, for tests */
   now?: () => number;
+  /**
+   * the analysis engine's version (default ANALYZER_VERSION): written to a job when it is queued
+   * again or completed, so its results are found by content hash under the engine that made them
+   */
+  analyzerVersion?: string;
   /** schema migrations to apply (tests inject later versions); defaults to MIGRATIONS */
   migrations?: readonly Migration[];
 }
 
 /** Extra operations beyond store-api's JobStore. */
 export interface JobStoreExt extends JobStore {
-  /** cleanup in slices of `chunkSize` jobs, yielding between transactions (keeps each block short) */
+  /**
+   * cleanup in short transactions, yielding between them (keeps each block short); reports the
+   * deleted ids like cleanup()
+   */
   cleanupAsync(
     olderThanDays: number,
     options?: ChunkedCleanupOptions & { now?: number },
-  ): Promise<{ count: number; bytes: number; dryRun: false }>;
+  ): Promise<StoreCleanupResult & { dryRun: false }>;
   /** writes buffered progress now (it is otherwise written within ~1 s; close() flushes too) */
   flushProgress(): void;
   /** the raw connection, for tests and benchmarks only */
@@ -232,6 +241,7 @@ function bindStore(
   clock: () => number,
 ): JobStoreExt {
   const defaults = defaultSettings();
+  const engineVersion = options.analyzerVersion ?? ANALYZER_VERSION;
   let closed = false;
   const keepBackups = () => options.keepBackups ?? getSettings(db, defaults).keepBackups;
   const progress = new ProgressBuffer(db);
@@ -253,15 +263,15 @@ function bindStore(
     getJob: (id) => viewOrNull(jobs.getJob(db, id)),
     requireJob: (id) => view(jobs.requireJob(db, id)),
     getJobs: (ids) => jobs.getJobs(db, ids).map(view),
-    transition: (id, to, patch = {}) => jobs.transition(db, id, to, withPending(id, patch), clock()),
+    transition: (id, to, patch = {}) => jobs.transition(db, id, to, withPending(id, patch), clock(), engineVersion),
     updateProgress: (id, value, stage) => progress.set(id, value, stage, clock()),
     completeJob: (id, songMap, summary) => {
       progress.take(id);
-      return jobs.completeJob(db, id, songMap, summary, clock());
+      return jobs.completeJob(db, id, songMap, summary, clock(), engineVersion);
     },
     reuseResult: (id, fromJobId) => {
       progress.take(id);
-      return jobs.reuseResult(db, id, fromJobId, clock());
+      return jobs.reuseResult(db, id, fromJobId, clock(), engineVersion);
     },
     findCompletedByHash: (hash, version) => jobs.findCompletedByHash(db, hash, version),
     getSongMap: (id) => jobs.getSongMap(db, id),
@@ -276,12 +286,7 @@ function bindStore(
       return deleteJobs(db, ids, p.uploadsDir);
     },
     cleanup: (days, dryRun, now) => cleanup(db, days, dryRun, now ?? clock(), p.uploadsDir),
-    cleanupAsync: (days, o = {}) =>
-      cleanupInSlices(db, days, o.now ?? clock(), p.uploadsDir, o) as Promise<{
-        count: number;
-        bytes: number;
-        dryRun: false;
-      }>,
+    cleanupAsync: (days, o = {}) => cleanupInSlices(db, days, o.now ?? clock(), p.uploadsDir, o),
     getEdits: (id) => getEdits(db, id),
     setEdits: (id, edits) => setEdits(db, id, edits, clock()),
     getSettings: () => getSettings(db, defaults),

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { request } from './testing/http';
+import { openJobStore } from '../db/store';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const CLI = fileURLToPath(new URL('./cli.ts', import.meta.url));
@@ -91,5 +92,9 @@ describe('server CLI', () => {
     expect(await r.code).toBe(0);
     // the core closed the store cleanly: no unclean-shutdown marker is left behind
     expect(fs.existsSync(path.join(dataDir, 'performia.lock'))).toBe(false);
+    // --concurrency was stored as the setting (Settings shows it, and a user change later sticks)
+    const store = await openJobStore({ dataDir });
+    expect(store.getSettings().concurrency).toBe(1);
+    store.close();
   });
 });
