@@ -42,6 +42,19 @@ describe('SongMapView', () => {
     expect(screen.getByText('60.0 BPM')).toBeTruthy();
   });
 
+  it('names the Camelot key of the main (longest) key, not of the first region, when the song modulates', async () => {
+    const { api } = serve();
+    const map = makeSongMap('song1');
+    map.key = [
+      { start: 0, end: 4, tonic: 'Ab', mode: 'major', conf: 0.8, camelot: '4B' },
+      { start: 4, end: 16.25, tonic: 'Bb', mode: 'major', conf: 0.8, camelot: '6B' },
+    ];
+    api.handle('jobs.songMap', () => map);
+    render(<SongMapView id="song1" />);
+    await waitFor(() => expect(screen.getByTestId('songmap')).toBeTruthy());
+    expect(screen.getByTestId('fact-key').textContent).toBe('Bb 6B');
+  });
+
   it('editing the BPM stores it apart, marks it edited, and Revert clears it', async () => {
     const { api, edits } = serve();
     render(<SongMapView id="song1" />);

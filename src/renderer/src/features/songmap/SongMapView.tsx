@@ -2,6 +2,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useSong } from './songStore';
 import { effectiveMap, keyName, barAt, type EffectiveMap } from './effective';
+import { toCamelot } from '../history/keys';
 import { SongCanvas, clampView } from './SongCanvas';
 import { EditsPanel } from './EditsPanel';
 import { Metronome } from './metronome';
@@ -246,8 +247,8 @@ export function SongMapView({ id }: { id: string }): React.JSX.Element {
             <dt>Key</dt>
             <dd data-testid="fact-key">
               {m.key ? keyName(m.key) : '—'}{' '}
-              {m.keyRegions[0]?.camelot && !m.edited.key ? (
-                <span className="camelot">{m.keyRegions[0].camelot}</span>
+              {m.key && toCamelot(keyName(m.key)) ? (
+                <span className="camelot">{toCamelot(keyName(m.key))}</span>
               ) : null}
               {m.edited.key && <span className="badge edited">edited</span>}
             </dd>
