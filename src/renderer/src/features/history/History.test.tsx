@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { History } from './History';
-import { DEFAULT_FILTERS, PAGE, buildQuery, useHistory } from './historyStore';
+import { DEFAULT_FILTERS, MORE_PAGE, PAGE, buildQuery, useHistory } from './historyStore';
 import { setApi } from '../../api/client';
 import { fakeApi, makeJob } from '../../test/fakeApi';
 import type { Job, ListQuery } from '../../../../shared/domain';
@@ -84,7 +84,8 @@ describe('History', () => {
     expect(rows.length).toBeLessThan(60); // virtualised: not a whole page, let alone 1000
     expect(api.callsTo('jobs.list')).toHaveLength(1);
     await act(async () => useHistory.getState().loadMore());
-    expect(useHistory.getState().items).toHaveLength(2 * PAGE);
+    expect(useHistory.getState().items).toHaveLength(PAGE + MORE_PAGE);
+    expect((api.callsTo('jobs.list')[1] as ListQuery).limit).toBe(MORE_PAGE);
   });
 
   it('sorts on a column header click and toggles the order on the second click', async () => {
@@ -221,7 +222,8 @@ describe('History live refresh', () => {
     render(<History />);
     await waitFor(() => expect(useHistory.getState().items).toHaveLength(PAGE));
     await act(async () => useHistory.getState().loadMore());
-    expect(useHistory.getState().items).toHaveLength(2 * PAGE);
+    const loaded = PAGE + MORE_PAGE;
+    expect(useHistory.getState().items).toHaveLength(loaded);
     const before = api.callsTo('jobs.list').length;
     // a job finishes every 100 ms for 2 s (real time): a debounce would never fire; the 750 ms throttle fires a few times, not 20
     for (let t = 0; t < 2000; t += 100) {
@@ -231,7 +233,45 @@ describe('History live refresh', () => {
     const refreshes = api.callsTo('jobs.list').slice(before) as ListQuery[];
     expect(refreshes.length).toBeGreaterThanOrEqual(2);
     expect(refreshes.length).toBeLessThanOrEqual(4);
-    expect(refreshes.every((q) => q.limit === 2 * PAGE && q.cursor === null)).toBe(true);
-    await waitFor(() => expect(useHistory.getState().items).toHaveLength(2 * PAGE));
+    expect(refreshes.every((q) => q.limit === loaded && q.cursor === null)).toBe(true);
+    await waitFor(() => expect(useHistory.getState().items).toHaveLength(loaded));
+  });
+});
+
+describe('History scrolling', () => {
+  it('reuses row elements for the rows that scroll in, instead of creating new ones', async () => {
+    const all = Array.from({ length: 1000 }, (_, i) =>
+      makeJob({ status: 'completed', fileName: `r${String(i).padStart(4, '0')}.wav` }),
+    );
+    serve(all);
+    render(<History />);
+    await waitFor(() => expect(screen.getAllByTestId('history-row').length).toBeGreaterThan(5));
+    const body = screen.getByTestId('history-body');
+    await act(async () => {
+      body.scrollTop = 40 * 34;
+      fireEvent.scroll(body);
+    });
+    await waitFor(() => expect(screen.getAllByTestId('history-row')[0].dataset.jobId).not.toBe(all[0].id));
+    // let the window settle (the virtualiser measures once more after the first scroll)
+    await act(async () => new Promise((r) => setTimeout(r, 50)));
+    const before = screen.getAllByTestId('history-row');
+    const firstBefore = before[0].dataset.jobId;
+    const idsBefore = new Set(before.map((r) => r.dataset.jobId));
+    // ten rows further: the rows new to the window must land in the elements the departed rows left
+    await act(async () => {
+      body.scrollTop = 50 * 34;
+      fireEvent.scroll(body);
+    });
+    await waitFor(() => expect(screen.getAllByTestId('history-row')[0].dataset.jobId).not.toBe(firstBefore));
+    const after = screen.getAllByTestId('history-row');
+    const fresh = after.filter((r) => !idsBefore.has(r.dataset.jobId));
+    expect(fresh.length).toBeGreaterThanOrEqual(8);
+    // at most the one slot by which the window can be shorter than the key pool is a new element
+    expect(after.filter((r) => !before.includes(r)).length).toBeLessThanOrEqual(1);
+    // a recycled element shows its new job in full, not a stale cell of the old one
+    for (const r of fresh) {
+      const job = all.find((j) => j.id === r.dataset.jobId)!;
+      expect(r.textContent).toContain(job.fileName);
+    }
   });
 });

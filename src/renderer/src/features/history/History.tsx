@@ -14,6 +14,10 @@ import { formatDate, formatDuration, plainError } from '../../ui/format';
 import { deleteJobs } from '../queue/actions';
 
 export const ROW_HEIGHT = 34;
+/** ask for the next page this many rows before the end (below PAGE, so the first page alone fetches nothing more) */
+const PREFETCH_ROWS = 60;
+// a wheel notch moves ~3 rows: 6 either side hides the row swap; more only adds layout per frame
+const OVERSCAN = 6;
 
 const COLUMNS: { key: SortKey; label: string; cls: string }[] = [
   { key: 'name', label: 'File', cls: 'c-name' },
@@ -25,6 +29,45 @@ const COLUMNS: { key: SortKey; label: string; cls: string }[] = [
   { key: 'status', label: 'Status', cls: 'c-status' },
   { key: 'created', label: 'Added', cls: 'c-date' },
 ];
+
+/** the text of one row's cells, worked out once per job object (a refreshed job is a new object) */
+interface RowText {
+  title: string;
+  artist: string;
+  duration: string;
+  bpm: string;
+  key: string;
+  camelot: string;
+  date: string;
+  statusTitle: string | undefined;
+}
+const rowTextCache = new WeakMap<Job, RowText>();
+export function rowText(job: Job): RowText {
+  const hit = rowTextCache.get(job);
+  if (hit) return hit;
+  const s = job.summary;
+  const text: RowText = {
+    title: s?.title ?? '',
+    artist: s?.artist ?? '',
+    duration: s?.durationSec != null ? formatDuration(s.durationSec) : '',
+    bpm: s?.bpm != null ? s.bpm.toFixed(1) : '',
+    key: s?.key ?? '',
+    camelot: s?.camelot ?? '',
+    date: formatDate(job.createdAt),
+    statusTitle:
+      job.status === 'failed' ? `${plainError(job.errorCode, job.errorMessage)} (${job.errorCode})` : undefined,
+  };
+  rowTextCache.set(job, text);
+  return text;
+}
+
+/** module-level, so every row shares one handler and the memo below sees stable props */
+function toggleRow(id: string, on: boolean): void {
+  useHistory.getState().toggleSelected(id, on);
+}
+function stop(e: React.MouseEvent): void {
+  e.stopPropagation();
+}
 
 const Row = memo(function Row({
   job,
@@ -39,8 +82,7 @@ const Row = memo(function Row({
   selected: boolean;
   onPick: (e: React.MouseEvent | React.KeyboardEvent, job: Job, index: number) => void;
 }): React.JSX.Element {
-  const s = job.summary;
-  const toggle = useHistory((st) => st.toggleSelected);
+  const t = rowText(job);
   return (
     <div
       role="row"
@@ -59,43 +101,36 @@ const Row = memo(function Row({
           checked={selected}
           aria-label={`Select ${job.fileName}`}
           tabIndex={-1}
-          onClick={(e) => e.stopPropagation()}
-          onChange={(e) => toggle(job.id, e.currentTarget.checked)}
+          onClick={stop}
+          onChange={(e) => toggleRow(job.id, e.currentTarget.checked)}
         />
       </div>
       <div role="gridcell" className="c-name" title={job.inputPath}>
         {job.fileName}
       </div>
-      <div role="gridcell" className="c-title">
-        {s?.title ?? ''}
+      <div role="gridcell" className="c-title" title={t.title || undefined}>
+        {t.title}
       </div>
-      <div role="gridcell" className="c-artist">
-        {s?.artist ?? ''}
-      </div>
-      <div role="gridcell" className="c-num">
-        {s?.durationSec != null ? formatDuration(s.durationSec) : ''}
+      <div role="gridcell" className="c-artist" title={t.artist || undefined}>
+        {t.artist}
       </div>
       <div role="gridcell" className="c-num">
-        {s?.bpm != null ? s.bpm.toFixed(1) : ''}
+        {t.duration}
+      </div>
+      <div role="gridcell" className="c-num">
+        {t.bpm}
       </div>
       <div role="gridcell" className="c-key">
-        {s?.key ?? ''}
-        {s?.camelot ? <span className="camelot"> {s.camelot}</span> : null}
+        {t.key}
+        {t.camelot ? <span className="camelot"> {t.camelot}</span> : null}
       </div>
       <div role="gridcell" className="c-status">
-        <span
-          className={`badge status-${job.status}`}
-          title={
-            job.status === 'failed'
-              ? `${plainError(job.errorCode, job.errorMessage)} (${job.errorCode})`
-              : undefined
-          }
-        >
+        <span className={`badge status-${job.status}`} title={t.statusTitle}>
           {job.status}
         </span>
       </div>
       <div role="gridcell" className="c-date">
-        {formatDate(job.createdAt)}
+        {t.date}
       </div>
     </div>
   );
@@ -162,7 +197,7 @@ export function History(): React.JSX.Element {
     count: h.items.length,
     getScrollElement: () => scroller.current,
     estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
+    overscan: OVERSCAN,
     initialRect: { width: 900, height: 480 },
   });
 
@@ -183,9 +218,18 @@ export function History(): React.JSX.Element {
   }, [filterKey]);
 
   const vItems = virt.getVirtualItems();
+  // Slots are keyed by position modulo the window size, not by job id: when the window moves, the row
+  // leaving at one end hands its DOM over to the row arriving at the other, so a fast scroll patches
+  // a few text nodes in place instead of creating and removing a dozen elements per row. Any run of
+  // consecutive indices no longer than the pool gets distinct keys; the pool only grows (a window one
+  // row shorter than the pool costs one new element per move, a reshuffle would cost all of them).
+  const pool = useRef(0);
+  // sized for a full window from the start, so leaving the top of the list does not reshuffle the keys
+  const fullWindow = Math.ceil((virt.scrollRect?.height ?? 0) / ROW_HEIGHT) + 1 + 2 * OVERSCAN;
+  pool.current = Math.max(pool.current, vItems.length, fullWindow);
   const lastIndex = vItems.length ? vItems[vItems.length - 1].index : -1;
   useEffect(() => {
-    if (lastIndex >= 0 && lastIndex >= h.items.length - 40 && h.nextCursor)
+    if (lastIndex >= 0 && lastIndex >= h.items.length - PREFETCH_ROWS && h.nextCursor)
       void useHistory.getState().loadMore();
   }, [lastIndex, h.items.length, h.nextCursor]);
 
@@ -199,6 +243,22 @@ export function History(): React.JSX.Element {
     st.setActive(job.id);
     virtRef.current.scrollToIndex(index);
   }, []);
+
+  // at most one pending save: the timer reads the position when it fires, so no per-event rescheduling
+  const onScroll = useCallback((): void => {
+    if (scrollSave.current) return;
+    scrollSave.current = setTimeout(() => {
+      scrollSave.current = null;
+      const top = scroller.current?.scrollTop;
+      if (top == null) return;
+      try {
+        localStorage.setItem(SCROLL_KEY, String(Math.round(top)));
+      } catch {
+        /* storage full or disabled: the position is simply not kept */
+      }
+    }, 250);
+  }, []);
+  useEffect(() => () => void (scrollSave.current && clearTimeout(scrollSave.current)), []);
 
   const onKey = (e: React.KeyboardEvent): void => {
     const st = useHistory.getState();
@@ -315,17 +375,7 @@ export function History(): React.JSX.Element {
           tabIndex={0}
           aria-label="History rows: arrows move, Space selects, Enter opens, Delete removes"
           onKeyDown={onKey}
-          onScroll={(e) => {
-            const top = e.currentTarget.scrollTop;
-            if (scrollSave.current) clearTimeout(scrollSave.current);
-            scrollSave.current = setTimeout(() => {
-              try {
-                localStorage.setItem(SCROLL_KEY, String(Math.round(top)));
-              } catch {
-                /* storage full or disabled: the position is simply not kept */
-              }
-            }, 250);
-          }}
+          onScroll={onScroll}
           data-testid="history-body"
         >
           {h.items.length === 0 && !h.loading ? (
@@ -339,7 +389,11 @@ export function History(): React.JSX.Element {
               {vItems.map((v) => {
                 const job = h.items[v.index];
                 return (
-                  <div key={job.id} className="h-slot" style={{ transform: `translateY(${v.start}px)` }}>
+                  <div
+                    key={v.index % pool.current}
+                    className="h-slot"
+                    style={{ transform: `translateY(${v.start}px)` }}
+                  >
                     <Row
                       job={job}
                       index={v.index}
