@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { SongMapView } from './SongMapView';
 import { setApi } from '../../api/client';
@@ -113,6 +113,52 @@ describe('SongMapView audition', () => {
     await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Stop auditioning 60.0 BPM' })));
     expect(screen.queryByText(/auditioning/)).toBeNull();
     expect(api.callsTo('edits.set')).toHaveLength(0);
+  });
+
+  it('plays the cadence of an alternative key (tuned to the song), stops it, and leaves the key alone', async () => {
+    const played: number[] = [];
+    class FakeAudioContext {
+      currentTime = 0;
+      destination = {};
+      resume = async () => undefined;
+      close = async () => undefined;
+      createGain() {
+        const p = { value: 0, setValueAtTime: () => p, exponentialRampToValueAtTime: () => p };
+        return { gain: p, connect: (n: unknown) => n };
+      }
+      createOscillator() {
+        return {
+          type: 'sine',
+          frequency: {
+            set value(v: number) {
+              played.push(v);
+            },
+          },
+          connect: (n: unknown) => n,
+          start: () => undefined,
+          stop: () => undefined,
+        };
+      }
+    }
+    vi.stubGlobal('AudioContext', FakeAudioContext);
+    try {
+      const { api } = serve();
+      render(<SongMapView id="song1" />);
+      await waitFor(() => expect(screen.getByTestId('songmap')).toBeTruthy());
+      await act(async () =>
+        fireEvent.click(screen.getByRole('button', { name: 'Audition C major: play its cadence' })),
+      );
+      const stop = screen.getByRole('button', { name: 'Stop the C major cadence' });
+      expect(stop.getAttribute('aria-pressed')).toBe('true');
+      // 4 chords × 4 voices, the first chord on C (261.63 Hz at A4 = 440)
+      expect(played).toHaveLength(16);
+      expect(played.some((hz) => Math.abs(hz - 261.63) < 0.01)).toBe(true);
+      await act(async () => fireEvent.click(stop));
+      expect(screen.getByRole('button', { name: 'Audition C major: play its cadence' })).toBeTruthy();
+      expect(api.callsTo('edits.set')).toHaveLength(0);
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 });
 

@@ -6,6 +6,7 @@ import { toCamelot } from '../history/keys';
 import { SongCanvas, clampView } from './SongCanvas';
 import { EditsPanel } from './EditsPanel';
 import { Metronome } from './metronome';
+import { KeyAudition } from './keyAudition';
 import { audioUrl } from '../../api/client';
 import { formatDuration, plainError } from '../../ui/format';
 import { retryJobs } from '../queue/actions';
@@ -26,6 +27,21 @@ function Alternatives({
   const edit = useSong((s) => s.edit);
   const tempos = m.source.tempo?.alternatives ?? [];
   const keys = m.source.key_alternatives ?? [];
+  // one player for the view; the cadence of the key being heard, or null
+  const player = useRef<KeyAudition | null>(null);
+  const [hearing, setHearing] = useState<string | null>(null);
+  useEffect(() => () => player.current?.dispose(), []);
+  const hear = (name: string, tonic: string, mode: 'major' | 'minor'): void => {
+    if (hearing === name) {
+      player.current?.stop();
+      return;
+    }
+    player.current ??= new KeyAudition();
+    const ok = player.current.play(tonic, mode, m.source.tuning?.a4_hz ?? 440, () =>
+      setHearing((h) => (h === name ? null : h)),
+    );
+    setHearing(ok ? name : null);
+  };
   if (!tempos.length && !keys.length) return null;
   return (
     <section className="panel" aria-labelledby="alt-title">
@@ -55,21 +71,40 @@ function Alternatives({
             </button>
           </li>
         ))}
-        {keys.map((k) => (
-          <li key={`k${k.tonic}${k.mode}`}>
-            {keyName(k)}{' '}
-            <span className="muted">
-              ({k.relation}, {Math.round(k.conf * 100)}%)
-            </span>{' '}
-            <button
-              type="button"
-              className="btn subtle"
-              onClick={() => void edit({ key: { tonic: k.tonic, mode: k.mode } })}
-            >
-              Use
-            </button>
-          </li>
-        ))}
+        {keys.map((k) => {
+          const name = keyName(k);
+          const on = hearing === name;
+          return (
+            <li key={`k${k.tonic}${k.mode}`}>
+              {name}{' '}
+              <span className="muted">
+                ({k.relation}, {Math.round(k.conf * 100)}%)
+              </span>{' '}
+              {KeyAudition.available() && (
+                <button
+                  type="button"
+                  className="btn subtle"
+                  aria-pressed={on}
+                  aria-label={
+                    on
+                      ? `Stop the ${k.tonic} ${k.mode} cadence`
+                      : `Audition ${k.tonic} ${k.mode}: play its cadence`
+                  }
+                  onClick={() => hear(name, k.tonic, k.mode)}
+                >
+                  {on ? 'Stop' : 'Audition'}
+                </button>
+              )}{' '}
+              <button
+                type="button"
+                className="btn subtle"
+                onClick={() => void edit({ key: { tonic: k.tonic, mode: k.mode } })}
+              >
+                Use
+              </button>
+            </li>
+          );
+        })}
       </ul>
     </section>
   );
