@@ -17,14 +17,15 @@ function withDb<T>(file: string, fn: (db: Database.Database) => T): T {
   }
 }
 
-const COLS = `j.*, r.duration_sec, r.bpm, r.key_name, r.camelot, r.title, r.artist`;
+// since migration 003 a job and its summary are one row: the baseline reads the same row, no join
+const COLS = `j.*`;
 
 export const baseline = {
   getJob: (file: string, id: string): Row | undefined =>
     withDb(
       file,
       (db) =>
-        db.prepare(`SELECT ${COLS} FROM jobs j JOIN results r ON r.job_id = j.id WHERE j.id = ?`).get(id) as
+        db.prepare(`SELECT ${COLS} FROM jobs j WHERE j.id = ?`).get(id) as
           Row | undefined,
     ),
 
@@ -32,7 +33,7 @@ export const baseline = {
     withDb(file, (db) => ({
       items: db
         .prepare(
-          `SELECT ${COLS} FROM jobs j JOIN results r ON r.job_id = j.id ORDER BY j.id DESC LIMIT 100 OFFSET ?`,
+          `SELECT ${COLS} FROM jobs j ORDER BY j.id DESC LIMIT 100 OFFSET ?`,
         )
         .all(offset) as Row[],
       total: (db.prepare('SELECT count(*) AS n FROM jobs').get() as { n: number }).n,
@@ -41,16 +42,16 @@ export const baseline = {
   search: (file: string, text: string): { items: Row[]; total: number } =>
     withDb(file, (db) => {
       const p = `%${text}%`;
-      const where = 'WHERE j.file_name LIKE ? OR r.title LIKE ? OR r.artist LIKE ?';
+      const where = 'WHERE j.file_name LIKE ? OR j.title LIKE ? OR j.artist LIKE ?';
       return {
         items: db
           .prepare(
-            `SELECT ${COLS} FROM jobs j JOIN results r ON r.job_id = j.id ${where} ORDER BY j.id DESC LIMIT 100`,
+            `SELECT ${COLS} FROM jobs j ${where} ORDER BY j.id DESC LIMIT 100`,
           )
           .all(p, p, p) as Row[],
         total: (
           db
-            .prepare(`SELECT count(*) AS n FROM jobs j JOIN results r ON r.job_id = j.id ${where}`)
+            .prepare(`SELECT count(*) AS n FROM jobs j ${where}`)
             .get(p, p, p) as { n: number }
         ).n,
       };
@@ -62,7 +63,6 @@ export const baseline = {
         db.prepare(
           `INSERT INTO jobs (id, status, created_at, updated_at, input_path, file_name, analyzer_version) VALUES (?, 'queued', ?, ?, ?, ?, 'bench-1')`,
         ).run(id, now, now, `/music/${id}.mp3`, `${id}.mp3`);
-        db.prepare('INSERT INTO results (job_id) VALUES (?)').run(id);
       })();
     }),
 
@@ -79,7 +79,7 @@ export const baseline = {
   deleteJob: (file: string, id: string): void =>
     withDb(file, (db) => {
       db.transaction(() => {
-        db.prepare('DELETE FROM results WHERE job_id = ?').run(id);
+        db.prepare('DELETE FROM song_maps WHERE seq = (SELECT seq FROM jobs WHERE id = ?)').run(id);
         db.prepare('DELETE FROM edits WHERE job_id = ?').run(id);
         db.prepare('DELETE FROM jobs WHERE id = ?').run(id);
       })();
@@ -89,9 +89,9 @@ export const baseline = {
   cleanup: (file: string, cutoff: number): number =>
     withDb(file, (db) =>
       db.transaction(() => {
-        const doomed =
-          "SELECT id FROM jobs WHERE completed_at < ? AND status IN ('completed', 'failed', 'cancelled')";
-        db.prepare(`DELETE FROM results WHERE job_id IN (${doomed})`).run(cutoff);
+        const where = "completed_at < ? AND status IN ('completed', 'failed', 'cancelled')";
+        const doomed = `SELECT id FROM jobs WHERE ${where}`;
+        db.prepare(`DELETE FROM song_maps WHERE seq IN (SELECT seq FROM jobs WHERE ${where})`).run(cutoff);
         db.prepare(`DELETE FROM edits WHERE job_id IN (${doomed})`).run(cutoff);
         return db.prepare(`DELETE FROM jobs WHERE id IN (${doomed})`).run(cutoff).changes;
       })(),

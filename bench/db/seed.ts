@@ -1,6 +1,6 @@
 /**
  * Fast, deterministic seeding of a benchmark database: one big transaction of raw inserts into the
- * store's own schema (jobs + results rows), with a realistic mix of statuses and summaries.
+ * store's own schema (one jobs row per job, summary included), with a realistic mix of statuses and summaries.
  */
 import type { Database } from 'better-sqlite3';
 import { createUlidGenerator } from '../../src/main/db/ulid';
@@ -59,11 +59,9 @@ export function seedJobs(db: Database, n: number, options: SeedOptions = {}): Se
   const ids: string[] = new Array(n);
   const insJob =
     db.prepare(`INSERT INTO jobs (id, status, created_at, started_at, completed_at, updated_at, progress,
-    error_code, error_message, input_path, file_name, size_bytes, mtime_ms, content_hash, analyzer_version)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'bench-1')`);
-  const insRes =
-    db.prepare(`INSERT INTO results (job_id, duration_sec, bpm, key_name, camelot, title, artist, result_bytes)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
+    error_code, error_message, input_path, file_name, size_bytes, mtime_ms, content_hash, analyzer_version,
+    duration_sec, bpm, key_name, camelot, title, artist, result_bytes)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'bench-1', ?, ?, ?, ?, ?, ?, ?)`);
   // bulk load: big page cache, secondary indexes rebuilt once at the end (one sort each instead of
   // a million random index inserts)
   const cacheBefore = db.pragma('cache_size', { simple: true });
@@ -100,6 +98,8 @@ export function seedJobs(db: Database, n: number, options: SeedOptions = {}): Se
       const artist = `Artist ${Math.floor(rand() * 5000)}`;
       const title = `Track ${i} ${['Intro', 'Groove', 'Night', 'Blue', 'Fire', 'Rain'][i % 6]}`;
       const fileName = `${artist} - ${title}.mp3`;
+      const done = status === 'completed';
+      const k = done ? Math.floor(rand() * KEYS.length) : 0;
       insJob.run(
         id,
         status,
@@ -115,28 +115,20 @@ export function seedJobs(db: Database, n: number, options: SeedOptions = {}): Se
         3_000_000 + Math.floor(rand() * 9_000_000),
         created - 1000,
         finished ? (i * 2654435761).toString(16).padStart(64, '0') : null,
+        done ? 120 + rand() * 240 : null,
+        done ? Math.round((60 + rand() * 140) * 10) / 10 : null,
+        done ? KEYS[k] : null,
+        done ? CAMELOT[k] : null,
+        done ? title : null,
+        done ? artist : null,
+        done ? 40_000 : 0,
       );
-      if (status === 'completed') {
-        const k = Math.floor(rand() * KEYS.length);
-        insRes.run(
-          id,
-          120 + rand() * 240,
-          Math.round((60 + rand() * 140) * 10) / 10,
-          KEYS[k],
-          CAMELOT[k],
-          title,
-          artist,
-          40_000,
-        );
-      } else {
-        insRes.run(id, null, null, null, null, null, null, 0);
-      }
     }
     for (const ix of indexes) db.exec(ix.sql);
     if (ftsTrigger) {
       // the search index filled in one pass, as migration 002 does for an existing database
       db.exec(`INSERT INTO jobs_fts (rowid, file_name, title, artist)
-        SELECT j.seq, j.file_name, r.title, r.artist FROM jobs j JOIN results r ON r.job_id = j.id`);
+        SELECT seq, file_name, title, artist FROM jobs`);
       db.exec(ftsTrigger);
     }
   }).immediate();

@@ -21,7 +21,7 @@ function upload(name: string, bytes: number): string {
 }
 
 describe('deleteJobs', () => {
-  it('removes rows, results, edits and owned uploads, never a user file', () => {
+  it('removes rows, song maps, edits and owned uploads, never a user file', () => {
     const owned = upload('owned.wav', 500);
     const outside = path.join(dir, 'mine.wav');
     fs.writeFileSync(outside, 'user file');
@@ -32,6 +32,7 @@ describe('deleteJobs', () => {
       input('keep.wav'),
     ]);
     completeWith(store, a.id);
+    completeWith(store, c.id);
     store.setEdits(a.id, { bpm: 100 });
     expect(store.deleteJobs([a.id, b.id, a.id, 'missing'])).toBe(2);
     expect(store.getJob(a.id)).toBeNull();
@@ -39,7 +40,7 @@ describe('deleteJobs', () => {
     expect(fs.existsSync(owned)).toBe(false);
     expect(fs.existsSync(outside)).toBe(true);
     const leftovers = store.db
-      .prepare('SELECT (SELECT count(*) FROM results) AS r, (SELECT count(*) FROM edits) AS e')
+      .prepare('SELECT (SELECT count(*) FROM song_maps) AS r, (SELECT count(*) FROM edits) AS e')
       .get();
     expect(leftovers).toEqual({ r: 1, e: 0 });
     expect(store.stats().total).toBe(1);
@@ -79,7 +80,7 @@ describe('cleanup', () => {
   it('dry run previews the exact numbers and removes nothing; the real run matches it', () => {
     const s = seedAged();
     const resultBytes = (id: string) =>
-      (store.db.prepare('SELECT result_bytes AS b FROM results WHERE job_id = ?').get(id) as { b: number }).b;
+      (store.db.prepare('SELECT result_bytes AS b FROM jobs WHERE id = ?').get(id) as { b: number }).b;
     const expectedBytes = 1000 + resultBytes(s.oldDone.id);
     const preview = store.cleanup(30, true);
     expect(preview).toEqual({ count: 3, bytes: expectedBytes, dryRun: true, ids: [] });

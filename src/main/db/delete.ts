@@ -1,5 +1,5 @@
 /**
- * Deleting jobs and cleaning up old finished ones. Rows go in IMMEDIATE transactions (results and
+ * Deleting jobs and cleaning up old finished ones. Rows go in IMMEDIATE transactions (song maps and
  * edits follow by ON DELETE CASCADE); owned upload files are removed after the commit, so a crash
  * between the two can only leave an orphan file, never a row pointing at a missing upload.
  */
@@ -22,12 +22,12 @@ interface DoomedRow {
 const IDS = 'SELECT value FROM json_each(?)';
 
 /**
- * Deletes the jobs named in a JSON array with their results and edits. Children go first and
+ * Deletes the jobs named in a JSON array with their song maps and edits. Children go first and
  * set-based instead of through ON DELETE CASCADE's row-by-row deletes (the cascade stays as the
  * safety net and then finds nothing).
  */
 function deleteByIds(db: Db, json: string): number {
-  prepare(db, `DELETE FROM results WHERE job_id IN (${IDS})`).run(json);
+  prepare(db, `DELETE FROM song_maps WHERE seq IN (SELECT seq FROM jobs WHERE id IN (${IDS}))`).run(json);
   prepare(db, `DELETE FROM edits WHERE job_id IN (${IDS})`).run(json);
   return prepare(db, `DELETE FROM jobs WHERE id IN (${IDS})`).run(json).changes;
 }
@@ -60,7 +60,7 @@ function cutoffFor(olderThanDays: number, now: number): number {
 }
 
 // completed_at is set whenever a job reaches a terminal status, so it is the age of a finished job
-const FINISHED_BEFORE = `FROM jobs j INDEXED BY jobs_finished JOIN results r ON r.job_id = j.id
+const FINISHED_BEFORE = `FROM jobs j INDEXED BY jobs_finished
   WHERE j.completed_at < ? AND j.status IN ('completed', 'failed', 'cancelled')`;
 
 /** Dry run: the same numbers the real cleanup would report, nothing touched. */
@@ -73,7 +73,7 @@ export function previewCleanup(
   const cutoff = cutoffFor(olderThanDays, now);
   const agg = prepare<[number], { n: number; bytes: number | null }>(
     db,
-    `SELECT count(*) AS n, sum(r.result_bytes) AS bytes ${FINISHED_BEFORE}`,
+    `SELECT count(*) AS n, sum(j.result_bytes) AS bytes ${FINISHED_BEFORE}`,
   ).get(cutoff);
   let bytes = agg?.bytes ?? 0;
   for (const r of prepare<[number], { input_path: string }>(
@@ -130,7 +130,7 @@ export function cleanupChunk(
     immediate(db, () => {
       const rows = prepare<[number, number], DoomedRow>(
         db,
-        `SELECT j.id, j.owns_input, j.input_path, r.result_bytes ${FINISHED_BEFORE} ORDER BY j.completed_at LIMIT ?`,
+        `SELECT j.id, j.owns_input, j.input_path, j.result_bytes ${FINISHED_BEFORE} ORDER BY j.completed_at LIMIT ?`,
       ).all(cutoff, limit);
       if (rows.length === 0) return { count: 0, bytes: 0, ids: [] };
       let bytes = 0;
@@ -151,6 +151,8 @@ export function cleanupChunk(
 }
 
 const DOOMED_IDS = `SELECT j.id FROM jobs j INDEXED BY jobs_finished
+  WHERE j.completed_at < ? AND j.status IN ('completed', 'failed', 'cancelled')`;
+const DOOMED_SEQS = `SELECT j.seq FROM jobs j INDEXED BY jobs_finished
   WHERE j.completed_at < ? AND j.status IN ('completed', 'failed', 'cancelled')`;
 
 /**
@@ -179,7 +181,7 @@ export function cleanup(
       ids.push(id);
       if (owns === 1) owned.push(input);
     }
-    prepare(db, `DELETE FROM results WHERE job_id IN (${DOOMED_IDS})`).run(cutoff);
+    prepare(db, `DELETE FROM song_maps WHERE seq IN (${DOOMED_SEQS})`).run(cutoff);
     prepare(db, `DELETE FROM edits WHERE job_id IN (${DOOMED_IDS})`).run(cutoff);
     return prepare(db, `DELETE FROM jobs WHERE id IN (${DOOMED_IDS})`).run(cutoff).changes;
   });

@@ -51,7 +51,6 @@ function validateInput(input: NewJobInput, index: number): void {
 
 const INSERT_JOB = `INSERT INTO jobs (id, status, created_at, updated_at, input_path, file_name, size_bytes, mtime_ms,
   content_hash, analyzer_version, owns_input) VALUES (?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
-const INSERT_RESULT = 'INSERT INTO results (job_id) VALUES (?)';
 
 /** All inputs in one IMMEDIATE transaction: one fsync acknowledges the whole drop. */
 export function createJobs(
@@ -69,7 +68,6 @@ export function createJobs(
   if (new Set(jobIds).size !== jobIds.length)
     throw new AppError('E_DUPLICATE_ID', 'The same job id was given twice');
   const insertJob = prepare(db, INSERT_JOB);
-  const insertResult = prepare(db, INSERT_RESULT);
   immediate(db, () => {
     for (let i = 0; i < inputs.length; i++) {
       const input = inputs[i];
@@ -92,7 +90,6 @@ export function createJobs(
         }
         throw e;
       }
-      insertResult.run(jobIds[i]);
     }
   });
   return inputs.map((input, i) => ({
@@ -134,8 +131,9 @@ function assertProgress(progress: number): void {
 const UPDATE_TRANSITION = `UPDATE jobs SET status = ?, started_at = ?, completed_at = ?, updated_at = ?, progress = ?,
   stage = ?, error_code = ?, error_message = ?, content_hash = ?, size_bytes = ?, mtime_ms = ?, attempts = ?,
   reused_from = ?, analyzer_version = ? WHERE id = ?`;
-const CLEAR_RESULT = `UPDATE results SET duration_sec = NULL, bpm = NULL, key_name = NULL, camelot = NULL,
-  title = NULL, artist = NULL, result_bytes = 0, song_map = NULL WHERE job_id = ?`;
+const CLEAR_SUMMARY = `UPDATE jobs SET duration_sec = NULL, bpm = NULL, key_name = NULL, camelot = NULL,
+  title = NULL, artist = NULL, result_bytes = 0 WHERE id = ?`;
+const CLEAR_SONG_MAP = 'DELETE FROM song_maps WHERE seq = (SELECT seq FROM jobs WHERE id = ?)';
 
 const pick = <T>(v: T | undefined, fallback: T): T => (v === undefined ? fallback : v);
 
@@ -241,16 +239,20 @@ export function transition(
     assertLegal(job.status, to, id);
     const next = applyTransition(job, to, patch, now, engineVersion);
     writeJobState(db, next);
-    if (to === 'queued') prepare(db, CLEAR_RESULT).run(id);
+    if (to === 'queued') {
+      prepare(db, CLEAR_SUMMARY).run(id);
+      prepare(db, CLEAR_SONG_MAP).run(id);
+    }
     return requireJob(db, id);
   });
 }
 
-const WRITE_RESULT = `UPDATE results SET duration_sec = ?, bpm = ?, key_name = ?, camelot = ?, title = ?, artist = ?,
-  result_bytes = ?, song_map = ? WHERE job_id = ?`;
+const WRITE_SUMMARY = `UPDATE jobs SET duration_sec = ?, bpm = ?, key_name = ?, camelot = ?, title = ?, artist = ?,
+  result_bytes = ? WHERE id = ?`;
+const WRITE_SONG_MAP = 'INSERT OR REPLACE INTO song_maps (seq, song_map) SELECT seq, ? FROM jobs WHERE id = ?';
 
 function writeResult(db: Db, id: string, summary: JobSummary, json: string): void {
-  prepare(db, WRITE_RESULT).run(
+  prepare(db, WRITE_SUMMARY).run(
     summary.durationSec,
     summary.bpm,
     summary.key,
@@ -258,9 +260,9 @@ function writeResult(db: Db, id: string, summary: JobSummary, json: string): voi
     summary.title,
     summary.artist,
     Buffer.byteLength(json),
-    json,
     id,
   );
+  prepare(db, WRITE_SONG_MAP).run(json, id);
 }
 
 export function completeJob(
@@ -285,8 +287,8 @@ export function completeJob(
   });
 }
 
-const SELECT_RESULT = `SELECT r.duration_sec, r.bpm, r.key_name, r.camelot, r.title, r.artist, r.song_map
-  FROM results r JOIN jobs j ON j.id = r.job_id WHERE r.job_id = ? AND j.status = 'completed' AND r.song_map IS NOT NULL`;
+const SELECT_RESULT = `SELECT j.duration_sec, j.bpm, j.key_name, j.camelot, j.title, j.artist, m.song_map
+  FROM jobs j JOIN song_maps m ON m.seq = j.seq WHERE j.id = ? AND j.status = 'completed'`;
 
 interface ResultRow {
   duration_sec: number | null;
@@ -322,7 +324,7 @@ export function reuseResult(db: Db, id: string, fromJobId: string, now: number, 
 }
 
 const FIND_BY_HASH = `SELECT ${JOB_COLUMNS} FROM ${JOB_FROM}
-  WHERE j.content_hash = ? AND j.analyzer_version = ? AND j.status = 'completed' AND r.result_bytes > 0
+  WHERE j.content_hash = ? AND j.analyzer_version = ? AND j.status = 'completed' AND j.result_bytes > 0
   ORDER BY j.completed_at DESC LIMIT 1`;
 
 export function findCompletedByHash(db: Db, contentHash: string, analyzerVersion: string): Job | null {
@@ -336,7 +338,7 @@ export function getSongMap(db: Db, id: string): SongMap | null {
   return row ? (JSON.parse(row.song_map) as SongMap) : null;
 }
 
-const NEXT_QUEUED = `SELECT ${JOB_COLUMNS} FROM jobs j INDEXED BY jobs_queue JOIN results r ON r.job_id = j.id
+const NEXT_QUEUED = `SELECT ${JOB_COLUMNS} FROM jobs j INDEXED BY jobs_queue
   WHERE j.status = 'queued' ORDER BY j.priority DESC, j.id ASC LIMIT ?`;
 
 export function nextQueued(db: Db, limit: number, excludeIds?: ReadonlySet<string>): Job[] {

@@ -1,7 +1,7 @@
 /**
  * The job list: keyset pagination over every sort key, filters and a total.
  *
- * Each sort walks one index in order (jobs_* or results_*, tie-broken by id), so a page costs
+ * Each sort walks one index in order (jobs_*, tie-broken by id), so a page costs
  * O(page) whatever the offset. Nullable summary columns are split into two segments (NULLs first
  * ascending, last descending) because a row-value comparison never matches NULL; each segment is
  * its own index range. The cursor is opaque base64url JSON: sort, order, last value, last id.
@@ -17,19 +17,18 @@ interface SortSpec {
   /** column as written in SQL (and its position in a JobTuple) */
   col: JobField;
   nullable: boolean;
-  /** which table drives the join (the one whose index gives the order) */
-  driver: 'jobs' | 'results';
 }
 
+// every sort column has its own (column, id) index on jobs
 const SORTS: Record<SortKey, SortSpec> = {
-  created: { col: 'j.id', nullable: false, driver: 'jobs' },
-  name: { col: 'j.file_name', nullable: false, driver: 'jobs' },
-  status: { col: 'j.status', nullable: false, driver: 'jobs' },
-  duration: { col: 'r.duration_sec', nullable: true, driver: 'results' },
-  bpm: { col: 'r.bpm', nullable: true, driver: 'results' },
-  key: { col: 'r.key_name', nullable: true, driver: 'results' },
-  title: { col: 'r.title', nullable: true, driver: 'results' },
-  artist: { col: 'r.artist', nullable: true, driver: 'results' },
+  created: { col: 'j.id', nullable: false },
+  name: { col: 'j.file_name', nullable: false },
+  status: { col: 'j.status', nullable: false },
+  duration: { col: 'j.duration_sec', nullable: true },
+  bpm: { col: 'j.bpm', nullable: true },
+  key: { col: 'j.key_name', nullable: true },
+  title: { col: 'j.title', nullable: true },
+  artist: { col: 'j.artist', nullable: true },
 };
 
 interface Cursor {
@@ -111,7 +110,7 @@ function buildFilter(q: ListQueryParsed): Filter {
   } else if (search) {
     // shorter than a trigram: the index cannot answer, scan with LIKE
     const p = likeContains(search);
-    sql.push("(j.file_name LIKE ? ESCAPE '\\' OR r.title LIKE ? ESCAPE '\\' OR r.artist LIKE ? ESCAPE '\\')");
+    sql.push("(j.file_name LIKE ? ESCAPE '\\' OR j.title LIKE ? ESCAPE '\\' OR j.artist LIKE ? ESCAPE '\\')");
     params.push(p, p, p);
     countable = false;
   }
@@ -119,16 +118,16 @@ function buildFilter(q: ListQueryParsed): Filter {
     const min = q.bpmMin ?? 0;
     const max = q.bpmMax ?? Number.MAX_VALUE;
     if (q.bpmHalfDouble) {
-      sql.push('(r.bpm BETWEEN ? AND ? OR r.bpm BETWEEN ? AND ? OR r.bpm BETWEEN ? AND ?)');
+      sql.push('(j.bpm BETWEEN ? AND ? OR j.bpm BETWEEN ? AND ? OR j.bpm BETWEEN ? AND ?)');
       params.push(min, max, min / 2, max / 2, min * 2, max * 2);
     } else {
-      sql.push('r.bpm BETWEEN ? AND ?');
+      sql.push('j.bpm BETWEEN ? AND ?');
       params.push(min, max);
     }
     countable = false;
   }
   if (q.keys && q.keys.length > 0) {
-    sql.push(`r.key_name IN (${placeholders(q.keys.length)})`);
+    sql.push(`j.key_name IN (${placeholders(q.keys.length)})`);
     params.push(...q.keys);
     countable = false;
   }
@@ -137,11 +136,11 @@ function buildFilter(q: ListQueryParsed): Filter {
 
 /**
  * The status condition for one query. Sorting by status or creation uses jobs_status_id (status, id);
- * for the other jobs-driven sort (name) the index is disabled with unary + so the planner keeps
- * walking the sort index instead of collecting every match and sorting it in a temp b-tree.
+ * for every other sort the index is disabled with unary + so the planner keeps walking the sort
+ * index instead of collecting every match and sorting it in a temp b-tree.
  */
 function statusClause(statuses: JobStatus[], sort: SortKey): { sql: string; params: unknown[] } {
-  const col = sort === 'name' ? '+j.status' : 'j.status';
+  const col = sort === 'created' || sort === 'status' ? 'j.status' : '+j.status';
   return statuses.length === 1
     ? { sql: `${col} = ?`, params: statuses }
     : { sql: `${col} IN (${placeholders(statuses.length)})`, params: statuses };
@@ -155,13 +154,6 @@ function segmentsFor(spec: SortSpec, order: Order): Segment[] {
   return order === 'asc' ? ['nulls', 'values'] : ['values', 'nulls'];
 }
 
-function fromClause(spec: SortSpec): string {
-  // CROSS JOIN fixes the loop order: the driving table's index provides the sort, no temp b-tree
-  return spec.driver === 'jobs'
-    ? 'jobs j CROSS JOIN results r ON r.job_id = j.id'
-    : 'results r CROSS JOIN jobs j ON j.id = r.job_id';
-}
-
 function fetchSegment(
   db: Db,
   sortKey: SortKey,
@@ -173,7 +165,7 @@ function fetchSegment(
   limit: number,
   sparse = false,
 ): JobTuple[] {
-  const tie = spec.driver === 'jobs' ? 'j.id' : 'r.job_id';
+  const tie = 'j.id';
   const dir = order === 'asc' ? 'ASC' : 'DESC';
   const cmp = order === 'asc' ? '>' : '<';
   const where = [...filter.sql];
@@ -213,8 +205,8 @@ function fetchSegment(
     orderBy = spec.col === tie ? `${tie} ${dir}` : `${spec.col} ${dir}, ${tie} ${dir}`;
   }
   const from = sparse
-    ? 'jobs_fts CROSS JOIN jobs j ON j.seq = jobs_fts.rowid CROSS JOIN results r ON r.job_id = j.id'
-    : fromClause(spec);
+    ? 'jobs_fts CROSS JOIN jobs j ON j.seq = jobs_fts.rowid'
+    : 'jobs j';
   const sql = `SELECT ${JOB_COLUMNS} FROM ${from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${orderBy} LIMIT ?`;
   return prepareRaw(db, sql).all(...params, limit) as JobTuple[];
 }
@@ -293,7 +285,7 @@ function countTotal(db: Db, filter: Filter, ftsMatches: number | null): number {
     where.push(`j.seq IN (${FTS_IDS})`);
     params.push(filter.fts);
   }
-  const sql = `SELECT count(*) AS n FROM jobs j JOIN results r ON r.job_id = j.id WHERE ${where.join(' AND ')}`;
+  const sql = `SELECT count(*) AS n FROM jobs j WHERE ${where.join(' AND ')}`;
   return prepare<unknown[], { n: number }>(db, sql).get(...params)?.n ?? 0;
 }
 

@@ -8,9 +8,9 @@ describe('rows', () => {
       col('j.id'),
       col('j.status'),
       col('j.reused_from'),
-      col('r.duration_sec'),
-      col('r.artist'),
-      col('r.result_bytes'),
+      col('j.duration_sec'),
+      col('j.artist'),
+      col('j.result_bytes'),
     ]).toEqual([0, 1, 18, 19, 24, 25]);
     expect(JOB_FIELDS).toHaveLength(26);
   });

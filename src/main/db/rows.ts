@@ -6,7 +6,7 @@
  */
 import type { ErrorCode, Job, JobStatus, JobSummary } from '../../shared';
 
-/** selected columns, in order; `j.` = jobs, `r.` = results */
+/** selected columns, in order (every one on jobs since migration 003) */
 export const JOB_FIELDS = [
   'j.id',
   'j.status',
@@ -27,20 +27,20 @@ export const JOB_FIELDS = [
   'j.analyzer_version',
   'j.priority',
   'j.reused_from',
-  'r.duration_sec',
-  'r.bpm',
-  'r.key_name',
-  'r.camelot',
-  'r.title',
-  'r.artist',
-  'r.result_bytes',
+  'j.duration_sec',
+  'j.bpm',
+  'j.key_name',
+  'j.camelot',
+  'j.title',
+  'j.artist',
+  'j.result_bytes',
 ] as const;
 export type JobField = (typeof JOB_FIELDS)[number];
 
 export const JOB_COLUMNS = JOB_FIELDS.join(', ');
 
-/** jobs joined with their (always present) results row */
-export const JOB_FROM = 'jobs j JOIN results r ON r.job_id = j.id';
+/** a job and its summary are one row (migration 003): no join */
+export const JOB_FROM = 'jobs j';
 
 /** one row in raw mode: values in JOB_FIELDS order */
 export type JobTuple = unknown[];

@@ -6,13 +6,14 @@ import { AppError } from '../../../shared';
 import type { Db } from '../sql';
 import * as m001 from './001-initial';
 import * as m002 from './002-search';
+import * as m003 from './003-flat-jobs';
 
 export interface Migration {
   version: number;
   up(db: Db): void;
 }
 
-export const MIGRATIONS: readonly Migration[] = [m001, m002];
+export const MIGRATIONS: readonly Migration[] = [m001, m002, m003];
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
 
 export function getUserVersion(db: Db): number {
