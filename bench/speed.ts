@@ -1,5 +1,5 @@
 /**
- * `npm run bench:speed [-- --runs N] [--long] [--file <audio>]`
+ * `npm run bench:speed [-- --runs N] [--long] [--file <audio>] [--bundled]`
  *
  * Per-stage wall ms, CPU ms (Node + the ffmpeg child), real-time factor and peak memory for a
  * 3-minute MP3 (made from corpus s01 if present, else synthesised), with the decoders side by side:
@@ -8,11 +8,12 @@
  * Each scenario runs in a fresh child process so peak RSS belongs to that scenario alone.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FFMPEG_PATH } from '../src/main/analysis/decode';
+import { fftBackend } from '../src/main/analysis/fft';
 import { analyzeFile } from '../src/main/analysis/pipeline';
 
 interface RunResult {
@@ -26,6 +27,8 @@ interface RunResult {
 interface ChildReport {
   runs: RunResult[];
   maxRssMB: number;
+  /** FFT implementation the STFTs used (the WASM one once the pipeline has loaded it) */
+  fft: string;
 }
 
 const CLK_TCK = 100;
@@ -75,7 +78,11 @@ async function child(file: string, runs: number, mode: string): Promise<void> {
       });
     }
   }
-  const report: ChildReport = { runs: out, maxRssMB: process.resourceUsage().maxRSS / 1024 };
+  const report: ChildReport = {
+    runs: out,
+    maxRssMB: process.resourceUsage().maxRSS / 1024,
+    fft: fftBackend(),
+  };
   process.stdout.write(`\n@@REPORT@@${JSON.stringify(report)}\n`);
 }
 
@@ -88,9 +95,33 @@ const median = (v: number[]): number => {
     : NaN;
 };
 
+/** Set by --bundled: children run this script bundled by esbuild on plain node, as the app's worker runs (no tsx). */
+let bundlePath: string | null = null;
+
+async function bundleSelf(dir: string): Promise<string> {
+  // esbuild ships with tsx (a devDependency); imported lazily so the default mode does not need it
+  const esbuild = await import('esbuild');
+  const out = join(dir, 'speed.bundle.mjs');
+  await esbuild.build({
+    entryPoints: [fileURLToPath(import.meta.url)],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    packages: 'external',
+    outfile: out,
+    logLevel: 'warning',
+  });
+  // the bundle lives outside the repo: let it resolve the repo's node_modules
+  symlinkSync(fileURLToPath(new URL('../node_modules', import.meta.url)), join(dir, 'node_modules'), 'dir');
+  return out;
+}
+
 function runScenario(file: string, runs: number, mode: string): ChildReport {
   const self = fileURLToPath(import.meta.url);
-  const r = spawnSync(process.execPath, ['--import', 'tsx', self, '--child', file, String(runs), mode], {
+  const args = bundlePath
+    ? [bundlePath, '--child', file, String(runs), mode]
+    : ['--import', 'tsx', self, '--child', file, String(runs), mode];
+  const r = spawnSync(process.execPath, args, {
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
   });
@@ -148,6 +179,7 @@ async function main(): Promise<void> {
   const long = argv.includes('--long');
   const extra = argv.includes('--file') ? argv[argv.indexOf('--file') + 1] : null;
   const dir = mkdtempSync(join(tmpdir(), 'bench-speed-'));
+  if (argv.includes('--bundled')) bundlePath = await bundleSelf(dir);
   const ff = (...a: string[]): void => {
     execFileSync(FFMPEG_PATH, ['-nostdin', '-hide_banner', '-v', 'error', '-y', ...a]);
   };
@@ -183,7 +215,8 @@ async function main(): Promise<void> {
     }
     ff('-i', mp3, '-c:a', 'pcm_s16le', wav);
     console.log(
-      `3-minute song: ${mp3} (MP3 192 kbit/s stereo 44.1 kHz), ${runs} runs after one warm-up, medians\n`,
+      `3-minute song: ${mp3} (MP3 192 kbit/s stereo 44.1 kHz), ${runs} runs after one warm-up, medians; ` +
+        `children run ${bundlePath ? 'bundled by esbuild on plain node (as the app worker)' : 'under tsx'}\n`,
     );
     const rows: [string, ChildReport][] = [
       ['mp3: ffmpeg+swr (app)', runScenario(mp3, runs, 'ffmpeg')],
@@ -198,6 +231,7 @@ async function main(): Promise<void> {
       rows.push(['1 h mp3 (analysis capped)', runScenario(hour, 1, 'ffmpeg')]);
     }
     console.log(table(rows));
+    console.log(`\nFFT: ${[...new Set(rows.map(([, r]) => r.fft))].join(', ')}`);
     const base = median(rows[0][1].runs.map((x) => x.timings.decode));
     console.log('\ndecode ratio vs the app default (ffmpeg + swr):');
     for (const [n, r] of rows.slice(1, 4))
