@@ -277,16 +277,20 @@ export class LoudnessMeter {
     const C = this.channels;
     const n = Math.floor(interleaved.length / C);
     if (n === 0) return;
+    const nBlocks = Math.ceil(n / TP_BLOCK);
+    if (this.blockMax.length < C * nBlocks) this.blockMax = new Float32Array(C * nBlocks);
+    // stereo: the filter loop also takes the 32-frame block maxima (one pass over the chunk)
+    if (C === 2) this.blockMax.fill(0, 0, 2 * nBlocks);
     let done = 0;
     while (done < n) {
       const len = Math.min(n - done, this.step - this.stepFill);
-      if (C === 2) this.filterEnergyStereo(interleaved, done, len);
+      if (C === 2) this.filterEnergyStereo(interleaved, done, len, this.blockMax, nBlocks);
       else for (let c = 0; c < C; c++) this.stepEnergy[c] += this.filterEnergy(interleaved, done, len, c);
       done += len;
       this.stepFill += len;
       if (this.stepFill === this.step) this.closeStep();
     }
-    this.peaksAll(interleaved, n);
+    this.peaksAll(interleaved, n, C === 2);
     this.frames += n;
   }
 
@@ -330,7 +334,13 @@ export class LoudnessMeter {
    * latency-bound; running the two independent recursions side by side lets the CPU overlap them
    * (≈ 2× throughput). Per channel the arithmetic and its order are those of filterEnergy.
    */
-  private filterEnergyStereo(x: Float32Array, from: number, len: number): void {
+  private filterEnergyStereo(
+    x: Float32Array,
+    from: number,
+    len: number,
+    bm: Float32Array,
+    nBlocks: number,
+  ): void {
     const s = this.state;
     const { b0, b1, b2, a1, a2 } = this.shelf;
     const h = this.hp;
@@ -349,24 +359,40 @@ export class LoudnessMeter {
     let rt2 = s[7];
     let el = 0;
     let er = 0;
-    const end = (from + len) * 2;
-    for (let i = from * 2; i < end; i += 2) {
-      const vl = x[i];
-      const vr = x[i + 1];
-      const yl = b0 * vl + ls1;
-      const yr = b0 * vr + rs1;
-      ls1 = b1 * vl - a1 * yl + ls2;
-      rs1 = b1 * vr - a1 * yr + rs2;
-      ls2 = b2 * vl - a2 * yl;
-      rs2 = b2 * vr - a2 * yr;
-      const zl = hb0 * yl + lt1;
-      const zr = hb0 * yr + rt1;
-      lt1 = hb1 * yl - ha1 * zl + lt2;
-      rt1 = hb1 * yr - ha1 * zr + rt2;
-      lt2 = hb2 * yl - ha2 * zl;
-      rt2 = hb2 * yr - ha2 * zr;
-      el += zl * zl;
-      er += zr * zr;
+    // runs that end on 32-frame block boundaries: each block's maxima (|x|, per channel) merge into
+    // bm (a block can straddle two calls, at a 100 ms step boundary)
+    const endF = from + len;
+    let f = from;
+    while (f < endF) {
+      const b = (f / TP_BLOCK) | 0;
+      const runEnd = Math.min(endF, (b + 1) * TP_BLOCK);
+      let ml = bm[b];
+      let mr = bm[nBlocks + b];
+      for (let i = 2 * f, e = 2 * runEnd; i < e; i += 2) {
+        const vl = x[i];
+        const vr = x[i + 1];
+        const al = vl < 0 ? -vl : vl;
+        const ar = vr < 0 ? -vr : vr;
+        if (al > ml) ml = al;
+        if (ar > mr) mr = ar;
+        const yl = b0 * vl + ls1;
+        const yr = b0 * vr + rs1;
+        ls1 = b1 * vl - a1 * yl + ls2;
+        rs1 = b1 * vr - a1 * yr + rs2;
+        ls2 = b2 * vl - a2 * yl;
+        rs2 = b2 * vr - a2 * yr;
+        const zl = hb0 * yl + lt1;
+        const zr = hb0 * yr + rt1;
+        lt1 = hb1 * yl - ha1 * zl + lt2;
+        rt1 = hb1 * yr - ha1 * zr + rt2;
+        lt2 = hb2 * yl - ha2 * zl;
+        rt2 = hb2 * yr - ha2 * zr;
+        el += zl * zl;
+        er += zr * zr;
+      }
+      bm[b] = ml;
+      bm[nBlocks + b] = mr;
+      f = runEnd;
     }
     s[0] = ls1;
     s[1] = ls2;
@@ -396,14 +422,16 @@ export class LoudnessMeter {
   }
 
   /** Sample peak and candidate blocks of every channel of an interleaved chunk of n frames. */
-  private peaksAll(x: Float32Array, n: number): void {
+  private peaksAll(x: Float32Array, n: number, maximaReady = false): void {
     const C = this.channels;
     const nBlocks = Math.ceil(n / TP_BLOCK);
     if (this.blockMax.length < C * nBlocks) this.blockMax = new Float32Array(C * nBlocks);
     const bm = this.blockMax;
     // each 32-sample block's own max, read in place from the interleaved chunk (no channel copy:
     // only the few candidate blocks are ever copied out); stereo in one pass
-    if (C === 2) blockMaxStereo(x, n, bm, nBlocks);
+    if (maximaReady) {
+      // already taken by filterEnergyStereo
+    } else if (C === 2) blockMaxStereo(x, n, bm, nBlocks);
     else for (let c = 0; c < C; c++) blockMaxChannel(x, n, c, C, bm, c * nBlocks);
     let sp = this.samplePeak;
     for (let i = 0; i < C * nBlocks; i++) if (bm[i] > sp) sp = bm[i];

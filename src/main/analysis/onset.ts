@@ -129,12 +129,17 @@ export function onsetFeatures(spec: Spectrogram, opts: OnsetOptions = {}): Onset
     const prev = cur - nMels;
     let s = 0;
     let sl = 0;
-    for (let m = 0; m < nMels; m++) {
+    // the low bands first (they feed both sums), then the rest: same summation order as one loop
+    for (let m = 0; m < nLow; m++) {
       const d = db[cur + m] - db[prev + m];
       if (d > 0) {
         s += d;
-        if (m < nLow) sl += d;
+        sl += d;
       }
+    }
+    for (let m = nLow; m < nMels; m++) {
+      const d = db[cur + m] - db[prev + m];
+      if (d > 0) s += d;
     }
     env[t] = s / nMels;
     low[t] = nLow > 0 ? sl / nLow : 0;
@@ -143,11 +148,13 @@ export function onsetFeatures(spec: Spectrogram, opts: OnsetOptions = {}): Onset
   const nBands = Math.ceil(nMels / coarse);
   const bands = new Float32Array(nFrames * nBands);
   for (let t = 0; t < nFrames; t++) {
+    const row = t * nMels;
     for (let b = 0; b < nBands; b++) {
       let s = 0;
-      let n = 0;
-      for (let m = b * coarse; m < Math.min(nMels, (b + 1) * coarse); m++, n++) s += db[t * nMels + m];
-      bands[t * nBands + b] = s / n - floor;
+      const lo = b * coarse;
+      const hi = Math.min(nMels, lo + coarse);
+      for (let m = lo; m < hi; m++) s += db[row + m];
+      bands[t * nBands + b] = s / (hi - lo) - floor;
     }
   }
   return { fps: spec.sr / spec.hop, nFrames, env, low, bands, nBands };
