@@ -7,7 +7,7 @@
  *   - scroll frame times while scrolling the table continuously (p50 / p95 / max).
  * Targets from issue 4: first paint ≤ 300 ms, search ≤ 50 ms, p95 frame ≤ 16 ms.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, expect } from '@playwright/test';
@@ -17,6 +17,32 @@ import { seedFile } from '../bench/db/seed';
 const N = Number(process.env.PERFORMIA_UI_BENCH_JOBS ?? 100_000);
 const pct = (xs: number[], p: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
+
+interface TraceEvent {
+  ph: string;
+  name: string;
+  pid: number;
+  tid: number;
+  dur?: number;
+  tdur?: number;
+  args?: { name?: string };
+}
+/** thread CPU time (tdur) of the renderer main thread's tasks and of the display compositor's draws, per animation frame of the run */
+function cpuPerFrame(trace: { traceEvents: TraceEvent[] }, frames: number): { main: number; viz: number } {
+  const names = new Map<string, string>();
+  for (const e of trace.traceEvents)
+    if (e.name === 'thread_name' && e.args?.name) names.set(`${e.pid}:${e.tid}`, e.args.name);
+  let main = 0;
+  let viz = 0;
+  for (const e of trace.traceEvents) {
+    if (e.ph !== 'X') continue;
+    const thread = names.get(`${e.pid}:${e.tid}`);
+    const ms = (e.tdur ?? e.dur ?? 0) / 1000;
+    if (thread === 'CrRendererMain' && e.name === 'RunTask') main += ms;
+    else if (thread === 'VizCompositorThread' && e.name === 'Display::DrawAndSwap') viz += ms;
+  }
+  return { main: main / Math.max(1, frames), viz: viz / Math.max(1, frames) };
+}
 
 test.describe('history benchmark', () => {
   test.skip(
@@ -104,27 +130,49 @@ test.describe('history benchmark', () => {
       });
 
       // scrolling: move the table 600 px per frame for 240 frames, record frame-to-frame times
-      const frames = await page.evaluate(async () => {
-        const g = globalThis as unknown as {
-          document: { querySelector(s: string): { scrollTop: number } | null };
-          requestAnimationFrame(cb: (t: number) => void): number;
-        };
-        const el = g.document.querySelector('[data-testid="history-body"]')!;
-        const out: number[] = [];
-        let last = -1;
-        await new Promise<void>((res) => {
-          let n = 0;
-          const step = (t: number) => {
-            if (last >= 0) out.push(t - last);
-            last = t;
-            el.scrollTop += 600;
-            if (++n < 240) g.requestAnimationFrame(step);
-            else res();
+      const scrollRun = () =>
+        page.evaluate(async () => {
+          const g = globalThis as unknown as {
+            document: { querySelector(s: string): { scrollTop: number } | null };
+            requestAnimationFrame(cb: (t: number) => void): number;
           };
-          g.requestAnimationFrame(step);
+          const el = g.document.querySelector('[data-testid="history-body"]')!;
+          const out: number[] = [];
+          let last = -1;
+          await new Promise<void>((res) => {
+            let n = 0;
+            const step = (t: number) => {
+              if (last >= 0) out.push(t - last);
+              last = t;
+              el.scrollTop += 600;
+              if (++n < 240) g.requestAnimationFrame(step);
+              else res();
+            };
+            g.requestAnimationFrame(step);
+          });
+          return out;
         });
-        return out;
+      const frames = await scrollRun();
+
+      // the same scroll again under a Chromium trace (not timed: tracing slows frames), for the CPU
+      // time each frame costs per thread: unlike frame intervals it barely moves with the machine's load
+      await page.evaluate(() => {
+        (
+          globalThis as unknown as { document: { querySelector(s: string): { scrollTop: number } } }
+        ).document.querySelector('[data-testid="history-body"]').scrollTop = 0;
       });
+      const tracePath = testInfo.outputPath('scroll-trace.json');
+      await page
+        .context()
+        .browser()!
+        .startTracing(page, {
+          path: tracePath,
+          categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'viz'],
+        });
+      const traced = await scrollRun();
+      await page.context().browser()!.stopTracing();
+      const cpu = cpuPerFrame(JSON.parse(readFileSync(tracePath, 'utf8')), traced.length + 1);
+      rmSync(tracePath, { force: true });
 
       const rows = [
         ['history first paint (median of 5 loads)', pct(paints, 50), 300],
@@ -134,6 +182,8 @@ test.describe('history benchmark', () => {
         ['scroll frame p95', pct(frames, 95), 16],
         ['scroll frame max', Math.max(...frames), null],
         ['idle frame p95 (this machine, nothing to draw)', pct(idle, 95), null],
+        ['scroll: renderer main-thread CPU per frame (traced run)', cpu.main, null],
+        ['scroll: compositor (viz) CPU per frame (traced run)', cpu.viz, null],
       ] as const;
       const load = (await import('node:os')).loadavg()[0].toFixed(1);
       const table = [
