@@ -35,11 +35,18 @@ class Level {
   pushSamples(x: Float32Array): void {
     let { fill, lo, hi } = this;
     const n = this.unitsPerBucket;
-    for (let i = 0; i < x.length; i++) {
-      const v = x[i];
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
-      if (++fill === n) {
+    const len = x.length;
+    let i = 0;
+    // bucket by bucket: the inner loop has no bucket-end test per sample
+    while (i < len) {
+      const end = Math.min(len, i + (n - fill));
+      fill += end - i;
+      for (; i < end; i++) {
+        const v = x[i];
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+      }
+      if (fill === n) {
         this.close(lo, hi);
         fill = 0;
         lo = Infinity;
