@@ -22,7 +22,10 @@ test('paste of paths → the audio one is analysed, the missing one is listed wi
   await expect(page.getByTestId('history-empty')).toBeVisible();
   // as copied from a file manager: one path per line, one of them quoted, plus a line that is no path
   await page.evaluate(
-    (text) => navigator.clipboard.writeText(text),
+    (text) =>
+      (
+        globalThis as unknown as { navigator: { clipboard: { writeText(t: string): Promise<void> } } }
+      ).navigator.clipboard.writeText(text),
     `"${wav}"\n${missing}\nnot a path at all\n`,
   );
   await page.locator('body').click({ position: { x: 5, y: 5 } });
