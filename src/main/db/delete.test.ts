@@ -114,6 +114,33 @@ describe('cleanup', () => {
     expect(Number(store.db.pragma('synchronous', { simple: true }))).toBe(2);
   });
 
+  it('a cleanup of most jobs rebuilds the indexes from the survivors: same schema, same answers', () => {
+    const s = seedAged();
+    const schema = () =>
+      store.db
+        .prepare("SELECT type, name, sql FROM sqlite_schema WHERE type IN ('index', 'trigger') ORDER BY name")
+        .all();
+    const before = schema();
+    store.setEdits(s.oldDone.id, { bpm: 99 });
+    const doomed = [s.oldDone.id, s.oldFailed.id, s.oldCancelled.id].sort();
+    const r = store.cleanup(30, false, undefined, { rebuildMinJobs: 1, rebuildShare: 0.4 });
+    expect({ count: r.count, ids: [...r.ids].sort() }).toEqual({ count: 3, ids: doomed });
+    expect(schema()).toEqual(before);
+    for (const id of doomed) expect(store.getJob(id)).toBeNull();
+    expect(store.db.prepare('SELECT (SELECT count(*) FROM song_maps) AS m, (SELECT count(*) FROM edits) AS e').get()).toEqual({ m: 1, e: 0 });
+    expect(fs.existsSync(s.f1)).toBe(false);
+    expect(store.stats()).toMatchObject({ total: 3, counts: { queued: 1, processing: 1, completed: 1, failed: 0, cancelled: 0 } });
+    // the search index holds exactly the survivors, and its triggers work again
+    const found = (text: string) => store.listJobs({ sort: 'created', order: 'desc', limit: 50, cursor: null, search: text }).items.map((j) => j.id);
+    expect(found('old')).toEqual([s.oldProcessing.id, s.oldQueued.id].sort().reverse());
+    expect(found('new.wav')).toEqual([s.recent.id]);
+    store.deleteJobs([s.oldQueued.id]);
+    expect(found('oldq')).toEqual([]);
+    // the summary sort still walks its index
+    expect(store.listJobs({ sort: 'bpm', order: 'desc', limit: 50, cursor: null }).items[0]?.id).toBe(s.recent.id);
+    expect(store.db.prepare('PRAGMA integrity_check').pluck().get()).toBe('ok');
+  });
+
   it('rejects a negative age', () => {
     expect(() => store.cleanup(-1, true)).toThrow(expect.objectContaining({ code: 'E_INVALID_REQUEST' }));
   });

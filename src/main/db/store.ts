@@ -12,7 +12,13 @@ import { ANALYZER_VERSION } from '../analysis/version';
 import { AppError, JOB_STATUSES, type Job, type JobStatus, type Settings } from '../../shared';
 import { createBackup, listBackups } from './backup';
 import { openConnection } from './connection';
-import { cleanup, cleanupInSlices, deleteJobs, type ChunkedCleanupOptions } from './delete';
+import {
+  cleanup,
+  cleanupInSlices,
+  deleteJobs,
+  type ChunkedCleanupOptions,
+  type CleanupOptions,
+} from './delete';
 import { getEdits, setEdits } from './edits';
 import * as jobs from './jobs';
 import { listJobs } from './list';
@@ -59,6 +65,8 @@ export interface OpenJobStoreOptions {
 
 /** Extra operations beyond store-api's JobStore. */
 export interface JobStoreExt extends JobStore {
+  /** cleanup with tuning (tests force the rebuild path with a low rebuildMinJobs) */
+  cleanup(olderThanDays: number, dryRun: boolean, now?: number, options?: CleanupOptions): StoreCleanupResult;
   /**
    * cleanup in short transactions, yielding between them (keeps each block short); reports the
    * deleted ids like cleanup()
@@ -285,7 +293,7 @@ function bindStore(
       for (const id of ids) progress.take(id);
       return deleteJobs(db, ids, p.uploadsDir);
     },
-    cleanup: (days, dryRun, now) => cleanup(db, days, dryRun, now ?? clock(), p.uploadsDir),
+    cleanup: (days, dryRun, now, o) => cleanup(db, days, dryRun, now ?? clock(), p.uploadsDir, o),
     cleanupAsync: (days, o = {}) => cleanupInSlices(db, days, o.now ?? clock(), p.uploadsDir, o),
     getEdits: (id) => getEdits(db, id),
     setEdits: (id, edits) => setEdits(db, id, edits, clock()),
