@@ -27,6 +27,9 @@ test('folder → song map → play/seek → edit BPM → re-analyse keeps it →
   await expect(page.getByTestId('batch-summary')).toHaveText('2 of 2 done');
   await expect(historyRow(page, 'groove one.wav')).toHaveAttribute('data-status', 'completed');
   await page.screenshot({ path: testInfo.outputPath('02-history.png') });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.screenshot({ path: testInfo.outputPath('02-history-dark.png') });
+  await page.emulateMedia({ colorScheme: 'light' });
 
   // open the song map from the history (double click), as a user would
   await historyRow(page, 'groove one.wav').dblclick();
@@ -34,6 +37,10 @@ test('folder → song map → play/seek → edit BPM → re-analyse keeps it →
   const canvas = page.getByTestId('songmap-canvas');
   await expect(canvas).toBeVisible();
   await page.screenshot({ path: testInfo.outputPath('03-songmap.png'), fullPage: true });
+  // the theme follows the system by default: the same view in dark, to look at contrast there too
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.screenshot({ path: testInfo.outputPath('03-songmap-dark.png'), fullPage: true });
+  await page.emulateMedia({ colorScheme: 'light' });
 
   // play: the clock advances; click to seek: the clock jumps to where we clicked
   const audio = page.getByTestId('audio');

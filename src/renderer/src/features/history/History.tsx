@@ -382,7 +382,7 @@ export function History(): React.JSX.Element {
             <div className="empty" data-testid="history-empty">
               {filtered
                 ? 'No jobs match these filters.'
-                : 'No analyses yet. Drop audio files anywhere in this window, or press Open….'}
+                : 'No analyses yet. Drop audio files anywhere in this window, or press Open… to choose some.'}
             </div>
           ) : (
             <div style={{ height: virt.getTotalSize(), position: 'relative' }}>

@@ -23,6 +23,18 @@ function palette(el: Element): Palette {
   };
 }
 
+/** calls `cb` whenever the page's theme may have changed; returns the unsubscribe */
+export function onThemeChange(cb: () => void): () => void {
+  const mq = typeof matchMedia === 'function' ? matchMedia('(prefers-color-scheme: dark)') : null;
+  mq?.addEventListener('change', cb);
+  const mo = typeof MutationObserver === 'function' ? new MutationObserver(() => cb()) : null;
+  mo?.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme', 'class'] });
+  return () => {
+    mq?.removeEventListener('change', cb);
+    mo?.disconnect();
+  };
+}
+
 export interface SongCanvasProps {
   map: EffectiveMap;
   audio: HTMLAudioElement | null;
@@ -74,6 +86,10 @@ export function SongCanvas(props: SongCanvasProps): React.JSX.Element {
   useEffect(() => {
     paint();
   }, [paint, map, start, span, selectedChord]);
+
+  // the palette comes from CSS variables: a theme switch (Settings, or the system's when the theme
+  // follows it) changes them without any prop changing, so repaint on either
+  useEffect(() => onThemeChange(paint), [paint]);
 
   // while playing: repaint every frame and keep the cursor in view (page forward near the right edge)
   useEffect(() => {
