@@ -61,7 +61,8 @@ export async function createCore(options: CoreOptions): Promise<CoreHandle> {
     if (options.concurrency !== undefined) store.setSettings({ concurrency: options.concurrency });
     const settings = store.getSettings();
     if (settings.retentionDays !== null) {
-      await cleanup({ store, events: bus }, settings.retentionDays, false);
+      // nothing is served yet, so the fastest (one-transaction) cleanup costs no responsiveness
+      await cleanup({ store, events: bus }, settings.retentionDays, false, true);
     }
 
     const concurrency = settings.concurrency ?? defaultConcurrency();

@@ -109,11 +109,13 @@ export async function cleanup(
   ctx: Pick<HandlerContext, 'store' | 'events'>,
   olderThanDays: number,
   dryRun: boolean,
+  /** one transaction when nothing waits on the thread (start-up): 100k jobs ~1 s instead of ~20 s of slices */
+  blocking = false,
 ) {
   // a big cleanup runs in short slices when the store offers it, so the main thread never blocks long
   const sliced = (ctx.store as Partial<ChunkedStore>).cleanupAsync;
   const result =
-    !dryRun && typeof sliced === 'function'
+    !dryRun && !blocking && typeof sliced === 'function'
       ? await sliced.call(ctx.store, olderThanDays)
       : ctx.store.cleanup(olderThanDays, dryRun);
   if (!dryRun && result.count > 0) ctx.events.emit('jobs.removed', { ids: result.ids });
