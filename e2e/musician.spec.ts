@@ -42,6 +42,23 @@ test('folder → song map → play/seek → edit BPM → re-analyse keeps it →
   await page.screenshot({ path: testInfo.outputPath('03-songmap-dark.png'), fullPage: true });
   await page.emulateMedia({ colorScheme: 'light' });
 
+  // hear a key alternative before accepting it: the cadence plays (Web Audio), Stop ends it, no edit is made
+  const hearKey = page
+    .getByRole('button', { name: /^Audition [A-G][#b]? (major|minor): play its cadence$/ })
+    .first();
+  const keyLabel = (await hearKey.getAttribute('aria-label'))!
+    .replace(/^Audition | play its cadence$/g, '')
+    .replace(/:$/, '');
+  await hearKey.click();
+  const stopKey = page.getByRole('button', { name: `Stop the ${keyLabel} cadence` });
+  await expect(stopKey).toHaveAttribute('aria-pressed', 'true');
+  await stopKey.click();
+  await expect(page.getByRole('button', { name: `Audition ${keyLabel}: play its cadence` })).toHaveAttribute(
+    'aria-pressed',
+    'false',
+  );
+  await expect(page.getByTestId('songmap')).not.toContainText('edited');
+
   // play: the clock advances; click to seek: the clock jumps to where we clicked
   const audio = page.getByTestId('audio');
   await page.getByTestId('play').click();
