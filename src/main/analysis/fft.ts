@@ -27,10 +27,14 @@ let loading: Promise<boolean> | null = null;
 /** Loads the WASM FFT (SIMD build, else the plain one); resolves false when neither can run. */
 export function loadFastFft(): Promise<boolean> {
   loading ??= (async () => {
-    for (const entry of ['@echogarden/pffft-wasm/simd', '@echogarden/pffft-wasm']) {
+    // literal specifiers, so bundlers see (and keep external) both builds
+    const builds: (() => Promise<{ default: () => Promise<PffftModule> }>)[] = [
+      () => import('@echogarden/pffft-wasm/simd'),
+      () => import('@echogarden/pffft-wasm'),
+    ];
+    for (const load of builds) {
       try {
-        const mod = (await import(entry)) as { default: () => Promise<PffftModule> };
-        pffft = await mod.default();
+        pffft = await (await load()).default();
         return true;
       } catch {
         // no SIMD in this runtime (or no WebAssembly at all): try the next build, then fft.js
