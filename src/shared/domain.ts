@@ -5,8 +5,10 @@
 import { z } from 'zod';
 import { ERROR_CODES } from './errors';
 import { MeterSchema } from './songmap';
+import { JOB_STATUSES, SORT_KEYS } from './names';
 
-export const JOB_STATUSES = ['queued', 'processing', 'completed', 'failed', 'cancelled'] as const;
+export { JOB_STATUSES, SORT_KEYS };
+
 export const JobStatusSchema = z.enum(JOB_STATUSES);
 export type JobStatus = z.infer<typeof JobStatusSchema>;
 export const TERMINAL_STATUSES: readonly JobStatus[] = ['completed', 'failed', 'cancelled'];
@@ -63,7 +65,6 @@ export const JobSchema = z.object({
 });
 export type Job = z.infer<typeof JobSchema>;
 
-export const SORT_KEYS = ['created', 'name', 'duration', 'bpm', 'key', 'status', 'title', 'artist'] as const;
 export const ListQuerySchema = z.object({
   limit: z.number().int().min(1).max(500).default(100),
   /** opaque keyset cursor from the previous page's nextCursor */

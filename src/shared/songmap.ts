@@ -7,19 +7,9 @@
  * All times are seconds from the start of the decoded audio; tempi are BPM of the meter's beat.
  */
 import { z } from 'zod';
+import { STAGE_NAMES } from './names';
 
-export const STAGE_NAMES = [
-  'decode',
-  'tempo',
-  'beats',
-  'meter',
-  'tuning',
-  'key',
-  'chords',
-  'sections',
-  'loudness',
-  'waveform',
-] as const;
+export { STAGE_NAMES };
 export type StageName = (typeof STAGE_NAMES)[number];
 
 export const StageStatusSchema = z.object({

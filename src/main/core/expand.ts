@@ -13,39 +13,11 @@ import { realpathSync, statSync } from 'node:fs';
 import { readdir, realpath } from 'node:fs/promises';
 import { basename, isAbsolute, join } from 'node:path';
 import type { ErrorCode } from '../../shared';
+import { isAudioName } from '../../shared/names';
+
+export { isAudioName };
 import { fsErrorCode, fsErrorMessage } from '../jobs/fs-errors';
 
-export const AUDIO_EXTENSIONS: ReadonlySet<string> = new Set([
-  'mp3',
-  'wav',
-  'wave',
-  'flac',
-  'ogg',
-  'oga',
-  'opus',
-  'm4a',
-  'aac',
-  'aif',
-  'aiff',
-  'aifc',
-  'wma',
-  'webm',
-  'mp4',
-  'mka',
-  'caf',
-  'alac',
-  'ape',
-  'wv',
-  'mp2',
-  'ac3',
-  'amr',
-  '3gp',
-]);
-
-export function isAudioName(name: string): boolean {
-  const dot = name.lastIndexOf('.');
-  return dot > 0 && AUDIO_EXTENSIONS.has(name.slice(dot + 1).toLowerCase());
-}
 
 export interface ExpandedFile {
   path: string;

@@ -6,7 +6,7 @@
  * Same-origin only: the server trusts the UI it serves, so no token is needed here.
  */
 import type { Channel, EventName, EventPayload, PerformiaApi, Req, Res } from '../../../shared/contract';
-import { EVENT_NAMES } from './names';
+import { EVENT_NAME_LIST as EVENT_NAMES } from '../../../shared/channel-names';
 import type { SubmitResult } from '../../../shared/domain';
 import type { Result } from '../../../shared/result';
 

@@ -2,32 +2,9 @@
  * Turning a drop into files. Browsers expose dropped folders only through the (non-standard but
  * universal) webkitGetAsEntry API, so folders are walked here and every file inside is collected.
  */
-export const AUDIO_EXTENSIONS = [
-  'mp3',
-  'wav',
-  'wave',
-  'flac',
-  'ogg',
-  'oga',
-  'opus',
-  'm4a',
-  'mp4',
-  'aac',
-  'aif',
-  'aiff',
-  'aifc',
-  'wma',
-  'webm',
-  'caf',
-  'alac',
-  'mka',
-] as const;
+import { isAudioName } from '../../../../shared/names';
 
-export function isAudioName(name: string): boolean {
-  const dot = name.lastIndexOf('.');
-  if (dot < 0) return false;
-  return (AUDIO_EXTENSIONS as readonly string[]).includes(name.slice(dot + 1).toLowerCase());
-}
+export { isAudioName };
 
 export interface CollectedFile {
   file: File;

@@ -4,7 +4,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { useHistory } from './historyStore';
 import { ALL_KEYS, compatibleKeys, toCamelot } from './keys';
 import type { JobStatus } from '../../../../shared/domain';
-import { JOB_STATUSES } from '../../api/names';
+import { JOB_STATUSES } from '../../../../shared/names';
 
 const num = (s: string): number | null => {
   const v = Number(s);

@@ -5,7 +5,7 @@
 import { create } from 'zustand';
 import { persist, createJSONStorage } from 'zustand/middleware';
 import type { Job, JobStatus, ListQuery } from '../../../../shared/domain';
-import { SORT_KEYS } from '../../api/names';
+import { SORT_KEYS } from '../../../../shared/names';
 import { call } from '../../api/client';
 import { keyFilter } from './keys';
 

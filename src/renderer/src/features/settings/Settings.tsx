@@ -5,7 +5,7 @@ import { Cleanup } from './Cleanup';
 import { ApiError, call } from '../../api/client';
 import { formatBytes, formatDate, plainError } from '../../ui/format';
 import type { Settings as SettingsT } from '../../../../shared/domain';
-import { JOB_STATUSES } from '../../api/names';
+import { JOB_STATUSES } from '../../../../shared/names';
 
 function Preferences({ settings }: { settings: SettingsT }): React.JSX.Element {
   const save = useSettings((s) => s.save);

@@ -12,7 +12,7 @@ import { formatDuration, plainError } from '../../ui/format';
 import { retryJobs } from '../queue/actions';
 import { useJobs } from '../../stores/jobs';
 import { FORMATS, FORMAT_LABEL, buildExport, download } from '../export/exports';
-import { STAGE_NAMES } from '../../api/names';
+import { STAGE_NAMES } from '../../../../shared/names';
 import type { Job } from '../../../../shared/domain';
 
 function Alternatives({
