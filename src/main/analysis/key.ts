@@ -387,16 +387,4 @@ export function keyScale(tonic: string, mode: Mode): { notes: string[]; preferFl
   return { notes, preferFlats: alt < 0, mask };
 }
 
-/** Camelot wheel: C major = 8B, A minor = 8A; one step per fifth. */
-export function camelot(pc: number, mode: Mode): string {
-  const majorPc = mode === 'major' ? pc : (pc + 3) % 12;
-  const fifths = (majorPc * 7) % 12; // position on the circle of fifths from C
-  return `${((fifths + 7) % 12) + 1}${mode === 'major' ? 'B' : 'A'}`;
-}
-
-/** Open Key notation: C major = 1d, A minor = 1m; one step per fifth. */
-export function openKey(pc: number, mode: Mode): string {
-  const majorPc = mode === 'major' ? pc : (pc + 3) % 12;
-  const fifths = (majorPc * 7) % 12;
-  return `${fifths + 1}${mode === 'major' ? 'd' : 'm'}`;
-}
+export { camelot, openKey } from '../../shared/keys';

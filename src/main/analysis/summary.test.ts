@@ -1,33 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { camelot, keyName, mainKey, pitchClass, summarize } from './summary';
+import { summarize } from './summary';
 import type { SongMap } from '../../shared/songmap';
-
-describe('key names', () => {
-  it('maps the whole Camelot wheel', () => {
-    const majors = ['B', 'F#', 'Db', 'Ab', 'Eb', 'Bb', 'F', 'C', 'G', 'D', 'A', 'E'];
-    const minors = ['G#', 'Eb', 'Bb', 'F', 'C', 'G', 'D', 'A', 'E', 'B', 'F#', 'C#'];
-    majors.forEach((t, i) => expect(camelot(t, 'major')).toBe(`${i + 1}B`));
-    minors.forEach((t, i) => expect(camelot(t, 'minor')).toBe(`${i + 1}A`));
-    expect(camelot('Gb', 'major')).toBe('2B');
-    expect(camelot('H', 'major')).toBeNull();
-  });
-  it('spells pitch classes and conventional key names', () => {
-    expect([pitchClass('Cb'), pitchClass('B#'), pitchClass('E#'), pitchClass('Bbb')]).toEqual([11, 0, 5, 9]);
-    expect(keyName('A', 'minor')).toBe('Am');
-    expect(keyName('C', 'major')).toBe('C');
-  });
-  it('picks the key held longest, adding up its regions', () => {
-    const r = (start: number, end: number, tonic: string) => ({
-      start,
-      end,
-      tonic,
-      mode: 'major' as const,
-      conf: 1,
-    });
-    expect(mainKey([r(0, 10, 'C'), r(10, 25, 'G'), r(25, 40, 'C')])!.tonic).toBe('C');
-    expect(mainKey([])).toBeNull();
-  });
-});
 
 describe('summarize', () => {
   const base = {

@@ -2,6 +2,9 @@
  * Key names ↔ Camelot wheel, and "compatible keys" for harmonic mixing: the same key, its relative
  * (same number, other letter) and the neighbours one step round the wheel (±1, same letter).
  */
+import { camelotOfName } from '../../../../shared/keys';
+
+/** conventional spellings by Camelot number, for turning wheel positions back into names */
 const MAJOR_BY_NUMBER = ['B', 'F#', 'Db', 'Ab', 'Eb', 'Bb', 'F', 'C', 'G', 'D', 'A', 'E']; // 1B..12B
 const MINOR_BY_NUMBER = ['G#m', 'D#m', 'Bbm', 'Fm', 'Cm', 'Gm', 'Dm', 'Am', 'Em', 'Bm', 'F#m', 'C#m']; // 1A..12A
 
@@ -33,13 +36,7 @@ export function spellings(key: string): string[] {
 }
 
 /** "Am" → "8A"; null for a name that is not a key */
-export function toCamelot(key: string): string | null {
-  for (const s of spellings(key)) {
-    const i = (s.endsWith('m') ? MINOR_BY_NUMBER : MAJOR_BY_NUMBER).indexOf(s);
-    if (i >= 0) return `${i + 1}${s.endsWith('m') ? 'A' : 'B'}`;
-  }
-  return null;
-}
+export const toCamelot = camelotOfName;
 
 export function fromCamelot(code: string): string | null {
   const m = /^(\d{1,2})([AB])$/.exec(code.trim().toUpperCase());

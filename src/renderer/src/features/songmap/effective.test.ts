@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { barAt, beatsPerBar, effectiveMap, mainKey, uniformGrid } from './effective';
+import { barAt, beatsPerBar, effectiveMap, uniformGrid } from './effective';
 import { makeSongMap } from '../../test/fakeApi';
 import { mergeEdits } from './songStore';
 import { beatsToSchedule } from './metronome';
@@ -55,17 +55,6 @@ describe('effective song map', () => {
     expect(barAt(map.downbeats, 2.3)).toBe(2);
     expect(barAt(map.downbeats, 100)).toBe(8);
     expect(uniformGrid(120, 1.1, 2)).toEqual([0.1, 0.6, 1.1, 1.6]);
-  });
-
-  it('main key is the one covering the most time', () => {
-    expect(
-      mainKey([
-        { start: 0, end: 10, tonic: 'C', mode: 'major', conf: 1 },
-        { start: 10, end: 15, tonic: 'G', mode: 'major', conf: 1 },
-        { start: 15, end: 40, tonic: 'G', mode: 'major', conf: 1 },
-      ]),
-    ).toEqual({ tonic: 'G', mode: 'major' });
-    expect(mainKey([])).toBeNull();
   });
 
   it('merging edits drops reverted fields and returns null when nothing is left', () => {

@@ -4,7 +4,7 @@
  */
 import type { Chord, KeyRegion, SongMap } from '../../../../shared/songmap';
 import type { Edits } from '../../../../shared/domain';
-import { toCamelot } from '../history/keys';
+import { camelotOfName, keyName, mainKey } from '../../../../shared/keys';
 
 export interface Meter {
   numerator: number;
@@ -67,24 +67,9 @@ export function uniformGrid(bpm: number, anchor: number, duration: number): numb
   return out;
 }
 
-export function mainKey(regions: KeyRegion[]): { tonic: string; mode: 'major' | 'minor' } | null {
-  const total = new Map<string, number>();
-  let best: KeyRegion | null = null;
-  let bestLen = -1;
-  for (const r of regions) {
-    const k = `${r.tonic}|${r.mode}`;
-    const len = (total.get(k) ?? 0) + (r.end - r.start);
-    total.set(k, len);
-    if (len > bestLen) {
-      bestLen = len;
-      best = r;
-    }
-  }
-  return best ? { tonic: best.tonic, mode: best.mode } : null;
-}
+export { keyName, mainKey } from '../../../../shared/keys';
 
-export const keyName = (k: { tonic: string; mode: 'major' | 'minor' }): string =>
-  `${k.tonic}${k.mode === 'minor' ? 'm' : ''}`;
+const tonicAndMode = (k: KeyRegion | null): EffectiveMap['key'] => (k ? { tonic: k.tonic, mode: k.mode } : null);
 
 export function effectiveMap(map: SongMap, edits: Edits | null): EffectiveMap {
   const e: Edits = edits ?? {};
@@ -120,7 +105,7 @@ export function effectiveMap(map: SongMap, edits: Edits | null): EffectiveMap {
           tonic: e.key.tonic,
           mode: e.key.mode,
           conf: 1,
-          camelot: toCamelot(keyName(e.key)) ?? undefined,
+          camelot: camelotOfName(keyName(e.key)) ?? undefined,
         },
       ]
     : map.key;
@@ -144,7 +129,7 @@ export function effectiveMap(map: SongMap, edits: Edits | null): EffectiveMap {
     downbeats,
     meter,
     keyRegions,
-    key: e.key ?? mainKey(map.key),
+    key: e.key ?? tonicAndMode(mainKey(map.key)),
     chords,
     tempoCurve,
     sections: map.sections,
