@@ -7,6 +7,7 @@
  * throws is recorded as failed with its reason and its fields left empty; the job still completes
  * with what was really computed.
  */
+import { PROGRESS_WEIGHTS } from './progress-weights';
 import { AppError } from '../../shared/errors';
 import type { JobSummary } from '../../shared/domain';
 import { SongMapSchema, type SongMap, type StageName, type StageStatus } from '../../shared/songmap';
@@ -47,15 +48,7 @@ export interface AnalyzeOptions {
   timings?: Record<string, number>;
 }
 
-/** Share of the job's wall time each progress stage takes, roughly as measured. */
-export const PROGRESS_WEIGHTS: Record<string, number> = {
-  probe: 0.02,
-  decode: 0.28,
-  spectrum: 0.1,
-  rhythm: 0.25,
-  harmony: 0.25,
-  sections: 0.1,
-};
+export { PROGRESS_WEIGHTS };
 
 /** Maps (stage, fraction within stage) to 0..1 over the whole job. */
 export function overallProgress(stage: string, fraction: number): number {

@@ -4,18 +4,10 @@
  * events to the UI are limited to ~10/s overall by emitting at most one coalesced update per tick,
  * round-robin over the jobs that changed.
  */
+import { PROGRESS_WEIGHTS } from '../analysis/progress-weights';
 
-/** Rough share of wall time per engine stage (decode and rhythm dominate); unknown stages get a small share. */
-const STAGE_WEIGHTS: Record<string, number> = {
-  // the pipeline's stages (analysis/pipeline.ts PROGRESS_WEIGHTS; not imported, to keep the engine
-  // out of the main thread's bundle)
-  probe: 0.02,
-  decode: 0.28,
-  spectrum: 0.1,
-  rhythm: 0.25,
-  harmony: 0.25,
-  sections: 0.1,
-};
+/** Engine stages' share of wall time; unknown stages get a small share. */
+const STAGE_WEIGHTS = PROGRESS_WEIGHTS;
 const UNKNOWN_WEIGHT = 0.05;
 
 /** Tracks one job's overall progress from stage-local fractions; never goes backwards, never reaches 1 early. */
