@@ -49,7 +49,7 @@ const ids = process.argv.slice(2).length
       .map((f) => f.replace('.gt.json', ''))
       .sort();
 const rows: number[][] = [];
-let offs: number[] = [];
+const offs: number[] = [];
 for (const id of ids) {
   const gt = JSON.parse(readFileSync(`${CORPUS}gt/${id}.gt.json`, 'utf8'));
   const x = load(id, gt.audio);
