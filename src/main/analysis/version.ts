@@ -3,7 +3,8 @@
  * store knows earlier results are stale (re-analysis) and never reuses them by content hash.
  */
 // 0.2.0: ffmpeg decodes and resamples (swresample) everything but 22050 Hz WAV; R128 loudness, true peak, waveform
-export const ANALYZER_VERSION = '0.2.0';
+// 0.3.0: section boundaries from bar similarity blended with chord-sequence structure features, cuts moved to where repeats start
+export const ANALYZER_VERSION = '0.3.0';
 
 /** Engine name recorded in every song map's provenance. */
 export const ENGINE_NAME = 'performia-engine';
