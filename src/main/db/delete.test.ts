@@ -169,10 +169,33 @@ describe('cleanup', () => {
     expect(r.count).toBe(jobs.length);
     // every deleted job is reported once, so the UI can drop exactly those rows
     expect([...r.ids].sort()).toEqual(jobs.map((j) => j.id).sort());
-    expect(slices).toEqual([500, 1000, 1500, 2000, 2500, 2500]);
+    expect(slices.slice(0, 6)).toEqual([500, 1000, 1500, 2000, 2500, 2500]);
+    // then the search index is merged in short steps of their own, still yielding between them
+    expect(slices.slice(6).length).toBeGreaterThan(0);
+    expect(slices.slice(6).every((n) => n === 2500)).toBe(true);
     for (let i = 1; i < ticksAtSlice.length; i++)
       expect(ticksAtSlice[i]).toBeGreaterThan(ticksAtSlice[i - 1]);
     expect(store.stats().total).toBe(0);
+  });
+
+  it('sliced cleanup pauses FTS5 automatic merging and restores it; a crash in between is repaired at open', async () => {
+    const automerge = () =>
+      store.db.prepare("SELECT v FROM jobs_fts_config WHERE k = 'automerge'").pluck().get() as number | undefined;
+    const jobs = store.createJobs(Array.from({ length: 400 }, (_, i) => input(`song ${i}.wav`)));
+    const keep = jobs.slice(300);
+    store.db.prepare("UPDATE jobs SET status = 'failed', completed_at = ? WHERE id <= ?").run(clock - 40 * DAY, jobs[299].id);
+    const seen: Array<number | undefined> = [];
+    await store.cleanupAsync(30, { chunkSize: 100, onSlice: () => seen.push(automerge()) });
+    expect(seen[0]).toBe(0);
+    expect(automerge()).toBe(4);
+    const found = store.listJobs({ sort: 'created', order: 'desc', limit: 200, cursor: null, search: 'song' });
+    expect(found.total).toBe(100);
+    expect(found.items.map((j) => j.id).sort()).toEqual(keep.map((j) => j.id).sort());
+    // a crash while it was off leaves 0 in the index's config: the next open turns merging back on
+    store.db.exec("INSERT INTO jobs_fts (jobs_fts, rank) VALUES ('automerge', 0)");
+    store.close();
+    ({ store } = await freshStore({ dataDir: dir, now: () => clock }));
+    expect(automerge()).toBe(4);
   });
 
   it('by default sizes each slice from the last one so slices stay near the time budget', async () => {

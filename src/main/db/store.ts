@@ -16,6 +16,7 @@ import {
   cleanup,
   cleanupInSlices,
   deleteJobs,
+  restoreFtsAutomerge,
   type ChunkedCleanupOptions,
   type CleanupOptions,
 } from './delete';
@@ -227,6 +228,7 @@ export async function openJobStore(options: OpenJobStoreOptions): Promise<JobSto
     throw e;
   }
 
+  restoreFtsAutomerge(db);
   fs.writeFileSync(p.lockPath, `${process.pid}\n`);
   return bindStore(db, p, report, () => recovery, options, clock);
 }
