@@ -282,7 +282,9 @@ function setFtsAutomerge(db: Db, n: number): void {
  * between, turn it back on (otherwise segments would pile up and search slow down).
  */
 export function restoreFtsAutomerge(db: Db): void {
-  if (ftsAutomerge(db) === 0) setFtsAutomerge(db, FTS_AUTOMERGE_DEFAULT);
+  // a database opened at a schema before the search index (tests pin old migrations) has none
+  const hasFts = prepare(db, "SELECT 1 FROM sqlite_schema WHERE name = 'jobs_fts_config'").get() !== undefined;
+  if (hasFts && ftsAutomerge(db) === 0) setFtsAutomerge(db, FTS_AUTOMERGE_DEFAULT);
 }
 
 /**
