@@ -12,6 +12,8 @@ describe('key naming', () => {
     expect([camelot(7, 'major'), openKey(7, 'major')]).toEqual(['9B', '2d']);
     expect([camelot(8, 'major'), openKey(8, 'major')]).toEqual(['4B', '9d']);
     expect([camelot(2, 'minor'), openKey(2, 'minor')]).toEqual(['7A', '12m']);
+    expect([camelot(6, 'minor'), openKey(6, 'minor')]).toEqual(['11A', '4m']);
+    expect([camelot(5, 'major'), openKey(5, 'major')]).toEqual(['7B', '12d']);
     const majors = ['B', 'F#', 'Db', 'Ab', 'Eb', 'Bb', 'F', 'C', 'G', 'D', 'A', 'E'];
     majors.forEach((t, i) => expect(camelotOfName(t)).toBe(`${i + 1}B`));
     const minors = ['G#', 'Eb', 'Bb', 'F', 'C', 'G', 'D', 'A', 'E', 'B', 'F#', 'C#'];

@@ -1,26 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import {
-  camelot,
   chordKeyEvidence,
   estimateKeyRegions,
   keyRelation,
   keyScale,
   keyTonicName,
-  openKey,
   relatedKeys,
 } from './key';
 
 describe('key names', () => {
-  it('gives Camelot and Open Key names around the wheel', () => {
-    expect([camelot(0, 'major'), openKey(0, 'major')]).toEqual(['8B', '1d']);
-    expect([camelot(9, 'minor'), openKey(9, 'minor')]).toEqual(['8A', '1m']);
-    expect([camelot(7, 'major'), openKey(7, 'major')]).toEqual(['9B', '2d']);
-    expect([camelot(6, 'minor'), openKey(6, 'minor')]).toEqual(['11A', '4m']);
-    expect([camelot(8, 'major'), openKey(8, 'major')]).toEqual(['4B', '9d']);
-    expect([camelot(5, 'major'), openKey(5, 'major')]).toEqual(['7B', '12d']);
-    expect([camelot(2, 'minor'), openKey(2, 'minor')]).toEqual(['7A', '12m']);
-  });
-
   it('names tonics by the key signature with fewer accidentals', () => {
     expect(keyTonicName(10, 'major')).toBe('Bb');
     expect(keyTonicName(8, 'major')).toBe('Ab');

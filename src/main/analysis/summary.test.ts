@@ -1,24 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { summarize } from './summary';
-import type { SongMap } from '../../shared/songmap';
+import { emptySongMap } from '../testing/songmap-fixture';
 
 describe('summarize', () => {
-  const base = {
-    id: 'j',
+  const base = emptySongMap('j', {
     duration_sec: 12.5,
-    meter: null,
     tempo: { bpm_global: 127.96, curve: [], confidence: 0.9, alternatives: [] },
-    beats: [],
-    downbeats: [],
-    key: [{ start: 0, end: 12.5, tonic: 'F#', mode: 'minor' as const, conf: 0.8 }],
-    key_alternatives: [],
-    tuning: null,
-    chords: [],
-    sections: [],
-    loudness: null,
-    waveform: null,
-    lyrics: [],
-    performance: { melody: [], bass: [] },
+    key: [{ start: 0, end: 12.5, tonic: 'F#', mode: 'minor', conf: 0.8 }],
     tags: {
       title: 'T',
       artist: 'A',
@@ -28,9 +16,7 @@ describe('summarize', () => {
       source_sample_rate: null,
       source_channels: null,
     },
-    stages: {},
-    provenance: { engine: 'e', engine_version: '1', created_at: 'now' },
-  } satisfies SongMap;
+  });
   it('fills every column from the song map', () => {
     expect(summarize(base)).toEqual({
       durationSec: 12.5,

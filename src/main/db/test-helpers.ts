@@ -5,6 +5,7 @@ import path from 'node:path';
 import { SongMapSchema, type JobSummary, type SongMap } from '../../shared';
 import type { NewJobInput } from './store-api';
 import { openJobStore, type JobStoreExt, type OpenJobStoreOptions } from './store';
+import { emptySongMap } from '../testing/songmap-fixture';
 
 const made: string[] = [];
 let cleanupHooked = false;
@@ -35,25 +36,17 @@ export function input(name: string, extra: Partial<NewJobInput> = {}): NewJobInp
 }
 
 export function songMap(id: string, bpm = 120): SongMap {
-  return SongMapSchema.parse({
-    id,
-    duration_sec: 180,
-    meter: { numerator: 4, denominator: 4 },
-    tempo: { bpm_global: bpm, curve: [[0, bpm]], confidence: 0.9, alternatives: [] },
-    beats: [0.5, 1, 1.5],
-    downbeats: [0.5],
-    key: [{ start: 0, end: 180, tonic: 'A', mode: 'minor', conf: 0.8 }],
-    tuning: null,
-    chords: [],
-    sections: [],
-    loudness: null,
-    waveform: null,
-    lyrics: [],
-    performance: { melody: [], bass: [] },
-    tags: null,
-    stages: { decode: { status: 'ok' } },
-    provenance: { engine: 'test', engine_version: '1', created_at: '2026-01-01T00:00:00Z' },
-  });
+  return SongMapSchema.parse(
+    emptySongMap(id, {
+      duration_sec: 180,
+      meter: { numerator: 4, denominator: 4 },
+      tempo: { bpm_global: bpm, curve: [[0, bpm]], confidence: 0.9, alternatives: [] },
+      beats: [0.5, 1, 1.5],
+      downbeats: [0.5],
+      key: [{ start: 0, end: 180, tonic: 'A', mode: 'minor', conf: 0.8 }],
+      stages: { decode: { status: 'ok' } },
+    }),
+  );
 }
 
 export function summary(extra: Partial<JobSummary> = {}): JobSummary {

@@ -2,27 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { AppError } from '../../shared';
 import { parseWorkerMessage } from './protocol';
 import { toErrorMessage } from './worker-host';
+import { emptySongMap } from '../testing/songmap-fixture';
 
-const songMap = {
-  id: 'j1',
-  duration_sec: 1,
-  meter: null,
-  tempo: null,
-  beats: [],
-  downbeats: [],
-  key: [],
-  key_alternatives: [],
-  tuning: null,
-  chords: [],
-  sections: [],
-  loudness: null,
-  waveform: null,
-  lyrics: [],
-  performance: { melody: [], bass: [] },
-  tags: null,
-  stages: {},
-  provenance: { engine: 'e', engine_version: '1', created_at: 'now' },
-};
+const songMap = emptySongMap('j1', { duration_sec: 1 });
 const summary = { durationSec: 1, bpm: null, key: null, camelot: null, title: null, artist: null };
 
 describe('worker protocol', () => {

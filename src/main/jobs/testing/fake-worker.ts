@@ -21,32 +21,17 @@ import { AppError } from '../../../shared';
 import type { JobSummary, SongMap } from '../../../shared';
 import { runWorkerHost } from '../worker-host';
 import type { AnalyzeFn } from '../protocol';
+import { emptySongMap } from '../../testing/songmap-fixture';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function emptyResult(jobId: string, path: string): { songMap: SongMap; summary: JobSummary } {
   const skipped = { status: 'skipped' as const, reason: 'test worker' };
   return {
-    songMap: {
-      id: jobId,
-      duration_sec: 0,
-      meter: null,
-      tempo: null,
-      beats: [],
-      downbeats: [],
-      key: [],
-      key_alternatives: [],
-      tuning: null,
-      chords: [],
-      sections: [],
-      loudness: null,
-      waveform: null,
-      lyrics: [],
-      performance: { melody: [], bass: [] },
-      tags: null,
+    songMap: emptySongMap(jobId, {
       stages: { decode: skipped },
       provenance: { engine: 'fake-worker', engine_version: 'test', created_at: new Date(0).toISOString() },
-    },
+    }),
     summary: { durationSec: null, bpm: null, key: null, camelot: null, title: basename(path), artist: null },
   };
 }
