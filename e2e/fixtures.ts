@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { encodeWav } from '../src/main/analysis/wav';
 
 export const ROOT = join(import.meta.dirname, '..');
 export const CORPUS_S14 = join(ROOT, '..', 'shared', 'corpus', 'audio', 's14.wav');
@@ -111,8 +112,7 @@ export { expect };
  * sine triads, 16-bit mono 22.05 kHz. Enough musical content for every analysis stage to run.
  */
 export function makeWav(seconds = 8, sampleRate = 22050): Buffer {
-  const n = Math.round(seconds * sampleRate);
-  const data = Buffer.alloc(n * 2);
+  const samples = new Float32Array(Math.round(seconds * sampleRate));
   const chords = [
     [220, 261.63, 329.63],
     [174.61, 220, 261.63],
@@ -120,7 +120,7 @@ export function makeWav(seconds = 8, sampleRate = 22050): Buffer {
     [196, 246.94, 293.66],
   ];
   const beat = 0.5;
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < samples.length; i++) {
     const t = i / sampleRate;
     const bar = Math.floor(t / (4 * beat));
     const chord = chords[bar % 4];
@@ -133,23 +133,9 @@ export function makeWav(seconds = 8, sampleRate = 22050): Buffer {
         (beatIdx % 4 === 0 ? 0.5 : 0.3) *
         Math.sin(2 * Math.PI * (beatIdx % 4 === 0 ? 1760 : 1100) * t) *
         (1 - sinceBeat / 0.03);
-    data.writeInt16LE(Math.max(-32767, Math.min(32767, Math.round(v * 32767))), i * 2);
+    samples[i] = Math.max(-1, Math.min(1, v));
   }
-  const h = Buffer.alloc(44);
-  h.write('RIFF', 0);
-  h.writeUInt32LE(36 + data.length, 4);
-  h.write('WAVE', 8);
-  h.write('fmt ', 12);
-  h.writeUInt32LE(16, 16);
-  h.writeUInt16LE(1, 20);
-  h.writeUInt16LE(1, 22);
-  h.writeUInt32LE(sampleRate, 24);
-  h.writeUInt32LE(sampleRate * 2, 28);
-  h.writeUInt16LE(2, 32);
-  h.writeUInt16LE(16, 34);
-  h.write('data', 36);
-  h.writeUInt32LE(data.length, 40);
-  return Buffer.concat([h, data]);
+  return encodeWav(samples, { sampleRate, channels: 1, bits: 16 });
 }
 
 /** a folder with two songs and a file that is not audio */

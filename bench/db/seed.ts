@@ -4,6 +4,7 @@
  */
 import type { Database } from 'better-sqlite3';
 import { createUlidGenerator } from '../../src/main/db/ulid';
+import { prng } from '../../src/main/lib/prng';
 
 const KEYS = ['C', 'Am', 'G', 'Em', 'D', 'Bm', 'A', 'F#m', 'E', 'C#m', 'F', 'Dm', 'Bb', 'Gm', 'Eb', 'Cm'];
 const CAMELOT = [
@@ -27,16 +28,7 @@ const CAMELOT = [
 const DAY = 86_400_000;
 
 /** small deterministic PRNG so every run seeds the same data */
-export function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = prng;
 
 export interface SeedOptions {
   /** creation times spread over this many days before `now` */

@@ -2,6 +2,7 @@
  * Deterministic test audio for the rhythm engine: clicks, kicks, subdivision ticks and sustained
  * chords placed at exact times, so tests know the true beats, downbeats and meter.
  */
+import { prng } from '../lib/prng';
 
 export type HitKind = 'click' | 'kick' | 'tick';
 
@@ -14,17 +15,7 @@ export interface SynthSpec {
   seed?: number;
 }
 
-/** Small seeded PRNG (mulberry32): tests must not depend on Math.random. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng };
 
 export function synth(spec: SynthSpec): Float32Array {
   const { sr } = spec;

@@ -14,22 +14,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { multipart, request, sineWav, type RawResponse } from './testing/http';
+import { prng } from '../lib/prng';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const CLI = fileURLToPath(new URL('./cli.ts', import.meta.url));
 const ROUNDS = 8;
 const READY_RE = /^Performia headless: http:\/\/127\.0\.0\.1:(\d+)\/ \(data: (.+), API token: (.+)\)$/m;
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Running {
   child: ChildProcess;
@@ -102,7 +92,7 @@ describe('crash safety of the headless process', () => {
   it(`survives ${ROUNDS} SIGKILLs during a submission storm: quick_check ok, no acknowledged job lost, none stuck processing`, async () => {
     const seed = Number(process.env.PERFORMIA_CRASH_SEED ?? Math.floor(Math.random() * 2 ** 31));
     console.log(`crash test seed ${seed} (PERFORMIA_CRASH_SEED=${seed} replays the kill moments)`);
-    const rnd = mulberry32(seed);
+    const rnd = prng(seed);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'performia-crash-'));
     const dataDir = path.join(dir, 'data');
     const dbPath = path.join(dataDir, 'performia.sqlite');

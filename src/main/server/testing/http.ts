@@ -1,5 +1,6 @@
 /** A raw HTTP client for tests: full control over Host/Origin/Cookie headers (fetch forbids some). */
 import http from 'node:http';
+import { encodeWav } from '../../analysis/wav';
 
 export interface RawResponse {
   status: number;
@@ -54,21 +55,7 @@ export function multipart(parts: { field: string; filename: string; data: Buffer
 
 /** A mono 16-bit PCM WAV of a sine tone. */
 export function sineWav(seconds: number, sampleRate = 22050, freq = 440): Buffer {
-  const n = Math.round(seconds * sampleRate);
-  const buf = Buffer.alloc(44 + n * 2);
-  buf.write('RIFF', 0);
-  buf.writeUInt32LE(36 + n * 2, 4);
-  buf.write('WAVE', 8);
-  buf.write('fmt ', 12);
-  buf.writeUInt32LE(16, 16);
-  buf.writeUInt16LE(1, 20);
-  buf.writeUInt16LE(1, 22);
-  buf.writeUInt32LE(sampleRate, 24);
-  buf.writeUInt32LE(sampleRate * 2, 28);
-  buf.writeUInt16LE(2, 32);
-  buf.writeUInt16LE(16, 34);
-  buf.write('data', 36);
-  buf.writeUInt32LE(n * 2, 40);
-  for (let i = 0; i < n; i++) buf.writeInt16LE(Math.round(Math.sin((2 * Math.PI * freq * i) / sampleRate) * 12000), 44 + i * 2);
-  return buf;
+  const samples = new Float32Array(Math.round(seconds * sampleRate));
+  for (let i = 0; i < samples.length; i++) samples[i] = 0.37 * Math.sin((2 * Math.PI * freq * i) / sampleRate);
+  return encodeWav(samples, { sampleRate, channels: 1, bits: 16 });
 }
