@@ -16,6 +16,7 @@ import { cleanup, handlers } from './handlers';
 import type { HandlerContext } from './handlers';
 import { createSubmitService } from './submit';
 import pkg from '../../../package.json' with { type: 'json' };
+import { scheduleAutoBackup } from './auto-backup';
 
 /** The core plus test/host hooks that are not part of the transport-facing interface. */
 export interface CoreHandle extends Core {
@@ -83,6 +84,8 @@ export async function createCore(options: CoreOptions): Promise<CoreHandle> {
       onProgress: (u) => bus.emit('job.progress', u),
     });
     runnerRef = runner;
+    // a recent backup is what corruption recovery restores: keep one no older than a day
+    const autoBackup = scheduleAutoBackup(store);
     const submit = createSubmitService({ store, runner, events: bus, analyzerVersion: ANALYZER_VERSION });
     const ctx: HandlerContext = {
       store,
@@ -117,6 +120,7 @@ export async function createCore(options: CoreOptions): Promise<CoreHandle> {
       start: () => runner.start(),
       close: () => {
         closed ??= (async () => {
+          await autoBackup.stop();
           await runner.close();
           try {
             store.checkpoint();

@@ -71,6 +71,10 @@ export async function createBackup(
   now: number,
 ): Promise<BackupInfo> {
   fs.mkdirSync(backupsDir, { recursive: true });
+  // a backup cut short by a crash leaves its .tmp behind: only one process writes here, so any is stale
+  for (const name of fs.readdirSync(backupsDir)) {
+    if (name.endsWith('.tmp')) fs.rmSync(path.join(backupsDir, name), { force: true });
+  }
   const finalPath = freshBackupPath(backupsDir, now);
   const tmpPath = `${finalPath}.tmp`;
   const r = await runOffThread({ op: 'backup', dbPath, tmpPath, finalPath });

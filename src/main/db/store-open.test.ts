@@ -130,6 +130,18 @@ describe('backups', () => {
     copy.close();
     store.close();
   });
+
+  it('sweeps the .tmp a backup cut short by a crash left behind', async () => {
+    const { store, dir } = await freshStore();
+    store.createJobs([input('a')]);
+    const stale = path.join(dir, 'backups', 'performia-interrupted.sqlite.tmp');
+    fs.mkdirSync(path.dirname(stale), { recursive: true });
+    fs.writeFileSync(stale, 'half a backup');
+    await store.backup();
+    expect(fs.existsSync(stale)).toBe(false);
+    expect(store.stats().backups).toHaveLength(1);
+    store.close();
+  });
 });
 
 describe('corruption', () => {
