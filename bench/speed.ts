@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { FFMPEG_PATH } from '../src/main/analysis/decode';
 import { fftBackend } from '../src/main/analysis/fft';
 import { analyzeFile } from '../src/main/analysis/pipeline';
+import { corpusAudio } from '../src/main/testing/corpus';
 
 interface RunResult {
   timings: Record<string, number>;
@@ -184,7 +185,7 @@ async function main(): Promise<void> {
     execFileSync(FFMPEG_PATH, ['-nostdin', '-hide_banner', '-v', 'error', '-y', ...a]);
   };
   try {
-    const src = '/work/shared/corpus/audio/s01.mp3';
+    const src = corpusAudio('s01.mp3');
     const mp3 = join(dir, 'song-3min.mp3');
     const wav = join(dir, 'song-3min.wav');
     if (existsSync(src))

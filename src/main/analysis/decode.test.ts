@@ -1,11 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FFMPEG_PATH, MIN_DURATION_SEC, decodeFile, type DecodeOptions } from './decode';
 import { probeFile } from './probe';
 import { encodeWav } from './wav';
+import { CORPUS_DIR, haveCorpus } from '../testing/corpus';
 
 const dir = mkdtempSync(join(tmpdir(), 'decode-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -274,8 +275,8 @@ describe('compressed formats through ffmpeg', () => {
   }, 30_000);
 });
 
-const CORPUS = '/work/shared/corpus';
-describe.skipIf(!existsSync(CORPUS))('decoder delay against the corpus truth', () => {
+const CORPUS = CORPUS_DIR;
+describe.skipIf(!haveCorpus('decoder delay corpus test'))('decoder delay against the corpus truth', () => {
   // the truth is aligned to ffmpeg's gapless decode; the first note sounds ~2-5 ms after the grid time
   for (const id of ['s01', 's09']) {
     it(`${id}: the first onset lands 0–6 ms after music.start_sec and the length matches`, async () => {
@@ -296,4 +297,3 @@ describe.skipIf(!existsSync(CORPUS))('decoder delay against the corpus truth', (
     });
   }
 });
-if (!existsSync(CORPUS)) console.warn(`corpus not found at ${CORPUS}: decoder-delay tests skipped`);

@@ -5,18 +5,18 @@
  * Thresholds sit a little under the scores measured when they were written (in the comments).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import ffmpeg from '@ffmpeg-installer/ffmpeg';
 import { describe, expect, it } from 'vitest';
 import { evaluateChords, toHarte } from '../../../bench/metrics/chord';
 import type { Interval } from '../../../bench/metrics/intervals';
 import { keyOverTime } from '../../../bench/metrics/key';
 import { analyzeHarmony } from './harmony';
+import { CORPUS_DIR, haveCorpus } from '../testing/corpus';
 
-const CORPUS = resolve(__dirname, '../../../../shared/corpus');
-const present = existsSync(join(CORPUS, 'gt')) && existsSync(join(CORPUS, 'audio'));
-if (!present) console.warn(`harmony corpus test skipped: no corpus at ${CORPUS}`);
+const CORPUS = CORPUS_DIR;
+const present = haveCorpus('harmony corpus test');
 
 interface Gt {
   audio: string;

@@ -1,6 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { LoudnessMeter, kWeighting, loudnessResult, type LoudnessMeasurement } from './loudness';
+import { CORPUS_DIR, haveCorpus } from '../testing/corpus';
 
 /** Interleaved multi-channel signal from per-channel sample functions. */
 function signal(sr: number, seconds: number, chans: ((i: number) => number)[]): Float32Array {
@@ -176,8 +177,8 @@ describe('peaks and ReplayGain', () => {
   });
 });
 
-const CORPUS = '/work/shared/corpus';
-describe.skipIf(!existsSync(CORPUS))('against the corpus truth (ffmpeg ebur128)', () => {
+const CORPUS = CORPUS_DIR;
+describe.skipIf(!haveCorpus('loudness corpus test'))('against the corpus truth (ffmpeg ebur128)', () => {
   it('s14.wav (48 kHz PCM) integrated loudness within 0.1 LU of the truth', async () => {
     const { decodeFile } = await import('./decode');
     const { probeFile } = await import('./probe');
@@ -190,4 +191,3 @@ describe.skipIf(!existsSync(CORPUS))('against the corpus truth (ffmpeg ebur128)'
     expect(Math.abs(d.loudness.lra! - gt.loudness.lra)).toBeLessThan(1);
   });
 });
-if (!existsSync(CORPUS)) console.warn(`corpus not found at ${CORPUS}: corpus loudness test skipped`);

@@ -4,8 +4,7 @@
  * (beat F 0.994–1.000, downbeat F 1.0, curve4 0.98–1.0), so a real regression fails.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import ffmpeg from '@ffmpeg-installer/ffmpeg';
 import { describe, expect, it } from 'vitest';
 import { beatFMeasure } from '../../../bench/metrics/beat';
@@ -14,11 +13,10 @@ import { tempoAcc1, tempoCurve4 } from '../../../bench/metrics/tempo';
 import { analyzeRhythm } from './rhythm';
 import { stft } from './spectrum';
 import { ANALYSIS_SR, SHARED_HOP, SHARED_NFFT } from './stages';
+import { CORPUS_DIR, haveCorpus } from '../testing/corpus';
 
-const CORPUS = fileURLToPath(new URL('../../../../shared/corpus/', import.meta.url));
-const present = existsSync(`${CORPUS}gt`);
-if (!present)
-  console.warn(`rhythm corpus test skipped: no corpus at ${CORPUS} (see /work/shared/corpus/README.md)`);
+const CORPUS = `${CORPUS_DIR}/`;
+const present = haveCorpus('rhythm corpus test');
 
 function decode(file: string): Float32Array {
   const out = execFileSync(

@@ -2,15 +2,15 @@
  * Sections end to end on two corpus songs, scored with the bench's mir_eval-style metrics.
  * Skips when ../shared/corpus is not there (it is never copied into the repository).
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { evaluateSections } from '../../../bench/metrics/sections';
 import { analyzeFile } from './pipeline';
+import { CORPUS_DIR, haveCorpus } from '../testing/corpus';
 
-const CORPUS = resolve(__dirname, '../../../../shared/corpus');
-const have = existsSync(join(CORPUS, 'gt'));
-if (!have) console.warn(`segment corpus test skipped: no corpus at ${CORPUS}`);
+const CORPUS = CORPUS_DIR;
+const have = haveCorpus('segment corpus test');
 
 describe.skipIf(!have)('sections on the corpus', () => {
   // s14: short WAV (intro/verse/chorus/outro); s06: no drums, 66 BPM
