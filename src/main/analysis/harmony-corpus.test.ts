@@ -4,18 +4,14 @@
  * measures the harmony stage alone; bench/harmony-eval.ts reports the scores on detected beats.
  * Thresholds sit a little under the scores measured when they were written (in the comments).
  */
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import ffmpeg from '@ffmpeg-installer/ffmpeg';
 import { describe, expect, it } from 'vitest';
 import { evaluateChords, toHarte } from '../../../bench/metrics/chord';
 import type { Interval } from '../../../bench/metrics/intervals';
 import { keyOverTime } from '../../../bench/metrics/key';
 import { analyzeHarmony } from './harmony';
-import { CORPUS_DIR, haveCorpus } from '../testing/corpus';
+import { corpusGt, decodeCorpusAudio, haveCorpus } from '../testing/corpus';
 
-const CORPUS = CORPUS_DIR;
 const present = haveCorpus('harmony corpus test');
 
 interface Gt {
@@ -28,27 +24,9 @@ interface Gt {
   chords?: { start: number; end: number; label: string }[];
 }
 
-function load(id: string) {
-  const gt = JSON.parse(readFileSync(join(CORPUS, 'gt', `${id}.gt.json`), 'utf8')) as Gt;
-  const pcm = execFileSync(
-    ffmpeg.path,
-    [
-      '-nostdin',
-      '-v',
-      'error',
-      '-i',
-      join(CORPUS, 'audio', gt.audio),
-      '-ac',
-      '1',
-      '-ar',
-      '22050',
-      '-f',
-      'f32le',
-      '-',
-    ],
-    { maxBuffer: 1 << 30 },
-  );
-  const samples = new Float32Array(pcm.buffer, pcm.byteOffset, pcm.byteLength / 4);
+async function load(id: string) {
+  const gt = JSON.parse(readFileSync(corpusGt(id), 'utf8')) as Gt;
+  const samples = await decodeCorpusAudio(gt.audio);
   const res = analyzeHarmony({ samples, sr: 22050 }, { beats: gt.beats, downbeats: gt.downbeats });
   return { gt, res };
 }
@@ -60,8 +38,8 @@ const labelled = (segs: { start: number; end: number; label: string }[], conv: (
 
 describe.skipIf(!present)('harmony on the corpus', () => {
   // measured: key 1.000; root 0.997, majmin 0.997, sevenths 0.929
-  it('s09: follows the Ab → Bb modulation and labels the chords', () => {
-    const { gt, res } = load('s09');
+  it('s09: follows the Ab → Bb modulation and labels the chords', async () => {
+    const { gt, res } = await load('s09');
     expect(res.key.map((k) => `${k.tonic} ${k.mode}`)).toEqual(['Ab major', 'Bb major']);
     expect(Math.abs(res.key[0].end - 72.5)).toBeLessThan(2);
     expect(keyOverTime(gt.key!, res.key, gt.music.start_sec, gt.music.end_sec).weighted).toBeGreaterThan(
@@ -78,8 +56,8 @@ describe.skipIf(!present)('harmony on the corpus', () => {
   });
 
   // measured: key 1.000; root 0.881, majmin 0.881, sevenths 0.867 (swing comping, walking bass)
-  it('m02: Bb major from ii–V–I harmony, seventh chords', () => {
-    const { gt, res } = load('m02');
+  it('m02: Bb major from ii–V–I harmony, seventh chords', async () => {
+    const { gt, res } = await load('m02');
     expect(res.key).toHaveLength(1);
     expect(res.key[0]).toMatchObject({ tonic: 'Bb', mode: 'major', camelot: '6B', open_key: '11d' });
     const c = evaluateChords(
@@ -94,8 +72,8 @@ describe.skipIf(!present)('harmony on the corpus', () => {
   });
 
   // measured: key 1.000; root 1.000, majmin 1.000, sevenths 0.984
-  it('s04: F# minor in 3/4', () => {
-    const { gt, res } = load('s04');
+  it('s04: F# minor in 3/4', async () => {
+    const { gt, res } = await load('s04');
     expect(res.key.map((k) => `${k.tonic} ${k.mode}`)).toEqual(['F# minor']);
     const c = evaluateChords(
       labelled(gt.chords!, (l) => l),
@@ -105,8 +83,8 @@ describe.skipIf(!present)('harmony on the corpus', () => {
   });
 
   // measured: key 1.000 (F → G at 61 s; truth 60.8 s)
-  it('r04: real MIDI with a modulation F → G', () => {
-    const { gt, res } = load('r04');
+  it('r04: real MIDI with a modulation F → G', async () => {
+    const { gt, res } = await load('r04');
     expect(res.key.map((k) => `${k.tonic} ${k.mode}`)).toEqual(['F major', 'G major']);
     expect(keyOverTime(gt.key!, res.key, gt.music.start_sec, gt.music.end_sec).weighted).toBeGreaterThan(
       0.95,

@@ -3,9 +3,7 @@
  * swing groove). Thresholds sit a little below the scores measured when this test was written
  * (beat F 0.994–1.000, downbeat F 1.0, curve4 0.98–1.0), so a real regression fails.
  */
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import ffmpeg from '@ffmpeg-installer/ffmpeg';
 import { describe, expect, it } from 'vitest';
 import { beatFMeasure } from '../../../bench/metrics/beat';
 import { trimBeats } from '../../../bench/metrics/events';
@@ -13,25 +11,15 @@ import { tempoAcc1, tempoCurve4 } from '../../../bench/metrics/tempo';
 import { analyzeRhythm } from './rhythm';
 import { stft } from './spectrum';
 import { ANALYSIS_SR, SHARED_HOP, SHARED_NFFT } from './stages';
-import { CORPUS_DIR, haveCorpus } from '../testing/corpus';
+import { corpusGt, decodeCorpusAudio, haveCorpus } from '../testing/corpus';
 
-const CORPUS = `${CORPUS_DIR}/`;
 const present = haveCorpus('rhythm corpus test');
-
-function decode(file: string): Float32Array {
-  const out = execFileSync(
-    ffmpeg.path,
-    ['-nostdin', '-v', 'error', '-i', file, '-ac', '1', '-ar', String(ANALYSIS_SR), '-f', 'f32le', '-'],
-    { maxBuffer: 1 << 30 },
-  );
-  return new Float32Array(out.buffer, out.byteOffset, out.byteLength / 4);
-}
 
 describe.skipIf(!present)('rhythm on the corpus', () => {
   for (const id of ['s01', 's07', 's13', 's08', 'm02']) {
-    it(`${id}: tempo, beats, downbeats and meter`, () => {
-      const gt = JSON.parse(readFileSync(`${CORPUS}gt/${id}.gt.json`, 'utf8'));
-      const samples = decode(`${CORPUS}audio/${gt.audio}`);
+    it(`${id}: tempo, beats, downbeats and meter`, async () => {
+      const gt = JSON.parse(readFileSync(corpusGt(id), 'utf8'));
+      const samples = await decodeCorpusAudio(gt.audio);
       const spec = stft(samples, { sr: ANALYSIS_SR, nFft: SHARED_NFFT, hop: SHARED_HOP });
       const r = analyzeRhythm({ samples, sr: ANALYSIS_SR }, { spec });
       expect(r.tempo).not.toBeNull();

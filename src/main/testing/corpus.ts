@@ -17,3 +17,11 @@ export function haveCorpus(what: string): boolean {
 
 export const corpusAudio = (file: string): string => join(CORPUS_DIR, 'audio', file);
 export const corpusGt = (id: string): string => join(CORPUS_DIR, 'gt', `${id}.gt.json`);
+
+/** Decodes a corpus song to mono at the analysis rate through the app's own probe + decode path. */
+export async function decodeCorpusAudio(file: string): Promise<Float32Array> {
+  const { probeFile } = await import('../analysis/probe');
+  const { decodeFile } = await import('../analysis/decode');
+  const decoded = await decodeFile(await probeFile(corpusAudio(file)));
+  return decoded.audio.samples;
+}
