@@ -45,6 +45,8 @@ function cpuPerFrame(trace: { traceEvents: TraceEvent[] }, frames: number): { ma
 }
 
 test.describe('history benchmark', () => {
+  // Skipped on purpose in `npm test`: this is a benchmark (100,000 seeded jobs, several minutes, figures
+  // to read, no pass/fail on timings), not a test. Its figures are in e2e/README.md.
   test.skip(
     process.env.PERFORMIA_UI_BENCH !== '1',
     'benchmark: run with PERFORMIA_UI_BENCH=1 npx playwright test e2e/history.bench.spec.ts',

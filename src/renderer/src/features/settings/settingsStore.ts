@@ -3,6 +3,7 @@ import { create } from 'zustand';
 import type { Settings, Stats } from '../../../../shared/domain';
 import { ApiError, call } from '../../api/client';
 import { plainError } from '../../ui/format';
+import { setThemeAttributes } from '../../ui/theme';
 
 export interface SettingsState {
   settings: Settings | null;
@@ -20,7 +21,7 @@ const describe = (e: unknown): string =>
 
 export function applyTheme(theme: Settings['theme']): void {
   if (typeof document === 'undefined') return;
-  document.documentElement.dataset.theme = theme;
+  setThemeAttributes(theme);
   try {
     localStorage.setItem('performia.theme', theme); // read at start-up so the first paint has the right colours
   } catch {

@@ -28,7 +28,7 @@ export function onThemeChange(cb: () => void): () => void {
   const mq = typeof matchMedia === 'function' ? matchMedia('(prefers-color-scheme: dark)') : null;
   mq?.addEventListener('change', cb);
   const mo = typeof MutationObserver === 'function' ? new MutationObserver(() => cb()) : null;
-  mo?.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme', 'class'] });
+  mo?.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme', 'data-scheme', 'class'] });
   return () => {
     mq?.removeEventListener('change', cb);
     mo?.disconnect();
