@@ -7,6 +7,7 @@ import { FFMPEG_PATH, MIN_DURATION_SEC, decodeFile, type DecodeOptions } from '.
 import { probeFile } from './probe';
 import { encodeWav } from './wav';
 import { CORPUS_DIR, haveCorpus } from '../testing/corpus';
+import { codeOf } from '../testing/code-of';
 
 const dir = mkdtempSync(join(tmpdir(), 'decode-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -30,14 +31,6 @@ const ffmpeg = (...args: string[]): void => {
   execFileSync(FFMPEG_PATH, ['-nostdin', '-hide_banner', '-v', 'error', '-y', ...args]);
 };
 const decode = async (p: string, opts?: DecodeOptions) => decodeFile(await probeFile(p), opts);
-const codeOf = async (p: Promise<unknown>): Promise<string> => {
-  try {
-    await p;
-  } catch (e) {
-    return (e as { code?: string }).code ?? `no code: ${String(e)}`;
-  }
-  return 'resolved';
-};
 
 let mp3: string;
 beforeAll(() => {

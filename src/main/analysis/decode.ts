@@ -207,6 +207,9 @@ class WavByteStream {
 /** In a packaged Electron app the binary lives in app.asar.unpacked: an asar path cannot be executed. */
 export const FFMPEG_PATH: string = ffmpegInstaller.path.replace(/app\.asar([\\/])/, 'app.asar.unpacked$1');
 
+/** per-output options: the first audio stream only, no video/subtitle/data streams, no metadata */
+const FIRST_AUDIO_ONLY = ['-map', '0:a:0', '-vn', '-sn', '-dn', '-map_metadata', '-1'];
+
 function ffmpegArgs(absPath: string, withMono: boolean): string[] {
   const args = [
     '-nostdin',
@@ -216,13 +219,7 @@ function ffmpegArgs(absPath: string, withMono: boolean): string[] {
     // "file:" makes a name starting with "-" or containing ":" a plain path, never an option or protocol
     '-i',
     `file:${absPath}`,
-    '-map',
-    '0:a:0',
-    '-vn',
-    '-sn',
-    '-dn',
-    '-map_metadata',
-    '-1',
+    ...FIRST_AUDIO_ONLY,
     '-c:a',
     'pcm_f32le',
     '-f',
@@ -234,13 +231,7 @@ function ffmpegArgs(absPath: string, withMono: boolean): string[] {
     ...args,
     // second output: the analysis signal, downmixed and resampled by ffmpeg's swresample (in C, much
     // faster than doing it in JS); both outputs come from the same decoded frames, so they align
-    '-map',
-    '0:a:0',
-    '-vn',
-    '-sn',
-    '-dn',
-    '-map_metadata',
-    '-1',
+    ...FIRST_AUDIO_ONLY,
     // normalise the downmix matrix to a gain of 1: stereo becomes (L+R)/2 like the native path,
     // instead of swresample's default (L+R)/√2, which can clip
     '-rematrix_maxval',

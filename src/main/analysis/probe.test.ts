@@ -5,18 +5,11 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkFile, hashFile, probeFile, sniffFormat } from './probe';
 import { encodeWav } from './wav';
+import { codeOf } from '../testing/code-of';
 
 const dir = mkdtempSync(join(tmpdir(), 'probe-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const codeOf = async (p: Promise<unknown>): Promise<string> => {
-  try {
-    await p;
-  } catch (e) {
-    return (e as { code?: string }).code ?? `no code: ${String(e)}`;
-  }
-  return 'resolved';
-};
 
 const bytes = (hex: string, pad = 64): Buffer =>
   Buffer.concat([Buffer.from(hex.replace(/\s/g, ''), 'hex'), Buffer.alloc(pad)]);
