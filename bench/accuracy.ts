@@ -2,18 +2,34 @@
  * Accuracy benchmark: scores song maps against the corpus ground truth (`gt/<id>.gt.json`) with the
  * mir_eval-style metrics in bench/metrics, by the corpus README's evaluation conventions.
  *
- *   npm run bench:accuracy -- <corpus dir> [--pred <dir of <id>.json song maps>] [--json <file>]
- *                             [--only s01,s02] [--save <dir to write the pipeline's song maps>]
+ *   npm run bench:accuracy -- <corpus dir> [--wide <generated set dir>] [--pred <dir of <id>.json song maps>]
+ *                             [--json <file>] [--only s01,s02] [--save <dir to write the pipeline's song maps>]
  *
  * Without --pred every song is analysed by the app's own pipeline (analyzeFile). Prints a per-song
- * table, the means, a breakdown by the corpus flags and the peer figures from issue 3.
+ * table, the means, a breakdown by the corpus flags and the peer figures from issue 3. With --wide,
+ * a generated set (corpus/tools `build.sh wide`) is scored too, split into the part parameters are
+ * tuned on and the part never tuned on (bench/parts.ts), and the three sets are shown side by side
+ * with the drop from the tuned to the untouched part.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { METRICS, scoreSong, summarise, type GroundTruth, type Metric, type MetricSummary, type PredictedMap, type SongReport } from './metrics/score';
+import { partOf } from './parts';
+import {
+  LOWER_IS_BETTER,
+  METRICS,
+  scoreSong,
+  summarise,
+  type GroundTruth,
+  type Metric,
+  type MetricSummary,
+  type PredictedMap,
+  type SongReport,
+} from './metrics/score';
 
 interface Args {
   corpus: string;
+  /** a generated set scored as two parts: tuned on, and untouched */
+  wide?: string;
   pred?: string;
   json?: string;
   /** write each pipeline song map to <dir>/<id>.json (re-score later with --pred) */
@@ -29,10 +45,14 @@ export function parseArgs(argv: string[]): Args {
     if (a === '--pred') out.pred = argv[++i];
     else if (a === '--json') out.json = argv[++i];
     else if (a === '--save') out.save = argv[++i];
+    else if (a === '--wide') out.wide = argv[++i];
     else if (a === '--only') out.only = new Set(argv[++i].split(','));
     else rest.push(a);
   }
-  if (rest.length !== 1 || !rest[0]) throw new Error('usage: bench:accuracy -- <corpus dir> [--pred <dir>] [--json <file>] [--only id,id] [--save <dir>]');
+  if (rest.length !== 1 || !rest[0])
+    throw new Error(
+      'usage: bench:accuracy -- <corpus dir> [--wide <dir>] [--pred <dir>] [--json <file>] [--only id,id] [--save <dir>]',
+    );
   return { corpus: rest[0], ...out };
 }
 
@@ -102,7 +122,10 @@ const fmt = (v: number | null | undefined, w = 5): string =>
 
 function table(rows: Array<[string, Array<number | null | undefined>]>, labelWidth: number): string {
   const head = ''.padEnd(labelWidth) + METRICS.map((m) => HEAD[m].padStart(6)).join('');
-  return [head, ...rows.map(([name, vals]) => name.padEnd(labelWidth) + vals.map((v) => ' ' + fmt(v)).join(''))].join('\n');
+  return [
+    head,
+    ...rows.map(([name, vals]) => name.padEnd(labelWidth) + vals.map((v) => ' ' + fmt(v)).join('')),
+  ].join('\n');
 }
 
 /** blank (undefined) where no song in the group has that truth */
@@ -131,7 +154,10 @@ export function groupsOf(gt: GroundTruth): string[] {
   ];
 }
 
-async function predictWithPipeline(gt: GroundTruth, corpus: string): Promise<{ map: PredictedMap; ms: number }> {
+async function predictWithPipeline(
+  gt: GroundTruth,
+  corpus: string,
+): Promise<{ map: PredictedMap; ms: number }> {
   // imported lazily so --pred mode works without loading the engine
   const { analyzeFile } = await import('../src/main/analysis/pipeline');
   const t0 = performance.now();
@@ -139,10 +165,15 @@ async function predictWithPipeline(gt: GroundTruth, corpus: string): Promise<{ m
   return { map: songMap, ms: performance.now() - t0 };
 }
 
-export async function main(argv: string[]): Promise<void> {
-  const args = parseArgs(argv);
-  const gts = loadGroundTruth(args.corpus, args.only);
-  if (gts.length === 0) throw new Error(`no *.gt.json files in ${join(args.corpus, 'gt')}`);
+interface Scored {
+  gts: GroundTruth[];
+  reports: SongReport[];
+  problems: string[];
+  timing: Record<string, number>;
+}
+
+/** Song maps for every song of one corpus (pipeline or --pred), scored. */
+async function scoreCorpus(corpus: string, args: Args, gts: GroundTruth[]): Promise<Scored> {
   const reports: SongReport[] = [];
   const problems: string[] = [];
   const timing: Record<string, number> = {};
@@ -154,7 +185,7 @@ export async function main(argv: string[]): Promise<void> {
       else problems.push(`${gt.id}: no prediction file ${p} (every field counts as missing)`);
     } else {
       try {
-        const r = await predictWithPipeline(gt, args.corpus);
+        const r = await predictWithPipeline(gt, corpus);
         pred = r.map;
         if (args.save) {
           mkdirSync(args.save, { recursive: true });
@@ -170,18 +201,32 @@ export async function main(argv: string[]): Promise<void> {
     reports.push(rep);
     for (const n of rep.notes) problems.push(`${gt.id}: ${n}`);
   }
+  return { gts, reports, problems, timing };
+}
 
-  const overall = summarise(reports);
-  const out: string[] = [];
-  out.push(`Accuracy on ${args.corpus} (${gts.length} songs; ${args.pred ? `predictions from ${args.pred}` : 'Performia pipeline'})`);
+function breakdown(sc: Scored): Map<string, SongReport[]> {
+  const groups = new Map<string, SongReport[]>();
+  sc.gts.forEach((gt, i) => {
+    for (const g of groupsOf(gt)) groups.set(g, [...(groups.get(g) ?? []), sc.reports[i]]);
+  });
+  return groups;
+}
+
+function report(title: string, sc: Scored, out: string[]): Record<Metric, MetricSummary> {
+  const overall = summarise(sc.reports);
+  out.push(title);
   out.push('-- = prediction missing (scores 0); blank = no ground truth\n');
-  out.push(table(reports.map((r) => [r.id, METRICS.map((m) => r.scores[m])]), 26));
+  out.push(
+    table(
+      sc.reports.map((r) => [r.id, METRICS.map((m) => r.scores[m])]),
+      26,
+    ),
+  );
   out.push('');
   const notPredicted = METRICS.filter((m) => overall[m].n > 0 && overall[m].mean === null);
-  const peerRows: Array<[string, Array<number | null | undefined>]> = Object.entries(PEERS).map(([name, p]) => [
-    name,
-    METRICS.map((m) => p[m]),
-  ]);
+  const peerRows: Array<[string, Array<number | null | undefined>]> = Object.entries(PEERS).map(
+    ([name, p]) => [name, METRICS.map((m) => p[m])],
+  );
   out.push(
     table(
       [
@@ -194,29 +239,98 @@ export async function main(argv: string[]): Promise<void> {
   );
   if (notPredicted.length) out.push(`not predicted: ${notPredicted.join(', ')}`);
   out.push('\nBreakdown by corpus flags (means):');
-  const groups = new Map<string, SongReport[]>();
-  gts.forEach((gt, i) => {
-    for (const g of groupsOf(gt)) groups.set(g, [...(groups.get(g) ?? []), reports[i]]);
-  });
-  const groupRows: Array<[string, Array<number | null | undefined>]> = [...groups.entries()]
+  const groupRows: Array<[string, Array<number | null | undefined>]> = [...breakdown(sc).entries()]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([g, rs]) => [`${g} (${rs.length})`, meanRow(summarise(rs))]);
   out.push(table(groupRows, 26));
-  if (problems.length) out.push('\nProblems:\n' + problems.map((p) => '  ' + p).join('\n'));
+  if (sc.problems.length) out.push('\nProblems:\n' + sc.problems.map((p) => '  ' + p).join('\n'));
+  return overall;
+}
+
+/** Tuned part minus untouched part, per metric (positive = worse on the untouched songs). */
+export function dropRow(
+  tuned: Record<Metric, MetricSummary>,
+  held: Record<Metric, MetricSummary>,
+): Array<number | null | undefined> {
+  return METRICS.map((m) => {
+    const a = tuned[m].mean;
+    const b = held[m].mean;
+    if (a === null || b === null || tuned[m].n === 0 || held[m].n === 0) return undefined;
+    return LOWER_IS_BETTER.has(m) ? b - a : a - b;
+  });
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const args = parseArgs(argv);
+  const gts = loadGroundTruth(args.corpus, args.only);
+  if (gts.length === 0) throw new Error(`no *.gt.json files in ${join(args.corpus, 'gt')}`);
+  const dev = await scoreCorpus(args.corpus, args, gts);
+  const out: string[] = [];
+  const devMeans = report(
+    `Accuracy on ${args.corpus} (${gts.length} songs; ${args.pred ? `predictions from ${args.pred}` : 'Performia pipeline'})`,
+    dev,
+    out,
+  );
+  const parts: Record<string, { songs: number; means: Record<Metric, MetricSummary>; scored: Scored }> = {};
+  if (args.wide) {
+    const all = loadGroundTruth(args.wide, args.only);
+    for (const part of ['tune', 'held'] as const) {
+      const sc = await scoreCorpus(
+        args.wide,
+        args,
+        all.filter((g) => partOf(g.id) === part),
+      );
+      out.push('');
+      const label = part === 'tune' ? 'tuning part (even ids)' : 'untouched part (odd ids, never tuned on)';
+      parts[part] = {
+        songs: sc.gts.length,
+        means: report(`\nAccuracy on ${args.wide}, ${label}: ${sc.gts.length} songs`, sc, out),
+        scored: sc,
+      };
+    }
+    out.push('\nSide by side (means):');
+    out.push(
+      table(
+        [
+          [`dev set (${gts.length})`, meanRow(devMeans)],
+          [`wide, tuned on (${parts.tune.songs})`, meanRow(parts.tune.means)],
+          [`wide, untouched (${parts.held.songs})`, meanRow(parts.held.means)],
+          ['drop tuned → untouched', dropRow(parts.tune.means, parts.held.means)],
+          ['target (issue 3)', METRICS.map((m) => TARGETS[m])],
+        ],
+        26,
+      ),
+    );
+  }
   console.log(out.join('\n'));
 
   if (args.json) {
+    const summarize = (sc: Scored, means: Record<Metric, MetricSummary>) => ({
+      songs: sc.reports.map((r) => ({ id: r.id, scores: r.scores, notes: r.notes, ms: sc.timing[r.id] })),
+      means,
+      not_predicted: METRICS.filter((m) => means[m].n > 0 && means[m].mean === null),
+      breakdown: Object.fromEntries([...breakdown(sc).entries()].map(([g, rs]) => [g, summarise(rs)])),
+      problems: sc.problems,
+    });
     const summary = {
       corpus: args.corpus,
       predictions: args.pred ?? 'pipeline',
       created_at: new Date().toISOString(),
-      songs: reports.map((r) => ({ id: r.id, scores: r.scores, notes: r.notes, ms: timing[r.id] })),
-      means: overall,
-      not_predicted: notPredicted,
-      breakdown: Object.fromEntries([...groups.entries()].map(([g, rs]) => [g, summarise(rs)])),
+      ...summarize(dev, devMeans),
       peers: PEERS,
       targets: TARGETS,
-      problems,
+      ...(args.wide
+        ? {
+            wide: {
+              corpus: args.wide,
+              tune: summarize(parts.tune.scored, parts.tune.means),
+              held: summarize(parts.held.scored, parts.held.means),
+              drop: Object.fromEntries(
+                METRICS.map((m, i) => [m, dropRow(parts.tune.means, parts.held.means)[i] ?? null]),
+              ),
+            },
+          }
+        : {}),
     };
     writeFileSync(args.json, JSON.stringify(summary, null, 2));
   }
