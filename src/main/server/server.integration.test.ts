@@ -68,6 +68,37 @@ function sseUntil(until: (event: string, data: EventData) => boolean, timeoutMs:
   return { events, done, close: () => req.destroy() };
 }
 
+/**
+ * The origin's song map fields (../shared/songmap/example.json and its README), checked on what the real
+ * engine returns over /api/songmap/{id}: each origin field is there with the origin's type. A stage that
+ * failed leaves `meter`/`tempo` null (never invented), so their inner fields are checked when present.
+ */
+function expectOriginSongMapFields(m: Record<string, unknown>): void {
+  const obj = (v: unknown): Record<string, unknown> => {
+    expect(v).toBeTypeOf('object');
+    expect(v).not.toBeNull();
+    return v as Record<string, unknown>;
+  };
+  expect(m.id).toBeTypeOf('string');
+  expect(m.duration_sec).toBeTypeOf('number');
+  for (const k of ['beats', 'downbeats', 'key', 'chords', 'sections', 'lyrics']) expect(Array.isArray(m[k]), k).toBe(true);
+  expect(m).toHaveProperty('meter');
+  if (m.meter !== null) expect(obj(m.meter)).toMatchObject({ numerator: expect.any(Number), denominator: expect.any(Number) });
+  expect(m).toHaveProperty('tempo');
+  if (m.tempo !== null) {
+    const t = obj(m.tempo);
+    expect(t.bpm_global).toBeTypeOf('number');
+    expect(Array.isArray(t.curve)).toBe(true);
+    expect(t.confidence).toBeTypeOf('number');
+  }
+  for (const r of m.key as unknown[]) expect(obj(r)).toMatchObject({ start: expect.any(Number), end: expect.any(Number), tonic: expect.any(String), mode: expect.any(String), conf: expect.any(Number) });
+  for (const c of m.chords as unknown[]) expect(obj(c)).toMatchObject({ start: expect.any(Number), end: expect.any(Number), label: expect.any(String), conf: expect.any(Number) });
+  for (const s of m.sections as unknown[]) expect(obj(s)).toMatchObject({ start: expect.any(Number), end: expect.any(Number), label: expect.any(String) });
+  const perf = obj(m.performance);
+  expect(Array.isArray(perf.melody) && Array.isArray(perf.bass)).toBe(true);
+  expect(obj(m.provenance)).toMatchObject({ engine: expect.any(String), created_at: expect.any(String) });
+}
+
 describe('headless server over the real core', () => {
   it('analyses an upload, streams its events, reports it in origin form, plays it, and cleanup removes it', async () => {
     const wav = sineWav(2, 22050, 330);
@@ -95,6 +126,7 @@ describe('headless server over the real core', () => {
     expect(map.status).toBe(200);
     const parsed = SongMapSchema.parse(map.json());
     expect(parsed.id).toBe(jobId);
+    expectOriginSongMapFields(map.json());
     expect(parsed.duration_sec).toBeCloseTo(2, 1);
 
     const audio = await request(srv.port, 'GET', `/api/audio/${jobId}/original`, { headers: { ...auth(), Range: 'bytes=0-43' } });
@@ -110,11 +142,11 @@ describe('headless server over the real core', () => {
     const job = (await request(srv.port, 'POST', '/rpc/jobs.get', { headers: auth(), body: JSON.stringify({ id: jobId }) })).json().value;
     expect(fs.existsSync(job.inputPath)).toBe(true);
     const dry = (await request(srv.port, 'DELETE', '/api/jobs/cleanup?days=0&dry_run=true', { headers: auth() })).json();
-    expect(dry).toMatchObject({ deleted: 1, dry_run: true });
+    expect(dry).toMatchObject({ deleted_count: 0, retention_days: 0, deleted: 1, dry_run: true });
     expect(dry.bytes_freed).toBeGreaterThanOrEqual(wav.length);
     const clean = await request(srv.port, 'DELETE', '/api/jobs/cleanup?days=0', { headers: auth() });
     expect(clean.status).toBe(200);
-    expect(clean.json()).toMatchObject({ deleted: 1, dry_run: false });
+    expect(clean.json()).toMatchObject({ message: 'Cleaned up 1 jobs older than 0 days', deleted_count: 1, retention_days: 0, deleted: 1, dry_run: false });
     expect((await request(srv.port, 'GET', `/api/status/${jobId}`, { headers: auth() })).status).toBe(404);
     expect(fs.existsSync(job.inputPath)).toBe(false);
     expect((await request(srv.port, 'GET', '/api/jobs', { headers: auth() })).json().total).toBe(0);

@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SongMap } from '../../shared';
+import { emptySongMap } from '../testing/songmap-fixture';
 import { CSP } from './http-util';
 import { startServer, type HeadlessServer } from './server';
 import { FakeCore } from './testing/fake-core';
@@ -347,11 +348,19 @@ describe('origin REST API', () => {
     const recent = core.addJob({ inputPath: '/x/b.wav', status: 'completed', completedAt: Date.now() });
     const queued = core.addJob({ inputPath: '/x/c.wav', createdAt: Date.now() - 30 * 86_400_000 });
     const dry = await request(srv.port, 'DELETE', '/api/jobs/cleanup?days=5&dry_run=1', { headers: auth() });
-    expect(dry.json()).toEqual({ deleted: 1, bytes_freed: 0, dry_run: true });
+    // a dry run deletes nothing, and says so in the origin's fields too
+    expect(dry.json()).toEqual({
+      message: 'Dry run: would clean up 1 jobs older than 5 days',
+      deleted_count: 0,
+      retention_days: 5,
+      deleted: 1,
+      bytes_freed: 0,
+      dry_run: true,
+    });
     expect(core.jobs.has(old.id)).toBe(true);
     const r = await request(srv.port, 'DELETE', '/api/jobs/cleanup?days=5', { headers: auth() });
     expect(r.status).toBe(200);
-    expect(r.json()).toEqual({ deleted: 1, bytes_freed: 0, dry_run: false });
+    expect(r.json()).toEqual({ message: 'Cleaned up 1 jobs older than 5 days', deleted_count: 1, retention_days: 5, deleted: 1, bytes_freed: 0, dry_run: false });
     expect([...core.jobs.keys()].sort()).toEqual([recent.id, queued.id].sort());
     expect(core.calls.filter((c) => c.channel === 'jobs.delete')).toEqual([]);
     expect((await request(srv.port, 'DELETE', '/api/jobs/cleanup', { headers: auth() })).status).toBe(400);
@@ -443,5 +452,89 @@ describe('origin REST API', () => {
     expect(r.status).toBe(404);
     expect(r.json().error.code).toBe('E_NOT_FOUND');
     expect((await request(srv.port, 'PUT', '/api/jobs', { headers: auth() })).status).toBe(405);
+  });
+});
+
+/**
+ * The origin routes' answers, pinned field for field and status for status: a renamed or dropped field
+ * breaks a script written against the origin. Documented origin shapes: the cleanup answer
+ * `{message, deleted_count, retention_days}` and the song map (../shared/songmap/example.json); where the
+ * origin's shape is not documented the route keeps ours, pinned here just the same (see README.md here).
+ */
+describe('origin REST API: every route pins its shape', () => {
+  const keys = (o: object): string[] => Object.keys(o).sort();
+  const STATUS_RECORD = ['completed_at', 'created_at', 'elapsed', 'error_code', 'error_message', 'estimated_remaining', 'file_name', 'job_id', 'progress', 'stage', 'started_at', 'status'];
+  const ERROR_BODY = ['error', 'ok'];
+  const del = (p: string): Promise<RawResponse> => request(srv.port, 'DELETE', p, { headers: auth() });
+
+  it('POST /api/analyze → 200 {job_id, status, file_name, created_at}', async () => {
+    const { body, contentType } = multipart([{ field: 'file', filename: 'song.wav', data: sineWav(0.1) }]);
+    const r = await request(srv.port, 'POST', '/api/analyze', { headers: { ...auth(), 'Content-Type': contentType }, body });
+    expect(r.status).toBe(200);
+    expect(keys(r.json())).toEqual(['created_at', 'file_name', 'job_id', 'status']);
+    expect(r.json().created_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  });
+
+  it('GET /api/status/{id} → 200 the status record; 404 error body when unknown', async () => {
+    const job = core.addJob({ inputPath: '/x/a.wav' });
+    const r = await get(`/api/status/${job.id}`);
+    expect(r.status).toBe(200);
+    expect(keys(r.json())).toEqual(STATUS_RECORD);
+    const missing = await get('/api/status/unknown123');
+    expect(missing.status).toBe(404);
+    expect(keys(missing.json())).toEqual(ERROR_BODY);
+  });
+
+  it("GET /api/songmap/{id} → 200 the bare song map with the origin's fields; 202 the status record", async () => {
+    const done = core.addJob({ inputPath: '/x/b.wav', status: 'completed', completedAt: Date.now() });
+    core.songMaps.set(done.id, emptySongMap(done.id));
+    const r = await get(`/api/songmap/${done.id}`);
+    expect(r.status).toBe(200);
+    // the map itself, not wrapped in a Result: the origin's top-level fields are there
+    expect(keys(r.json())).toEqual(expect.arrayContaining(['beats', 'chords', 'downbeats', 'duration_sec', 'id', 'key', 'lyrics', 'meter', 'performance', 'provenance', 'sections', 'tempo']));
+    const queued = core.addJob({ inputPath: '/x/a.wav' });
+    const pending = await get(`/api/songmap/${queued.id}`);
+    expect(pending.status).toBe(202);
+    expect(keys(pending.json())).toEqual(STATUS_RECORD);
+  });
+
+  it('GET /api/jobs → 200 {jobs: [status record…], total, next_cursor}', async () => {
+    core.addJob({ inputPath: '/x/a.wav' });
+    const r = await get('/api/jobs');
+    expect(r.status).toBe(200);
+    expect(keys(r.json())).toEqual(['jobs', 'next_cursor', 'total']);
+    expect(keys(r.json().jobs[0])).toEqual(STATUS_RECORD);
+  });
+
+  it("DELETE /api/jobs/cleanup?days=N → 200 the origin's {message, deleted_count, retention_days} (+ ours)", async () => {
+    core.addJob({ inputPath: '/x/a.wav', status: 'completed', completedAt: Date.now() - 10 * 86_400_000 });
+    core.addJob({ inputPath: '/x/b.wav', status: 'failed', completedAt: Date.now() - 8 * 86_400_000 });
+    const r = await del('/api/jobs/cleanup?days=7');
+    expect(r.status).toBe(200);
+    const body = r.json();
+    expect(body).toMatchObject({ message: 'Cleaned up 2 jobs older than 7 days', deleted_count: 2, retention_days: 7 });
+    expect(typeof body.deleted_count).toBe('number');
+    expect(typeof body.retention_days).toBe('number');
+    expect(keys(body)).toEqual(['bytes_freed', 'deleted', 'deleted_count', 'dry_run', 'message', 'retention_days']);
+    expect((await del('/api/jobs/cleanup?days=7')).json()).toMatchObject({ message: 'Cleaned up 0 jobs older than 7 days', deleted_count: 0, retention_days: 7 });
+  });
+
+  it('DELETE /api/jobs/{id} → 200 {job_id, deleted}; 404 error body when unknown', async () => {
+    const job = core.addJob({ inputPath: '/x/a.wav' });
+    const r = await del(`/api/jobs/${job.id}`);
+    expect(r.status).toBe(200);
+    expect(keys(r.json())).toEqual(['deleted', 'job_id']);
+    const again = await del(`/api/jobs/${job.id}`);
+    expect(again.status).toBe(404);
+    expect(keys(again.json())).toEqual(ERROR_BODY);
+  });
+
+  it('GET /health → 200 {status} without credentials, the database facts with them', async () => {
+    const anon = await get('/health', {});
+    expect(anon.status).toBe(200);
+    expect(keys(anon.json())).toEqual(['status']);
+    const full = await get('/health');
+    expect(full.status).toBe(200);
+    expect(keys(full.json())).toEqual(['counts', 'data_dir', 'database_path', 'database_size_bytes', 'jobs_count', 'schema_version', 'status']);
   });
 });

@@ -35,7 +35,8 @@
  *     GET    /api/songmap/{id}     200 song map | 202 status record while pending/processing |
  *                                  422 failed | 409 cancelled | 404 unknown
  *     GET    /api/jobs?limit=&status=&cursor=&search=   {jobs:[status record…], total, next_cursor}
- *     DELETE /api/jobs/cleanup?days=N[&dry_run=1]       {deleted, bytes_freed, dry_run}
+ *     DELETE /api/jobs/cleanup?days=N[&dry_run=1]       {message, deleted_count, retention_days} (the origin's)
+ *                                  + {deleted, bytes_freed, dry_run} (ours; a dry run has deleted_count 0)
  *     DELETE /api/jobs/{id}        {job_id, deleted:true} | 404
  */
 import fs from 'node:fs';
@@ -287,8 +288,18 @@ export async function startServer(opts: ServerOptions): Promise<HeadlessServer> 
     if (days === null || !/^\d+(\.\d+)?$/.test(days)) throw new AppError('E_INVALID_REQUEST', 'days must be a non-negative number');
     const dry = ctx.url.searchParams.get('dry_run');
     const dryRun = dry === '1' || dry === 'true';
-    const r = await call<{ count: number; bytes: number; dryRun: boolean }>('jobs.cleanup', { olderThanDays: Number(days), dryRun });
-    sendJson(ctx.res, 200, { deleted: r.count, bytes_freed: r.bytes, dry_run: r.dryRun });
+    const retention = Number(days);
+    const r = await call<{ count: number; bytes: number; dryRun: boolean }>('jobs.cleanup', { olderThanDays: retention, dryRun });
+    sendJson(ctx.res, 200, {
+      // the origin's answer, field for field (scripts read `deleted_count`; some print `message`)
+      message: r.dryRun ? `Dry run: would clean up ${r.count} jobs older than ${retention} days` : `Cleaned up ${r.count} jobs older than ${retention} days`,
+      deleted_count: r.dryRun ? 0 : r.count,
+      retention_days: retention,
+      // ours: `deleted` counts the jobs removed, or that would be removed in a dry run
+      deleted: r.count,
+      bytes_freed: r.bytes,
+      dry_run: r.dryRun,
+    });
   }
 
   async function handleDelete(ctx: Ctx, id: string): Promise<void> {
