@@ -3,3 +3,4 @@ export * from './domain';
 export * from './errors';
 export * from './result';
 export * from './songmap';
+export * from './external-links';
