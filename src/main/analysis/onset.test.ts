@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { trackBeats } from './beat';
 import { frameChroma, groupsInThrees, harmonicNovelty, subdivisionRatio } from './meter';
-import { melFilters, onsetFeatures } from './onset';
+import { melFilters, onsetFeatures, pitchedFlux } from './onset';
 import { refineBeats } from './rhythm-refine';
-import { PROGRESSION, synth } from './rhythm-synth';
+import { PROGRESSION, softLegato, synth, whiteNoise } from './rhythm-synth';
 import { stft } from './spectrum';
 import { ANALYSIS_SR, SHARED_HOP, SHARED_NFFT } from './stages';
 
@@ -39,6 +39,39 @@ describe('onsetFeatures', () => {
     const tick = onsetFeatures(spec(synth({ sr: SR, duration: 1, hits: [{ t: 0.4, kind: 'tick' }] })));
     const max = (x: Float32Array): number => x.reduce((a, v) => Math.max(a, v), 0);
     expect(max(kick.low) / max(kick.env)).toBeGreaterThan(max(tick.low) / max(tick.env));
+  });
+});
+
+describe('pitchedFlux', () => {
+  it('is zero on silence', () => {
+    expect(pitchedFlux(spec(new Float32Array(SR * 2))).every((v) => v === 0)).toBe(true);
+  });
+
+  it('rises where a legato note changes pitch, more than in between', () => {
+    const t = softLegato({ sr: SR, bpm: 90, bars: 8, attackSec: 0.3, seed: 2 });
+    const pf = pitchedFlux(spec(t.audio));
+    const fps = SR / SHARED_HOP;
+    const peakNear = (sec: number, reach: number): number => {
+      let m = 0;
+      for (let f = Math.round((sec - reach) * fps); f <= Math.round((sec + reach) * fps); f++)
+        m = Math.max(m, pf[f] ?? 0);
+      return m;
+    };
+    const ibi = 60 / 90;
+    // within the attack after each note start vs the quarter of a beat before it
+    const atNotes = t.beats.slice(1, -1).map((b) => peakNear(b + 0.15, 0.15));
+    const between = t.beats.slice(1, -1).map((b) => peakNear(b - ibi / 3, ibi / 8));
+    const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+    expect(mean(atNotes)).toBeGreaterThan(2 * mean(between));
+  });
+
+  it('white noise gives a flat, unstructured envelope (no note starts)', () => {
+    const pf = pitchedFlux(spec(whiteNoise(SR, 10, 0.1, 3)));
+    const xs = Array.from(pf.slice(10));
+    const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+    const sd = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / xs.length);
+    // coefficient of variation well below that of music with notes
+    expect(sd / mean).toBeLessThan(0.6);
   });
 });
 

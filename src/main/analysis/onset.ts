@@ -14,6 +14,8 @@ export interface OnsetFeatures {
   env: Float32Array;
   /** onset strength of the bands below LOW_HZ only (kick drum, bass attacks) */
   low: Float32Array;
+  /** onset strength of the bands above HIGH_HZ only (snare crack, claps, hi-hats; little of pitched notes) */
+  high: Float32Array;
   /** coarse log-mel spectrum, frame-major nFrames * nBands, for timbre / harmony change */
   bands: Float32Array;
   nBands: number;
@@ -27,6 +29,8 @@ export interface OnsetOptions {
 }
 
 const LOW_HZ = 180;
+/** above the fundamentals and strong partials of pitched instruments: snare crack, claps, hats */
+const HIGH_HZ = 3000;
 const TOP_DB = 80;
 const DB_PER_LN = 10 / Math.LN10;
 
@@ -89,6 +93,8 @@ export function onsetFeatures(spec: Spectrogram, opts: OnsetOptions = {}): Onset
   const { nFrames, nBins, mag } = spec;
   const filters = melFilters(spec.sr, spec.nFft, nMels);
   const nLow = filters.filter((f) => f.centreHz < LOW_HZ).length;
+  const highLo = filters.findIndex((f) => f.centreHz >= HIGH_HZ);
+  const nHigh = highLo < 0 ? 0 : nMels - highLo;
   // flat sparse filterbank: one weight array, per-filter first bin and offset (no object lookups
   // in the hot loop)
   const fLo = new Int32Array(nMels);
@@ -124,11 +130,13 @@ export function onsetFeatures(spec: Spectrogram, opts: OnsetOptions = {}): Onset
 
   const env = new Float32Array(nFrames);
   const low = new Float32Array(nFrames);
+  const high = new Float32Array(nFrames);
   for (let t = 1; t < nFrames; t++) {
     const cur = t * nMels;
     const prev = cur - nMels;
     let s = 0;
     let sl = 0;
+    let sh = 0;
     // the low bands first (they feed both sums), then the rest: same summation order as one loop
     for (let m = 0; m < nLow; m++) {
       const d = db[cur + m] - db[prev + m];
@@ -139,10 +147,14 @@ export function onsetFeatures(spec: Spectrogram, opts: OnsetOptions = {}): Onset
     }
     for (let m = nLow; m < nMels; m++) {
       const d = db[cur + m] - db[prev + m];
-      if (d > 0) s += d;
+      if (d > 0) {
+        s += d;
+        if (m >= highLo) sh += d;
+      }
     }
     env[t] = s / nMels;
     low[t] = nLow > 0 ? sl / nLow : 0;
+    high[t] = nHigh > 0 ? sh / nHigh : 0;
   }
 
   const nBands = Math.ceil(nMels / coarse);
@@ -157,5 +169,72 @@ export function onsetFeatures(spec: Spectrogram, opts: OnsetOptions = {}): Onset
       bands[t * nBands + b] = s / (hi - lo) - floor;
     }
   }
-  return { fps: spec.sr / spec.hop, nFrames, env, low, bands, nBands };
+  return { fps: spec.sr / spec.hop, nFrames, env, low, high, bands, nBands };
+}
+
+/** Semitone bands of the pitched onset envelope: G2 (98 Hz) … B7 (3951 Hz). */
+const PITCH_LO_MIDI = 43;
+const PITCH_HI_MIDI = 107;
+/** SuperFlux (Böck & Widmer 2013): frames between the compared spectra, and the frequency max filter (bands). */
+const SUPERFLUX_LAG = 2;
+const SUPERFLUX_MAXF = 1;
+
+export interface PitchedFluxOptions {
+  signal?: AbortSignal;
+}
+
+/**
+ * Onset strength of pitched notes: SuperFlux over a semitone-band log spectrum. A soft-attack note
+ * (strings, choir, harp, organ) changes the energy of its own semitone bands even when the
+ * broadband level stays flat, and the comparison with the maximum of the neighbouring bands
+ * `SUPERFLUX_LAG` frames back ignores vibrato and slow glides. One value per STFT frame, >= 0.
+ */
+export function pitchedFlux(spec: Spectrogram, opts: PitchedFluxOptions = {}): Float32Array {
+  const { nFrames, nBins, mag, sr, nFft } = spec;
+  const nBands = PITCH_HI_MIDI - PITCH_LO_MIDI + 1;
+  // each bin to its nearest semitone band (bins below the lowest band's resolution are skipped)
+  const band = new Int16Array(nBins).fill(-1);
+  for (let k = 1; k < nBins; k++) {
+    const m = Math.round(69 + 12 * Math.log2((k * sr) / nFft / 440));
+    if (m >= PITCH_LO_MIDI && m <= PITCH_HI_MIDI) band[k] = m - PITCH_LO_MIDI;
+  }
+  const db = new Float32Array(nFrames * nBands);
+  let peak = -Infinity;
+  const acc = new Float64Array(nBands);
+  for (let t = 0; t < nFrames; t++) {
+    if ((t & 511) === 0) throwIfAborted(opts.signal);
+    acc.fill(0);
+    const base = t * nBins;
+    for (let k = 1; k < nBins; k++) {
+      const b = band[k];
+      if (b >= 0) {
+        const a = mag[base + k];
+        acc[b] += a * a;
+      }
+    }
+    for (let b = 0; b < nBands; b++) {
+      const v = DB_PER_LN * Math.log(acc[b] > 1e-10 ? acc[b] : 1e-10);
+      db[t * nBands + b] = v;
+      if (v > peak) peak = v;
+    }
+  }
+  const floor = peak - TOP_DB;
+  for (let i = 0; i < db.length; i++) if (db[i] < floor) db[i] = floor;
+  const out = new Float32Array(nFrames);
+  for (let t = SUPERFLUX_LAG; t < nFrames; t++) {
+    const cur = t * nBands;
+    const prev = (t - SUPERFLUX_LAG) * nBands;
+    let s = 0;
+    for (let b = 0; b < nBands; b++) {
+      let ref = db[prev + b];
+      for (let j = 1; j <= SUPERFLUX_MAXF; j++) {
+        if (b - j >= 0 && db[prev + b - j] > ref) ref = db[prev + b - j];
+        if (b + j < nBands && db[prev + b + j] > ref) ref = db[prev + b + j];
+      }
+      const d = db[cur + b] - ref;
+      if (d > 0) s += d;
+    }
+    out[t] = s / nBands;
+  }
+  return out;
 }

@@ -122,3 +122,59 @@ export function meteredTrack(opts: {
   }
   return { audio, beats, downbeats };
 }
+
+/**
+ * Legato soft-attack music without percussion (bowed strings, choir): a melody note on every beat and
+ * a chord per bar, each fading in over `attackSec` while the note before fades out, so the overall
+ * level stays nearly flat and the pulse lives only in the pitch changes. With `randomTimes` the
+ * notes change at random moments instead (no pulse: ambient, rubato), the same number of changes.
+ */
+export function softLegato(opts: {
+  sr: number;
+  bpm: number;
+  bars: number;
+  beatsPerBar?: number;
+  attackSec?: number;
+  randomTimes?: boolean;
+  seed?: number;
+}): MeteredTrack {
+  const { sr, bpm, bars } = opts;
+  const bpb = opts.beatsPerBar ?? 4;
+  const attack = opts.attackSec ?? 0.25;
+  const rnd = prng(opts.seed ?? 3);
+  const start = 0.5;
+  const ibi = 60 / bpm;
+  const nBeats = bars * bpb;
+  const duration = start + nBeats * ibi + 1;
+  let times = Array.from({ length: nBeats }, (_, i) => start + i * ibi);
+  if (opts.randomTimes) times = times.map(() => start + rnd() * nBeats * ibi).sort((a, b) => a - b);
+  // stepwise: a tone or a semitone up or down, so neighbouring notes share their mel bands
+  const scale = [0, 2, 4, 5, 7, 9, 11, 12, 14, 16];
+  let deg = 4;
+  const out = new Float32Array(Math.round(duration * sr));
+  // a sustained voice from t0 to t1 with raised-cosine fades, three harmonics, light vibrato
+  const voice = (f: number, t0: number, t1: number, amp: number): void => {
+    const a = Math.round(t0 * sr);
+    const b = Math.min(out.length, Math.round((t1 + attack) * sr));
+    for (let i = a; i < b; i++) {
+      const t = i / sr;
+      const up = Math.min(1, (t - t0) / attack);
+      const down = t > t1 ? Math.max(0, 1 - (t - t1) / attack) : 1;
+      const env = amp * (0.5 - 0.5 * Math.cos(Math.PI * up)) * (0.5 - 0.5 * Math.cos(Math.PI * down));
+      const ph = 2 * Math.PI * f * (t - t0) + 0.3 * Math.sin(2 * Math.PI * 5.5 * t);
+      out[i] += env * (Math.sin(ph) + 0.5 * Math.sin(2 * ph) + 0.25 * Math.sin(3 * ph));
+    }
+  };
+  for (let k = 0; k < times.length; k++) {
+    deg = Math.max(0, Math.min(scale.length - 1, deg + (rnd() < 0.5 ? -1 : 1)));
+    const m = 72 + scale[deg];
+    voice(midiHz(m), times[k], k + 1 < times.length ? times[k + 1] : duration - 1, 0.05);
+  }
+  const chordTimes = times.filter((_, i) => i % bpb === 0);
+  for (let c = 0; c < chordTimes.length; c++) {
+    const end = c + 1 < chordTimes.length ? chordTimes[c + 1] : duration - 1;
+    for (const f of PROGRESSION[c % PROGRESSION.length]) voice(f, chordTimes[c], end, 0.03);
+  }
+  const beats = opts.randomTimes ? [] : times;
+  return { audio: out, beats, downbeats: beats.filter((_, i) => i % bpb === 0) };
+}

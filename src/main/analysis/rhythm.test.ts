@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeRhythm } from './rhythm';
-import { meteredTrack, prng, synth, whiteNoise, type SynthSpec } from './rhythm-synth';
+import { meteredTrack, prng, softLegato, synth, whiteNoise, type SynthSpec } from './rhythm-synth';
 import { ANALYSIS_SR, SHARED_HOP } from './stages';
 
 const SR = ANALYSIS_SR;
@@ -101,6 +101,35 @@ describe('tempo changes', () => {
     expect(change).toBeDefined();
     expect(Math.abs(change![0] - 20)).toBeLessThan(3);
     expect(match(beats, r.beats, HOP_SEC).precision).toBeGreaterThan(0.95);
+  });
+});
+
+describe('soft pitched music without drums', () => {
+  for (const [bpm, attack] of [
+    [72, 0.35],
+    [100, 0.25],
+    [132, 0.2],
+  ] as const) {
+    it(`finds the pulse of legato strings at ${bpm} BPM (attacks of ${attack * 1000} ms)`, () => {
+      const t = softLegato({ sr: SR, bpm, bars: 16, attackSec: attack, seed: 5 });
+      const r = analyzeRhythm({ samples: t.audio, sr: SR }, {});
+      expect(r.stages.tempo.status).not.toBe('failed');
+      expect(Math.abs(r.tempo!.bpm_global / bpm - 1)).toBeLessThan(0.04);
+      // the beat is where a note starts to swell, not its peak: within a quarter of the attack
+      expect(match(t.beats, r.beats, attack / 2 + 0.05).recall).toBeGreaterThan(0.8);
+    });
+  }
+
+  it('the same notes at random moments (no pulse) fail honestly', () => {
+    for (const seed of [5, 6]) {
+      const t = softLegato({ sr: SR, bpm: 100, bars: 16, randomTimes: true, seed });
+      const r = analyzeRhythm({ samples: t.audio, sr: SR }, {});
+      expect(r.tempo).toBeNull();
+      expect(r.stages.tempo).toMatchObject({
+        status: 'failed',
+        reason: expect.stringMatching(/no periodic onsets/),
+      });
+    }
   });
 });
 

@@ -6,9 +6,10 @@
  * reason.
  */
 import type { StageStatus } from '../../shared/songmap';
+import { backbeatSaysDouble } from './backbeat';
 import { trackBeats } from './beat';
 import { analyzeMeter, frameChroma, groupsInThrees, harmonicNovelty } from './meter';
-import { onsetFeatures } from './onset';
+import { onsetFeatures, pitchedFlux } from './onset';
 import { refineBeats } from './rhythm-refine';
 import { stft } from './spectrum';
 import { ANALYSIS_SR, SHARED_HOP, SHARED_NFFT, type RhythmResult, type StageContext } from './stages';
@@ -21,6 +22,8 @@ import {
   levelConfidences,
   median,
   metricalLevels,
+  type MetricalLevel,
+  type Tempogram,
   periodPath,
   periodPerFrame,
   salienceAlong,
@@ -73,45 +76,45 @@ export function analyzeRhythm(audio: MonoAudio, ctx: StageContext): RhythmResult
   const feat = onsetFeatures(spec, { signal: ctx.signal });
   progress(0.3);
   const fps = feat.fps;
-  const od = detrend(feat.env, fps);
-  const tg = acfTempogram(od, fps, { signal: ctx.signal, minBpm: MIN_BPM / 2.2 });
-  progress(0.5);
-  if (!tg.energy.some((e) => e > 0)) return failedAll('no periodic onsets (no onsets at all)');
-  throwIfAborted(ctx.signal);
-
-  // a wide first path follows whichever pulse is strongest; the beat level is chosen along it
-  const path0 = periodPath(tg, [(60 * fps) / MAX_BPM, (60 * fps) / MIN_BPM], { signal: ctx.signal });
-  // the wide path can hop between levels (a 3+3+2 groove offers several); settle on the level of
-  // its median before reading the metrical relatives, or they would mix
-  const path1 = periodPath(tg, around(median(Array.from(path0))), { signal: ctx.signal });
-  const levels = metricalLevels(tg, path1, { minBpm: MIN_BPM, maxBpm: MAX_TATUM_BPM });
   let chroma: Float32Array | null = null;
-  const chosen = chooseBeatLevel(
-    levels,
-    (tatum) => {
-      // track the tatum itself and read its accent pattern
-      const tPath = periodPath(tg, around(median(Array.from(path1)) / tatum.factor), { signal: ctx.signal });
-      const pulses = trackBeats(od, periodPerFrame(tPath, tg.hop, feat.nFrames), { signal: ctx.signal });
-      return groupsInThrees(pulses, od);
-    },
-    (fast) => {
-      // does the harmony allow a bar of 3 or 4 of these pulses, or does it change only every 8?
-      chroma ??= frameChroma(spec);
-      const nov = detrend(harmonicNovelty(chroma, feat.nFrames, fps), fps);
-      const tgn = acfTempogram(nov, fps, { signal: ctx.signal, winSec: 16, minBpm: 10 });
-      const bar = (beats: number): number => salienceAlong(tgn, path1, fast.factor / beats);
-      return Math.max(bar(3), bar(4)) >= BAR_SUPPORT * bar(8);
-    },
-  );
+  const chromaOnce = (): Float32Array => (chroma ??= frameChroma(spec));
+  let pulse = findPulse(detrend(feat.env, fps), fps, feat.nFrames, chromaOnce, ctx.signal);
+  if (!pulse) return failedAll('no periodic onsets (no onsets at all)');
+  if (!(pulse.chosen && pulse.chosen.salience >= WEAK_SALIENCE)) {
+    // no clear pulse in the broadband flux: soft-attack pitched music (strings, choir, harp, organ)
+    // may still have one in its notes; keep whichever envelope is the more periodic
+    const pitched = findPulse(
+      detrend(pitchedFlux(spec, { signal: ctx.signal }), fps),
+      fps,
+      feat.nFrames,
+      chromaOnce,
+      ctx.signal,
+    );
+    if (pitched?.chosen && pitched.chosen.salience > (pulse.chosen?.salience ?? 0)) {
+      pulse = pitched;
+    }
+  }
+  progress(0.5);
+  const { chosen, tg, path1, od } = pulse;
   if (!chosen) return failedAll('no periodic onsets');
   // pulse salience: mean autocorrelation at the beat, read along the drifting tempo
   const salience = chosen.salience;
   if (!(salience >= MIN_SALIENCE))
     return failedAll(`no periodic onsets (pulse salience ${salience.toFixed(2)})`);
   // the wide path may wander between metrical levels; the beat path stays on the chosen one
-  const path = periodPath(tg, around(median(Array.from(path1)) / chosen.factor), { signal: ctx.signal });
-  const period = periodPerFrame(path, tg.hop, feat.nFrames);
-  const beatFrames = trackBeats(od, period, { signal: ctx.signal });
+  const track = (factor: number): { path: Float32Array; frames: number[] } => {
+    const path = periodPath(tg, around(median(Array.from(path1)) / factor), { signal: ctx.signal });
+    return {
+      path,
+      frames: trackBeats(od, periodPerFrame(path, tg.hop, feat.nFrames), { signal: ctx.signal }),
+    };
+  };
+  let { path, frames: beatFrames } = track(chosen.factor);
+  // a slow level whose halves carry the kick-snare alternation is half the beat (backbeat.ts)
+  if (chosen.bpm * 2 <= MAX_BPM && backbeatSaysDouble(beatFrames, feat.low, feat.high)) {
+    const doubled = track(chosen.factor * 2);
+    if (doubled.frames.length >= 4) ({ path, frames: beatFrames } = doubled);
+  }
   progress(0.8);
   if (beatFrames.length < 4) return failedAll('no periodic onsets (fewer than 4 beats tracked)');
   const beats = refineBeats(
@@ -140,7 +143,7 @@ export function analyzeRhythm(audio: MonoAudio, ctx: StageContext): RhythmResult
     : { status: 'ok' };
 
   throwIfAborted(ctx.signal);
-  const m = analyzeMeter(beatFrames, od, feat, chroma ?? frameChroma(spec));
+  const m = analyzeMeter(beatFrames, od, feat, chromaOnce());
   progress(1);
   if (!m) {
     return {
@@ -166,6 +169,53 @@ export function analyzeRhythm(audio: MonoAudio, ctx: StageContext): RhythmResult
     meter: { numerator: m.numerator, denominator: m.denominator },
     stages: { tempo: weakStatus, beats: weakStatus, meter: meterStatus },
   };
+}
+
+interface Pulse {
+  od: Float32Array;
+  tg: Tempogram;
+  /** the period path on the strongest level, from which the beat level is chosen */
+  path1: Float32Array;
+  chosen: MetricalLevel | null;
+}
+
+/**
+ * Tempogram of one onset envelope, the period path on its strongest pulse and the beat level chosen
+ * among that path's metrical relatives. Null when the envelope has no onsets at all.
+ */
+function findPulse(
+  od: Float32Array,
+  fps: number,
+  nFrames: number,
+  chroma: () => Float32Array,
+  signal: AbortSignal | undefined,
+): Pulse | null {
+  const tg = acfTempogram(od, fps, { signal, minBpm: MIN_BPM / 2.2 });
+  if (!tg.energy.some((e) => e > 0)) return null;
+  throwIfAborted(signal);
+  // a wide first path follows whichever pulse is strongest; the beat level is chosen along it
+  const path0 = periodPath(tg, [(60 * fps) / MAX_BPM, (60 * fps) / MIN_BPM], { signal });
+  // the wide path can hop between levels (a 3+3+2 groove offers several); settle on the level of
+  // its median before reading the metrical relatives, or they would mix
+  const path1 = periodPath(tg, around(median(Array.from(path0))), { signal });
+  const levels = metricalLevels(tg, path1, { minBpm: MIN_BPM, maxBpm: MAX_TATUM_BPM });
+  const chosen = chooseBeatLevel(
+    levels,
+    (tatum) => {
+      // track the tatum itself and read its accent pattern
+      const tPath = periodPath(tg, around(median(Array.from(path1)) / tatum.factor), { signal });
+      const pulses = trackBeats(od, periodPerFrame(tPath, tg.hop, nFrames), { signal });
+      return groupsInThrees(pulses, od);
+    },
+    (fast) => {
+      // does the harmony allow a bar of 3 or 4 of these pulses, or does it change only every 8?
+      const nov = detrend(harmonicNovelty(chroma(), nFrames, fps), fps);
+      const tgn = acfTempogram(nov, fps, { signal, winSec: 16, minBpm: 10 });
+      const bar = (beats: number): number => salienceAlong(tgn, path1, fast.factor / beats);
+      return Math.max(bar(3), bar(4)) >= BAR_SUPPORT * bar(8);
+    },
+  );
+  return { od, tg, path1, chosen };
 }
 
 const round2 = (x: number): number => Math.round(x * 100) / 100;

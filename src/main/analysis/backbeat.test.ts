@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import { alternation, backbeatSaysDouble, doubledGrid } from './backbeat';
+import { onsetFeatures } from './onset';
+import { stft } from './spectrum';
+import { analyzeRhythm } from './rhythm';
+import { synth, type SynthSpec } from './rhythm-synth';
+import { ANALYSIS_SR } from './stages';
+
+const SR = ANALYSIS_SR;
+
+/**
+ * A drum groove: `kicks` and `snares` give the beats (within a 4-beat bar) that get a kick or a snare;
+ * quiet hi-hat ticks on every eighth of the beat.
+ */
+function groove(
+  bpm: number,
+  bars: number,
+  kicks: number[],
+  snares: number[],
+): { audio: Float32Array; beats: number[] } {
+  const ibi = 60 / bpm;
+  const hits: SynthSpec['hits'] = [];
+  const beats: number[] = [];
+  for (let i = 0; i < bars * 4; i++) {
+    const t = 0.5 + i * ibi;
+    beats.push(t);
+    if (kicks.includes(i % 4)) hits.push({ t, kind: 'kick' });
+    if (snares.includes(i % 4)) hits.push({ t, kind: 'click' });
+    hits.push({ t, kind: 'tick', gain: 0.3 }, { t: t + ibi / 2, kind: 'tick', gain: 0.3 });
+  }
+  return { audio: synth({ sr: SR, duration: 1 + bars * 4 * ibi, hits }), beats };
+}
+
+/** Envelope with a unit peak at each given frame. */
+const peaks = (n: number, at: number[]): Float32Array => {
+  const e = new Float32Array(n);
+  for (const f of at) e[f] = 1;
+  return e;
+};
+
+describe('alternation', () => {
+  const grid = Array.from({ length: 16 }, (_, i) => 10 + 10 * i);
+  it('is 1 when kick and snare take turns, 0 when every position is the same', () => {
+    const low = peaks(
+      200,
+      grid.filter((_, i) => i % 2 === 0),
+    );
+    const high = peaks(
+      200,
+      grid.filter((_, i) => i % 2 === 1),
+    );
+    expect(alternation(grid, low, high)).toBeCloseTo(1, 6);
+    expect(alternation(grid, peaks(200, grid), peaks(200, grid))).toBe(0);
+  });
+
+  it('is 0 when the in-between positions are simply empty (a ternary subdivision read as halves)', () => {
+    const beats = grid.filter((_, i) => i % 2 === 0);
+    const low = peaks(200, beats);
+    const high = peaks(
+      200,
+      beats.map((f) => f + 1),
+    );
+    expect(alternation(doubledGrid(beats.map((f) => f)), low, high)).toBe(0);
+  });
+
+  it('needs enough positions', () => {
+    expect(alternation([1, 2, 3], peaks(10, [1]), peaks(10, [2]))).toBe(0);
+  });
+});
+
+describe('backbeat decides the octave', () => {
+  it('a kick-snare backbeat at 216 BPM is 216, not the 108 its periodicities also allow', () => {
+    const { audio, beats } = groove(216, 40, [0, 2], [1, 3]);
+    const r = analyzeRhythm({ samples: audio, sr: SR }, {});
+    expect(Math.abs(r.tempo!.bpm_global / 216 - 1)).toBeLessThan(0.02);
+    expect(r.beats.length).toBeGreaterThan(0.9 * beats.length);
+  });
+
+  it('the same groove at 108 BPM stays 108 (its eighth-note hats do not make it 216)', () => {
+    const { audio } = groove(108, 24, [0, 2], [1, 3]);
+    const r = analyzeRhythm({ samples: audio, sr: SR }, {});
+    expect(Math.abs(r.tempo!.bpm_global / 108 - 1)).toBeLessThan(0.02);
+  });
+});
+
+describe('backbeatSaysDouble', () => {
+  const fps = SR / 512;
+  const features = (audio: Float32Array) => onsetFeatures(stft(audio, { sr: SR, nFft: 2048, hop: 512 }));
+  it('says double for every other beat of a backbeat, not for the beats themselves', () => {
+    const { audio, beats } = groove(200, 16, [0, 2], [1, 3]);
+    const f = features(audio);
+    const frames = beats.map((t) => t * fps);
+    expect(
+      backbeatSaysDouble(
+        frames.filter((_, i) => i % 2 === 0),
+        f.low,
+        f.high,
+      ),
+    ).toBe(true);
+    expect(backbeatSaysDouble(frames, f.low, f.high)).toBe(false);
+  });
+
+  it('four-on-the-floor kicks with a clap on 2 and 4 do not alternate at the doubled grid', () => {
+    const { audio, beats } = groove(120, 16, [0, 1, 2, 3], [1, 3]);
+    const f = features(audio);
+    expect(
+      backbeatSaysDouble(
+        beats.map((t) => t * fps),
+        f.low,
+        f.high,
+      ),
+    ).toBe(false);
+  });
+});

@@ -1,0 +1,87 @@
+/**
+ * Backbeat: the beat is the level at which kick and snare take turns. Rock, pop, funk and most
+ * dance-band drumming put the kick on 1 and 3 and the snare on 2 and 4, so low-band onsets (kick) and
+ * high-band onsets (the snare's crack) alternate from one beat to the next. Read on a grid twice as fast (beats and the
+ * points halfway between), the same drumming gives kick-hat-snare-hat: no alternation. This decides
+ * the octave where the autocorrelation cannot: a 218 BPM song with a backbeat and a 109 BPM song
+ * with its snare on every off-beat have the same periodicities, but only one reading alternates.
+ */
+
+/** Alternation at least this strong on the doubled grid… */
+export const BACKBEAT_MIN = 0.6;
+/** …and this much stronger than on the tracked beats, to double the tempo. */
+export const BACKBEAT_MARGIN = 0.3;
+
+/** The weaker of the two alternating positions carries at least this share of the stronger one's onsets. */
+const MIN_PRESENCE = 0.6;
+
+/** Strongest value within ±`reach` frames of a fractional frame position. */
+function peakNear(env: Float32Array, f: number, reach = 2): number {
+  const c = Math.round(f);
+  let m = 0;
+  for (let k = c - reach; k <= c + reach; k++) if (k >= 0 && k < env.length && env[k] > m) m = env[k];
+  return m;
+}
+
+/**
+ * How strictly low-band and high-band onsets take turns along a grid (positions in onset frames):
+ * with z_i = low_i / mean(low) − high_i / mean(high), the even and the odd positions must lean to
+ * opposite sides; the score is the weaker side's mean lean over the mean |z|. 1 = kick, snare,
+ * kick, snare …; 0 = no pattern that flips every position (or one side that is simply empty, as
+ * the points between the beats of a ternary subdivision). Returns 0 for fewer than 8 positions.
+ */
+export function alternation(grid: number[], low: Float32Array, high: Float32Array): number {
+  if (grid.length < 8) return 0;
+  const L = grid.map((f) => peakNear(low, f));
+  const M = grid.map((f) => peakNear(high, f));
+  const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const ml = mean(L);
+  const mm = mean(M);
+  if (!(ml > 0) || !(mm > 0)) return 0;
+  let even = 0;
+  let odd = 0;
+  let total = 0;
+  let hitsEven = 0;
+  let hitsOdd = 0;
+  for (let i = 0; i < grid.length; i++) {
+    const z = L[i] / ml - M[i] / mm;
+    const hit = L[i] / ml + M[i] / mm;
+    if (i % 2 === 0) {
+      even += z;
+      hitsEven += hit;
+    } else {
+      odd += z;
+      hitsOdd += hit;
+    }
+    total += Math.abs(z);
+  }
+  const nEven = Math.ceil(grid.length / 2);
+  const nOdd = grid.length - nEven;
+  const e = even / nEven;
+  const o = odd / nOdd;
+  // a backbeat hits every position about as hard: the snare is no quieter than the kick
+  const presence = hitsOdd / nOdd / (hitsEven / nEven);
+  if (e * o >= 0 || total <= 0 || !(presence >= MIN_PRESENCE && presence <= 1 / MIN_PRESENCE)) return 0;
+  return Math.min(Math.abs(e), Math.abs(o)) / (total / grid.length);
+}
+
+/** The tracked beats with the points halfway between them. */
+export function doubledGrid(beats: number[]): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < beats.length; i++) {
+    out.push(beats[i]);
+    if (i + 1 < beats.length) out.push((beats[i] + beats[i + 1]) / 2);
+  }
+  return out;
+}
+
+/**
+ * True when the drums alternate on the doubled grid and not on the beats: the tracked level is
+ * half the beat. (Alternation also survives on any odd multiple of the beat — kick, snare, kick
+ * sampled every third beat still alternates — so only the step to the doubled grid is decided here.)
+ */
+export function backbeatSaysDouble(beats: number[], low: Float32Array, high: Float32Array): boolean {
+  const a1 = alternation(beats, low, high);
+  const a2 = alternation(doubledGrid(beats), low, high);
+  return a2 >= BACKBEAT_MIN && a2 - a1 >= BACKBEAT_MARGIN;
+}
