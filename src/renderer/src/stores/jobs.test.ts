@@ -56,6 +56,29 @@ describe('jobs store', () => {
     expect(useJobs.getState().queueIds).toEqual([]);
   });
 
+  it('a submit answer that arrives after the job.updated event of a later change does not undo it', () => {
+    const queued = makeJob({ status: 'queued' });
+    const processing = {
+      ...queued,
+      status: 'processing' as const,
+      stage: 'starting',
+      updatedAt: queued.updatedAt + 5,
+    };
+    useJobs.getState().enqueueUpdate(processing);
+    useJobs.getState().flush();
+    useJobs.getState().upsertMany([queued]); // the answer was read before the runner started the job
+    expect(useJobs.getState().byId[queued.id]).toMatchObject({ status: 'processing', stage: 'starting' });
+    // same millisecond: the version further along wins
+    const done = { ...processing, status: 'completed' as const, progress: 1 };
+    useJobs.getState().enqueueUpdate(done);
+    useJobs.getState().flush();
+    useJobs.getState().upsertMany([processing]);
+    expect(useJobs.getState().byId[queued.id].status).toBe('completed');
+    // a real later write (a retry) goes through
+    useJobs.getState().upsertMany([{ ...done, status: 'queued', updatedAt: done.updatedAt + 1 }]);
+    expect(useJobs.getState().byId[queued.id].status).toBe('queued');
+  });
+
   it('clears finished jobs from the queue but keeps running ones', () => {
     const a = makeJob({ status: 'completed' });
     const b = makeJob({ status: 'processing' });

@@ -7,6 +7,7 @@ import { create } from 'zustand';
 import type { EventPayload } from '../../../shared/contract';
 import type { Job, RejectedInputSchema } from '../../../shared/domain';
 import type { z } from 'zod';
+import { laterJob } from './later';
 
 export type Rejected = z.infer<typeof RejectedInputSchema>;
 
@@ -82,8 +83,10 @@ export const useJobs = create<JobsState & JobsActions>()((set, get) => {
         const queueIds = [...s.queueIds];
         const reusedIds = { ...s.reusedIds };
         for (const j of jobs) {
-          if (!byId[j.id]) queueIds.push(j.id);
-          byId[j.id] = j;
+          const before = byId[j.id];
+          if (!before) queueIds.push(j.id);
+          // an answer read before a change whose event already came must not undo it
+          byId[j.id] = before ? laterJob(before, j) : j;
           if (j.reusedFrom) reusedIds[j.id] = true;
         }
         return { byId, queueIds, reusedIds, historyVersion: s.historyVersion + 1 };
@@ -111,9 +114,10 @@ export const useJobs = create<JobsState & JobsActions>()((set, get) => {
         let queueIds = s.queueIds;
         let bump = false;
         const reusedIds = { ...s.reusedIds };
-        for (const j of p.updates.values()) {
-          const before = byId[j.id];
-          if (!before) queueIds = [...queueIds, j.id];
+        for (const ev of p.updates.values()) {
+          const before = byId[ev.id];
+          if (!before) queueIds = [...queueIds, ev.id];
+          const j = before ? laterJob(before, ev) : ev;
           if (isTerminal(j) && (!before || before.status !== j.status)) bump = true;
           if (j.reusedFrom) reusedIds[j.id] = true;
           byId[j.id] = j;

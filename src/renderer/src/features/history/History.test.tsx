@@ -275,3 +275,111 @@ describe('History scrolling', () => {
     }
   });
 });
+
+describe('History rows follow every status change (issue 9.3)', () => {
+  /**
+   * A fake core whose list answers can be held back: each answer is read from `rows` when the request
+   * arrives (as the real store does) and delivered only when the test lets it go, like a list response
+   * still on the wire while the job's next job.updated event overtakes it.
+   */
+  function slowServe() {
+    const rows = new Map<string, Job>();
+    const held: (() => void)[] = [];
+    let hold = false;
+    const api = fakeApi();
+    api.handle('jobs.list', () => {
+      const items = [...rows.values()].reverse();
+      const page = { items, total: items.length, nextCursor: null };
+      if (!hold) return page;
+      return new Promise<typeof page>((resolve) => held.push(() => resolve(page)));
+    });
+    setApi(api);
+    return {
+      api,
+      rows,
+      holdAnswers: (on: boolean) => void (hold = on),
+      release: async () => {
+        await act(async () => {
+          for (const r of held.splice(0)) r();
+          await new Promise((r) => setTimeout(r, 0));
+        });
+      },
+      /** the core changed a row and pushed job.updated */
+      change: (job: Job) => {
+        rows.set(job.id, job);
+        act(() => api.emit('job.updated', job));
+      },
+    };
+  }
+  const statusOf = (id: string) =>
+    screen.getAllByTestId('history-row').find((r) => r.dataset.jobId === id)?.dataset.status;
+
+  it('a just-added job goes queued → processing → completed even when its first list answer arrives after the processing event', async () => {
+    const { useJobs } = await import('../../stores/jobs');
+    const { connectEvents } = await import('../../stores/bridge');
+    useJobs.setState({ byId: {}, queueIds: [], rejected: [], historyVersion: 0, reusedIds: {} });
+    const core = slowServe();
+    const off = connectEvents();
+    render(<History />);
+    await waitFor(() => expect(screen.getByTestId('history-empty')).toBeTruthy());
+
+    const queued = makeJob({ fileName: 'long song.wav', status: 'queued' });
+    core.rows.set(queued.id, queued);
+    core.holdAnswers(true);
+    // the submit answer: the queue shows it, and the history asks for a refresh (held on the wire)
+    act(() => useJobs.getState().upsertMany([queued]));
+    await waitFor(() => expect(core.api.callsTo('jobs.list').length).toBe(2));
+    // the runner starts it; the event arrives before the list answer that was read while it was queued
+    core.change({ ...queued, status: 'processing', stage: 'starting', updatedAt: queued.updatedAt + 40 });
+    await core.release();
+    await waitFor(() => expect(statusOf(queued.id)).toBe('processing'));
+    core.holdAnswers(false);
+
+    core.change({ ...queued, status: 'completed', progress: 1, updatedAt: queued.updatedAt + 9000 });
+    await waitFor(() => expect(statusOf(queued.id)).toBe('completed'));
+    off();
+  });
+
+  it('a list answer read before an event never puts a loaded row back to its older status', async () => {
+    const core = slowServe();
+    const { connectEvents } = await import('../../stores/bridge');
+    const off = connectEvents();
+    const job = makeJob({ fileName: 'b.wav', status: 'queued' });
+    core.rows.set(job.id, job);
+    render(<History />);
+    await waitFor(() => expect(statusOf(job.id)).toBe('queued'));
+
+    core.holdAnswers(true);
+    act(() => void useHistory.getState().reload({ refresh: true }));
+    core.change({ ...job, status: 'processing', updatedAt: job.updatedAt + 10 });
+    expect(statusOf(job.id)).toBe('processing');
+    await core.release();
+    expect(statusOf(job.id)).toBe('processing');
+
+    // a later answer that is really newer (more progress written since) still wins
+    core.holdAnswers(false);
+    core.rows.set(job.id, { ...job, status: 'processing', progress: 0.5, updatedAt: job.updatedAt + 20 });
+    await act(async () => useHistory.getState().reload({ refresh: true }));
+    expect(useHistory.getState().items[0].progress).toBe(0.5);
+    off();
+  });
+
+  it('a row removed while a list answer was on its way does not come back with it', async () => {
+    const core = slowServe();
+    const { connectEvents } = await import('../../stores/bridge');
+    const off = connectEvents();
+    const a = makeJob({ fileName: 'a.wav', status: 'completed' });
+    const b = makeJob({ fileName: 'b.wav', status: 'completed' });
+    core.rows.set(a.id, a).set(b.id, b);
+    render(<History />);
+    await waitFor(() => expect(screen.getAllByTestId('history-row')).toHaveLength(2));
+    core.holdAnswers(true);
+    act(() => void useHistory.getState().reload({ refresh: true }));
+    core.rows.delete(a.id);
+    act(() => core.api.emit('jobs.removed', { ids: [a.id] }));
+    await core.release();
+    expect(screen.getAllByTestId('history-row').map((r) => r.dataset.jobId)).toEqual([b.id]);
+    expect(useHistory.getState().total).toBe(1);
+    off();
+  });
+});

@@ -8,6 +8,7 @@ import type { Job, JobStatus, ListQuery } from '../../../../shared/domain';
 import { SORT_KEYS } from '../../../../shared/names';
 import { call } from '../../api/client';
 import { keyFilter } from './keys';
+import { laterJob } from '../../stores/later';
 
 export type SortKey = (typeof SORT_KEYS)[number];
 // one screen and a bit: a bigger first page costs the server and the JSON round trip on every search
@@ -53,7 +54,7 @@ export interface HistoryActions {
   clearSelection(): void;
   /** drop rows that were deleted elsewhere, without a round trip */
   removeLocal(ids: string[]): void;
-  /** replace rows updated by events, if loaded */
+  /** replace rows updated by events, if loaded (and remember them for the list answers still on the wire) */
   patchLocal(jobs: Job[]): void;
 }
 
@@ -85,6 +86,38 @@ export function buildQuery(f: HistoryFilters, cursor: string | null): ListQuery 
 
 // a newer query makes older in-flight answers stale: only the latest generation may write
 let generation = 0;
+
+/**
+ * A list answer is read by the core when the request arrives, but it can reach us after job.updated /
+ * jobs.removed events for changes made since (the runner starting the job a moment later). While list
+ * requests are on the wire, what those events said is kept here and wins over the older rows of the
+ * answers; a row that was not loaded yet when its event came (a file just added) is caught the same way.
+ */
+let inFlight = 0;
+const changedWhileLoading = new Map<string, Job>();
+const removedWhileLoading = new Set<string>();
+
+async function fetchPage(
+  query: ListQuery,
+): Promise<{ items: Job[]; total: number; nextCursor: string | null }> {
+  inFlight++;
+  try {
+    const page = await call('jobs.list', query);
+    if (changedWhileLoading.size === 0 && removedWhileLoading.size === 0) return page;
+    const items: Job[] = [];
+    for (const j of page.items) {
+      if (removedWhileLoading.has(j.id)) continue;
+      const changed = changedWhileLoading.get(j.id);
+      items.push(changed ? laterJob(j, changed) : j);
+    }
+    return { ...page, items, total: Math.max(0, page.total - (page.items.length - items.length)) };
+  } finally {
+    if (--inFlight === 0) {
+      changedWhileLoading.clear();
+      removedWhileLoading.clear();
+    }
+  }
+}
 
 export const useHistory = create<HistoryState & HistoryActions>()(
   persist(
@@ -121,7 +154,7 @@ export const useHistory = create<HistoryState & HistoryActions>()(
         const t0 = performance.now();
         set({ loading: true, error: null });
         try {
-          const page = await call('jobs.list', { ...buildQuery(get(), null), limit });
+          const page = await fetchPage({ ...buildQuery(get(), null), limit });
           if (gen !== generation) return;
           set({ items: page.items, total: page.total, nextCursor: page.nextCursor, loading: false });
           // query round trip + store update, for the UI benchmark (Performance API)
@@ -137,7 +170,7 @@ export const useHistory = create<HistoryState & HistoryActions>()(
         const gen = generation;
         set({ loading: true });
         try {
-          const page = await call('jobs.list', { ...buildQuery(s, s.nextCursor), limit: MORE_PAGE });
+          const page = await fetchPage({ ...buildQuery(s, s.nextCursor), limit: MORE_PAGE });
           if (gen !== generation) return;
           const seen = new Set(get().items.map((j) => j.id));
           set({
@@ -176,6 +209,7 @@ export const useHistory = create<HistoryState & HistoryActions>()(
       },
       clearSelection: () => set({ selected: {} }),
       removeLocal(ids) {
+        if (inFlight > 0) for (const id of ids) removedWhileLoading.add(id);
         const gone = new Set(ids);
         const selected = { ...get().selected };
         for (const id of ids) delete selected[id];
@@ -184,9 +218,19 @@ export const useHistory = create<HistoryState & HistoryActions>()(
         set({ items, selected, total: Math.max(0, get().total - (before - items.length)) });
       },
       patchLocal(jobs) {
+        if (inFlight > 0)
+          for (const j of jobs) {
+            const seen = changedWhileLoading.get(j.id);
+            changedWhileLoading.set(j.id, seen ? laterJob(seen, j) : j);
+          }
         const byId = new Map(jobs.map((j) => [j.id, j]));
         if (!get().items.some((j) => byId.has(j.id))) return;
-        set({ items: get().items.map((j) => byId.get(j.id) ?? j) });
+        set({
+          items: get().items.map((j) => {
+            const next = byId.get(j.id);
+            return next ? laterJob(j, next) : j;
+          }),
+        });
       },
     }),
     {

@@ -77,8 +77,15 @@ describe('Queue', () => {
     const api = fakeApi();
     setApi(api);
     const failed = makeJob({ status: 'failed', fileName: 'bad.mp3', errorCode: 'E_TIMEOUT' });
+    // like the core, the retry stamps the row (a later write than the failed one the queue holds)
     api.handle('jobs.retry', ({ ids }) => ({
-      jobs: ids.map((id) => ({ ...failed, id, status: 'queued' as const, errorCode: null })),
+      jobs: ids.map((id) => ({
+        ...failed,
+        id,
+        status: 'queued' as const,
+        errorCode: null,
+        updatedAt: failed.updatedAt + 1,
+      })),
     }));
     useJobs.getState().upsertMany([failed]);
     render(<Queue />);
