@@ -17,12 +17,20 @@ export const CHANNEL_NAMES = [
   'edits.set',
   'db.stats',
   'db.backup',
+  'backups.list',
+  'backups.restore',
   'settings.get',
   'settings.set',
   'dialog.openAudio',
 ] as const;
 
-export const EVENT_NAME_LIST = ['job.updated', 'job.progress', 'jobs.removed', 'app.notice'] as const;
+export const EVENT_NAME_LIST = [
+  'job.updated',
+  'job.progress',
+  'jobs.removed',
+  'db.restored',
+  'app.notice',
+] as const;
 
 /** IPC channel names as seen by ipcMain / ipcRenderer. */
 export const ipcInvokeName = (c: string): string => `performia:${c}`;

@@ -8,6 +8,8 @@
 import { z } from 'zod';
 import {
   AppInfoSchema,
+  BACKUP_NAME_RE,
+  BackupEntrySchema,
   BackupInfoSchema,
   CleanupRequestSchema,
   CleanupResultSchema,
@@ -15,6 +17,7 @@ import {
   JobSchema,
   ListPageSchema,
   ListQuerySchema,
+  RestoreResultSchema,
   SettingsSchema,
   StatsSchema,
   SubmitResultSchema,
@@ -53,6 +56,16 @@ export const channels = {
   },
   'db.stats': { request: empty, response: StatsSchema },
   'db.backup': { request: empty, response: BackupInfoSchema },
+  /** the backups, newest first, with the number of jobs each holds */
+  'backups.list': { request: empty, response: z.object({ backups: z.array(BackupEntrySchema) }) },
+  /**
+   * replaces the job history with a backup (named as backups.list names it); the current database is
+   * backed up first (`keptAs`), so restoring that one undoes this. Announced to every window as db.restored.
+   */
+  'backups.restore': {
+    request: z.object({ name: z.string().max(64).regex(BACKUP_NAME_RE) }).strict(),
+    response: RestoreResultSchema,
+  },
   'settings.get': { request: empty, response: SettingsSchema },
   'settings.set': { request: SettingsSchema.partial().strict(), response: SettingsSchema },
   /** Electron only: the OS open dialog; the browser build uses a file input + upload */
@@ -68,6 +81,8 @@ export const events = {
   /** at most ~10 per second overall */
   'job.progress': z.object({ id: z.string(), progress: z.number(), stage: z.string().nullable() }),
   'jobs.removed': z.object({ ids: z.array(z.string()) }),
+  /** the whole history was replaced by a backup: every list must be loaded again */
+  'db.restored': RestoreResultSchema,
   /** something the user must be told (e.g. the database was restored from a backup) */
   'app.notice': z.object({ level: z.enum(['info', 'warning', 'error']), message: z.string() }),
 } as const;

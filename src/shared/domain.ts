@@ -5,9 +5,9 @@
 import { z } from 'zod';
 import { ERROR_CODES } from './errors';
 import { MeterSchema } from './songmap';
-import { JOB_STATUSES, SORT_KEYS } from './names';
+import { BACKUP_NAME_RE, JOB_STATUSES, SORT_KEYS } from './names';
 
-export { JOB_STATUSES, SORT_KEYS };
+export { BACKUP_NAME_RE, JOB_STATUSES, SORT_KEYS };
 
 export const JobStatusSchema = z.enum(JOB_STATUSES);
 export type JobStatus = z.infer<typeof JobStatusSchema>;
@@ -98,6 +98,27 @@ export const BackupInfoSchema = z.object({
   sizeBytes: z.number(),
 });
 export type BackupInfo = z.infer<typeof BackupInfoSchema>;
+
+/** a backup as Settings lists it: what it holds, read from the copy itself (null when it cannot be read) */
+export const BackupEntrySchema = BackupInfoSchema.extend({
+  /** the file name, which backups.restore takes */
+  name: z.string(),
+  jobCount: z.number().int().nonnegative().nullable(),
+  schemaVersion: z.number().int().nullable(),
+});
+export type BackupEntry = z.infer<typeof BackupEntrySchema>;
+
+export const RestoreResultSchema = z.object({
+  /** the backup now in use */
+  restored: BackupInfoSchema,
+  /** the database as it was before the restore, kept as a backup: restoring it undoes the restore */
+  keptAs: BackupInfoSchema,
+  /** jobs in the restored history */
+  total: z.number().int().nonnegative(),
+  /** jobs that were running when the backup was taken, queued again */
+  requeued: z.number().int().nonnegative(),
+});
+export type RestoreResult = z.infer<typeof RestoreResultSchema>;
 
 export const StatsSchema = z.object({
   dataDir: z.string(),

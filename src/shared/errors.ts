@@ -32,6 +32,7 @@ export const ERROR_CODES = [
   'E_UNKNOWN_CHANNEL',
   'E_DB_CORRUPT',
   'E_SCHEMA_TOO_NEW',
+  'E_BACKUP_NOT_FOUND', // backups.restore named a backup that is not (or no longer) there
   'E_UNSUPPORTED', // the operation is not available in this mode (e.g. OS dialog in the browser)
   'E_INTERNAL',
 ] as const;

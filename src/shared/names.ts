@@ -17,6 +17,12 @@ export const STAGE_NAMES = [
   'waveform',
 ] as const;
 
+/**
+ * A backup's file name inside <dataDir>/backups: performia-<UTC stamp to the ms>[-n].sqlite. A restore
+ * names the backup by this, never by a path, so no request can make the core open another file.
+ */
+export const BACKUP_NAME_RE = /^performia-(\d{8}T\d{9}Z)(?:-(\d+))?\.sqlite$/;
+
 /** File extensions taken as audio when a folder is expanded (the engine still checks magic bytes). */
 export const AUDIO_EXTENSIONS = [
   'mp3', 'mp2', 'wav', 'wave', 'flac', 'ogg', 'oga', 'opus', 'm4a', 'mp4', 'aac', 'alac', 'aif', 'aiff',

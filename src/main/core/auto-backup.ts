@@ -24,13 +24,22 @@ export async function backupIfStale(store: JobStore, maxAgeMs: number, now = Dat
   return true;
 }
 
-/** Starts the schedule; the returned stop() clears it and waits for a backup in flight (call before closing the store). */
-export function scheduleAutoBackup(store: JobStore, opts: AutoBackupOptions = {}): { stop: () => Promise<void> } {
+export interface AutoBackupHandle {
+  /** clears the schedule and waits for a backup in flight (call before closing the store) */
+  stop(): Promise<void>;
+  /** skips ticks until resume() and waits for a backup in flight (call before swapping the database) */
+  pause(): Promise<void>;
+  resume(): void;
+}
+
+/** Starts the schedule: a first check now, then every intervalMs. */
+export function scheduleAutoBackup(store: JobStore, opts: AutoBackupOptions = {}): AutoBackupHandle {
   const maxAgeMs = opts.maxAgeMs ?? 24 * 3_600_000;
   const onError = opts.onError ?? ((err: unknown) => console.warn('[backup] automatic backup failed:', err));
   let running: Promise<unknown> | null = null;
+  let paused = false;
   const tick = (): void => {
-    if (running) return;
+    if (running || paused) return;
     running = backupIfStale(store, maxAgeMs, opts.now?.())
       .catch(onError)
       .finally(() => (running = null));
@@ -42,6 +51,13 @@ export function scheduleAutoBackup(store: JobStore, opts: AutoBackupOptions = {}
     stop: async () => {
       clearInterval(timer);
       await running;
+    },
+    pause: async () => {
+      paused = true;
+      await running;
+    },
+    resume: () => {
+      paused = false;
     },
   };
 }

@@ -221,6 +221,15 @@ describe('channels', () => {
 
     expect(await call('dialog.openAudio', undefined)).toEqual({ paths: ['/music/a.mp3'] });
 
+    // the backup taken above, listed with what it holds, then restored (the core's own tests: restore.test.ts)
+    const listed = (await call('backups.list', {})) as {
+      backups: { name: string; path: string; jobCount: number }[];
+    };
+    const entry = listed.backups.find((b) => b.path === backup.path);
+    expect(entry?.jobCount).toBe(4);
+    const restored = (await call('backups.restore', { name: entry?.name })) as { total: number };
+    expect(restored.total).toBe(4);
+
     // every channel of the contract was exercised above
     expect([...seen].sort()).toEqual([...CHANNELS].sort());
     for (const u of h.eventsOf('job.updated')) channels['jobs.get'].response.parse(u);

@@ -17,6 +17,11 @@ import type { HandlerContext } from './handlers';
 import { createSubmitService } from './submit';
 import pkg from '../../../package.json' with { type: 'json' };
 import { scheduleAutoBackup } from './auto-backup';
+import { AccessGate } from './gate';
+import { restoreBackup } from './restore';
+
+/** channels that run alone: calls in flight finish first, calls arriving meanwhile wait */
+const EXCLUSIVE_CHANNELS: ReadonlySet<string> = new Set(['backups.restore']);
 
 /** The core plus test/host hooks that are not part of the transport-facing interface. */
 export interface CoreHandle extends Core {
@@ -87,6 +92,7 @@ export async function createCore(options: CoreOptions): Promise<CoreHandle> {
     // a recent backup is what corruption recovery restores: keep one no older than a day
     const autoBackup = scheduleAutoBackup(store);
     const submit = createSubmitService({ store, runner, events: bus, analyzerVersion: ANALYZER_VERSION });
+    const gate = new AccessGate();
     const ctx: HandlerContext = {
       store,
       runner,
@@ -96,6 +102,7 @@ export async function createCore(options: CoreOptions): Promise<CoreHandle> {
       appVersion: pkg.version,
       analyzerVersion: ANALYZER_VERSION,
       openDialog: options.openDialog,
+      restoreBackup: (name) => restoreBackup({ store, runner, events: bus, autoBackup }, name),
     };
 
     const events: CoreEvents = {
@@ -114,12 +121,16 @@ export async function createCore(options: CoreOptions): Promise<CoreHandle> {
       events,
       runner,
       pool,
-      dispatch: (channel: string, payload: unknown): Promise<Result<unknown>> =>
-        dispatch(handlers, ctx, channel, payload),
-      submitUpload: (tempPath, originalName) => submit.submitUpload(tempPath, originalName),
+      dispatch: (channel: string, payload: unknown): Promise<Result<unknown>> => {
+        const run = () => dispatch(handlers, ctx, channel, payload);
+        return EXCLUSIVE_CHANNELS.has(channel) ? gate.exclusive(run) : gate.shared(run);
+      },
+      submitUpload: (tempPath, originalName) =>
+        gate.shared(() => submit.submitUpload(tempPath, originalName)),
       start: () => runner.start(),
       close: () => {
         closed ??= (async () => {
+          await gate.idle(); // a restore in flight finishes (or puts the old file back) first
           await autoBackup.stop();
           await runner.close();
           try {

@@ -2,7 +2,7 @@
  * One handler per contract channel. Handlers get the already-validated request and a context with
  * explicit dependencies; they throw AppError for expected failures (dispatch turns it into a Result).
  */
-import type { Channel, ReqParsed, Res } from '../../shared';
+import type { Channel, ReqParsed, Res, RestoreResult } from '../../shared';
 import { AppError } from '../../shared';
 import type { JobStore, StoreCleanupResult } from '../db/store-api';
 import type { Runner } from '../jobs/runner';
@@ -22,6 +22,8 @@ export interface HandlerContext {
   appVersion: string;
   analyzerVersion: string;
   openDialog?: () => Promise<string[]>;
+  /** replaces the database with a backup, keeping every other writer out (core.ts, restore.ts) */
+  restoreBackup: (name: string) => Promise<RestoreResult>;
 }
 
 type Handler<C extends Channel> = (req: ReqParsed<C>, ctx: HandlerContext) => Promise<Res<C>> | Res<C>;
@@ -85,6 +87,10 @@ export const handlers: Handlers = {
   'db.stats': (_req, ctx) => ctx.store.stats(),
 
   'db.backup': (_req, ctx) => ctx.store.backup(),
+
+  'backups.list': async (_req, ctx) => ({ backups: await ctx.store.listBackups() }),
+
+  'backups.restore': (req, ctx) => ctx.restoreBackup(req.name),
 
   'settings.get': (_req, ctx) => ctx.store.getSettings(),
 

@@ -4,10 +4,10 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { AppError, type BackupInfo } from '../../shared';
+import { AppError, BACKUP_NAME_RE, type BackupInfo } from '../../shared';
 import { runOffThread } from './offthread';
 
-const BACKUP_RE = /^performia-(\d{8}T\d{9}Z)(?:-(\d+))?\.sqlite$/;
+const BACKUP_RE = BACKUP_NAME_RE;
 
 /** 20261129T031600123Z: sorts like the time it names */
 export function backupStamp(ms: number): string {
@@ -55,9 +55,12 @@ function freshBackupPath(backupsDir: string, now: number): string {
   return candidate;
 }
 
-export function pruneBackups(backupsDir: string, keep: number): string[] {
+/** keeps the newest `keep`, and any in `protect` (a backup being restored) whatever its age */
+export function pruneBackups(backupsDir: string, keep: number, protect: readonly string[] = []): string[] {
   const removed: string[] = [];
+  const spared = new Set(protect.map((p) => path.resolve(p)));
   for (const b of listBackups(backupsDir).slice(Math.max(1, keep))) {
+    if (spared.has(path.resolve(b.path))) continue;
     fs.rmSync(b.path, { force: true });
     removed.push(b.path);
   }
@@ -69,6 +72,8 @@ export async function createBackup(
   backupsDir: string,
   keep: number,
   now: number,
+  /** backups pruning must not remove (the one a restore is about to use) */
+  protect: readonly string[] = [],
 ): Promise<BackupInfo> {
   fs.mkdirSync(backupsDir, { recursive: true });
   // a backup cut short by a crash leaves its .tmp behind: only one process writes here, so any is stale
@@ -88,6 +93,50 @@ export async function createBackup(
       `The new backup failed its integrity check: ${r.messages.slice(0, 3).join('; ')}`,
     );
   }
-  pruneBackups(backupsDir, keep);
+  pruneBackups(backupsDir, keep, protect);
   return { path: finalPath, createdAt: now, sizeBytes: r.sizeBytes };
+}
+
+export interface BackupContents {
+  /** PRAGMA user_version of the copy */
+  schemaVersion: number | null;
+  jobCount: number | null;
+}
+
+/**
+ * What each backup holds, read off the main thread from read-only connections. Backups never change
+ * once written, so a result is cached by path, size and mtime.
+ */
+const contentsCache = new Map<string, { key: string; contents: BackupContents }>();
+
+export async function inspectBackups(paths: readonly string[]): Promise<Map<string, BackupContents>> {
+  const out = new Map<string, BackupContents>();
+  const todo: string[] = [];
+  const keys = new Map<string, string>();
+  for (const p of paths) {
+    let key: string;
+    try {
+      const st = fs.statSync(p);
+      key = `${st.size}:${st.mtimeMs}`;
+    } catch {
+      continue;
+    }
+    keys.set(p, key);
+    const hit = contentsCache.get(p);
+    if (hit && hit.key === key) out.set(p, hit.contents);
+    else todo.push(p);
+  }
+  if (todo.length > 0) {
+    const r = await runOffThread({ op: 'inspect', paths: todo });
+    for (let i = 0; i < todo.length; i++) {
+      const row = r.ok ? r.inspected?.[i] : undefined;
+      const contents: BackupContents = {
+        schemaVersion: row?.schemaVersion ?? null,
+        jobCount: row?.jobCount ?? null,
+      };
+      out.set(todo[i], contents);
+      if (row) contentsCache.set(todo[i], { key: keys.get(todo[i]) as string, contents });
+    }
+  }
+  return out;
 }

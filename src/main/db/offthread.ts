@@ -14,10 +14,18 @@ const requireCjs = createRequire(import.meta.url);
 
 export type OffThreadTask =
   | { op: 'quick_check'; dbPath: string }
-  | { op: 'backup'; dbPath: string; tmpPath: string; finalPath: string };
+  | { op: 'backup'; dbPath: string; tmpPath: string; finalPath: string }
+  | { op: 'inspect'; paths: string[] };
 
 export type OffThreadResult =
-  { ok: true; messages: string[]; sizeBytes: number } | { ok: false; code: string | null; message: string };
+  | {
+      ok: true;
+      messages: string[];
+      sizeBytes: number;
+      /** op 'inspect': per path, in order (null fields where the file could not be read) */
+      inspected?: { schemaVersion: number | null; jobCount: number | null }[];
+    }
+  | { ok: false; code: string | null; message: string };
 
 const WORKER_SOURCE = `
 (async () => {
@@ -32,9 +40,27 @@ const WORKER_SOURCE = `
     const db = new Database(file, { readonly: true, fileMustExist: true });
     try { return db.pragma('quick_check').map((r) => String(r.quick_check)); } finally { db.close(); }
   };
+  // user_version and the job count of a database copy; the counts table (003) answers at once, count(*) otherwise
+  const inspect = (file) => {
+    let db;
+    try { db = new Database(file, { readonly: true, fileMustExist: true }); } catch { return { schemaVersion: null, jobCount: null }; }
+    try {
+      let schemaVersion = null;
+      let jobCount = null;
+      try { schemaVersion = Number(db.pragma('user_version', { simple: true })); } catch {}
+      try { jobCount = Number(db.prepare('SELECT coalesce(sum(n), 0) AS n FROM job_counts').get().n); } catch {
+        try { jobCount = Number(db.prepare('SELECT count(*) AS n FROM jobs').get().n); } catch {}
+      }
+      return { schemaVersion, jobCount };
+    } finally { db.close(); }
+  };
   try {
     let checked;
     let sizeBytes = 0;
+    if (task.op === 'inspect') {
+      parentPort.postMessage({ ok: true, messages: [], sizeBytes: 0, inspected: task.paths.map(inspect) });
+      return;
+    }
     if (task.op === 'quick_check') {
       checked = quickCheck(task.dbPath);
     } else {

@@ -7,6 +7,7 @@
  * Errors are AppError with codes from src/shared/errors.ts.
  */
 import type {
+  BackupEntry,
   BackupInfo,
   CleanupResult,
   Edits,
@@ -100,6 +101,17 @@ export interface JobStore {
   stats(): Stats;
   /** VACUUM INTO a temp file, fsync, rename, check; keeps settings.keepBackups newest. */
   backup(): Promise<BackupInfo>;
+  /** the backups, newest first, with the schema version and job count each holds (read off thread) */
+  listBackups(): Promise<BackupEntry[]>;
+  /**
+   * Replaces the database with the backup `name` (a file name from listBackups): checks it (quick_check,
+   * schema not newer), backs up the current database (`keptAs`, so the restore can be undone), then —
+   * with no await in between — closes the writer connection, renames a copy of the backup over the file,
+   * reopens and migrates it. Jobs it holds as `processing` stay so: the caller runs recoverInterrupted.
+   * The caller must keep every other writer (runner, handlers) out while this runs.
+   * E_BACKUP_NOT_FOUND, E_DB_CORRUPT, E_SCHEMA_TOO_NEW; on failure the database is as before.
+   */
+  restoreBackup(name: string): Promise<{ restored: BackupInfo; keptAs: BackupInfo }>;
   /** wal_checkpoint(TRUNCATE); call when idle */
   checkpoint(): void;
   close(): void;

@@ -9,8 +9,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ANALYZER_VERSION } from '../analysis/version';
-import { AppError, JOB_STATUSES, type Job, type JobStatus, type Settings } from '../../shared';
-import { createBackup, listBackups } from './backup';
+import {
+  AppError,
+  BACKUP_NAME_RE,
+  JOB_STATUSES,
+  type BackupEntry,
+  type BackupInfo,
+  type Job,
+  type JobStatus,
+  type Settings,
+} from '../../shared';
+import { createBackup, inspectBackups, listBackups } from './backup';
 import { openConnection } from './connection';
 import {
   cleanup,
@@ -84,6 +93,15 @@ export interface JobStoreExt extends JobStore {
   readonly openReport: OpenReport;
 }
 
+/** the backup `name` (as listed) in the backups folder, or E_BACKUP_NOT_FOUND */
+function backupByName(backupsDir: string, name: string): BackupInfo {
+  const found = BACKUP_NAME_RE.test(name)
+    ? listBackups(backupsDir).find((b) => path.basename(b.path) === name)
+    : undefined;
+  if (!found) throw new AppError('E_BACKUP_NOT_FOUND', `There is no backup named ${name}`);
+  return found;
+}
+
 export interface OpenReport {
   uncleanShutdown: boolean;
   quickCheck: string | null;
@@ -131,20 +149,32 @@ function setAsideCorrupt(dbPath: string, now: number): string {
   return aside;
 }
 
+/** A durable copy of `from` beside the database, ready to be renamed over it. */
+function stageCopy(from: string, p: Paths): string {
+  const tmp = `${p.dbPath}.restore-tmp`;
+  fs.copyFileSync(from, tmp);
+  const fd = fs.openSync(tmp, 'r+');
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  return tmp;
+}
+
+/** Renames a staged copy over the (closed) database; a WAL or SHM left beside it belongs to the old file. */
+function swapInto(staged: string, p: Paths): void {
+  for (const suffix of ['-wal', '-shm']) fs.rmSync(p.dbPath + suffix, { force: true });
+  fs.renameSync(staged, p.dbPath);
+  fsyncDir(p.dataDir);
+}
+
 /** Copies the newest backup that passes quick_check into place; null when there is none. */
 async function restoreNewestBackup(p: Paths): Promise<string | null> {
   for (const b of listBackups(p.backupsDir)) {
     const check = await quickCheckOffThread(b.path);
     if (!check.ok) continue;
-    const tmp = `${p.dbPath}.restore-tmp`;
-    fs.copyFileSync(b.path, tmp);
-    const fd = fs.openSync(tmp, 'r+');
-    try {
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-    fs.renameSync(tmp, p.dbPath);
+    fs.renameSync(stageCopy(b.path, p), p.dbPath);
     fsyncDir(p.dataDir);
     return b.path;
   }
@@ -230,7 +260,7 @@ export async function openJobStore(options: OpenJobStoreOptions): Promise<JobSto
 
   restoreFtsAutomerge(db);
   fs.writeFileSync(p.lockPath, `${process.pid}\n`);
-  return bindStore(db, p, report, () => recovery, options, clock);
+  return bindStore(db, p, report, () => recovery, options, clock, migrations);
 }
 
 /** settings of a database that may predate the settings table */
@@ -243,18 +273,43 @@ function getSettingsSafe(db: Db): Settings {
 }
 
 function bindStore(
-  db: Db,
+  opened: Db,
   p: Paths,
   openReport: OpenReport,
   recovery: () => string | null,
   options: OpenJobStoreOptions,
   clock: () => number,
+  migrations: readonly Migration[],
 ): JobStoreExt {
   const defaults = defaultSettings();
   const engineVersion = options.analyzerVersion ?? ANALYZER_VERSION;
+  const latest = migrations[migrations.length - 1].version;
   let closed = false;
+  // the one writer connection; replaced only by restoreBackup, which closes this one first
+  let db = opened;
   const keepBackups = () => options.keepBackups ?? getSettings(db, defaults).keepBackups;
-  const progress = new ProgressBuffer(db);
+  let progress = new ProgressBuffer(db);
+
+  /** opens the file now at dbPath as the writer connection, migrating a backup of an older schema */
+  const reopen = (): void => {
+    const next = tryOpen(p.dbPath, latest);
+    try {
+      runMigrations(next, migrations);
+      restoreFtsAutomerge(next);
+    } catch (e) {
+      next.close();
+      throw e;
+    }
+    db = next;
+    progress = new ProgressBuffer(db);
+  };
+
+  /** writes what is pending, folds the WAL into the file and closes the writer connection */
+  const closeWriter = (): void => {
+    progress.flush();
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    db.close();
+  };
   const view = (job: Job): Job => (progress.size === 0 ? job : progress.overlay(job));
   const viewOrNull = (job: Job | null): Job | null => (job ? view(job) : null);
   /** a status change carries the job's latest progress/stage unless the caller sets them */
@@ -266,7 +321,9 @@ function bindStore(
   return {
     dataDir: p.dataDir,
     dbPath: p.dbPath,
-    db,
+    get db() {
+      return db;
+    },
     openReport,
     createJobs: (inputs, ids) => jobs.createJobs(db, inputs, ulid, clock(), ids),
     batch: (fn) => immediate(db, fn),
@@ -333,6 +390,59 @@ function bindStore(
       };
     },
     backup: () => createBackup(p.dbPath, p.backupsDir, keepBackups(), clock()),
+    listBackups: async (): Promise<BackupEntry[]> => {
+      const backups = listBackups(p.backupsDir);
+      const contents = await inspectBackups(backups.map((b) => b.path));
+      return backups.map((b) => ({
+        ...b,
+        name: path.basename(b.path),
+        jobCount: contents.get(b.path)?.jobCount ?? null,
+        schemaVersion: contents.get(b.path)?.schemaVersion ?? null,
+      }));
+    },
+    restoreBackup: async (name) => {
+      if (closed) throw new AppError('E_INTERNAL', 'The job store is closed');
+      const source = backupByName(p.backupsDir, name);
+      const check = await quickCheckOffThread(source.path);
+      if (!check.ok) {
+        throw new AppError('E_DB_CORRUPT', `The backup ${name} is damaged (${check.detail}); nothing was changed.`);
+      }
+      const version = (await inspectBackups([source.path])).get(source.path)?.schemaVersion ?? null;
+      if (version === null) throw new AppError('E_DB_CORRUPT', `The backup ${name} cannot be read; nothing was changed.`);
+      if (version > latest) {
+        throw new AppError(
+          'E_SCHEMA_TOO_NEW',
+          `The backup ${name} was written by a newer version of Performia (schema ${version}); nothing was changed.`,
+        );
+      }
+      // the copy is staged before the backup of the current state, whose pruning may then remove the source
+      const staged = stageCopy(source.path, p);
+      let keptAs: BackupInfo;
+      try {
+        progress.flush();
+        keptAs = await createBackup(p.dbPath, p.backupsDir, keepBackups(), clock(), [source.path]);
+      } catch (e) {
+        fs.rmSync(staged, { force: true });
+        throw e;
+      }
+      // from here to the end nothing awaits: no other call can reach the store between close and reopen
+      if (closed) {
+        fs.rmSync(staged, { force: true });
+        throw new AppError('E_INTERNAL', 'The job store was closed during the restore');
+      }
+      closeWriter();
+      try {
+        swapInto(staged, p);
+        reopen();
+      } catch (e) {
+        // the backup would not open: put the state from before back (the copy just taken of it)
+        console.error('[store] restore failed, putting the previous database back:', e);
+        swapInto(stageCopy(keptAs.path, p), p);
+        reopen();
+        throw new AppError('E_INTERNAL', `The backup ${name} could not be opened; the history was left as it was.`);
+      }
+      return { restored: source, keptAs };
+    },
     checkpoint: () => {
       db.pragma('wal_checkpoint(TRUNCATE)');
     },

@@ -55,6 +55,8 @@ export class Runner {
   private concurrency: number;
   private started = false;
   private closed = false;
+  /** pause() until resume(): nothing new starts (a backup is being restored) */
+  private paused = false;
   /** something was written since the last checkpoint */
   private dirty = false;
   private idleWaiters: (() => void)[] = [];
@@ -98,7 +100,7 @@ export class Runner {
 
   /** Call after new jobs were queued. */
   pump(): void {
-    if (!this.started || this.closed) return;
+    if (!this.started || this.closed || this.paused) return;
     const free = this.concurrency - this.active.size;
     if (free > 0) {
       const next = this.o.store.nextQueued(free, new Set(this.active.keys()));
@@ -173,6 +175,45 @@ export class Runner {
     if (out.length > 0) this.dirty = true;
     for (const j of out) this.o.onJobUpdated(j);
     return out;
+  }
+
+  /**
+   * For a swap of the whole database: stops starting jobs, puts running ones back in the queue (as a
+   * clean shutdown does, attempts unchanged, announced with job.updated) and resolves once no job and
+   * no hash-ahead touches the store any more. Hashes known ahead are dropped (their ids may not exist
+   * in the next database). resume() starts again from whatever the store then holds.
+   */
+  async pause(): Promise<void> {
+    this.paused = true;
+    this.laneAbort?.abort();
+    this.hashQueue.length = 0;
+    this.known.clear();
+    const requeued: Job[] = [];
+    for (const id of [...this.active.keys()]) {
+      this.abortActive(id, 'shutdown');
+      try {
+        const job = this.o.store.getJob(id);
+        if (job?.status === 'processing')
+          requeued.push(this.o.store.transition(id, 'queued', { progress: 0, stage: null }));
+      } catch (err) {
+        console.error('[runner] could not requeue job for a pause:', err);
+      }
+    }
+    for (const j of requeued) this.o.onJobUpdated(j);
+    // aborted workers settle within moments (the pool terminates them); the lane stops at its next check
+    while (this.active.size > 0 || this.hashing) await new Promise((r) => setTimeout(r, 10));
+  }
+
+  resume(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    this.known.clear();
+    this.pump();
+    void this.runHashLane();
+  }
+
+  get isPaused(): boolean {
+    return this.paused;
   }
 
   /** Resolves when nothing is running and nothing is queued (tests, shutdown helpers). */
@@ -365,7 +406,7 @@ export class Runner {
    * odd (missing file, FIFO, change while reading) is left to the slot, which reports it properly.
    */
   hashAhead(ids: readonly string[]): void {
-    if (this.closed) return;
+    if (this.closed || this.paused) return;
     for (const id of ids) this.hashQueue.push(id);
     void this.runHashLane();
   }
@@ -374,7 +415,7 @@ export class Runner {
     if (this.hashing || !this.started) return;
     this.hashing = true;
     try {
-      while (!this.closed && this.hashQueue.length > 0) {
+      while (!this.closed && !this.paused && this.hashQueue.length > 0) {
         const id = this.hashQueue.shift() as string;
         try {
           await this.hashOne(id);
@@ -390,7 +431,7 @@ export class Runner {
   private async hashOne(id: string): Promise<void> {
     const { store } = this.o;
     const stillWaiting = (): boolean =>
-      !this.closed && !this.active.has(id) && store.getJob(id)?.status === 'queued';
+      !this.closed && !this.paused && !this.active.has(id) && store.getJob(id)?.status === 'queued';
     const job = store.getJob(id);
     if (!job || job.status !== 'queued' || this.active.has(id) || this.known.has(id)) return;
     let before: Stats;

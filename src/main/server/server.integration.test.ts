@@ -173,4 +173,29 @@ describe('headless server over the real core', () => {
     expect(fs.existsSync(file)).toBe(true); // a job submitted by path never owns the user's file
     expect((await request(srv.port, 'DELETE', `/api/jobs/${id}`, { headers: auth() })).status).toBe(404);
   });
+
+  it('lists backups and restores one over RPC; SSE announces db.restored', async () => {
+    const rpc = (ch: string, b: unknown) => request(srv.port, 'POST', `/rpc/${ch}`, { headers: auth(), body: JSON.stringify(b) });
+    const file = path.join(dir, 'kept.wav');
+    fs.writeFileSync(file, sineWav(1, 22050, 330));
+    const id = (await rpc('jobs.submit', { paths: [file] })).json().value.jobs[0].id as string;
+    const backup = (await rpc('db.backup', {})).json();
+    expect(backup.ok).toBe(true);
+    expect((await rpc('jobs.delete', { ids: [id] })).json().value).toEqual({ deleted: 1 });
+    const listed = (await rpc('backups.list', {})).json();
+    expect(listed.ok).toBe(true);
+    const entry = listed.value.backups.find((b: { path: string }) => b.path === backup.value.path);
+    expect(entry).toMatchObject({ jobCount: 1, name: path.basename(backup.value.path) });
+
+    const sse = sseUntil((event) => event === 'db.restored', 20_000);
+    await new Promise((r) => setTimeout(r, 100)); // the SSE stream is open before the restore
+    const restored = (await rpc('backups.restore', { name: entry.name })).json();
+    expect(restored).toMatchObject({ ok: true, value: { total: 1 } });
+    await sse.done;
+    sse.close();
+    expect((await rpc('jobs.get', { id })).json().ok).toBe(true);
+    const refused = await rpc('backups.restore', { name: '../performia.sqlite' });
+    expect(refused.status).toBe(400);
+    expect(refused.json().error.code).toBe('E_INVALID_REQUEST');
+  });
 });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { EventName, EventPayload, Job } from '../../../shared';
-import { channels } from '../../../shared';
+import { channels, EVENT_NAMES } from '../../../shared';
 import type { Channel } from '../../../shared';
 import { createCore } from '../../core/core';
 import type { CoreHandle } from '../../core/core';
@@ -37,8 +37,8 @@ export async function makeHarness(opts: Partial<CoreOptions> & { dataDir?: strin
     dataDir,
   });
   const events: Harness['events'] = [];
-  const names: EventName[] = ['job.updated', 'job.progress', 'jobs.removed', 'app.notice'];
-  for (const name of names) core.events.on(name, (payload) => events.push({ name, payload, at: Date.now() }));
+  for (const name of EVENT_NAMES)
+    core.events.on(name, (payload) => events.push({ name, payload, at: Date.now() }));
 
   const h: Harness = {
     core,
