@@ -1,9 +1,7 @@
 /** The window: header with navigation and Open…, notices, the current view, the drop overlay. */
 import { Suspense, lazy, useEffect } from 'react';
 import { useApp } from './stores/app';
-import { connectEvents } from './stores/bridge';
-import { useJobs } from './stores/jobs';
-import { call } from './api/client';
+import { connectEvents, loadActiveJobs } from './stores/bridge';
 import { DropZone } from './features/drop/DropZone';
 import { OpenButton } from './features/drop/OpenButton';
 import { Notices } from './features/notice/Notices';
@@ -24,14 +22,7 @@ export function App(): React.JSX.Element {
 
   useEffect(() => {
     const off = connectEvents();
-    // jobs still running from before (another window, or before a restart) belong in the queue
-    call('jobs.list', { status: ['queued', 'processing'], limit: 500, sort: 'created', order: 'asc' })
-      .then((p) => useJobs.getState().upsertMany(p.items))
-      .catch(() =>
-        useApp
-          .getState()
-          .notify('error', 'Cannot reach the Performia core: the job list could not be loaded.'),
-      );
+    void loadActiveJobs();
     void useSettings.getState().load();
     return off;
   }, []);

@@ -35,6 +35,8 @@ export interface JobsActions {
   clearRejected(): void;
   /** drop finished jobs from the queue view (they stay in the history) */
   clearFinished(): void;
+  /** the database was replaced (restore): forget every job and buffered event, hold these instead */
+  reset(jobs: Job[]): void;
 }
 
 type Pending = {
@@ -143,6 +145,15 @@ export const useJobs = create<JobsState & JobsActions>()((set, get) => {
     },
     clearFinished() {
       set((s) => ({ queueIds: s.queueIds.filter((id) => s.byId[id] && !isTerminal(s.byId[id])) }));
+    },
+    reset(jobs) {
+      pending = emptyPending();
+      set({
+        byId: Object.fromEntries(jobs.map((j) => [j.id, j])),
+        queueIds: jobs.map((j) => j.id),
+        rejected: [],
+        reusedIds: {},
+      });
     },
   };
 });

@@ -56,6 +56,8 @@ export interface HistoryActions {
   removeLocal(ids: string[]): void;
   /** replace rows updated by events, if loaded (and remember them for the list answers still on the wire) */
   patchLocal(jobs: Job[]): void;
+  /** the database was replaced by a backup: nothing held or heard before applies; load from the top */
+  startOver(): Promise<void>;
 }
 
 export const DEFAULT_FILTERS: HistoryFilters = {
@@ -216,6 +218,12 @@ export const useHistory = create<HistoryState & HistoryActions>()(
         const before = get().items.length;
         const items = get().items.filter((j) => !gone.has(j.id));
         set({ items, selected, total: Math.max(0, get().total - (before - items.length)) });
+      },
+      async startOver() {
+        changedWhileLoading.clear();
+        removedWhileLoading.clear();
+        set({ selected: {}, activeId: null });
+        await get().reload();
       },
       patchLocal(jobs) {
         if (inFlight > 0)

@@ -4,7 +4,7 @@ import { useSettings } from './settingsStore';
 import { Cleanup } from './Cleanup';
 import { ApiError, call } from '../../api/client';
 import { formatBytes, formatDate, plainError } from '../../ui/format';
-import type { Settings as SettingsT } from '../../../../shared/domain';
+import type { BackupEntry, Settings as SettingsT } from '../../../../shared/domain';
 import { JOB_STATUSES } from '../../../../shared/names';
 
 function Preferences({ settings }: { settings: SettingsT }): React.JSX.Element {
@@ -85,6 +85,93 @@ function Preferences({ settings }: { settings: SettingsT }): React.JSX.Element {
   );
 }
 
+const jobsText = (n: number | null): string =>
+  n == null ? 'jobs unknown' : `${n.toLocaleString()} ${n === 1 ? 'job' : 'jobs'}`;
+
+/** The backups, each restorable after a confirmation; the current history is kept as a backup first. */
+function Backups({ currentTotal }: { currentTotal: number | null }): React.JSX.Element {
+  const backups = useSettings((s) => s.backups);
+  const loadStats = useSettings((s) => s.loadStats);
+  const [confirming, setConfirming] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [result, setResult] = useState<string | null>(null);
+  const restore = async (b: BackupEntry): Promise<void> => {
+    setConfirming(null);
+    setBusy(true);
+    setResult('Restoring…');
+    try {
+      const r = await call('backups.restore', { name: b.name });
+      setResult(
+        `Restored the backup of ${formatDate(r.restored.createdAt)}: ${jobsText(r.total)}` +
+          (r.requeued
+            ? `, ${r.requeued} interrupted ${r.requeued === 1 ? 'analysis runs' : 'analyses run'} again`
+            : '') +
+          `. The history as it was before is kept as the backup of ${formatDate(r.keptAs.createdAt)}: restore that one to undo.`,
+      );
+    } catch (e) {
+      setResult(
+        e instanceof ApiError ? `${plainError(e.code, e.message)} (${e.code})` : 'The restore failed.',
+      );
+    } finally {
+      setBusy(false);
+      void loadStats();
+    }
+  };
+  if (!backups) return <span className="muted">…</span>;
+  return (
+    <div>
+      {backups.length === 0 ? (
+        'none yet'
+      ) : (
+        <ul className="backup-list" data-testid="backups">
+          {backups.map((b) => {
+            const when = formatDate(b.createdAt);
+            return (
+              <li key={b.name} data-testid="backup-row" data-backup={b.name}>
+                <span>
+                  {when} · {formatBytes(b.sizeBytes)} · {jobsText(b.jobCount)}
+                </span>{' '}
+                {confirming === b.name ? (
+                  <span role="alert">
+                    Replace the current history
+                    {currentTotal != null ? ` (${jobsText(currentTotal)})` : ''} with this backup (
+                    {jobsText(b.jobCount)})? The current history is kept as a new backup first, so this can be
+                    undone.{' '}
+                    <button type="button" className="btn danger" onClick={() => void restore(b)}>
+                      Restore
+                    </button>{' '}
+                    <button type="button" className="btn" onClick={() => setConfirming(null)}>
+                      Keep current
+                    </button>
+                  </span>
+                ) : (
+                  <button
+                    type="button"
+                    className="btn subtle"
+                    disabled={busy}
+                    aria-label={`Restore the backup of ${when}…`}
+                    onClick={() => {
+                      setResult(null);
+                      setConfirming(b.name);
+                    }}
+                  >
+                    Restore…
+                  </button>
+                )}
+              </li>
+            );
+          })}
+        </ul>
+      )}
+      {result && (
+        <p aria-live="polite" data-testid="restore-result">
+          {result}
+        </p>
+      )}
+    </div>
+  );
+}
+
 function Database(): React.JSX.Element {
   const stats = useSettings((s) => s.stats);
   const loadStats = useSettings((s) => s.loadStats);
@@ -120,11 +207,7 @@ function Database(): React.JSX.Element {
           </dd>
           <dt>Backups</dt>
           <dd>
-            {stats.backups.length
-              ? stats.backups
-                  .map((b) => `${formatDate(b.createdAt)} (${formatBytes(b.sizeBytes)})`)
-                  .join(' · ')
-              : 'none yet'}
+            <Backups currentTotal={stats.total} />
           </dd>
           {stats.recovery && (
             <>

@@ -1,6 +1,6 @@
 /** Settings and database info, loaded from the core; the theme is applied to <html data-theme>. */
 import { create } from 'zustand';
-import type { Settings, Stats } from '../../../../shared/domain';
+import type { BackupEntry, Settings, Stats } from '../../../../shared/domain';
 import { ApiError, call } from '../../api/client';
 import { plainError } from '../../ui/format';
 import { setThemeAttributes } from '../../ui/theme';
@@ -8,10 +8,13 @@ import { setThemeAttributes } from '../../ui/theme';
 export interface SettingsState {
   settings: Settings | null;
   stats: Stats | null;
+  /** backups with what each holds (backups.list), newest first */
+  backups: BackupEntry[] | null;
   error: string | null;
 }
 export interface SettingsActions {
   load(): Promise<void>;
+  /** database info and the backups list */
   loadStats(): Promise<void>;
   save(patch: Partial<Settings>): Promise<boolean>;
 }
@@ -32,6 +35,7 @@ export function applyTheme(theme: Settings['theme']): void {
 export const useSettings = create<SettingsState & SettingsActions>()((set, get) => ({
   settings: null,
   stats: null,
+  backups: null,
   error: null,
   async load() {
     try {
@@ -45,7 +49,8 @@ export const useSettings = create<SettingsState & SettingsActions>()((set, get) 
   },
   async loadStats() {
     try {
-      set({ stats: await call('db.stats', {}) });
+      const [stats, list] = await Promise.all([call('db.stats', {}), call('backups.list', {})]);
+      set({ stats, backups: list.backups });
     } catch (e) {
       set({ error: describe(e) });
     }
