@@ -32,7 +32,7 @@ function onRestored(r: EventPayload<'db.restored'>): void {
   if (app.view === 'song') app.show('library');
   app.notify(
     'info',
-    `The job history was replaced by the backup of ${formatDate(r.restored.createdAt)} (${r.total} ${r.total === 1 ? 'job' : 'jobs'}).`,
+    `The job history was replaced by the backup of ${formatDate(r.restored.createdAt, { seconds: true })} (${r.total} ${r.total === 1 ? 'job' : 'jobs'}).`,
   );
 }
 

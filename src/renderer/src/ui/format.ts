@@ -26,10 +26,12 @@ export function formatDuration(sec: number | null | undefined): string {
   return `${h ? `${h}:` : ''}${mm}:${String(r).padStart(2, '0')}`;
 }
 
-export function formatDate(ms: number): string {
+/** local date and time to the minute; `seconds` for things that can be minutes apart (backups) */
+export function formatDate(ms: number, opts: { seconds?: boolean } = {}): string {
   const d = new Date(ms);
   const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
+  const s = opts.seconds ? `:${p(d.getSeconds())}` : '';
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}${s}`;
 }
 
 /** elapsed and remaining seconds of a running job, from its start and progress */

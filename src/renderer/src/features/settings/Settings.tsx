@@ -85,6 +85,7 @@ function Preferences({ settings }: { settings: SettingsT }): React.JSX.Element {
   );
 }
 
+const SECONDS = { seconds: true };
 const jobsText = (n: number | null): string =>
   n == null ? 'jobs unknown' : `${n.toLocaleString()} ${n === 1 ? 'job' : 'jobs'}`;
 
@@ -102,11 +103,11 @@ function Backups({ currentTotal }: { currentTotal: number | null }): React.JSX.E
     try {
       const r = await call('backups.restore', { name: b.name });
       setResult(
-        `Restored the backup of ${formatDate(r.restored.createdAt)}: ${jobsText(r.total)}` +
+        `Restored the backup of ${formatDate(r.restored.createdAt, SECONDS)}: ${jobsText(r.total)}` +
           (r.requeued
             ? `, ${r.requeued} interrupted ${r.requeued === 1 ? 'analysis runs' : 'analyses run'} again`
             : '') +
-          `. The history as it was before is kept as the backup of ${formatDate(r.keptAs.createdAt)}: restore that one to undo.`,
+          `. The history as it was before is kept as the backup of ${formatDate(r.keptAs.createdAt, SECONDS)}: restore that one to undo.`,
       );
     } catch (e) {
       setResult(
@@ -125,7 +126,7 @@ function Backups({ currentTotal }: { currentTotal: number | null }): React.JSX.E
       ) : (
         <ul className="backup-list" data-testid="backups">
           {backups.map((b) => {
-            const when = formatDate(b.createdAt);
+            const when = formatDate(b.createdAt, SECONDS);
             return (
               <li key={b.name} data-testid="backup-row" data-backup={b.name}>
                 <span>
