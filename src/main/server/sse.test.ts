@@ -51,7 +51,7 @@ describe('SseHub', () => {
   it('forwards core events to clients, drops a client that stopped reading, and unsubscribes on close', () => {
     const ev = fakeEvents();
     const hub = new SseHub(ev, 60_000);
-    expect(ev.count()).toBe(4);
+    expect(ev.count()).toBe(5); // job.updated, job.progress, jobs.removed, db.restored, app.notice
     const good = fakeRes();
     const stuck = fakeRes(MAX_BUFFERED_BYTES + 1);
     hub.attach(good);
