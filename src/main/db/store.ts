@@ -408,7 +408,9 @@ function bindStore(
         throw new AppError('E_DB_CORRUPT', `The backup ${name} is damaged (${check.detail}); nothing was changed.`);
       }
       const version = (await inspectBackups([source.path])).get(source.path)?.schemaVersion ?? null;
-      if (version === null) throw new AppError('E_DB_CORRUPT', `The backup ${name} cannot be read; nothing was changed.`);
+      if (version === null) {
+        throw new AppError('E_DB_CORRUPT', `The backup ${name} cannot be read; nothing was changed.`);
+      }
       if (version > latest) {
         throw new AppError(
           'E_SCHEMA_TOO_NEW',
