@@ -38,7 +38,10 @@ export const TempoSchema = z.object({
   bpm_global: z.number().positive(),
   /** [[t, bpm], …]: one point where the tempo changes; the tempo holds until the next point */
   curve: z.array(z.tuple([time, z.number().positive()])),
+  /** calibrated: the estimated probability that bpm_global is right (within 4 %) */
   confidence: conf,
+  /** calibrated: the estimated probability that the beats are right (beat F-measure ≥ 0.9) */
+  beat_confidence: conf.optional(),
   alternatives: z.array(TempoAlternativeSchema).default([]),
 });
 
