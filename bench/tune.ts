@@ -5,7 +5,7 @@
  * `--part held` once, to report.
  *
  *   npx tsx bench/tune.ts <corpus dir> [--part tune|held|all] [--only id,id] [--stages rhythm,harmony,sections]
- *                         [--jobs 2] [--save <dir>] [--verbose]
+ *                         [--jobs 2] [--save <dir>] [--verbose] [--raw]
  *
  * Decodes each song once with the bundled ffmpeg to 22050 Hz mono float (cached under
  * /tmp/performia-tune/<corpus>/), runs the engine's stages on it exactly as the pipeline does
@@ -18,6 +18,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import ffmpeg from '@ffmpeg-installer/ffmpeg';
 import { analyzeHarmony } from '../src/main/analysis/harmony';
+import { reportRawConfidence } from '../src/main/analysis/calibration';
 import { loadFastFft } from '../src/main/analysis/fft';
 import { analyzeRhythm } from '../src/main/analysis/rhythm';
 import { analyzeSections } from '../src/main/analysis/segment';
@@ -43,6 +44,8 @@ interface Args {
   shard?: [number, number];
   save?: string;
   verbose: boolean;
+  /** confidences as raw scores (for fitting the calibration), not probabilities */
+  raw?: boolean;
 }
 
 function parse(argv: string[]): Args {
@@ -62,6 +65,7 @@ function parse(argv: string[]): Args {
     else if (v === '--shard') a.shard = argv[++i].split('/').map(Number) as [number, number];
     else if (v === '--save') a.save = argv[++i];
     else if (v === '--verbose') a.verbose = true;
+    else if (v === '--raw') a.raw = true;
     else a.corpus = v;
   }
   if (!a.corpus)
@@ -156,6 +160,7 @@ const f3 = (v: number | null | undefined): string =>
 
 async function runShard(a: Args, gts: GroundTruth[]): Promise<void> {
   await loadFastFft();
+  reportRawConfidence(!!a.raw);
   for (const gt of gts) {
     const t0 = performance.now();
     const pred = predict(decoded(a.corpus, gt), a.stages);

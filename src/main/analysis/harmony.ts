@@ -11,6 +11,7 @@
  * Measured on ../shared/corpus with the rhythm stage's beats: key MIREX 1.000, chords root 0.981,
  * majmin 0.980, sevenths 0.915 (bench/harmony-eval.ts).
  */
+import { calibrate } from './calibration';
 import type { z } from 'zod';
 import type { ChordSchema, KeyAlternativeSchema, KeyRegionSchema, StageStatus } from '../../shared/songmap';
 import {
@@ -227,7 +228,7 @@ export function analyzeHarmony(
       end: round3(i === regions.length - 1 ? duration : r.end),
       tonic: keyTonicName(pc, mode),
       mode,
-      conf: round3(r.conf),
+      conf: calibrate('key', r.conf),
       camelot: camelot(pc, mode),
       open_key: openKey(pc, mode),
     };
@@ -282,12 +283,15 @@ export function analyzeHarmony(
       confN++;
       continue;
     }
-    if (last) last.conf = round3(confSum / confN);
+    if (last) last.conf = calibrate(last.label === 'N' ? 'none' : 'chord', confSum / confN);
     chords.push({ start: round3(times[s]), end: round3(times[s + 1]), label, conf: 0 });
     confSum = dec.conf[s];
     confN = 1;
   }
-  if (chords.length) chords[chords.length - 1].conf = round3(confSum / confN);
+  if (chords.length) {
+    const last = chords[chords.length - 1];
+    last.conf = calibrate(last.label === 'N' ? 'none' : 'chord', confSum / confN);
+  }
 
   const allN = chords.every((c) => c.label === 'N');
   const chordStage: StageStatus = allN

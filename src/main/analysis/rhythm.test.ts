@@ -133,6 +133,46 @@ describe('soft pitched music without drums', () => {
   });
 });
 
+describe('a faint pulse', () => {
+  /** quiet kicks every 0.6 s (or at random moments) under white noise */
+  const buried = (random: boolean): Float32Array => {
+    const rnd = prng(8);
+    const times = Array.from({ length: 97 }, (_, i) => (random ? 0.5 + rnd() * 58 : 0.5 + 0.6 * i));
+    const x = synth({
+      sr: SR,
+      duration: 60,
+      hits: times.map((t) => ({ t, kind: 'kick' as const, gain: 0.05 })),
+    });
+    const n = whiteNoise(SR, 60, 0.06, 4);
+    for (let i = 0; i < x.length; i++) x[i] += n[i];
+    return x;
+  };
+
+  it('is reported, marked weak, when it holds steadily over the song', () => {
+    const r = analyzeRhythm({ samples: buried(false), sr: SR }, {});
+    expect(r.stages.tempo.status).toBe('degraded');
+    expect(r.stages.tempo.reason).toMatch(/weak pulse/);
+    // 100 BPM or its double: the kicks alone do not say which
+    const ratio = r.tempo!.bpm_global / 100;
+    expect(Math.min(Math.abs(ratio - 1), Math.abs(ratio / 2 - 1))).toBeLessThan(0.02);
+  });
+
+  it('a minute of white noise is never taken for a faint pulse', () => {
+    for (let seed = 1; seed <= 8; seed++) {
+      const r = analyzeRhythm({ samples: whiteNoise(SR, 60, 0.1, seed), sr: SR }, {});
+      expect(r.tempo).toBeNull();
+    }
+  });
+
+  it('the same kicks at random moments are not a pulse', () => {
+    const r = analyzeRhythm({ samples: buried(true), sr: SR }, {});
+    expect(r.tempo).toBeNull();
+    expect(r.stages.tempo.reason).toMatch(
+      /no periodic onsets \(pulse salience 0\.\d\d, consistency 0\.\d\d\)/,
+    );
+  });
+});
+
 describe('no invented rhythm', () => {
   it('silence: no tempo, no beats, stages failed', () => {
     const r = analyzeRhythm({ samples: new Float32Array(SR * 10), sr: SR }, {});

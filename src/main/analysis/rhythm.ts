@@ -7,6 +7,7 @@
  */
 import type { StageStatus } from '../../shared/songmap';
 import { backbeatSaysDouble } from './backbeat';
+import { calibrate } from './calibration';
 import { trackBeats } from './beat';
 import { analyzeMeter, frameChroma, groupsInThrees, harmonicNovelty } from './meter';
 import { onsetFeatures, pitchedFlux } from './onset';
@@ -26,6 +27,7 @@ import {
   type Tempogram,
   periodPath,
   periodPerFrame,
+  pulseConsistency,
   salienceAlong,
 } from './tempo';
 import type { MonoAudio } from './types';
@@ -47,6 +49,16 @@ export const BAR_SUPPORT = 0.25;
  * corpus 0.48–0.95.
  */
 export const MIN_SALIENCE = 0.3;
+/**
+ * A pulse below MIN_SALIENCE is still reported (degraded) when it is at least this salient and
+ * holds steadily (pulseConsistency ≥ MIN_CONSISTENCY): real game-soundtrack mixes with a tempo two
+ * independent trackers agree on read 0.21–0.29 with consistency 0.6–0.8; white noise, random
+ * bursts and notes at random moments read ≤ 0.20 or ≤ 0.59.
+ */
+export const MIN_FAINT_SALIENCE = 0.2;
+export const MIN_CONSISTENCY = 0.6;
+/** …and only over at least this much audio (20 s of white noise can hold steady by chance). */
+export const MIN_FAINT_SEC = 45;
 /** Below this the pulse is weak: we still report it but mark the stages degraded. */
 export const WEAK_SALIENCE = 0.42;
 
@@ -99,8 +111,17 @@ export function analyzeRhythm(audio: MonoAudio, ctx: StageContext): RhythmResult
   if (!chosen) return failedAll('no periodic onsets');
   // pulse salience: mean autocorrelation at the beat, read along the drifting tempo
   const salience = chosen.salience;
-  if (!(salience >= MIN_SALIENCE))
-    return failedAll(`no periodic onsets (pulse salience ${salience.toFixed(2)})`);
+  if (!(salience >= MIN_SALIENCE)) {
+    // a faint pulse still counts when it holds steadily over the song (a real mix, strings, a
+    // choir); chance periodicities in noise or in notes at random moments do not
+    const consistency = pulseConsistency(tg, path1, [MIN_BPM, MAX_BPM]);
+    // the 8 s tempogram windows overlap: a short clip holds too few independent ones to tell
+    const longEnough = feat.nFrames / fps >= MIN_FAINT_SEC;
+    if (!(longEnough && salience >= MIN_FAINT_SALIENCE && consistency >= MIN_CONSISTENCY))
+      return failedAll(
+        `no periodic onsets (pulse salience ${salience.toFixed(2)}, consistency ${consistency.toFixed(2)})`,
+      );
+  }
   // the wide path may wander between metrical levels; the beat path stays on the chosen one
   const track = (factor: number): { path: Float32Array; frames: number[] } => {
     const path = periodPath(tg, around(median(Array.from(path1)) / factor), { signal: ctx.signal });
@@ -128,10 +149,13 @@ export function analyzeRhythm(audio: MonoAudio, ctx: StageContext): RhythmResult
   const weak = salience < WEAK_SALIENCE;
   // confidences from the levels along the final path: the beat is factor 1 there
   const conf = levelConfidences(metricalLevels(tg, path, { minBpm: 0, maxBpm: Infinity }));
+  // how clear the evidence was (a weak pulse halves it); calibrate() turns it into the probability of being right
+  const rawConfidence = conf.confidence * (weak ? 0.5 : 1);
   const tempo = {
     bpm_global: round2(bpm),
     curve,
-    confidence: round3(conf.confidence * (weak ? 0.5 : 1)),
+    confidence: calibrate('tempo', rawConfidence),
+    beat_confidence: calibrate('beats', rawConfidence),
     alternatives: conf.alternatives.map((a) => ({
       bpm: round2(bpm * a.factor),
       factor: round3(a.factor),
