@@ -49,7 +49,8 @@ test('the history row shows processing while the job runs, then completed', asyn
   const firstHeld = new Promise<void>((r) => (heldOne = r));
   let release: () => void = () => {};
   const released = new Promise<void>((r) => (release = r));
-  await page.route('**/rpc/jobs.list', async (route) => {
+  // the history's list answers (list rows; the queue reads jobs.list)
+  await page.route('**/rpc/jobs.rows', async (route) => {
     const response = await route.fetch(); // the server answers now, with the state of this moment
     const body = (await response.json()) as ListAnswer;
     const stale = body.value?.items.some(

@@ -6,6 +6,7 @@ export const CHANNEL_NAMES = [
   'app.info',
   'jobs.submit',
   'jobs.list',
+  'jobs.rows',
   'jobs.get',
   'jobs.songMap',
   'jobs.cancel',

@@ -18,6 +18,7 @@ import {
   ListPageSchema,
   ListQuerySchema,
   RestoreResultSchema,
+  RowPageSchema,
   SettingsSchema,
   StatsSchema,
   SubmitResultSchema,
@@ -39,7 +40,10 @@ export const channels = {
     request: z.object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(100_000) }).strict(),
     response: SubmitResultSchema,
   },
+  /** full jobs (the queue, the REST API) */
   'jobs.list': { request: ListQuerySchema.strict(), response: ListPageSchema },
+  /** the history: the same query and cursors, list rows only (JobRow) */
+  'jobs.rows': { request: ListQuerySchema.strict(), response: RowPageSchema },
   'jobs.get': { request: z.object({ id }).strict(), response: JobSchema },
   'jobs.songMap': { request: z.object({ id }).strict(), response: SongMapSchema },
   'jobs.cancel': { request: z.object({ ids }).strict(), response: z.object({ cancelled: z.array(z.string()) }) },

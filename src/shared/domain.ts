@@ -92,6 +92,62 @@ export const ListPageSchema = z.object({
 });
 export type ListPage = z.infer<typeof ListPageSchema>;
 
+/**
+ * One row of the history list: only what the history table shows (name and path, title, artist,
+ * length, BPM, key, status with its error, date added), plus `updatedAt`, the time of the job's last
+ * write, by which the renderer orders a list answer against job.updated events (stores/later.ts).
+ * `jobs.rows` reads these 14 columns instead of a Job's 26: a page costs the conversion of every
+ * SQLite value into a JS value, so half the values is about half the time. Summary fields are null
+ * unless the job completed with a result.
+ */
+export const JobRowSchema = z.object({
+  id: z.string(),
+  status: JobStatusSchema,
+  createdAt: z.number(),
+  /** the job's last write (ms); decides between a list answer and an event (later wins) */
+  updatedAt: z.number(),
+  fileName: z.string(),
+  inputPath: z.string(),
+  errorCode: z.enum(ERROR_CODES).nullable(),
+  errorMessage: z.string().nullable(),
+  durationSec: z.number().nullable(),
+  bpm: z.number().nullable(),
+  key: z.string().nullable(),
+  camelot: z.string().nullable(),
+  title: z.string().nullable(),
+  artist: z.string().nullable(),
+});
+export type JobRow = z.infer<typeof JobRowSchema>;
+
+/** the list row of a full job (e.g. one pushed by job.updated), equal to what `jobs.rows` reads */
+export function toJobRow(job: Job): JobRow {
+  const s = job.summary;
+  return {
+    id: job.id,
+    status: job.status,
+    createdAt: job.createdAt,
+    updatedAt: job.updatedAt,
+    fileName: job.fileName,
+    inputPath: job.inputPath,
+    errorCode: job.errorCode,
+    errorMessage: job.errorMessage,
+    durationSec: s?.durationSec ?? null,
+    bpm: s?.bpm ?? null,
+    key: s?.key ?? null,
+    camelot: s?.camelot ?? null,
+    title: s?.title ?? null,
+    artist: s?.artist ?? null,
+  };
+}
+
+export const RowPageSchema = z.object({
+  items: z.array(JobRowSchema),
+  nextCursor: z.string().nullable(),
+  /** number of jobs matching the filters (ignoring the cursor) */
+  total: z.number().int().nonnegative(),
+});
+export type RowPage = z.infer<typeof RowPageSchema>;
+
 export const BackupInfoSchema = z.object({
   path: z.string(),
   createdAt: z.number(),

@@ -166,6 +166,16 @@ describe('channels', () => {
     expect(page.nextCursor).not.toBeNull();
     const filtered = (await call('jobs.list', { status: ['completed'] })) as { items: Job[] };
     expect(filtered.items.map((j) => j.id).sort()).toEqual([ja.id, jb.id].sort());
+    // the history's projection: same query and cursor, list rows (the harness checks them against the contract)
+    const rows = (await call('jobs.rows', { limit: 2, sort: 'name', order: 'asc' })) as {
+      items: Record<string, unknown>[];
+      nextCursor: string | null;
+    };
+    expect(rows.items.map((r) => r.fileName)).toEqual(['a.wav', 'b.wav']);
+    expect(rows.nextCursor).toBe(page.nextCursor);
+    expect(Object.keys(rows.items[0]).sort()).toEqual(
+      ['artist', 'bpm', 'camelot', 'createdAt', 'durationSec', 'errorCode', 'errorMessage', 'fileName', 'id', 'inputPath', 'key', 'status', 'title', 'updatedAt'],
+    );
 
     await call('jobs.cancel', { ids: [js1.id, js2.id] });
     await call('jobs.retry', { ids: [js1.id] });

@@ -41,6 +41,8 @@ export const handlers: Handlers = {
 
   'jobs.list': (req, ctx) => ctx.store.listJobs(req),
 
+  'jobs.rows': (req, ctx) => ctx.store.listRows(req),
+
   'jobs.get': (req, ctx) => ctx.store.requireJob(req.id),
 
   'jobs.songMap': (req, ctx) => {

@@ -42,6 +42,10 @@ describe('backups.restore through the core', () => {
     expect(h.core.store.getJob(a.id)?.status).toBe('completed');
     expect(h.core.store.getJob(b.id)?.status).toBe('completed');
     expect(h.core.store.getJob(slow.id)).toBeNull();
+    // the history's list rows come from the restored database too
+    const rows = (await h.call('jobs.rows', { sort: 'name', order: 'asc' })) as { items: { id: string }[]; total: number };
+    expect(rows.items.map((x) => x.id)).toEqual([a.id, b.id]);
+    expect(rows.total).toBe(2);
     // the job that is not in the backup was stopped, and nothing runs
     expect(h.core.runner.activeIds).toEqual([]);
     expect(h.eventsOf('db.restored')).toEqual([r]);
@@ -94,9 +98,15 @@ describe('backups.restore through the core', () => {
       order.push('list');
       return r;
     });
-    const [r, s, l] = await Promise.all([restoring, during, listing]);
-    expect(r.ok && s.ok && l.ok).toBe(true);
-    expect(order).toEqual(['restore', 'list']);
+    // the history's list rows wait behind the restore like every other channel
+    const rowsDuring = h.core.dispatch('jobs.rows', {}).then((r) => {
+      order.push('rows');
+      return r;
+    });
+    const [r, s, l, rw] = await Promise.all([restoring, during, listing, rowsDuring]);
+    expect(r.ok && s.ok && l.ok && rw.ok).toBe(true);
+    expect(order).toEqual(['restore', 'list', 'rows']);
+    expect(rw.ok && (rw.value as { items: { id: string }[] }).items.map((x) => x.id)).toContain(a.id);
     // the new job went into the restored database, next to the job the backup brought back
     const c = s.ok ? (s.value as { jobs: Job[] }).jobs[0] : null;
     expect(h.core.store.getJob(c?.id ?? '')).not.toBeNull();

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ListQuerySchema, SORT_KEYS, type AppError, type Job, type ListQuery } from '../../shared';
+import { JobRowSchema, ListQuerySchema, SORT_KEYS, toJobRow, type AppError, type Job, type ListQuery } from '../../shared';
 import { firstPageSql, listJobs } from './list';
 import type { JobStoreExt } from './store';
 import { completeWith, freshStore, input } from './test-helpers';
@@ -282,4 +282,54 @@ describe('query plans', () => {
       }
     },
   );
+});
+
+describe('list rows (the history projection)', () => {
+  it('every sort and filter gives the same rows, order, cursors and totals as the full list, projected', () => {
+    const jobs = seed();
+    // a failed and a re-queued job too: error columns set, summary cleared
+    store.transition(jobs[2].id, 'failed', { errorCode: 'E_TIMEOUT', errorMessage: 'took too long' });
+    store.transition(jobs[0].id, 'queued');
+    const queries: ListQuery[] = [
+      ...SORT_KEYS.flatMap((sort) => (['asc', 'desc'] as const).map((order) => ({ sort, order, limit: 7 }))),
+      { status: ['completed', 'failed'], limit: 9 },
+      { search: 'Song', limit: 4 },
+      { search: 'a.', limit: 5 },
+      { bpmMin: 100, bpmMax: 130, limit: 3, sort: 'bpm' },
+      { keys: ['Am'], limit: 6 },
+    ];
+    for (const query of queries) {
+      let cursor: string | null = null;
+      let pages = 0;
+      do {
+        const full = store.listJobs(q({ ...query, cursor }));
+        const rows = store.listRows(q({ ...query, cursor }));
+        expect(rows.items).toEqual(full.items.map(toJobRow));
+        expect(rows.nextCursor).toBe(full.nextCursor);
+        expect(rows.total).toBe(full.total);
+        for (const r of rows.items) expect(JobRowSchema.parse(r)).toEqual(r);
+        cursor = rows.nextCursor;
+        pages++;
+      } while (cursor && pages < 100);
+    }
+  });
+
+  it('getRow reads one list row equal to the projected full job; null for an unknown id', () => {
+    const jobs = seed();
+    store.transition(jobs[2].id, 'failed', { errorCode: 'E_TIMEOUT', errorMessage: 'took too long' });
+    for (const j of store.getJobs(jobs.map((x) => x.id))) expect(store.getRow(j.id)).toEqual(toJobRow(j));
+    expect(store.getRow('nope')).toBeNull();
+  });
+
+  it('a page and its total are read in one read transaction, which ends with the call', () => {
+    seed();
+    const page = store.listRows(q({ limit: 5, status: ['completed'] }));
+    expect(page.items).toHaveLength(5);
+    expect(store.db.inTransaction).toBe(false);
+    // inside a batch the read joins the open write transaction instead of ending it
+    store.batch?.(() => {
+      store.listRows(q({ limit: 5 }));
+      expect(store.db.inTransaction).toBe(true);
+    });
+  });
 });

@@ -6,9 +6,9 @@
  * ascending, last descending) because a row-value comparison never matches NULL; each segment is
  * its own index range. The cursor is opaque base64url JSON: sort, order, last value, last id.
  */
-import { AppError, type JobStatus, type ListPage, type ListQueryParsed } from '../../shared';
-import { col, JOB_COLUMNS, tupleToJob, type JobField, type JobTuple } from './rows';
-import { placeholders, prepare, prepareRaw, type Db } from './sql';
+import { AppError, type JobStatus, type ListQueryParsed } from '../../shared';
+import { JOB_PROJECTION, type JobField, type JobTuple, type Projection } from './rows';
+import { placeholders, prepareRaw, readTransaction, type Db } from './sql';
 
 type SortKey = ListQueryParsed['sort'];
 type Order = ListQueryParsed['order'];
@@ -164,6 +164,7 @@ function fetchSegment(
   filter: Filter,
   limit: number,
   sparse = false,
+  columns: string = JOB_PROJECTION.columns,
 ): JobTuple[] {
   const tie = 'j.id';
   const dir = order === 'asc' ? 'ASC' : 'DESC';
@@ -207,7 +208,7 @@ function fetchSegment(
   const from = sparse
     ? 'jobs_fts CROSS JOIN jobs j ON j.seq = jobs_fts.rowid'
     : 'jobs j';
-  const sql = `SELECT ${JOB_COLUMNS} FROM ${from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${orderBy} LIMIT ?`;
+  const sql = `SELECT ${columns} FROM ${from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${orderBy} LIMIT ?`;
   return prepareRaw(db, sql).all(...params, limit) as JobTuple[];
 }
 
@@ -225,9 +226,10 @@ function fetchRows(
   filter: Filter,
   limit: number,
   sparse: boolean,
+  columns: string = JOB_PROJECTION.columns,
 ): JobTuple[] {
   if (sparse || sortKey !== 'created' || !filter.statuses || filter.statuses.length < 2) {
-    return fetchSegment(db, sortKey, spec, order, segment, after, filter, limit, sparse);
+    return fetchSegment(db, sortKey, spec, order, segment, after, filter, limit, sparse, columns);
   }
   const merged: JobTuple[] = [];
   for (const status of filter.statuses) {
@@ -242,6 +244,7 @@ function fetchRows(
         { ...filter, statuses: [status] },
         limit,
         false,
+        columns,
       ),
     );
   }
@@ -272,8 +275,10 @@ function countTotal(db: Db, filter: Filter, ftsMatches: number | null): number {
   // every job has exactly one row in jobs_fts, so with search as the only filter its count is the total
   if (ftsMatches !== null && statuses === null && filter.sql.length === 0) return ftsMatches;
   if (filter.countable) {
-    const rows = prepare<[], { status: JobStatus; n: number }>(db, 'SELECT status, n FROM job_counts').all();
-    return rows.reduce((sum, r) => (statuses === null || statuses.includes(r.status) ? sum + r.n : sum), 0);
+    const rows = prepareRaw<[]>(db, 'SELECT status, n FROM job_counts').all();
+    let sum = 0;
+    for (const r of rows) if (statuses === null || statuses.includes(r[0] as JobStatus)) sum += r[1] as number;
+    return sum;
   }
   const where = [...filter.sql];
   const params = [...filter.params];
@@ -285,8 +290,8 @@ function countTotal(db: Db, filter: Filter, ftsMatches: number | null): number {
     where.push(`j.seq IN (${FTS_IDS})`);
     params.push(filter.fts);
   }
-  const sql = `SELECT count(*) AS n FROM jobs j WHERE ${where.join(' AND ')}`;
-  return prepare<unknown[], { n: number }>(db, sql).get(...params)?.n ?? 0;
+  const sql = `SELECT count(*) FROM jobs j WHERE ${where.join(' AND ')}`;
+  return (prepareRaw(db, sql).get(...params) as [number] | undefined)?.[0] ?? 0;
 }
 
 export interface ListOptions {
@@ -294,7 +299,26 @@ export interface ListOptions {
   sparseMatches?: number;
 }
 
-export function listJobs(db: Db, q: ListQueryParsed, options: ListOptions = {}): ListPage {
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+  total: number;
+}
+
+/**
+ * One page of `projection`'s rows and the total, in ONE read transaction: in WAL mode every
+ * statement outside a transaction takes and drops a read lock on the -shm file (two fcntl calls,
+ * measured ~5 µs on the bench machine), so the page, the match count and the total share one.
+ */
+export function listPage<T>(db: Db, q: ListQueryParsed, projection: Projection<T>, options: ListOptions = {}): Page<T> {
+  return readTransaction(db, () => listPageIn(db, q, projection, options));
+}
+
+/** full jobs (the queue, the REST API) */
+export const listJobs = (db: Db, q: ListQueryParsed, options: ListOptions = {}) =>
+  listPage(db, q, JOB_PROJECTION, options);
+
+function listPageIn<T>(db: Db, q: ListQueryParsed, projection: Projection<T>, options: ListOptions): Page<T> {
   const spec = SORTS[q.sort];
   const filter = buildFilter(q);
   const cursor = q.cursor ? decodeCursor(q.cursor, q.sort, q.order) : null;
@@ -304,39 +328,40 @@ export function listJobs(db: Db, q: ListQueryParsed, options: ListOptions = {}):
   const ftsMatches =
     filter.fts === null
       ? null
-      : (prepare<[string], { n: number }>(
-          db,
-          'SELECT count(*) AS n FROM jobs_fts WHERE jobs_fts MATCH ?',
-        ).get(filter.fts)?.n ?? 0);
+      : ((prepareRaw<[string]>(db, 'SELECT count(*) FROM jobs_fts WHERE jobs_fts MATCH ?').get(filter.fts) as
+          | [number]
+          | undefined)?.[0] ?? 0);
   const sparse = ftsMatches !== null && ftsMatches <= (options.sparseMatches ?? SPARSE_MATCHES);
   const want = q.limit + 1; // one extra row tells whether another page exists
-  const rows: JobTuple[] = [];
+  let rows: JobTuple[] = [];
   for (let i = start; i < segments.length && rows.length < want; i++) {
-    rows.push(
-      ...fetchRows(
-        db,
-        q.sort,
-        spec,
-        q.order,
-        segments[i],
-        i === start ? cursor : null,
-        filter,
-        want - rows.length,
-        sparse,
-      ),
+    const got = fetchRows(
+      db,
+      q.sort,
+      spec,
+      q.order,
+      segments[i],
+      i === start ? cursor : null,
+      filter,
+      want - rows.length,
+      sparse,
+      projection.columns,
     );
+    rows = rows.length === 0 ? got : rows.concat(got);
   }
   const hasMore = rows.length > q.limit;
-  const page = hasMore ? rows.slice(0, q.limit) : rows;
-  const last = page[page.length - 1];
+  const n = hasMore ? q.limit : rows.length;
+  const last = rows[n - 1];
   const nextCursor =
     hasMore && last
       ? encodeCursor({
           s: q.sort,
           o: q.order,
-          v: (last[col(spec.col)] as string | number | null) ?? null,
+          v: (last[projection.index(spec.col)] as string | number | null) ?? null,
           id: last[0] as string,
         })
       : null;
-  return { items: page.map(tupleToJob), nextCursor, total: countTotal(db, filter, ftsMatches) };
+  const items: T[] = new Array<T>(n);
+  for (let i = 0; i < n; i++) items[i] = projection.map(rows[i]);
+  return { items, nextCursor, total: countTotal(db, filter, ftsMatches) };
 }

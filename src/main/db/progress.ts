@@ -4,7 +4,7 @@
  * in memory (readers see them at once) and written for all jobs in one transaction at most once
  * per interval; a status change takes the job's pending value with it.
  */
-import { AppError, type Job } from '../../shared';
+import { AppError, type Job, type JobRow } from '../../shared';
 import { immediate, prepare, type Db } from './sql';
 
 interface Pending {
@@ -60,6 +60,12 @@ export class ProgressBuffer {
   overlay(job: Job): Job {
     const p = job.status === 'processing' ? this.pending.get(job.id) : undefined;
     return p ? { ...job, progress: p.progress, stage: p.stage, updatedAt: p.at } : job;
+  }
+
+  /** A list row as readers should see it: a row has no progress, only the time it was written. */
+  overlayRow(row: JobRow): JobRow {
+    const p = row.status === 'processing' ? this.pending.get(row.id) : undefined;
+    return p ? { ...row, updatedAt: p.at } : row;
   }
 
   get size(): number {

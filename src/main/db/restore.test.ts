@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LATEST_VERSION, MIGRATIONS, type Migration } from './migrations';
 import { openJobStore } from './store';
+import { toJobRow } from '../../shared';
 import { completeWith, freshStore, input } from './test-helpers';
 
 const names = (rows: { name: string }[]) => rows.map((r) => r.name);
@@ -80,6 +81,41 @@ describe('restoreBackup', () => {
     expect(again.getJob(c.id)?.fileName).toBe('c.wav');
     expect(again.stats().total).toBe(1);
     again.close();
+  });
+
+  it('list rows (listRows, getRow) read the restored database: the row statement is prepared again on the new connection', async () => {
+    let clock = Date.UTC(2026, 0, 1);
+    const { store } = await freshStore({ now: () => clock });
+    const [a, b] = store.createJobs([input('a.wav'), input('b.wav')]);
+    completeWith(store, a.id, { bpm: 128, key: 'Am' });
+    const q = { limit: 10, cursor: null, sort: 'created', order: 'asc' } as const;
+    // both statements prepared (and used) on the connection the restore will close
+    expect(store.getRow(a.id)).toMatchObject({ status: 'completed', bpm: 128 });
+    expect(store.listRows(q).total).toBe(2);
+    const backup = await store.backup();
+    clock += 60_000;
+    store.deleteJobs([a.id, b.id]);
+    const [c] = store.createJobs([input('c.wav')]);
+    expect(store.getRow(c.id)?.fileName).toBe('c.wav');
+    const before = store.db;
+
+    clock += 60_000;
+    await store.restoreBackup(path.basename(backup.path));
+    expect(store.db).not.toBe(before);
+    expect(before.open).toBe(false);
+    expect(store.getRow(a.id)).toEqual(toJobRow(store.getJob(a.id)!));
+    expect(store.getRow(a.id)).toMatchObject({ status: 'completed', bpm: 128, key: 'Am' });
+    expect(store.getRow(b.id)).toMatchObject({ status: 'queued', fileName: 'b.wav' });
+    expect(store.getRow(c.id)).toBeNull();
+    const page = store.listRows(q);
+    expect(page.items.map((r) => r.id)).toEqual([a.id, b.id]);
+    expect(page.total).toBe(2);
+    expect(page.items).toEqual(store.listJobs(q).items.map(toJobRow));
+    // a job written after the restore is read by the same statements
+    const [d] = store.createJobs([input('d.wav')]);
+    expect(store.getRow(d.id)?.fileName).toBe('d.wav');
+    expect(store.listRows(q).total).toBe(3);
+    store.close();
   });
 
   it('leaves jobs that were processing in the backup as processing for the caller to requeue', async () => {

@@ -55,3 +55,19 @@ export function isCorruptionError(e: unknown): boolean {
 
 /** '?, ?, ?' for n parameters */
 export const placeholders = (n: number): string => Array.from({ length: n }, () => '?').join(', ');
+
+/**
+ * Runs fn (reads only) in one deferred read transaction, so its statements share one WAL read lock
+ * (one lock/unlock of the -shm file instead of one per statement). Inside an open transaction fn
+ * simply joins it.
+ */
+export function readTransaction<T>(db: Db, fn: () => T): T {
+  if (db.inTransaction) return fn();
+  prepare(db, 'BEGIN').run();
+  try {
+    return fn();
+  } finally {
+    // a read transaction has nothing to commit; COMMIT just ends it (and drops the read lock)
+    if (db.inTransaction) prepare(db, 'COMMIT').run();
+  }
+}

@@ -12,10 +12,12 @@ import type {
   CleanupResult,
   Edits,
   Job,
+  JobRow,
   JobStatus,
   JobSummary,
   ListPage,
   ListQueryParsed,
+  RowPage,
   Settings,
   SongMap,
   Stats,
@@ -85,6 +87,13 @@ export interface JobStore {
   findCompletedByHash(contentHash: string, analyzerVersion: string): Job | null;
   getSongMap(id: string): SongMap | null;
   listJobs(query: ListQueryParsed): ListPage;
+  /**
+   * The history's list rows (JobRow, 14 columns instead of a Job's 26): the same query, filters,
+   * order and cursors as listJobs, page and total read in one read transaction.
+   */
+  listRows(query: ListQueryParsed): RowPage;
+  /** one list row by id, by a statement prepared on first use per writer connection; null when there is no such job */
+  getRow(id: string): JobRow | null;
   /** queued jobs in run order: priority desc, then id asc */
   nextQueued(limit: number, excludeIds?: ReadonlySet<string>): Job[];
   moveToTop(id: string): Job;

@@ -31,7 +31,8 @@ import {
 } from './delete';
 import { getEdits, setEdits } from './edits';
 import * as jobs from './jobs';
-import { listJobs } from './list';
+import { listJobs, listPage } from './list';
+import { ROW_COLUMNS, ROW_PROJECTION, tupleToRow, type JobTuple } from './rows';
 import {
   assertNotTooNew,
   getUserVersion,
@@ -289,6 +290,17 @@ function bindStore(
   let db = opened;
   const keepBackups = () => options.keepBackups ?? getSettings(db, defaults).keepBackups;
   let progress = new ProgressBuffer(db);
+  // the single-row read of the list path (raw: an array, no keyed object per row), prepared on first
+  // use and then once per writer connection: a restore swaps the connection (reopen) and a statement
+  // dies with the connection that prepared it. Lazily, because a store opened on an older schema
+  // (tests) has no summary columns yet.
+  let rowByIdStmt: { conn: Db; stmt: ReturnType<Db['prepare']> } | null = null;
+  const rowById = (): ReturnType<Db['prepare']> => {
+    if (rowByIdStmt?.conn !== db) {
+      rowByIdStmt = { conn: db, stmt: db.prepare(`SELECT ${ROW_COLUMNS} FROM jobs j WHERE j.id = ?`).raw() };
+    }
+    return rowByIdStmt.stmt;
+  };
 
   /** opens the file now at dbPath as the writer connection, migrating a backup of an older schema */
   const reopen = (): void => {
@@ -345,6 +357,15 @@ function bindStore(
     listJobs: (query) => {
       const page = listJobs(db, query);
       return progress.size === 0 ? page : { ...page, items: page.items.map(view) };
+    },
+    // rows carry no progress; a processing row takes the time of its buffered progress, as its job does
+    listRows: (query) => {
+      const page = listPage(db, query, ROW_PROJECTION);
+      return progress.size === 0 ? page : { ...page, items: page.items.map((r) => progress.overlayRow(r)) };
+    },
+    getRow: (id) => {
+      const t = rowById().get(id) as JobTuple | undefined;
+      return t ? progress.overlayRow(tupleToRow(t)) : null;
     },
     nextQueued: (limit, exclude) => jobs.nextQueued(db, limit, exclude),
     moveToTop: (id) => jobs.moveToTop(db, id, clock()),

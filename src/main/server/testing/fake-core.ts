@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { channels, fail, isChannel, ok, type EventName, type EventPayload, type Job, type Result, type SongMap } from '../../../shared';
+import { channels, fail, isChannel, ok, type EventName, type EventPayload, type Job, type Result, type SongMap, toJobRow } from '../../../shared';
 import type { Core, CoreEvents } from '../../core/core-api';
 import type { JobStore } from '../../db/store-api';
 
@@ -102,10 +102,12 @@ export class FakeCore implements Core {
         const m = this.songMaps.get(req.id as string);
         return m ? ok(m) : fail('E_NOT_READY', 'no song map');
       }
-      case 'jobs.list': {
+      case 'jobs.list':
+      case 'jobs.rows': {
         const statuses = req.status as string[] | undefined;
         const items = [...this.jobs.values()].filter((j) => !statuses || statuses.includes(j.status)).reverse();
-        return ok({ items: items.slice(0, req.limit as number), nextCursor: null, total: items.length });
+        const page = items.slice(0, req.limit as number);
+        return ok({ items: channel === 'jobs.rows' ? page.map(toJobRow) : page, nextCursor: null, total: items.length });
       }
       case 'jobs.delete': {
         let deleted = 0;

@@ -6,7 +6,7 @@ import { useApp } from './app';
 import { useHistory } from '../features/history/historyStore';
 import { setApi } from '../api/client';
 import { fakeApi, makeJob } from '../test/fakeApi';
-import type { ListQuery } from '../../../shared/domain';
+import { toJobRow, type ListQuery } from '../../../shared/domain';
 
 afterEach(() => setApi(null));
 
@@ -18,13 +18,15 @@ describe('db.restored', () => {
     const waiting = makeJob({ status: 'queued', fileName: 'back.wav', updatedAt: Date.UTC(2026, 0, 1) });
     const done = makeJob({ status: 'completed', fileName: 'done.wav', updatedAt: Date.UTC(2026, 0, 1) });
     useJobs.setState({ byId: { [before.id]: before }, queueIds: [before.id], rejected: [], reusedIds: {} });
-    useHistory.setState({ items: [before], total: 1, selected: { [before.id]: true } });
+    useHistory.setState({ items: [toJobRow(before)], total: 1, selected: { [before.id]: true } });
     useApp.setState({ notices: [] });
     const api = fakeApi();
+    // the queue loads the active jobs (jobs.list), the history its list rows (jobs.rows)
     api.handle('jobs.list', (q: ListQuery) => {
       const items = q.status ? [waiting] : [waiting, done];
       return { items, total: items.length, nextCursor: null };
     });
+    api.handle('jobs.rows', () => ({ items: [waiting, done].map(toJobRow), total: 2, nextCursor: null }));
     api.handle('settings.get', () => ({
       concurrency: 1,
       retentionDays: null,

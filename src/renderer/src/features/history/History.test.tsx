@@ -4,7 +4,7 @@ import { History } from './History';
 import { DEFAULT_FILTERS, MORE_PAGE, PAGE, buildQuery, useHistory } from './historyStore';
 import { setApi } from '../../api/client';
 import { fakeApi, makeJob } from '../../test/fakeApi';
-import type { Job, ListQuery } from '../../../../shared/domain';
+import { JobRowSchema, toJobRow, type Job, type ListQuery } from '../../../../shared/domain';
 
 // happy-dom has no layout: give the scroll container a size so the virtualiser renders rows
 beforeEach(() => {
@@ -31,7 +31,7 @@ afterEach(() => {
 function serve(initial: Job[]) {
   const all = [...initial];
   const api = fakeApi();
-  api.handle('jobs.list', (q: ListQuery) => {
+  api.handle('jobs.rows', (q: ListQuery) => {
     let items = all.filter((j) => !q.status || q.status.includes(j.status));
     if (q.search) items = items.filter((j) => j.fileName.toLowerCase().includes(q.search!.toLowerCase()));
     if (q.keys) items = items.filter((j) => j.summary?.key && q.keys!.includes(j.summary.key));
@@ -43,7 +43,8 @@ function serve(initial: Job[]) {
     const limit = q.limit ?? 100;
     const page = items.slice(start, start + limit);
     return {
-      items: page,
+      // what the core answers on jobs.rows: list rows, checked against the contract
+      items: page.map((j) => JobRowSchema.parse(toJobRow(j))),
       total: items.length,
       nextCursor: start + limit < items.length ? String(start + limit) : null,
     };
@@ -82,10 +83,10 @@ describe('History', () => {
     const rows = screen.getAllByTestId('history-row');
     expect(rows.length).toBeGreaterThan(5);
     expect(rows.length).toBeLessThan(60); // virtualised: not a whole page, let alone 1000
-    expect(api.callsTo('jobs.list')).toHaveLength(1);
+    expect(api.callsTo('jobs.rows')).toHaveLength(1);
     await act(async () => useHistory.getState().loadMore());
     expect(useHistory.getState().items).toHaveLength(PAGE + MORE_PAGE);
-    expect((api.callsTo('jobs.list')[1] as ListQuery).limit).toBe(MORE_PAGE);
+    expect((api.callsTo('jobs.rows')[1] as ListQuery).limit).toBe(MORE_PAGE);
   });
 
   it('sorts on a column header click and toggles the order on the second click', async () => {
@@ -101,7 +102,7 @@ describe('History', () => {
     expect(screen.getByRole('columnheader', { name: /File/ }).getAttribute('aria-sort')).toBe('ascending');
     await act(async () => fireEvent.click(screen.getByRole('button', { name: /^File/ })));
     await waitFor(() => expect(screen.getAllByTestId('history-row')[0].textContent).toContain('c.wav'));
-    const last = api.callsTo('jobs.list').at(-1) as ListQuery;
+    const last = api.callsTo('jobs.rows').at(-1) as ListQuery;
     expect(last).toMatchObject({ sort: 'name', order: 'desc' });
   });
 
@@ -120,7 +121,7 @@ describe('History', () => {
     await waitFor(() => expect(screen.getByTestId('history-empty').textContent).toContain('No jobs match'));
     await act(async () => fireEvent.click(screen.getByLabelText('compatible keys')));
     await waitFor(() => expect(screen.getAllByTestId('history-row')).toHaveLength(1)); // C is Am's relative
-    expect((api.callsTo('jobs.list').at(-1) as ListQuery).keys).toEqual(['Am', 'C', 'Dm', 'Em']);
+    expect((api.callsTo('jobs.rows').at(-1) as ListQuery).keys).toEqual(['Am', 'C', 'Dm', 'Em']);
   });
 
   it('multi-selects with Shift and deletes the selection after a confirm', async () => {
@@ -212,6 +213,25 @@ describe('History keyboard and restore', () => {
   });
 });
 
+describe('History rows from events', () => {
+  it('a job.updated (full job) replaces its loaded list row with the projected row', async () => {
+    const jobs = Array.from({ length: 3 }, (_, i) => makeJob({ fileName: `e${i}.wav` }));
+    serve(jobs);
+    render(<History />);
+    await waitFor(() => expect(useHistory.getState().items).toHaveLength(3));
+    expect(useHistory.getState().items[0]).not.toHaveProperty('summary');
+    const done: Job = { ...jobs[1], status: 'completed', summary: summary(128, 'Am') };
+    act(() => useHistory.getState().patchLocal([done]));
+    const row = useHistory.getState().items.find((r) => r.id === done.id);
+    expect(row).toEqual(toJobRow(done));
+    expect(row).toMatchObject({ status: 'completed', bpm: 128, key: 'Am' });
+    // an event older than the row it meets (by updatedAt) does not put it back (stores/later.ts)
+    act(() => useHistory.getState().patchLocal([{ ...jobs[1], status: 'processing', updatedAt: jobs[1].updatedAt - 1 }]));
+    expect(useHistory.getState().items.find((r) => r.id === done.id)).toBe(row);
+    await waitFor(() => expect(screen.getByText('128.0')).toBeTruthy());
+  });
+});
+
 describe('History live refresh', () => {
   it('refreshes during a continuous batch (throttled) and keeps the loaded rows', async () => {
     const { useJobs } = await import('../../stores/jobs');
@@ -224,13 +244,13 @@ describe('History live refresh', () => {
     await act(async () => useHistory.getState().loadMore());
     const loaded = PAGE + MORE_PAGE;
     expect(useHistory.getState().items).toHaveLength(loaded);
-    const before = api.callsTo('jobs.list').length;
+    const before = api.callsTo('jobs.rows').length;
     // a job finishes every 100 ms for 2 s (real time): a debounce would never fire; the 750 ms throttle fires a few times, not 20
     for (let t = 0; t < 2000; t += 100) {
       act(() => useJobs.setState((s) => ({ historyVersion: s.historyVersion + 1 })));
       await act(async () => new Promise((r) => setTimeout(r, 100)));
     }
-    const refreshes = api.callsTo('jobs.list').slice(before) as ListQuery[];
+    const refreshes = api.callsTo('jobs.rows').slice(before) as ListQuery[];
     expect(refreshes.length).toBeGreaterThanOrEqual(2);
     expect(refreshes.length).toBeLessThanOrEqual(4);
     expect(refreshes.every((q) => q.limit === loaded && q.cursor === null)).toBe(true);
@@ -287,8 +307,9 @@ describe('History rows follow every status change (issue 9.3)', () => {
     const held: (() => void)[] = [];
     let hold = false;
     const api = fakeApi();
-    api.handle('jobs.list', () => {
-      const items = [...rows.values()].reverse();
+    api.handle('jobs.rows', () => {
+      // the core reads list rows (JobRow), checked against the contract
+      const items = [...rows.values()].reverse().map((j) => JobRowSchema.parse(toJobRow(j)));
       const page = { items, total: items.length, nextCursor: null };
       if (!hold) return page;
       return new Promise<typeof page>((resolve) => held.push(() => resolve(page)));
@@ -328,7 +349,7 @@ describe('History rows follow every status change (issue 9.3)', () => {
     core.holdAnswers(true);
     // the submit answer: the queue shows it, and the history asks for a refresh (held on the wire)
     act(() => useJobs.getState().upsertMany([queued]));
-    await waitFor(() => expect(core.api.callsTo('jobs.list').length).toBe(2));
+    await waitFor(() => expect(core.api.callsTo('jobs.rows').length).toBe(2));
     // the runner starts it; the event arrives before the list answer that was read while it was queued
     core.change({ ...queued, status: 'processing', stage: 'starting', updatedAt: queued.updatedAt + 40 });
     await core.release();
@@ -356,11 +377,11 @@ describe('History rows follow every status change (issue 9.3)', () => {
     await core.release();
     expect(statusOf(job.id)).toBe('processing');
 
-    // a later answer that is really newer (more progress written since) still wins
+    // a later answer that is really newer (more progress written since: a row carries its write time) still wins
     core.holdAnswers(false);
     core.rows.set(job.id, { ...job, status: 'processing', progress: 0.5, updatedAt: job.updatedAt + 20 });
     await act(async () => useHistory.getState().reload({ refresh: true }));
-    expect(useHistory.getState().items[0].progress).toBe(0.5);
+    expect(useHistory.getState().items[0]).toMatchObject({ status: 'processing', updatedAt: job.updatedAt + 20 });
     off();
   });
 

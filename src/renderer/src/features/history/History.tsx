@@ -9,7 +9,7 @@ import { useHistory, type SortKey } from './historyStore';
 import { HistoryFiltersBar } from './HistoryFilters';
 import { useApp } from '../../stores/app';
 import { useJobs } from '../../stores/jobs';
-import type { Job } from '../../../../shared/domain';
+import type { JobRow } from '../../../../shared/domain';
 import { formatDate, formatDuration, plainError } from '../../ui/format';
 import { deleteJobs } from '../queue/actions';
 
@@ -30,7 +30,7 @@ const COLUMNS: { key: SortKey; label: string; cls: string }[] = [
   { key: 'created', label: 'Added', cls: 'c-date' },
 ];
 
-/** the text of one row's cells, worked out once per job object (a refreshed job is a new object) */
+/** the text of one row's cells, worked out once per row object (a refreshed row is a new object) */
 interface RowText {
   title: string;
   artist: string;
@@ -41,18 +41,17 @@ interface RowText {
   date: string;
   statusTitle: string | undefined;
 }
-const rowTextCache = new WeakMap<Job, RowText>();
-export function rowText(job: Job): RowText {
+const rowTextCache = new WeakMap<JobRow, RowText>();
+export function rowText(job: JobRow): RowText {
   const hit = rowTextCache.get(job);
   if (hit) return hit;
-  const s = job.summary;
   const text: RowText = {
-    title: s?.title ?? '',
-    artist: s?.artist ?? '',
-    duration: s?.durationSec != null ? formatDuration(s.durationSec) : '',
-    bpm: s?.bpm != null ? s.bpm.toFixed(1) : '',
-    key: s?.key ?? '',
-    camelot: s?.camelot ?? '',
+    title: job.title ?? '',
+    artist: job.artist ?? '',
+    duration: job.durationSec != null ? formatDuration(job.durationSec) : '',
+    bpm: job.bpm != null ? job.bpm.toFixed(1) : '',
+    key: job.key ?? '',
+    camelot: job.camelot ?? '',
     date: formatDate(job.createdAt),
     statusTitle:
       job.status === 'failed' ? `${plainError(job.errorCode, job.errorMessage)} (${job.errorCode})` : undefined,
@@ -76,11 +75,11 @@ const Row = memo(function Row({
   selected,
   onPick,
 }: {
-  job: Job;
+  job: JobRow;
   index: number;
   active: boolean;
   selected: boolean;
-  onPick: (e: React.MouseEvent | React.KeyboardEvent, job: Job, index: number) => void;
+  onPick: (e: React.MouseEvent | React.KeyboardEvent, job: JobRow, index: number) => void;
 }): React.JSX.Element {
   const t = rowText(job);
   return (
@@ -235,7 +234,7 @@ export function History(): React.JSX.Element {
 
   const virtRef = useRef(virt);
   virtRef.current = virt;
-  const onPick = useCallback((e: React.MouseEvent | React.KeyboardEvent, job: Job, index: number): void => {
+  const onPick = useCallback((e: React.MouseEvent | React.KeyboardEvent, job: JobRow, index: number): void => {
     const st = useHistory.getState();
     if (e.shiftKey && anchor.current) st.selectRange(anchor.current, job.id);
     else if (e.ctrlKey || e.metaKey) st.toggleSelected(job.id);

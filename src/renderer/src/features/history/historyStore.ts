@@ -4,7 +4,7 @@
  */
 import { create } from 'zustand';
 import { persist, createJSONStorage } from 'zustand/middleware';
-import type { Job, JobStatus, ListQuery } from '../../../../shared/domain';
+import { toJobRow, type Job, type JobRow, type JobStatus, type ListQuery, type RowPage } from '../../../../shared/domain';
 import { SORT_KEYS } from '../../../../shared/names';
 import { call } from '../../api/client';
 import { keyFilter } from './keys';
@@ -34,7 +34,8 @@ export interface HistoryState extends HistoryFilters {
   activeId: string | null;
   selected: Record<string, true>;
   /** loaded data */
-  items: Job[];
+  /** list rows (JobRow: the columns the table shows), not full jobs */
+  items: JobRow[];
   total: number;
   nextCursor: string | null;
   loading: boolean;
@@ -54,7 +55,10 @@ export interface HistoryActions {
   clearSelection(): void;
   /** drop rows that were deleted elsewhere, without a round trip */
   removeLocal(ids: string[]): void;
-  /** replace rows updated by events, if loaded (and remember them for the list answers still on the wire) */
+  /**
+   * replace rows updated by events (full jobs, projected to list rows), if loaded, by the later write
+   * (stores/later.ts); and remember them for the list answers still on the wire
+   */
   patchLocal(jobs: Job[]): void;
   /** the database was replaced by a backup: nothing held or heard before applies; load from the top */
   startOver(): Promise<void>;
@@ -96,21 +100,20 @@ let generation = 0;
  * answers; a row that was not loaded yet when its event came (a file just added) is caught the same way.
  */
 let inFlight = 0;
-const changedWhileLoading = new Map<string, Job>();
+/** events carry full jobs; what is kept is their list row (toJobRow), merged like the rows it meets */
+const changedWhileLoading = new Map<string, JobRow>();
 const removedWhileLoading = new Set<string>();
 
-async function fetchPage(
-  query: ListQuery,
-): Promise<{ items: Job[]; total: number; nextCursor: string | null }> {
+async function fetchPage(query: ListQuery): Promise<RowPage> {
   inFlight++;
   try {
-    const page = await call('jobs.list', query);
+    const page = await call('jobs.rows', query);
     if (changedWhileLoading.size === 0 && removedWhileLoading.size === 0) return page;
-    const items: Job[] = [];
-    for (const j of page.items) {
-      if (removedWhileLoading.has(j.id)) continue;
-      const changed = changedWhileLoading.get(j.id);
-      items.push(changed ? laterJob(j, changed) : j);
+    const items: JobRow[] = [];
+    for (const r of page.items) {
+      if (removedWhileLoading.has(r.id)) continue;
+      const changed = changedWhileLoading.get(r.id);
+      items.push(changed ? laterJob(r, changed) : r);
     }
     return { ...page, items, total: Math.max(0, page.total - (page.items.length - items.length)) };
   } finally {
@@ -226,17 +229,18 @@ export const useHistory = create<HistoryState & HistoryActions>()(
         await get().reload();
       },
       patchLocal(jobs) {
+        const rows = jobs.map(toJobRow);
         if (inFlight > 0)
-          for (const j of jobs) {
-            const seen = changedWhileLoading.get(j.id);
-            changedWhileLoading.set(j.id, seen ? laterJob(seen, j) : j);
+          for (const r of rows) {
+            const seen = changedWhileLoading.get(r.id);
+            changedWhileLoading.set(r.id, seen ? laterJob(seen, r) : r);
           }
-        const byId = new Map(jobs.map((j) => [j.id, j]));
-        if (!get().items.some((j) => byId.has(j.id))) return;
+        const byId = new Map(rows.map((r) => [r.id, r]));
+        if (!get().items.some((r) => byId.has(r.id))) return;
         set({
-          items: get().items.map((j) => {
-            const next = byId.get(j.id);
-            return next ? laterJob(j, next) : j;
+          items: get().items.map((r) => {
+            const next = byId.get(r.id);
+            return next ? laterJob(r, next) : r;
           }),
         });
       },
