@@ -5,11 +5,13 @@
  * 100k-job cleanup with its longest blocking slice. No assertions: numbers to read and record.
  */
 import Database from 'better-sqlite3';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ListQuerySchema, type ListQuery } from '../src/shared';
-import { encodeCursor } from '../src/main/db/list';
+import { encodeCursor, firstPageSql, listPage } from '../src/main/db/list';
+import { JOB_COLUMNS, ROW_COLUMNS, ROW_PROJECTION, tupleToRow } from '../src/main/db/rows';
 import { openJobStore } from '../src/main/db/store';
 import type { NewJobInput } from '../src/main/db/store-api';
 import { createUlidGenerator } from '../src/main/db/ulid';
@@ -46,6 +48,30 @@ interface Row {
   op: string;
   ours: number;
   base: number | null;
+}
+
+const SQLITE3 = ['/usr/bin/sqlite3', '/usr/local/bin/sqlite3'].find((p) => fs.existsSync(p)) ?? null;
+const quote = (v: unknown): string => (typeof v === 'string' ? `'${v.replace(/'/g, "''")}'` : String(v));
+/** inlines `?` parameters (ids, numbers) for the sqlite3 shell */
+function inline(sql: string, params: unknown[]): string {
+  let i = 0;
+  return sql.replace(/\?/g, () => quote(params[i++]));
+}
+
+/**
+ * SQLite's own time for a statement: the sqlite3 shell with `.timer on` runs each statement once
+ * (output to /dev/null) and prints its user + sys CPU time; the median over `statements` (after as
+ * many warm-up runs) is the cost of the query with no JS, no binding and no value conversion — the
+ * floor for the same query through better-sqlite3 (the shell also parses each statement, and pays
+ * the same WAL read lock per statement).
+ */
+function shellUs(file: string, statements: string[]): number | null {
+  if (!SQLITE3) return null;
+  const script = ['.timer on', '.output /dev/null', ...[...statements, ...statements].map((x) => `${x};`)].join('\n') + '\n';
+  const r = spawnSync(SQLITE3, ['-readonly', file], { input: script, encoding: 'utf8', maxBuffer: 64 << 20 });
+  const times = [...r.stdout.matchAll(/user ([\d.]+) sys ([\d.]+)/g)].map((m) => (Number(m[1]) + Number(m[2])) * 1e6);
+  const timed = times.slice(statements.length);
+  return timed.length ? median(timed) : null;
 }
 
 async function benchSize(n: number): Promise<Row[]> {
@@ -100,6 +126,48 @@ async function benchSize(n: number): Promise<Row[]> {
       Math.min(500, readOps),
       RUNS,
     ).us,
+    null,
+  );
+  // the history's path: list rows (13 columns) instead of full jobs (26)
+  add(
+    'get list row (getRow)',
+    timeOps(() => store.getRow(pick()), readOps, RUNS).us,
+    timeOps(() => baseline.getJob(baseFile, pick()), baseReadOps, RUNS).us,
+  );
+  add(
+    'list rows page of 100 (first)',
+    timeOps(() => store.listRows(q({ limit: 100 })), Math.min(500, readOps), RUNS).us,
+    timeOps(() => baseline.listPage(baseFile, 0), n >= 1_000_000 ? 20 : 100, RUNS).us,
+  );
+  add(
+    'list rows page of 100 (middle)',
+    timeOps(() => store.listRows(q({ limit: 100, cursor: midCursor })), Math.min(500, readOps), RUNS).us,
+    timeOps(() => baseline.listPage(baseFile, Math.floor(n / 2)), n >= 1_000_000 ? 10 : 50, RUNS).us,
+  );
+  // the same reads in the sqlite3 shell: SQLite alone, per statement
+  const shellIds = Array.from({ length: 300 }, pick);
+  add(
+    'sqlite3 shell: get list row (same SQL, per statement)',
+    shellUs(store.dbPath, shellIds.map((id) => `SELECT ${ROW_COLUMNS} FROM jobs j WHERE j.id = ${quote(id)}`)) ?? NaN,
+    null,
+  );
+  // SQLite's per-row cost with no per-statement work (parse, read lock): 300 lookups in one statement
+  const oneStatement = `WITH p(id) AS (VALUES ${shellIds.map((id) => `(${quote(id)})`).join(', ')}) SELECT ${ROW_COLUMNS} FROM p CROSS JOIN jobs j ON j.id = p.id`;
+  add(
+    'sqlite3 shell: 300 list-row lookups in one statement (per row)',
+    (shellUs(store.dbPath, Array.from({ length: 21 }, () => oneStatement)) ?? NaN) / shellIds.length,
+    null,
+  );
+  const firstRows = inline(firstPageSql(q({ limit: 100 })).sql.replace(JOB_COLUMNS, ROW_COLUMNS), [101]);
+  add(
+    'sqlite3 shell: list rows page (first; page SQL)',
+    shellUs(store.dbPath, Array.from({ length: 200 }, () => firstRows)) ?? NaN,
+    null,
+  );
+  const midRows = `SELECT ${ROW_COLUMNS} FROM jobs j WHERE j.id < ${quote(middle)} ORDER BY j.id DESC LIMIT 101`;
+  add(
+    'sqlite3 shell: list rows page (middle; page SQL)',
+    shellUs(store.dbPath, Array.from({ length: 200 }, () => midRows)) ?? NaN,
     null,
   );
   add(
@@ -158,7 +226,29 @@ async function benchSize(n: number): Promise<Row[]> {
     timeOps((i) => store.deleteJobs([oursVictims[i]]), writeOps, RUNS).us,
     timeOps((i) => baseline.deleteJob(baseFile, baseVictims[i]), writeOps, RUNS).us,
   );
+  const dbPath = store.dbPath;
   store.close();
+  // The limit under the per-statement WAL read lock: the same reads on a connection in
+  // locking_mode=EXCLUSIVE (wal-index on the heap, locks held: no -shm lock per statement). NOT the
+  // store's mode: it would lock out the off-thread backup and quick_check connections.
+  const x = new Database(dbPath);
+  x.pragma('locking_mode = EXCLUSIVE');
+  x.pragma(`cache_size = -${64 * 1024}`);
+  const xRow = x.prepare(`SELECT ${ROW_COLUMNS} FROM jobs j WHERE j.id = ?`).raw();
+  add(
+    'limit: get list row, EXCLUSIVE locking (not the store)',
+    timeOps(() => {
+      const t = xRow.get(pick()) as unknown[] | undefined;
+      if (t) tupleToRow(t);
+    }, readOps, RUNS).us,
+    null,
+  );
+  add(
+    'limit: list rows page (first), EXCLUSIVE locking (not the store)',
+    timeOps(() => listPage(x, q({ limit: 100 }), ROW_PROJECTION), Math.min(500, readOps), RUNS).us,
+    null,
+  );
+  x.close();
   fs.rmSync(dir, { recursive: true, force: true });
   fs.rmSync(baseDir, { recursive: true, force: true });
   return rows;
