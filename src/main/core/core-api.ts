@@ -24,6 +24,11 @@ export interface CoreOptions {
   openDialog?: () => Promise<string[]>;
   /** start the runner at once (default true); tests may start it later */
   autoStart?: boolean;
+  /**
+   * start the analysis workers when the runner starts, before any job (default true): a batch's
+   * first jobs find the engine loaded. Tests that count workers of a job's lifecycle turn it off.
+   */
+  warmWorkers?: boolean;
 }
 
 export type Unsubscribe = () => void;

@@ -2,7 +2,6 @@
  * createCore: opens the store, recovers interrupted jobs, applies retention, and wires the runner,
  * the worker pool, the handlers and the event bus. Transport-free (no Electron, no HTTP).
  */
-import { cpus } from 'node:os';
 import type { EventName, EventPayload, Job, Result } from '../../shared';
 import { ANALYZER_VERSION } from '../analysis/version';
 import { openJobStore } from '../db/store';
@@ -32,8 +31,6 @@ export interface CoreHandle extends Core {
 }
 
 type Notice = EventPayload<'app.notice'>;
-
-export const defaultConcurrency = (): number => Math.max(1, cpus().length - 1);
 
 export async function createCore(options: CoreOptions): Promise<CoreHandle> {
   const bus = new EventBus();
@@ -71,13 +68,16 @@ export async function createCore(options: CoreOptions): Promise<CoreHandle> {
       await cleanup({ store, events: bus }, settings.retentionDays, false, true);
     }
 
-    const concurrency = settings.concurrency ?? defaultConcurrency();
+    // the stored choice, else the default of db/settings (cores - 1, at least 1)
+    const concurrency = settings.concurrency;
     const pool = new WorkerPool({
       workerPath: options.workerPath,
       execArgv: options.workerExecArgv,
       memoryMb: options.workerMemoryMb ?? 1024,
       // idle workers kept for reuse: as many as may run at once (the setting can change live)
       maxIdle: () => runnerRef?.getConcurrency() ?? concurrency,
+      // one stays warm however long the app idles; the others go after 30 s without a job
+      minIdle: () => (options.warmWorkers === false ? 0 : 1),
     });
     const runner = new Runner({
       store,
@@ -115,6 +115,12 @@ export async function createCore(options: CoreOptions): Promise<CoreHandle> {
       },
     };
 
+    // workers first (idle, loading the engine), so the first jobs the runner launches take warm ones
+    const startRunner = (): void => {
+      if (options.warmWorkers !== false && !runner.isStarted) void pool.warm(runner.getConcurrency());
+      runner.start();
+    };
+
     let closed: Promise<void> | null = null;
     const core: CoreHandle = {
       store,
@@ -127,7 +133,7 @@ export async function createCore(options: CoreOptions): Promise<CoreHandle> {
       },
       submitUpload: (tempPath, originalName) =>
         gate.shared(() => submit.submitUpload(tempPath, originalName)),
-      start: () => runner.start(),
+      start: () => startRunner(),
       close: () => {
         closed ??= (async () => {
           await gate.idle(); // a restore in flight finishes (or puts the old file back) first
@@ -144,7 +150,7 @@ export async function createCore(options: CoreOptions): Promise<CoreHandle> {
       },
     };
     opening = false;
-    if (options.autoStart !== false) runner.start();
+    if (options.autoStart !== false) startRunner();
     return core;
   } catch (err) {
     await runnerRef?.close().catch(() => undefined);

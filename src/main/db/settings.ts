@@ -6,9 +6,18 @@ import os from 'node:os';
 import { AppError, SettingsSchema, type Settings } from '../../shared';
 import { immediate, prepare, type Db } from './sql';
 
+/**
+ * Analyses at once unless the user chose otherwise: every core but one (kept for the UI and the
+ * main thread's database work), at least 1, at most the setting's maximum of 64. The one place the
+ * default is decided; the core reads it through getSettings.
+ */
+export function defaultConcurrency(cores: number = os.availableParallelism()): number {
+  return Math.min(64, Math.max(1, Math.floor(cores) - 1));
+}
+
 export function defaultSettings(cores: number = os.availableParallelism()): Settings {
   return {
-    concurrency: Math.min(64, Math.max(1, cores - 1)),
+    concurrency: defaultConcurrency(cores),
     retentionDays: null,
     theme: 'system',
     keepBackups: 5,

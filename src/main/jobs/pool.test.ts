@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { WorkerPool } from './pool';
 import type { RunOutcome } from './pool';
 import { FAKE_WORKER } from './testing/harness';
@@ -49,6 +49,31 @@ describe('WorkerPool', () => {
     expect(crash).toMatchObject({ kind: 'error', code: 'E_WORKER' });
     expect((await run(pool, 'b', 'fine.wav')).kind).toBe('done');
     expect(pool.spawned).toBe(2);
+    await pool.close();
+  });
+
+  it('warm(n) starts n workers that load the engine before any job; the first job takes one of them', async () => {
+    const pool = new WorkerPool({ workerPath: FAKE_WORKER, memoryMb: 256, maxIdle: () => 2 });
+    const warm = pool.warm(2);
+    expect(pool.size).toBe(2);
+    await warm;
+    expect(pool.readyCount).toBe(2);
+    expect((await run(pool, 'w1', 'ok.wav')).kind).toBe('done');
+    expect(pool.spawned).toBe(2);
+    await pool.close();
+    expect(pool.readyCount).toBe(0);
+  });
+
+  it('idle workers go after idleMs, except the warm floor (minIdle)', async () => {
+    const pool = new WorkerPool({ workerPath: FAKE_WORKER, memoryMb: 256, maxIdle: () => 3, idleMs: 100, minIdle: () => 1 });
+    await Promise.all([run(pool, 'a', 'x1.wav'), run(pool, 'b', 'x2.wav'), run(pool, 'c', 'x3.wav')]);
+    expect(pool.spawned).toBe(3);
+    await vi.waitFor(() => expect(pool.size).toBe(1), { timeout: 5_000 });
+    // the floor outlives many idle periods
+    await new Promise((r) => setTimeout(r, 500));
+    expect(pool.size).toBe(1);
+    expect((await run(pool, 'd', 'x4.wav')).kind).toBe('done');
+    expect(pool.spawned).toBe(3);
     await pool.close();
   });
 

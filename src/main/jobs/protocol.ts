@@ -18,6 +18,8 @@ export interface RunMessage {
 const jobId = z.string().min(1).max(64);
 
 export const WorkerMessageSchema = z.discriminatedUnion('type', [
+  /** sent once when the worker has loaded the engine and listens: it is warm */
+  z.object({ type: z.literal('ready') }),
   z.object({
     type: z.literal('progress'),
     jobId,
@@ -33,6 +35,7 @@ export const WorkerMessageSchema = z.discriminatedUnion('type', [
   }),
 ]);
 export type WorkerMessage =
+  | { type: 'ready' }
   | { type: 'progress'; jobId: string; stage: string; fraction: number }
   | { type: 'done'; jobId: string; songMap: SongMap; summary: JobSummary }
   | { type: 'error'; jobId: string; code: (typeof ERROR_CODES)[number]; message: string };

@@ -319,6 +319,26 @@ describe('runner', () => {
     }
   });
 
+  it('workers start with the runner, before the first job, and the first jobs run on them', async () => {
+    h = await makeHarness({ warmWorkers: true, concurrency: 2 });
+    // spawned at core start, with nothing submitted
+    expect(h.core.pool.size).toBe(2);
+    expect(h.core.store.stats().total).toBe(0);
+    await vi.waitFor(() => expect(h?.core.pool.readyCount).toBe(2), { timeout: 20_000 });
+    const { jobs } = await submit(h, [file(h, 'one.wav'), file(h, 'two.wav', 0.2, 550)]);
+    for (const j of jobs as Job[]) expect((await h.waitForJob(j.id, isTerminal)).status).toBe('completed');
+    // no worker was started for them: they took the warm ones
+    expect(h.core.pool.spawned).toBe(2);
+  });
+
+  it('without a stored choice, concurrency is the core count minus one (at least 1)', async () => {
+    const { availableParallelism } = await import('node:os');
+    h = await makeHarness({ concurrency: undefined, autoStart: false });
+    const expected = Math.max(1, availableParallelism() - 1);
+    expect(h.core.runner.getConcurrency()).toBe(expected);
+    expect(((await h.call('settings.get', {})) as { concurrency: number }).concurrency).toBe(expected);
+  });
+
   it('concurrency applies live', async () => {
     h = await makeHarness({ concurrency: undefined, autoStart: false });
     await h.call('settings.set', { concurrency: 1 });

@@ -57,4 +57,6 @@ export function runWorkerHost(analyze: AnalyzeFn): void {
       }
     })();
   });
+  // the entry's imports (the whole engine) are loaded by now: tell the pool this worker is warm
+  port.postMessage({ type: 'ready' } satisfies WorkerMessage);
 }

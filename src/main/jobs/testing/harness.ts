@@ -33,6 +33,8 @@ export async function makeHarness(opts: Partial<CoreOptions> & { dataDir?: strin
     mode: 'headless',
     workerPath: FAKE_WORKER,
     concurrency: 2,
+    // the lifecycle tests count the workers their jobs start and stop; warm start has its own tests
+    warmWorkers: false,
     ...opts,
     dataDir,
   });
