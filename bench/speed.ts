@@ -1,5 +1,7 @@
 /**
  * `npm run bench:speed [-- --runs N] [--long] [--file <audio>] [--bundled]`
+ * `npm run bench:speed -- --batch N [--song-sec 30]`: a batch of N songs through the app's core, one by
+ * one vs the default concurrency vs every core (songs per minute, CPU utilisation; see ./batch.ts)
  *
  * Per-stage wall ms, CPU ms (Node + the ffmpeg child), real-time factor and peak memory for a
  * 3-minute MP3 (made from corpus s01 if present, else synthesised), with the decoders side by side:
@@ -176,6 +178,12 @@ function table(rows: [string, ChildReport][]): string {
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   if (argv[0] === '--child') return child(argv[1], Number(argv[2]), argv[3]);
+  if (argv.includes('--batch')) {
+    const { batchBench } = await import('./batch');
+    const n = Number(argv[argv.indexOf('--batch') + 1]) || 100;
+    const sec = argv.includes('--song-sec') ? Number(argv[argv.indexOf('--song-sec') + 1]) : 30;
+    return batchBench(n, sec);
+  }
   const runs = Number(argv[argv.indexOf('--runs') + 1]) || 3;
   const long = argv.includes('--long');
   const extra = argv.includes('--file') ? argv[argv.indexOf('--file') + 1] : null;

@@ -128,15 +128,14 @@ export class WorkerPool {
   }
 
   /**
-   * Starts workers until `n` exist (idle ones wait for jobs, unref'd), so the first jobs find the
+   * Starts workers until `n` exist (idle ones wait for jobs), so the first jobs find the
    * engine loaded instead of paying its module load and cold JIT (~0.8–1 s per worker, measured).
    * Resolves when every worker of the pool is ready (or gone).
    */
   warm(n: number): Promise<void> {
     while (this.all.size < n) {
-      const slot = this.create();
-      slot.worker.unref();
-      this.idle.push(slot);
+      // referenced while it loads (a caller awaiting warm() keeps the process alive), unref'd once ready
+      this.idle.push(this.create());
     }
     return Promise.all([...this.all].map((s) => s.whenReady)).then(() => undefined);
   }
@@ -226,6 +225,8 @@ export class WorkerPool {
     const msg = parsed.msg;
     if (msg.type === 'ready') {
       slot.markReady();
+      // an idle worker never keeps the process alive
+      if (!slot.current) slot.worker.unref();
       return;
     }
     if (!cur || msg.jobId !== cur.jobId) return; // late message of an aborted job
