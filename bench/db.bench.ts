@@ -16,7 +16,7 @@ import { openJobStore } from '../src/main/db/store';
 import type { NewJobInput } from '../src/main/db/store-api';
 import { createUlidGenerator } from '../src/main/db/ulid';
 import { baseline, makeBaselineCopy } from './db/baseline';
-import { fmtUs, median, table, timeOps } from './db/measure';
+import { fmtUs, median, table, timeInterleaved, timeOps } from './db/measure';
 import { rng, seedFile } from './db/seed';
 
 const args = process.argv.slice(2);
@@ -101,11 +101,10 @@ async function benchSize(n: number): Promise<Row[]> {
     log(`  ${op}: ${fmtUs(ours)} µs vs ${base === null ? '—' : fmtUs(base)} µs`);
   };
 
-  add(
-    'get',
-    timeOps(() => store.getJob(pick()), readOps, RUNS).us,
-    timeOps(() => baseline.getJob(baseFile, pick()), baseReadOps, RUNS).us,
-  );
+  // the full job (detail view) and the history's list row, runs interleaved
+  const [getFull, getRowT] = timeInterleaved([() => store.getJob(pick()), () => store.getRow(pick())], readOps, RUNS);
+  const baseGet = timeOps(() => baseline.getJob(baseFile, pick()), baseReadOps, RUNS).us;
+  add('get', getFull.us, baseGet);
   add(
     'list page of 100 (first)',
     timeOps(() => store.listJobs(q({ limit: 100 })), Math.min(500, readOps), RUNS).us,
@@ -128,17 +127,16 @@ async function benchSize(n: number): Promise<Row[]> {
     ).us,
     null,
   );
-  // the history's path: list rows (13 columns) instead of full jobs (26)
-  add(
-    'get list row (getRow)',
-    timeOps(() => store.getRow(pick()), readOps, RUNS).us,
-    timeOps(() => baseline.getJob(baseFile, pick()), baseReadOps, RUNS).us,
+  // the history's path: list rows (13 columns) instead of full jobs (26); pages interleaved with full-job pages
+  add('get list row (getRow)', getRowT.us, baseGet);
+  const [pageFull, pageRows] = timeInterleaved(
+    [() => store.listJobs(q({ limit: 100 })), () => store.listRows(q({ limit: 100 }))],
+    Math.min(500, readOps),
+    RUNS,
   );
-  add(
-    'list rows page of 100 (first)',
-    timeOps(() => store.listRows(q({ limit: 100 })), Math.min(500, readOps), RUNS).us,
-    timeOps(() => baseline.listPage(baseFile, 0), n >= 1_000_000 ? 20 : 100, RUNS).us,
-  );
+  const basePage = timeOps(() => baseline.listPage(baseFile, 0), n >= 1_000_000 ? 20 : 100, RUNS).us;
+  add('list page of 100 (first), interleaved with the next row', pageFull.us, basePage);
+  add('list rows page of 100 (first)', pageRows.us, basePage);
   add(
     'list rows page of 100 (middle)',
     timeOps(() => store.listRows(q({ limit: 100, cursor: midCursor })), Math.min(500, readOps), RUNS).us,

@@ -48,3 +48,21 @@ export function table(headers: string[], rows: string[][]): string {
   for (const r of rows) lines.push(`| ${r.join(' | ')} |`);
   return lines.join('\n');
 }
+
+/**
+ * Like timeOps for several variants of one operation, their runs interleaved (A B C A B C …) so
+ * load swings on a shared machine hit every variant alike; returns one median per variant.
+ */
+export function timeInterleaved(fns: ((i: number) => void)[], ops: number, runs: number): Timing[] {
+  let counter = 0;
+  for (const fn of fns) fn(counter++);
+  const perRun: number[][] = fns.map(() => []);
+  for (let r = 0; r < runs; r++) {
+    fns.forEach((fn, k) => {
+      const t0 = process.hrtime.bigint();
+      for (let i = 0; i < ops; i++) fn(counter++);
+      perRun[k].push(Number(process.hrtime.bigint() - t0) / 1000 / ops);
+    });
+  }
+  return perRun.map((xs) => ({ us: median(xs), runs: xs }));
+}
