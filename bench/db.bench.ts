@@ -127,7 +127,7 @@ async function benchSize(n: number): Promise<Row[]> {
     ).us,
     null,
   );
-  // the history's path: list rows (13 columns) instead of full jobs (26); pages interleaved with full-job pages
+  // the history's path: list rows (14 columns) instead of full jobs (26); pages interleaved with full-job pages
   add('get list row (getRow)', getRowT.us, baseGet);
   const [pageFull, pageRows] = timeInterleaved(
     [() => store.listJobs(q({ limit: 100 })), () => store.listRows(q({ limit: 100 }))],
