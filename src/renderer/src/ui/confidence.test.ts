@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { confidenceLevel, confidencePercent, explainConfidence, formatConfidence, isDoubtful } from './confidence';
+import {
+  confidenceLevel,
+  confidencePercent,
+  explainConfidence,
+  formatConfidence,
+  isDoubtful,
+} from './confidence';
 
 describe('confidence words', () => {
   it('names the three bands with the percentage', () => {
