@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { barAt, beatsPerBar, effectiveMap, uniformGrid } from './effective';
+import { barAt, beatsPerBar, effectiveMap, mainKeyConfidence, uniformGrid } from './effective';
 import { makeSongMap } from '../../test/fakeApi';
 import { mergeEdits } from './songStore';
 import { beatsToSchedule } from './metronome';
@@ -45,6 +45,29 @@ describe('effective song map', () => {
     ]);
     expect(m.chords[3]).toEqual({ ...map.chords[3], label: 'G7' });
     expect([...m.edited.chords]).toEqual([3]);
+  });
+
+  it("carries the detection's confidences, none for a field the user edited or the map lacks", () => {
+    expect(effectiveMap(map, null).confidence).toEqual({ tempo: 0.9, beats: null, key: 0.8 });
+    const withBeats = { ...map, tempo: { ...map.tempo!, beat_confidence: 0.3 } };
+    expect(effectiveMap(withBeats, null).confidence.beats).toBe(0.3);
+    // an edited BPM lays its own grid: neither the tempo's nor the beats' confidence applies
+    expect(effectiveMap(withBeats, { bpm: 100 }).confidence).toEqual({ tempo: null, beats: null, key: 0.8 });
+    expect(effectiveMap(map, { key: { tonic: 'C', mode: 'major' } }).confidence.key).toBeNull();
+    expect(effectiveMap({ ...map, tempo: null, key: [] }, null).confidence).toEqual({
+      tempo: null,
+      beats: null,
+      key: null,
+    });
+  });
+
+  it("the main key's confidence weighs its regions by length", () => {
+    const r = (start: number, end: number, tonic: string, conf: number) =>
+      ({ start, end, tonic, mode: 'major', conf }) as const;
+    expect(mainKeyConfidence([r(0, 10, 'C', 0.2), r(10, 12, 'G', 0.9), r(12, 22, 'C', 0.6)])).toBeCloseTo(
+      0.4,
+      9,
+    );
   });
 
   it('derives bars per bar from downbeat spacing when the meter is unknown, and counts bars', () => {

@@ -26,6 +26,11 @@ export interface EffectiveMap {
   /** [t, bpm] points */
   tempoCurve: [number, number][];
   sections: SongMap['sections'];
+  /**
+   * the detection's calibrated confidences for what is shown, or null: missing in the map (older maps,
+   * no beat_confidence) or overridden by the user's own edit (their choice is not the detection's guess)
+   */
+  confidence: { tempo: number | null; beats: number | null; key: number | null };
   edited: { bpm: boolean; downbeatOffset: boolean; meter: boolean; key: boolean; chords: Set<number> };
 }
 
@@ -68,6 +73,16 @@ export function uniformGrid(bpm: number, anchor: number, duration: number): numb
 }
 
 export { keyName, mainKey } from '../../../../shared/keys';
+
+/** the main key's confidence: its regions' confidences weighted by their length */
+export function mainKeyConfidence(regions: readonly KeyRegion[]): number | null {
+  const main = mainKey(regions);
+  if (!main) return null;
+  const same = regions.filter((r) => r.tonic === main.tonic && r.mode === main.mode);
+  const len = same.reduce((a, r) => a + Math.max(0, r.end - r.start), 0);
+  if (len <= 0) return main.conf;
+  return same.reduce((a, r) => a + r.conf * Math.max(0, r.end - r.start), 0) / len;
+}
 
 const tonicAndMode = (k: KeyRegion | null): EffectiveMap['key'] => (k ? { tonic: k.tonic, mode: k.mode } : null);
 
@@ -117,6 +132,12 @@ export function effectiveMap(map: SongMap, edits: Edits | null): EffectiveMap {
     editedChords.add(i);
     return { ...c, label };
   });
+  const confidence = {
+    tempo: e.bpm != null ? null : (map.tempo?.confidence ?? null),
+    // an edited BPM replaces the detected beats by a uniform grid: their confidence no longer applies
+    beats: e.bpm != null ? null : (map.tempo?.beat_confidence ?? null),
+    key: e.key != null ? null : mainKeyConfidence(map.key),
+  };
   const tempoCurve: [number, number][] =
     e.bpm != null ? [[0, e.bpm]] : (map.tempo?.curve ?? []).map(([t, b]) => [t, b]);
 
@@ -133,6 +154,7 @@ export function effectiveMap(map: SongMap, edits: Edits | null): EffectiveMap {
     chords,
     tempoCurve,
     sections: map.sections,
+    confidence,
     edited: {
       bpm: e.bpm != null,
       downbeatOffset: offset !== 0,
