@@ -4,6 +4,7 @@ import { SongMapView } from './SongMapView';
 import { setApi } from '../../api/client';
 import { fakeApi, makeJob, makeSongMap } from '../../test/fakeApi';
 import type { Edits } from '../../../../shared/domain';
+import type { SongMap } from '../../../../shared/songmap';
 import { useJobs } from '../../stores/jobs';
 
 beforeEach(() => {
@@ -16,12 +17,12 @@ afterEach(() => {
   setApi(null);
 });
 
-function serve(initial: Edits | null = null) {
+function serve(initial: Edits | null = null, map: SongMap = makeSongMap('song1')) {
   const api = fakeApi();
   const job = makeJob({ id: 'song1', status: 'completed', fileName: 'song.wav', completedAt: 1 });
   let edits: Edits | null = initial;
   api.handle('jobs.get', () => job);
-  api.handle('jobs.songMap', () => makeSongMap('song1'));
+  api.handle('jobs.songMap', () => map);
   api.handle('edits.get', () => edits);
   api.handle('edits.set', (r) => (edits = r.edits));
   api.handle('jobs.retry', () => ({ jobs: [{ ...job, status: 'queued' as const }] }));
@@ -182,5 +183,104 @@ describe('song map keyboard', () => {
     expect(audio.currentTime).toBeCloseTo(0.25, 3);
     fireEvent.keyDown(window, { key: 'ArrowRight', shiftKey: true });
     expect(audio.currentTime).toBeCloseTo(2.25, 3); // bar 2 of the fixture
+  });
+});
+
+describe('SongMapView confidences', () => {
+  /** the fixture with a given tempo / beat / key confidence */
+  const mapWith = (o: { tempo?: number; beats?: number; key?: number; chords?: number[] }): SongMap => {
+    const map = makeSongMap('song1');
+    if (o.tempo != null) map.tempo!.confidence = o.tempo;
+    if (o.beats != null) map.tempo!.beat_confidence = o.beats;
+    if (o.key != null) map.key[0].conf = o.key;
+    o.chords?.forEach((c, i) => (map.chords[i].conf = c));
+    return map;
+  };
+  const open = async (map: SongMap, edits: Edits | null = null) => {
+    serve(edits, map);
+    render(<SongMapView id="song1" />);
+    await waitFor(() => expect(screen.getByTestId('songmap')).toBeTruthy());
+  };
+
+  it('a confident tempo and key read "likely right" with the percentage and get no flag', async () => {
+    await open(mapWith({ tempo: 0.9, key: 0.86 }));
+    expect(screen.getByTestId('conf-tempo').textContent!.trim()).toBe('likely right · 90 %');
+    expect(screen.getByTestId('conf-key').textContent).toContain('likely right · 86 %');
+    expect(screen.queryByText('check this')).toBeNull();
+    expect(screen.queryByRole('note', { name: /^Check / })).toBeNull();
+    expect(screen.queryByTestId('offer-tempo')).toBeNull();
+    expect(screen.queryByTestId('offer-key')).toBeNull();
+    // the tooltip says what the number is
+    expect(
+      screen
+        .getByRole('note', {
+          name: 'likely right · 90 %: an estimated 90 % chance that the tempo (within 4 %) is right',
+        })
+        .getAttribute('title'),
+    ).toContain('estimated 90 % chance');
+  });
+
+  it('a doubtful tempo is flagged "check this" and offers its alternatives to hear and use', async () => {
+    await open(mapWith({ tempo: 0.22, key: 0.9 }));
+    expect(screen.getByTestId('conf-tempo').textContent).toContain('doubtful · 22 %');
+    const flag = screen.getByRole('note', { name: /^Check the tempo: doubtful · 22 %/ });
+    expect(flag.textContent).toContain('check this');
+    expect(flag.getAttribute('title')).toContain('estimated 22 % chance');
+    expect(screen.queryByTestId('flag-key')).toBeNull();
+    // the alternative (60 BPM) is offered beside it, and auditioning it is the same audition as the panel's
+    const offer = screen.getByTestId('offer-tempo');
+    expect(offer.textContent).toContain('60.0 BPM');
+    expect(offer.textContent).toContain('doubtful · 30 %');
+    await act(async () =>
+      fireEvent.click(
+        screen.getByRole('button', { name: 'Try 60.0 BPM on the metronome instead of the doubtful tempo' }),
+      ),
+    );
+    expect(screen.getByText(/auditioning 60\.0 BPM/)).toBeTruthy();
+    expect(
+      screen.getByRole('button', { name: 'Stop auditioning 60.0 BPM' }).getAttribute('aria-pressed'),
+    ).toBe('true');
+  });
+
+  it('a doubtful key is flagged and offers the key alternatives; Use sets the key', async () => {
+    const { edits } = serve(null, mapWith({ tempo: 0.95, key: 0.4 }));
+    render(<SongMapView id="song1" />);
+    await waitFor(() => expect(screen.getByTestId('songmap')).toBeTruthy());
+    expect(screen.getByTestId('flag-key').getAttribute('aria-label')).toBe(
+      'Check the key: doubtful · 40 %: an estimated 40 % chance that the key is right',
+    );
+    expect(screen.queryByTestId('flag-tempo')).toBeNull();
+    expect(screen.getByTestId('offer-key').textContent).toContain('C (relative, doubtful · 40 %)');
+    await act(async () =>
+      fireEvent.click(screen.getByRole('button', { name: 'Use C major instead of the doubtful key' })),
+    );
+    expect(edits()).toEqual({ key: { tonic: 'C', mode: 'major' } });
+    // the user's own key has no detection confidence: the flag and the offer go
+    expect(screen.queryByTestId('flag-key')).toBeNull();
+    expect(screen.queryByTestId('conf-key')).toBeNull();
+  });
+
+  it('beats: a doubtful beat_confidence is flagged; a missing one shows nothing at all', async () => {
+    await open(mapWith({ tempo: 0.9, beats: 0.3 }));
+    expect(screen.getByTestId('conf-beats').textContent).toContain('beats: doubtful · 30 %');
+    expect(screen.getByRole('note', { name: /^Check the beats:/ })).toBeTruthy();
+    cleanup();
+    await open(mapWith({ tempo: 0.9 })); // an older map: no beat_confidence
+    expect(screen.queryByTestId('conf-beats')).toBeNull();
+    expect(screen.queryByTestId('flag-beats')).toBeNull();
+    expect(screen.getByTestId('songmap').textContent).not.toContain('beats:');
+  });
+
+  it("an edited BPM drops the detection's tempo and beat confidences", async () => {
+    await open(mapWith({ tempo: 0.2, beats: 0.2 }), { bpm: 100 });
+    expect(screen.queryByTestId('conf-tempo')).toBeNull();
+    expect(screen.queryByTestId('conf-beats')).toBeNull();
+    expect(screen.queryByText('check this')).toBeNull();
+  });
+
+  it('the Alternatives panel says its confidences in words', async () => {
+    await open(makeSongMap('song1'));
+    expect(screen.getByText('doubtful · 30 %')).toBeTruthy(); // 60 BPM
+    expect(screen.getByText('doubtful · 40 %')).toBeTruthy(); // C major
   });
 });

@@ -7,6 +7,8 @@ import { SongCanvas, clampView } from './SongCanvas';
 import { EditsPanel } from './EditsPanel';
 import { Metronome } from './metronome';
 import { KeyAudition } from './keyAudition';
+import { CheckFlag, ConfidenceTag } from './Confidence';
+import { isDoubtful } from '../../ui/confidence';
 import { audioUrl } from '../../api/client';
 import { formatDuration, plainError } from '../../ui/format';
 import { retryJobs } from '../queue/actions';
@@ -15,98 +17,189 @@ import { FORMATS, FORMAT_LABEL, buildExport, download } from '../export/exports'
 import { STAGE_NAMES } from '../../../../shared/names';
 import type { Job } from '../../../../shared/domain';
 
-function Alternatives({
-  m,
-  audition,
-  onAudition,
-}: {
-  m: EffectiveMap;
-  audition: number | null;
-  onAudition: (bpm: number | null) => void;
-}): React.JSX.Element | null {
-  const edit = useSong((s) => s.edit);
-  const tempos = m.source.tempo?.alternatives ?? [];
-  const keys = m.source.key_alternatives ?? [];
-  // one player for the view; the cadence of the key being heard, or null
+type TempoAlternative = NonNullable<EffectiveMap['source']['tempo']>['alternatives'][number];
+type KeyAlternative = EffectiveMap['source']['key_alternatives'][number];
+
+/** the key whose cadence is playing (one player for the view), shared by every place offering key alternatives */
+function useKeyHearing(): {
+  hearing: string | null;
+  hear: (name: string, tonic: string, mode: 'major' | 'minor', a4: number) => void;
+} {
   const player = useRef<KeyAudition | null>(null);
   const [hearing, setHearing] = useState<string | null>(null);
   useEffect(() => () => player.current?.dispose(), []);
-  const hear = (name: string, tonic: string, mode: 'major' | 'minor'): void => {
+  const hear = (name: string, tonic: string, mode: 'major' | 'minor', a4: number): void => {
     if (hearing === name) {
       player.current?.stop();
       return;
     }
     player.current ??= new KeyAudition();
-    const ok = player.current.play(tonic, mode, m.source.tuning?.a4_hz ?? 440, () =>
-      setHearing((h) => (h === name ? null : h)),
-    );
+    const ok = player.current.play(tonic, mode, a4, () => setHearing((h) => (h === name ? null : h)));
     setHearing(ok ? name : null);
   };
-  if (!tempos.length && !keys.length) return null;
+  return { hearing, hear };
+}
+type KeyHearing = ReturnType<typeof useKeyHearing>;
+
+/**
+ * One tempo alternative with Audition and Use. `offer`: the short form beside a doubtful tempo in the
+ * header, with its own accessible names (the Alternatives panel keeps the full ones).
+ */
+function TempoAlt({
+  a,
+  audition,
+  onAudition,
+  offer = false,
+}: {
+  a: TempoAlternative;
+  audition: number | null;
+  onAudition: (bpm: number | null) => void;
+  offer?: boolean;
+}): React.JSX.Element {
+  const edit = useSong((s) => s.edit);
+  const on = audition === a.bpm;
+  const bpm = a.bpm.toFixed(1);
+  return (
+    <>
+      {bpm} BPM{' '}
+      <span className="muted">
+        ({a.factor}×, <ConfidenceTag c={a.confidence} what={`${bpm} BPM (within 4 %)`} />)
+      </span>{' '}
+      <button
+        type="button"
+        className="btn subtle"
+        aria-pressed={on}
+        aria-label={
+          offer
+            ? on
+              ? `Stop trying ${bpm} BPM`
+              : `Try ${bpm} BPM on the metronome instead of the doubtful tempo`
+            : on
+              ? `Stop auditioning ${bpm} BPM`
+              : `Audition ${bpm} BPM with the metronome`
+        }
+        onClick={() => onAudition(on ? null : a.bpm)}
+      >
+        {on ? 'Stop' : offer ? 'Hear' : 'Audition'}
+      </button>{' '}
+      <button
+        type="button"
+        className="btn subtle"
+        aria-label={offer ? `Use ${bpm} BPM instead of the doubtful tempo` : undefined}
+        onClick={() => void edit({ bpm: a.bpm })}
+      >
+        Use
+      </button>
+    </>
+  );
+}
+
+/** One key alternative with its cadence and Use; `offer` as for TempoAlt. */
+function KeyAlt({
+  k,
+  m,
+  keys,
+  offer = false,
+}: {
+  k: KeyAlternative;
+  m: EffectiveMap;
+  keys: KeyHearing;
+  offer?: boolean;
+}): React.JSX.Element {
+  const edit = useSong((s) => s.edit);
+  const name = keyName(k);
+  const on = keys.hearing === name;
+  const full = `${k.tonic} ${k.mode}`;
+  return (
+    <>
+      {name}{' '}
+      <span className="muted">
+        ({k.relation}, <ConfidenceTag c={k.conf} what={full} />)
+      </span>{' '}
+      {KeyAudition.available() && (
+        <button
+          type="button"
+          className="btn subtle"
+          aria-pressed={on}
+          aria-label={
+            offer
+              ? on
+                ? `Stop hearing ${full}`
+                : `Hear ${full}'s cadence, instead of the doubtful key`
+              : on
+                ? `Stop the ${full} cadence`
+                : `Audition ${full}: play its cadence`
+          }
+          onClick={() => keys.hear(name, k.tonic, k.mode, m.source.tuning?.a4_hz ?? 440)}
+        >
+          {on ? 'Stop' : offer ? 'Hear' : 'Audition'}
+        </button>
+      )}{' '}
+      <button
+        type="button"
+        className="btn subtle"
+        aria-label={offer ? `Use ${full} instead of the doubtful key` : undefined}
+        onClick={() => void edit({ key: { tonic: k.tonic, mode: k.mode } })}
+      >
+        Use
+      </button>
+    </>
+  );
+}
+
+function Alternatives({
+  m,
+  audition,
+  onAudition,
+  keys,
+}: {
+  m: EffectiveMap;
+  audition: number | null;
+  onAudition: (bpm: number | null) => void;
+  keys: KeyHearing;
+}): React.JSX.Element | null {
+  const tempos = m.source.tempo?.alternatives ?? [];
+  const keyAlts = m.source.key_alternatives ?? [];
+  if (!tempos.length && !keyAlts.length) return null;
   return (
     <section className="panel" aria-labelledby="alt-title">
       <h2 id="alt-title">Alternatives</h2>
       <ul className="alt-list">
         {tempos.map((a) => (
           <li key={`t${a.factor}`}>
-            {a.bpm.toFixed(1)} BPM{' '}
-            <span className="muted">
-              ({a.factor}×, {Math.round(a.confidence * 100)}%)
-            </span>{' '}
-            <button
-              type="button"
-              className="btn subtle"
-              aria-pressed={audition === a.bpm}
-              aria-label={
-                audition === a.bpm
-                  ? `Stop auditioning ${a.bpm.toFixed(1)} BPM`
-                  : `Audition ${a.bpm.toFixed(1)} BPM with the metronome`
-              }
-              onClick={() => onAudition(audition === a.bpm ? null : a.bpm)}
-            >
-              {audition === a.bpm ? 'Stop' : 'Audition'}
-            </button>
-            <button type="button" className="btn subtle" onClick={() => void edit({ bpm: a.bpm })}>
-              Use
-            </button>
+            <TempoAlt a={a} audition={audition} onAudition={onAudition} />
           </li>
         ))}
-        {keys.map((k) => {
-          const name = keyName(k);
-          const on = hearing === name;
-          return (
-            <li key={`k${k.tonic}${k.mode}`}>
-              {name}{' '}
-              <span className="muted">
-                ({k.relation}, {Math.round(k.conf * 100)}%)
-              </span>{' '}
-              {KeyAudition.available() && (
-                <button
-                  type="button"
-                  className="btn subtle"
-                  aria-pressed={on}
-                  aria-label={
-                    on
-                      ? `Stop the ${k.tonic} ${k.mode} cadence`
-                      : `Audition ${k.tonic} ${k.mode}: play its cadence`
-                  }
-                  onClick={() => hear(name, k.tonic, k.mode)}
-                >
-                  {on ? 'Stop' : 'Audition'}
-                </button>
-              )}{' '}
-              <button
-                type="button"
-                className="btn subtle"
-                onClick={() => void edit({ key: { tonic: k.tonic, mode: k.mode } })}
-              >
-                Use
-              </button>
-            </li>
-          );
-        })}
+        {keyAlts.map((k) => (
+          <li key={`k${k.tonic}${k.mode}`}>
+            <KeyAlt k={k} m={m} keys={keys} />
+          </li>
+        ))}
       </ul>
     </section>
+  );
+}
+
+/** the confidence line under a header fact, flagged "check this" when doubtful; nothing when unknown */
+function FactConfidence({
+  c,
+  id,
+  field,
+  what,
+  prefix,
+}: {
+  c: number | null;
+  id: string;
+  field: string;
+  what: string;
+  prefix?: string;
+}): React.JSX.Element | null {
+  if (c == null) return null;
+  return (
+    <dd className="fact-conf" data-testid={`conf-${id}`}>
+      {prefix && <span className="muted">{prefix} </span>}
+      <ConfidenceTag c={c} what={what} /> <CheckFlag c={c} field={field} what={what} testId={`flag-${id}`} />
+    </dd>
   );
 }
 
@@ -171,6 +264,7 @@ export function SongMapView({ id }: { id: string }): React.JSX.Element {
   /** a tempo alternative being auditioned: the metronome clicks its grid instead of the current one */
   const [audition, setAudition] = useState<number | null>(null);
   const metro = useRef<Metronome | null>(null);
+  const keys = useKeyHearing();
 
   useEffect(() => {
     void useSong.getState().load(id);
@@ -257,6 +351,9 @@ export function SongMapView({ id }: { id: string }): React.JSX.Element {
 
   const s = job.summary;
   const bar = barAt(m.downbeats, clock);
+  // beside a doubtful tempo or key: the detection's own alternatives, to hear and use in place
+  const tempoOffer = isDoubtful(m.confidence.tempo) ? (map.tempo?.alternatives ?? []) : [];
+  const keyOffer = isDoubtful(m.confidence.key) ? (map.key_alternatives ?? []) : [];
 
   return (
     <div className="song" data-testid="songmap">
@@ -277,6 +374,29 @@ export function SongMapView({ id }: { id: string }): React.JSX.Element {
               {m.bpm != null ? m.bpm.toFixed(1) : '—'}
               {m.edited.bpm && <span className="badge edited">edited</span>}
             </dd>
+            <FactConfidence
+              c={m.confidence.tempo}
+              id="tempo"
+              field="the tempo"
+              what="the tempo (within 4 %)"
+            />
+            <FactConfidence
+              c={m.confidence.beats}
+              id="beats"
+              prefix="beats:"
+              field="the beats"
+              what="the beats"
+            />
+            {tempoOffer.length > 0 && (
+              <dd className="alt-offer" data-testid="offer-tempo">
+                <span className="muted">maybe</span>
+                {tempoOffer.map((a) => (
+                  <span key={a.factor} className="offer">
+                    <TempoAlt a={a} audition={audition} onAudition={onAudition} offer />
+                  </span>
+                ))}
+              </dd>
+            )}
           </div>
           <div>
             <dt>Key</dt>
@@ -287,6 +407,17 @@ export function SongMapView({ id }: { id: string }): React.JSX.Element {
               ) : null}
               {m.edited.key && <span className="badge edited">edited</span>}
             </dd>
+            <FactConfidence c={m.confidence.key} id="key" field="the key" what="the key" />
+            {keyOffer.length > 0 && (
+              <dd className="alt-offer" data-testid="offer-key">
+                <span className="muted">maybe</span>
+                {keyOffer.map((k) => (
+                  <span key={`${k.tonic}${k.mode}`} className="offer">
+                    <KeyAlt k={k} m={m} keys={keys} offer />
+                  </span>
+                ))}
+              </dd>
+            )}
           </div>
           <div>
             <dt>Meter</dt>
@@ -413,7 +544,7 @@ export function SongMapView({ id }: { id: string }): React.JSX.Element {
       />
       <div className="song-panels">
         <EditsPanel m={m} selectedChord={selectedChord} />
-        <Alternatives m={m} audition={audition} onAudition={onAudition} />
+        <Alternatives m={m} audition={audition} onAudition={onAudition} keys={keys} />
         <ExportPanel m={m} job={job} />
         <Stages m={m} />
       </div>
