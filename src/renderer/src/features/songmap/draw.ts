@@ -5,6 +5,19 @@
 import type { EffectiveMap } from './effective';
 import { barAt } from './effective';
 import type { SongMap } from '../../../../shared/songmap';
+import { isDoubtful } from '../../ui/confidence';
+
+/** a detected chord the user has not relabelled, with under 50 % estimated chance of being right */
+export const chordIsDoubtful = (m: EffectiveMap, i: number): boolean =>
+  m.chords[i].label !== 'N' && !m.edited.chords.has(i) && isDoubtful(m.chords[i].conf);
+
+/** how many chords and key regions the lanes mark as doubtful (the legend's counts) */
+export function doubtfulCounts(m: EffectiveMap): { chords: number; keys: number } {
+  return {
+    chords: m.chords.filter((_, i) => chordIsDoubtful(m, i)).length,
+    keys: m.keyRegions.filter((k) => isDoubtful(k.conf)).length,
+  };
+}
 
 export interface Viewport {
   /** seconds at the left edge and the visible span */
@@ -25,6 +38,8 @@ export interface Palette {
   tempo: string;
   laneBg: string;
   selected: string;
+  /** the dashed outline of a doubtful chord or key region */
+  doubtful: string;
 }
 
 export interface Lanes {
@@ -171,16 +186,22 @@ export function drawSongMap(
     fill: string,
     label: string,
     outline?: string,
+    doubtful = false,
   ): void => {
     if (!visible(t0, t1)) return;
     const x0 = Math.max(0, timeToX(t0, v));
     const x1 = Math.min(v.width, timeToX(t1, v));
+    // doubtful: a faded fill inside a dashed outline, and a "?" after the label (see the legend)
+    ctx.globalAlpha = doubtful ? 0.4 : 1;
     ctx.fillStyle = fill;
     ctx.fillRect(x0, y[0], Math.max(1, x1 - x0 - 1), y[1] - y[0]);
-    if (outline) {
-      ctx.strokeStyle = outline;
-      ctx.lineWidth = 2;
+    ctx.globalAlpha = 1;
+    if (outline || doubtful) {
+      ctx.strokeStyle = outline ?? p.doubtful;
+      ctx.lineWidth = outline ? 2 : 1.5;
+      ctx.setLineDash(outline ? [] : [4, 3]);
       ctx.strokeRect(x0 + 1, y[0] + 1, Math.max(1, x1 - x0 - 3), y[1] - y[0] - 2);
+      ctx.setLineDash([]);
     }
     if (x1 - x0 > 18) {
       ctx.save();
@@ -188,7 +209,7 @@ export function drawSongMap(
       ctx.rect(x0, y[0], x1 - x0 - 2, y[1] - y[0]);
       ctx.clip();
       ctx.fillStyle = p.text;
-      ctx.fillText(label, x0 + 4, (y[0] + y[1]) / 2);
+      ctx.fillText(doubtful ? `${label}?` : label, x0 + 4, (y[0] + y[1]) / 2);
       ctx.restore();
     }
   };
@@ -215,6 +236,7 @@ export function drawSongMap(
       m.edited.chords.has(i) ? '#f3a71266' : '#669bbc55',
       c.label,
       i === selectedChord ? p.selected : undefined,
+      chordIsDoubtful(m, i),
     );
   });
   for (const k of m.keyRegions)
@@ -224,6 +246,8 @@ export function drawSongMap(
       k.end,
       k.mode === 'minor' ? '#8e7dbe66' : '#a8c68666',
       `${k.tonic}${k.mode === 'minor' ? 'm' : ''}${k.camelot ? ` (${k.camelot})` : ''}`,
+      undefined,
+      isDoubtful(k.conf),
     );
 
   // tempo curve: a step line scaled to the visible range of tempi

@@ -3,7 +3,7 @@ import { barAt, beatsPerBar, effectiveMap, mainKeyConfidence, uniformGrid } from
 import { makeSongMap } from '../../test/fakeApi';
 import { mergeEdits } from './songStore';
 import { beatsToSchedule } from './metronome';
-import { drawSongMap, hitTest, lanes, pickLevel, type Palette } from './draw';
+import { doubtfulCounts, drawSongMap, hitTest, lanes, pickLevel, type Palette } from './draw';
 
 const map = makeSongMap();
 
@@ -102,21 +102,29 @@ describe('metronome scheduling', () => {
 
 /** records the canvas calls we care about */
 function recorder() {
-  const rects: { fill: string; x: number; y: number; w: number; h: number }[] = [];
+  const rects: { fill: string; x: number; y: number; w: number; h: number; alpha: number }[] = [];
   const texts: string[] = [];
+  const strokes: { stroke: string; x: number; dash: number[] }[] = [];
+  let dash: number[] = [];
   const ctx = {
+    globalAlpha: 1,
     fillStyle: '',
     strokeStyle: '',
     lineWidth: 1,
     font: '',
     textBaseline: '',
     fillRect(x: number, y: number, w: number, h: number) {
-      rects.push({ fill: String(this.fillStyle), x, y, w, h });
+      rects.push({ fill: String(this.fillStyle), x, y, w, h, alpha: this.globalAlpha });
     },
     fillText(t: string) {
       texts.push(t);
     },
-    strokeRect() {},
+    strokeRect(x: number) {
+      strokes.push({ stroke: String(this.strokeStyle), x, dash });
+    },
+    setLineDash(d: number[]) {
+      dash = d;
+    },
     save() {},
     restore() {},
     beginPath() {},
@@ -126,7 +134,7 @@ function recorder() {
     lineTo() {},
     stroke() {},
   };
-  return { ctx: ctx as unknown as CanvasRenderingContext2D, rects, texts };
+  return { ctx: ctx as unknown as CanvasRenderingContext2D, rects, texts, strokes };
 }
 const P: Palette = {
   bg: 'bg',
@@ -139,6 +147,7 @@ const P: Palette = {
   tempo: 'tempo',
   laneBg: 'lane',
   selected: 'sel',
+  doubtful: 'doubt',
 };
 
 describe('drawing', () => {
@@ -155,6 +164,28 @@ describe('drawing', () => {
     );
     const cursor = rects.find((r) => r.fill === 'cursor')!;
     expect(cursor.x).toBe(Math.round((3 / map.duration_sec) * 650) - 1);
+  });
+
+  it('marks chords and key regions under 50 % as doubtful: faded, dashed outline, "?" after the label', () => {
+    const low = makeSongMap();
+    low.chords[1].conf = 0.3; // F
+    low.chords[2].conf = 0.49; // C, but relabelled by the user below
+    low.chords[3].conf = 0.5; // G: unsure, not doubtful
+    low.key[0].conf = 0.2;
+    const m = effectiveMap(low, { chords: { '2': 'Cmaj7' } });
+    const { ctx, rects, texts, strokes } = recorder();
+    drawSongMap(ctx, m, { start: 0, span: low.duration_sec, width: 650, height: 260 }, P, null);
+    expect(texts).toEqual(expect.arrayContaining(['Am', 'F?', 'Cmaj7', 'G', 'Am (8A)?']));
+    expect(texts).not.toContain('Cmaj7?');
+    const dashed = strokes.filter((s) => s.stroke === 'doubt' && s.dash.length > 0);
+    expect(dashed).toHaveLength(2); // F and the key region
+    expect(dashed.map((s) => Math.round(s.x))).toContain(
+      Math.round((low.chords[1].start / low.duration_sec) * 650) + 1,
+    );
+    const chordFill = rects.filter((r) => r.fill === '#669bbc55');
+    expect(chordFill.filter((r) => r.alpha < 1)).toHaveLength(1);
+    expect(doubtfulCounts(m)).toEqual({ chords: 1, keys: 1 });
+    expect(doubtfulCounts(effectiveMap(map, null))).toEqual({ chords: 0, keys: 0 });
   });
 
   it('zoomed in, only what is visible is drawn', () => {
