@@ -4,6 +4,7 @@ import type { EffectiveMap } from './effective';
 import { keyName } from './effective';
 import { useSong } from './songStore';
 import { ALL_KEYS } from '../history/keys';
+import { ConfidenceTag } from './Confidence';
 
 function Edited({
   on,
@@ -187,6 +188,9 @@ export function EditsPanel({
               <span className="muted">
                 #{selectedChord! + 1} at {chord.start.toFixed(2)} s
               </span>
+              {!m.edited.chords.has(selectedChord!) && chord.label !== 'N' && (
+                <ConfidenceTag c={chord.conf} what="this chord" testId="chord-conf" />
+              )}
               <input
                 id="edit-chord"
                 className="input"

@@ -4,7 +4,17 @@
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { EffectiveMap } from './effective';
-import { drawSongMap, hitTest, type Palette, type Viewport } from './draw';
+import { doubtfulCounts, drawSongMap, hitTest, type Palette, type Viewport } from './draw';
+import { explainConfidence } from '../../ui/confidence';
+
+/** the tooltip over a chord: its label and its confidence in words (none for the user's own label) */
+export function chordTooltip(map: EffectiveMap, i: number | null): string | undefined {
+  const c = i != null ? map.chords[i] : undefined;
+  if (!c || c.label === 'N') return undefined;
+  if (map.edited.chords.has(i!)) return `${c.label} (your label)`;
+  const words = explainConfidence(c.conf, 'this chord');
+  return words ? `${c.label} — ${words}` : c.label;
+}
 
 function palette(el: Element): Palette {
   const cs = getComputedStyle(el);
@@ -20,6 +30,7 @@ function palette(el: Element): Palette {
     tempo: v('--tempo', '#f3a712'),
     laneBg: v('--lane-bg', 'rgba(127,127,127,0.08)'),
     selected: v('--accent', '#4f9dde'),
+    doubtful: v('--flag', '#ffc46b'),
   };
 }
 
@@ -58,6 +69,7 @@ export function SongCanvas(props: SongCanvasProps): React.JSX.Element {
   const wrap = useRef<HTMLDivElement>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
   const [size, setSize] = useState({ width: 900, height: 260 });
+  const [hoverChord, setHoverChord] = useState<number | null>(null);
   const propsRef = useRef(props);
   propsRef.current = props;
 
@@ -148,6 +160,18 @@ export function SongCanvas(props: SongCanvasProps): React.JSX.Element {
     onSeek(hit.time);
   };
 
+  const onMouseMove = (e: React.MouseEvent<HTMLCanvasElement>): void => {
+    const rect = e.currentTarget.getBoundingClientRect();
+    const { chord } = hitTest(
+      map,
+      { start, span, width: rect.width, height: rect.height },
+      e.clientX - rect.left,
+      e.clientY - rect.top,
+    );
+    if (chord !== hoverChord) setHoverChord(chord);
+  };
+
+  const doubtful = doubtfulCounts(map);
   return (
     <div ref={wrap} className="song-canvas" onWheel={onWheel}>
       <canvas
@@ -157,8 +181,15 @@ export function SongCanvas(props: SongCanvasProps): React.JSX.Element {
         height={Math.round(size.height * (typeof window !== 'undefined' ? window.devicePixelRatio || 1 : 1))}
         style={{ width: size.width, height: size.height }}
         role="img"
-        aria-label={`Song map: waveform with ${map.downbeats.length} bars, ${map.sections.length} sections and ${map.chords.length} chords. Click to seek.`}
+        aria-label={
+          `Song map: waveform with ${map.downbeats.length} bars, ${map.sections.length} sections and ` +
+          `${map.chords.length} chords${doubtful.chords ? ` (${doubtful.chords} doubtful, drawn dashed)` : ''}. ` +
+          'Click to seek.'
+        }
+        title={chordTooltip(map, hoverChord)}
         onClick={onClick}
+        onMouseMove={onMouseMove}
+        onMouseLeave={() => setHoverChord(null)}
       />
     </div>
   );

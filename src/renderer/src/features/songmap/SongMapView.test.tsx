@@ -6,6 +6,7 @@ import { fakeApi, makeJob, makeSongMap } from '../../test/fakeApi';
 import type { Edits } from '../../../../shared/domain';
 import type { SongMap } from '../../../../shared/songmap';
 import { useJobs } from '../../stores/jobs';
+import { lanes } from './draw';
 
 beforeEach(() => {
   useJobs.setState({ byId: {}, queueIds: [], rejected: [], historyVersion: 0, reusedIds: {} });
@@ -282,5 +283,29 @@ describe('SongMapView confidences', () => {
     await open(makeSongMap('song1'));
     expect(screen.getByText('doubtful · 30 %')).toBeTruthy(); // 60 BPM
     expect(screen.getByText('doubtful · 40 %')).toBeTruthy(); // C major
+  });
+
+  it('a chord under 50 % is marked: the legend counts it, the canvas says so, selecting it shows its words', async () => {
+    await open(mapWith({ chords: [0.9, 0.3] })); // Am likely, F doubtful, the rest 0.7
+    expect(screen.getByTestId('lane-legend').textContent).toContain('doubtful, under 50 % estimated chance');
+    expect(screen.getByTestId('lane-legend').textContent).toContain('(1 chord)');
+    const canvas = screen.getByTestId('songmap-canvas');
+    expect(canvas.getAttribute('aria-label')).toContain('8 chords (1 doubtful, drawn dashed)');
+    // click F in the chords lane (the whole song is in view: 16.25 s over 650 px)
+    canvas.getBoundingClientRect = () => ({ left: 0, top: 0, width: 650, height: 260 }) as DOMRect;
+    const L = lanes(260);
+    const x = ((makeSongMap().chords[1].start + 0.5) / 16.25) * 650;
+    fireEvent.mouseMove(canvas, { clientX: x, clientY: (L.chords[0] + L.chords[1]) / 2 });
+    expect(canvas.getAttribute('title')).toBe(
+      'F — doubtful · 30 %: an estimated 30 % chance that this chord is right',
+    );
+    fireEvent.click(canvas, { clientX: x, clientY: (L.chords[0] + L.chords[1]) / 2 });
+    expect(screen.getByTestId('chord-conf').textContent).toBe('doubtful · 30 %');
+  });
+
+  it('no doubtful chord or key: no legend', async () => {
+    await open(makeSongMap('song1'));
+    expect(screen.queryByTestId('lane-legend')).toBeNull();
+    expect(screen.getByTestId('songmap-canvas').getAttribute('aria-label')).not.toContain('doubtful');
   });
 });

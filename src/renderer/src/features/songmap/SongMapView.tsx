@@ -4,6 +4,7 @@ import { useSong } from './songStore';
 import { effectiveMap, keyName, barAt, type EffectiveMap } from './effective';
 import { toCamelot } from '../history/keys';
 import { SongCanvas, clampView } from './SongCanvas';
+import { doubtfulCounts } from './draw';
 import { EditsPanel } from './EditsPanel';
 import { Metronome } from './metronome';
 import { KeyAudition } from './keyAudition';
@@ -200,6 +201,25 @@ function FactConfidence({
       {prefix && <span className="muted">{prefix} </span>}
       <ConfidenceTag c={c} what={what} /> <CheckFlag c={c} field={field} what={what} testId={`flag-${id}`} />
     </dd>
+  );
+}
+
+/** the lanes' legend, when they mark something doubtful */
+function LaneLegend({ m }: { m: EffectiveMap }): React.JSX.Element | null {
+  const { chords, keys } = doubtfulCounts(m);
+  if (!chords && !keys) return null;
+  const what = [
+    chords ? `${chords} chord${chords === 1 ? '' : 's'}` : null,
+    keys ? `${keys} key region${keys === 1 ? '' : 's'}` : null,
+  ]
+    .filter(Boolean)
+    .join(', ');
+  return (
+    <p className="lane-legend" data-testid="lane-legend">
+      <span className="legend-swatch" aria-hidden="true" />
+      Dashed and faded, with “?”: doubtful, under 50 % estimated chance of being right ({what}). Check by ear;
+      click a chord to relabel it.
+    </p>
   );
 }
 
@@ -532,6 +552,7 @@ export function SongMapView({ id }: { id: string }): React.JSX.Element {
         value={view.start}
         onChange={(e) => setView(clampView(Number(e.currentTarget.value), view.span, m.duration))}
       />
+      <LaneLegend m={m} />
       <audio
         ref={setAudio}
         src={audioUrl(id)}
