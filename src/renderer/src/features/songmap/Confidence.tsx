@@ -9,17 +9,20 @@ export function ConfidenceTag({
   c,
   what,
   testId,
+  plain = false,
 }: {
   c: number | null | undefined;
   what: string;
   testId?: string;
+  /** no warning colour: for alternatives, which are expected to be less likely than the detection */
+  plain?: boolean;
 }): React.JSX.Element | null {
   const words = formatConfidence(c);
   const explain = explainConfidence(c, what);
   if (!words || !explain) return null;
   return (
     <span
-      className={`conf conf-${confidenceLevel(c)}`}
+      className={plain ? 'conf' : `conf conf-${confidenceLevel(c)}`}
       role="note"
       aria-label={explain}
       title={explain}

@@ -303,6 +303,13 @@ describe('SongMapView confidences', () => {
     expect(screen.getByTestId('chord-conf').textContent).toBe('doubtful · 30 %');
   });
 
+  it('beside a doubtful field, offers the two likeliest alternatives, none under 5 %', async () => {
+    const { offered } = await import('./SongMapView');
+    const alts = [0.02, 0.3, 0.1, 0.45].map((c) => ({ c }));
+    expect(offered(alts, (a) => a.c)).toEqual([{ c: 0.45 }, { c: 0.3 }]);
+    expect(offered([{ c: 0.01 }], (a) => a.c)).toEqual([]);
+  });
+
   it('no doubtful chord or key: no legend', async () => {
     await open(makeSongMap('song1'));
     expect(screen.queryByTestId('lane-legend')).toBeNull();

@@ -64,7 +64,7 @@ function TempoAlt({
     <>
       {bpm} BPM{' '}
       <span className="muted">
-        ({a.factor}×, <ConfidenceTag c={a.confidence} what={`${bpm} BPM (within 4 %)`} />)
+        ({a.factor}×, <ConfidenceTag c={a.confidence} what={`${bpm} BPM (within 4 %)`} plain />)
       </span>{' '}
       <button
         type="button"
@@ -115,7 +115,7 @@ function KeyAlt({
     <>
       {name}{' '}
       <span className="muted">
-        ({k.relation}, <ConfidenceTag c={k.conf} what={full} />)
+        ({k.relation}, <ConfidenceTag c={k.conf} what={full} plain />)
       </span>{' '}
       {KeyAudition.available() && (
         <button
@@ -179,6 +179,14 @@ function Alternatives({
       </ul>
     </section>
   );
+}
+
+/** the alternatives worth offering beside a doubtful field: the two likeliest, none with under 5 % */
+export function offered<T>(alts: readonly T[], conf: (a: T) => number): T[] {
+  return alts
+    .filter((a) => conf(a) >= 0.05)
+    .sort((a, b) => conf(b) - conf(a))
+    .slice(0, 2);
 }
 
 /** the confidence line under a header fact, flagged "check this" when doubtful; nothing when unknown */
@@ -372,8 +380,10 @@ export function SongMapView({ id }: { id: string }): React.JSX.Element {
   const s = job.summary;
   const bar = barAt(m.downbeats, clock);
   // beside a doubtful tempo or key: the detection's own alternatives, to hear and use in place
-  const tempoOffer = isDoubtful(m.confidence.tempo) ? (map.tempo?.alternatives ?? []) : [];
-  const keyOffer = isDoubtful(m.confidence.key) ? (map.key_alternatives ?? []) : [];
+  const tempoOffer = isDoubtful(m.confidence.tempo)
+    ? offered(map.tempo?.alternatives ?? [], (a) => a.confidence)
+    : [];
+  const keyOffer = isDoubtful(m.confidence.key) ? offered(map.key_alternatives ?? [], (k) => k.conf) : [];
 
   return (
     <div className="song" data-testid="songmap">
@@ -409,7 +419,7 @@ export function SongMapView({ id }: { id: string }): React.JSX.Element {
             />
             {tempoOffer.length > 0 && (
               <dd className="alt-offer" data-testid="offer-tempo">
-                <span className="muted">maybe</span>
+                <span className="muted">maybe:</span>
                 {tempoOffer.map((a) => (
                   <span key={a.factor} className="offer">
                     <TempoAlt a={a} audition={audition} onAudition={onAudition} offer />
@@ -430,7 +440,7 @@ export function SongMapView({ id }: { id: string }): React.JSX.Element {
             <FactConfidence c={m.confidence.key} id="key" field="the key" what="the key" />
             {keyOffer.length > 0 && (
               <dd className="alt-offer" data-testid="offer-key">
-                <span className="muted">maybe</span>
+                <span className="muted">maybe:</span>
                 {keyOffer.map((k) => (
                   <span key={`${k.tonic}${k.mode}`} className="offer">
                     <KeyAlt k={k} m={m} keys={keys} offer />
