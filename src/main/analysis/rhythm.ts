@@ -145,7 +145,10 @@ export function analyzeRhythm(audio: MonoAudio, ctx: StageContext): RhythmResult
   ).map((t) => round4(Math.max(0, t)));
 
   const { curve, local } = curveFromBeats(beats);
-  const bpm = median(local);
+  // the global tempo as a listener counts it: the median beat-to-beat tempo (a jump gives one of its
+  // two tempi, not the in-between values the windowed fits take across it)
+  const ibiBpm = beats.slice(1).map((t, i) => 60 / (t - beats[i]));
+  const bpm = median(ibiBpm.length >= 8 ? ibiBpm : local);
   const weak = salience < WEAK_SALIENCE;
   // confidences from the levels along the final path: the beat is factor 1 there
   const conf = levelConfidences(metricalLevels(tg, path, { minBpm: 0, maxBpm: Infinity }));
