@@ -4,11 +4,10 @@
  *   npx tsx bench/harmony-eval.ts [--beats gt|detected|none] [ids…]
  * Scored with the bench's mir_eval-style metrics (bench/metrics).
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import ffmpeg from '@ffmpeg-installer/ffmpeg';
 import { analyzeHarmony, DEFAULT_HARMONY_PARAMS } from '../src/main/analysis/harmony';
+import { decodeCached } from './decode-cache';
 import type { HarmonyParams } from '../src/main/analysis/harmony';
 import { evaluateChords, toHarte } from './metrics/chord';
 import { keyOverTime } from './metrics/key';
@@ -43,22 +42,6 @@ function scoreChords(ref: Seg[], est: Seg[]) {
 const CORPUS = process.env.CORPUS ?? join(process.cwd(), '..', 'shared', 'corpus');
 const CACHE = '/tmp/harmony-cache';
 
-export function decodeCached(file: string, id: string): Float32Array {
-  const cache = join(CACHE, `${id}.f32`);
-  if (!existsSync(cache)) {
-    const buf = execFileSync(
-      ffmpeg.path,
-      ['-nostdin', '-v', 'error', '-i', file, '-ac', '1', '-ar', '22050', '-f', 'f32le', '-'],
-      {
-        maxBuffer: 1 << 30,
-      },
-    );
-    writeFileSync(cache, buf);
-  }
-  const b = readFileSync(cache);
-  return new Float32Array(b.buffer, b.byteOffset, b.byteLength / 4);
-}
-
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const beatsMode = args.includes('--beats') ? args[args.indexOf('--beats') + 1] : 'gt';
@@ -78,7 +61,7 @@ async function main(): Promise<void> {
   for (const f of gtFiles.sort()) {
     const gt = JSON.parse(readFileSync(join(CORPUS, 'gt', f), 'utf8'));
     if (ids.length && !ids.includes(gt.id)) continue;
-    const samples = decodeCached(join(CORPUS, 'audio', gt.audio), gt.id);
+    const samples = decodeCached(join(CORPUS, 'audio', gt.audio), join(CACHE, `${gt.id}.f32`));
     const audio = { samples, sr: 22050 };
     let beats: number[] = gt.beats;
     let downbeats: number[] = gt.downbeats;

@@ -3,10 +3,9 @@
  * bundled ffmpeg, cached in /tmp/rhythm-cache) and prints tempo / beat / downbeat / meter scores.
  * Usage: npx tsx bench/rhythm-eval.ts [ids…]
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import ffmpeg from '@ffmpeg-installer/ffmpeg';
+import { readFileSync, readdirSync } from 'node:fs';
 import { stft } from '../src/main/analysis/spectrum';
+import { decodeCached } from './decode-cache';
 import { analyzeRhythm } from '../src/main/analysis/rhythm';
 import { beatFMeasure } from './metrics/beat';
 import { trimBeats } from './metrics/events';
@@ -15,33 +14,8 @@ import { tempoAcc1, tempoAcc2, tempoCurve4 } from './metrics/tempo';
 const CORPUS = new URL('../../shared/corpus/', import.meta.url).pathname;
 const CACHE = '/tmp/rhythm-cache';
 
-function load(id: string, file: string): Float32Array {
-  const p = `${CACHE}/${id}.f32`;
-  if (!existsSync(p)) {
-    mkdirSync(CACHE, { recursive: true });
-    const out = execFileSync(
-      ffmpeg.path,
-      [
-        '-nostdin',
-        '-v',
-        'error',
-        '-i',
-        `${CORPUS}audio/${file}`,
-        '-ac',
-        '1',
-        '-ar',
-        '22050',
-        '-f',
-        'f32le',
-        '-',
-      ],
-      { maxBuffer: 1 << 30 },
-    );
-    writeFileSync(p, out);
-  }
-  const buf = readFileSync(p);
-  return new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4);
-}
+const load = (id: string, file: string): Float32Array =>
+  decodeCached(`${CORPUS}audio/${file}`, `${CACHE}/${id}.f32`);
 
 const ids = process.argv.slice(2).length
   ? process.argv.slice(2)

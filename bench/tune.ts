@@ -13,10 +13,9 @@
  * measured here (it needs the native-rate stream: use bench:accuracy). `--jobs N` runs N child
  * processes over disjoint shards.
  */
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import ffmpeg from '@ffmpeg-installer/ffmpeg';
 import { analyzeHarmony } from '../src/main/analysis/harmony';
 import { reportRawConfidence } from '../src/main/analysis/calibration';
 import { loadFastFft } from '../src/main/analysis/fft';
@@ -25,6 +24,7 @@ import { analyzeSections } from '../src/main/analysis/segment';
 import { stft } from '../src/main/analysis/spectrum';
 import { ANALYSIS_SR, SHARED_HOP, SHARED_NFFT } from '../src/main/analysis/stages';
 import { loadGroundTruth } from './accuracy';
+import { decodeCached } from './decode-cache';
 import { partOf, type Part } from './parts';
 import {
   METRICS,
@@ -73,34 +73,11 @@ function parse(argv: string[]): Args {
   return a;
 }
 
-function decoded(corpus: string, gt: GroundTruth): Float32Array {
-  const dir = join('/tmp/performia-tune', basename(resolve(corpus)));
-  const p = join(dir, `${gt.id}.f32`);
-  if (!existsSync(p)) {
-    mkdirSync(dir, { recursive: true });
-    const out = execFileSync(
-      ffmpeg.path,
-      [
-        '-nostdin',
-        '-v',
-        'error',
-        '-i',
-        join(corpus, 'audio', gt.audio),
-        '-ac',
-        '1',
-        '-ar',
-        String(ANALYSIS_SR),
-        '-f',
-        'f32le',
-        '-',
-      ],
-      { maxBuffer: 1 << 30 },
-    );
-    writeFileSync(p, out);
-  }
-  const buf = readFileSync(p);
-  return new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4);
-}
+const decoded = (corpus: string, gt: GroundTruth): Float32Array =>
+  decodeCached(
+    join(corpus, 'audio', gt.audio),
+    join('/tmp/performia-tune', basename(resolve(corpus)), `${gt.id}.f32`),
+  );
 
 function predict(
   samples: Float32Array,

@@ -110,12 +110,7 @@ export const JobRowSchema = z.object({
   inputPath: z.string(),
   errorCode: z.enum(ERROR_CODES).nullable(),
   errorMessage: z.string().nullable(),
-  durationSec: z.number().nullable(),
-  bpm: z.number().nullable(),
-  key: z.string().nullable(),
-  camelot: z.string().nullable(),
-  title: z.string().nullable(),
-  artist: z.string().nullable(),
+  ...JobSummarySchema.shape,
 });
 export type JobRow = z.infer<typeof JobRowSchema>;
 
