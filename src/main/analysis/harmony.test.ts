@@ -216,3 +216,23 @@ describe('analyzeHarmony on generated chords', () => {
     ).toThrow(/cancelled/);
   });
 });
+
+describe('loosely tuned material', () => {
+  it('gives key and chords, marked degraded with the weak pitch evidence, instead of refusing', () => {
+    // the same chords twice, one layer 45 cents sharp (a detuned synth pad)
+    const prog = [C, Am, Fmaj7, G7, C, Am, Fmaj7, G7];
+    const a = renderChords(prog, 1);
+    const b = renderChords(prog, 1, { a4: 440 * Math.pow(2, 45 / 1200) });
+    const n = Math.min(a.length, b.length);
+    const samples = new Float32Array(n);
+    for (let i = 0; i < n; i++) samples[i] = a[i] + b[i];
+    const res = analyzeHarmony(
+      { samples, sr: SR },
+      { beats: beatGrid(0.5, n / SR - 0.5, 0.5), downbeats: [] },
+    );
+    expect(res.tuning).not.toBeNull();
+    expect(res.stages.key.status).toBe('degraded');
+    expect(res.stages.key.reason).toMatch(/weak pitch evidence \(tuning consistency 0\.\d\d\)/);
+    expect(res.key.length).toBeGreaterThan(0);
+  });
+});

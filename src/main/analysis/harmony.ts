@@ -48,6 +48,9 @@ import { estimateTuning, DEFAULT_TUNING } from './tuning';
 import type { MonoAudio } from './types';
 import { throwIfAborted } from './types';
 
+/** Below this tuning consistency (rendered songs read 0.8–0.9) key and chords are marked degraded. */
+export const WEAK_TUNING_CONSISTENCY = 0.25;
+
 export interface HarmonyParams {
   chords: ChordParams;
   key: KeyParams;
@@ -308,13 +311,18 @@ export function analyzeHarmony(
 
   const beatChroma = { times: times.slice(), chroma: feat.treble };
   progress(1);
+  // pitched but loosely tuned material (detuned or gliding synths): reported, and said to be less sure
+  const weak = tuning.consistency < WEAK_TUNING_CONSISTENCY;
+  const weakReason = `weak pitch evidence (tuning consistency ${tuning.consistency.toFixed(2)})`;
+  const soften = (st: StageStatus): StageStatus =>
+    weak && st.status === 'ok' ? { status: 'degraded', reason: weakReason } : st;
   return {
     tuning: tuningOut,
     key: keyOut,
     key_alternatives: alternatives,
     chords: allN ? [] : chords,
     beatChroma,
-    stages: { tuning: { status: 'ok' }, key: keyStage, chords: chordStage },
+    stages: { tuning: soften({ status: 'ok' }), key: soften(keyStage), chords: soften(chordStage) },
   };
 }
 

@@ -29,4 +29,17 @@ describe('estimateTuning', () => {
     expect(tune(new Float32Array(SR * 3))).toBeNull();
     expect(tune(whiteNoise(SR * 3, 0.5))).toBeNull();
   });
+
+  it('still reports loosely tuned music (two voices 45 cents apart), with its low consistency', () => {
+    // two layers of the same melody, one 45 cents sharp (a detuned synth pad): the votes spread out
+    const buf = melody(440);
+    const sharp = melody(440 * Math.pow(2, 45 / 1200));
+    const mix = buf.map((v, i) => v + sharp[i]);
+    const t = tune(mix);
+    expect(t).not.toBeNull();
+    // below the harmony stage's WEAK_TUNING_CONSISTENCY: key and chords say they are less sure
+    expect(t!.consistency).toBeLessThan(0.25);
+    // white noise of the same length still reports nothing
+    expect(tune(whiteNoise(SR * 6, 0.5))).toBeNull();
+  });
 });

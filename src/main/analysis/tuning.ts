@@ -24,7 +24,11 @@ export interface TuningOptions {
   minVotes: number;
 }
 
-export const DEFAULT_TUNING: TuningOptions = { fMin: 80, fMax: 2000, minConsistency: 0.25, minVotes: 50 };
+/**
+ * minConsistency: white noise reads 0.01–0.06 (≈ 1/√votes); rendered songs 0.8–0.9; real electronic
+ * mixes with detuned or gliding synths 0.18–0.24 (colobot's soundtrack), which 0.25 refused.
+ */
+export const DEFAULT_TUNING: TuningOptions = { fMin: 80, fMax: 2000, minConsistency: 0.12, minVotes: 50 };
 
 export function estimateTuning(
   peaks: SpectralPeaks,
@@ -49,7 +53,8 @@ export function estimateTuning(
   }
   if (votes < opts.minVotes || sw === 0) return null;
   const consistency = Math.hypot(sx, sy) / sw;
-  if (consistency < opts.minConsistency) return null;
+  // a few random votes line up by chance (mean resultant ≈ 0.9 / √votes): ask for 3 / √votes at least
+  if (consistency < Math.max(opts.minConsistency, 3 / Math.sqrt(votes))) return null;
   let cents = (Math.atan2(sy, sx) / (2 * Math.PI)) * 100;
   if (cents >= 50) cents -= 100;
   const a4 = 440 * Math.pow(2, cents / 1200);
