@@ -19,7 +19,7 @@
  *                              HTTP 200 when ok, else the status of the error code (400, 404, 409, …).
  *                              Always read the body: it is the Result either way.
  *     GET  /events           text/event-stream; per core event: `event: <name>\ndata: <json>\n\n`
- *                            (names: job.updated, job.progress, jobs.removed, app.notice);
+ *                            (names: job.updated, job.progress, jobs.removed, app.notice, db.restored);
  *                            `: ping` comments every 15 s.
  *     POST /api/upload       multipart/form-data, one or more files in field `file` (or `files`)
  *                            → Result<SubmitResult> `{ok:true,value:{jobs:[Job…],rejected:[…]}}`.
