@@ -8,13 +8,14 @@
  * (CPU time of this process incl. worker threads + ffmpeg children) / (wall × cores).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FFMPEG_PATH } from '../src/main/analysis/decode';
 import { createCore } from '../src/main/core/core';
 import { defaultConcurrency } from '../src/main/db/settings';
+import { bundleForNode } from './bundle';
 
 const CLK_TCK = 100;
 /** CPU ms of reaped children (ffmpeg) from /proc/self/stat: cutime + cstime */
@@ -24,21 +25,12 @@ function childrenCpuMs(): number {
   return ((Number(rest[13]) + Number(rest[14])) * 1000) / CLK_TCK;
 }
 
-async function bundleWorker(dir: string): Promise<string> {
-  const esbuild = await import('esbuild');
-  const out = join(dir, 'analysis-worker.mjs');
-  await esbuild.build({
-    entryPoints: [fileURLToPath(new URL('../src/main/jobs/worker.ts', import.meta.url))],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    packages: 'external',
-    outfile: out,
-    logLevel: 'warning',
-  });
-  symlinkSync(fileURLToPath(new URL('../node_modules', import.meta.url)), join(dir, 'node_modules'), 'dir');
-  return out;
-}
+const bundleWorker = (dir: string): Promise<string> =>
+  bundleForNode(
+    fileURLToPath(new URL('../src/main/jobs/worker.ts', import.meta.url)),
+    dir,
+    'analysis-worker.mjs',
+  );
 
 /** distinct songs (their content hashes differ, so none is reused): a beeping tone over noise */
 function makeSongs(dir: string, n: number, seconds: number): string[] {
@@ -46,10 +38,30 @@ function makeSongs(dir: string, n: number, seconds: number): string[] {
   for (let i = 0; i < n; i++) {
     const f = join(dir, `song-${String(i).padStart(3, '0')}.mp3`);
     execFileSync(FFMPEG_PATH, [
-      '-nostdin', '-hide_banner', '-v', 'error', '-y',
-      '-f', 'lavfi', '-i', `sine=frequency=${180 + 7 * i}:beep_factor=4:duration=${seconds}`,
-      '-f', 'lavfi', '-i', `anoisesrc=d=${seconds}:a=0.03:seed=${i + 1}`,
-      '-filter_complex', 'amix=inputs=2,volume=2', '-ac', '2', '-ar', '44100', '-c:a', 'libmp3lame', '-b:a', '160k', f,
+      '-nostdin',
+      '-hide_banner',
+      '-v',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      `sine=frequency=${180 + 7 * i}:beep_factor=4:duration=${seconds}`,
+      '-f',
+      'lavfi',
+      '-i',
+      `anoisesrc=d=${seconds}:a=0.03:seed=${i + 1}`,
+      '-filter_complex',
+      'amix=inputs=2,volume=2',
+      '-ac',
+      '2',
+      '-ar',
+      '44100',
+      '-c:a',
+      'libmp3lame',
+      '-b:a',
+      '160k',
+      f,
     ]);
     files.push(f);
   }
@@ -66,7 +78,13 @@ interface BatchResult {
   failed: number;
 }
 
-async function runBatch(label: string, concurrency: number, files: string[], workerPath: string, root: string): Promise<BatchResult> {
+async function runBatch(
+  label: string,
+  concurrency: number,
+  files: string[],
+  workerPath: string,
+  root: string,
+): Promise<BatchResult> {
   const dataDir = mkdtempSync(join(root, 'data-'));
   const core = await createCore({ dataDir, mode: 'headless', workerPath, concurrency });
   // the pool starts warm with the core: wait for it, as a user would drop files into a started app
@@ -102,7 +120,9 @@ export async function batchBench(n: number, songSec: number): Promise<void> {
     const workerPath = await bundleWorker(root);
     const t0 = performance.now();
     const files = makeSongs(root, n, songSec);
-    console.log(`${n} songs of ${songSec} s generated in ${((performance.now() - t0) / 1000).toFixed(1)} s; ${cores} cores, load ${loadavg()[0].toFixed(1)}`);
+    console.log(
+      `${n} songs of ${songSec} s generated in ${((performance.now() - t0) / 1000).toFixed(1)} s; ${cores} cores, load ${loadavg()[0].toFixed(1)}`,
+    );
     const modes: [string, number][] = [
       ['one by one (concurrency 1)', 1],
       [`default (cores - 1 = ${defaultConcurrency(cores)})`, defaultConcurrency(cores)],
@@ -112,16 +132,24 @@ export async function batchBench(n: number, songSec: number): Promise<void> {
     for (const [label, c] of modes) {
       const r = await runBatch(label, c, files, workerPath, root);
       results.push(r);
-      console.error(`  ${label}: ${r.wallS.toFixed(1)} s, ${r.songsPerMin.toFixed(0)} songs/min, CPU ${(r.util * 100).toFixed(0)} %`);
+      console.error(
+        `  ${label}: ${r.wallS.toFixed(1)} s, ${r.songsPerMin.toFixed(0)} songs/min, CPU ${(r.util * 100).toFixed(0)} %`,
+      );
     }
     const base = results[0].songsPerMin;
-    console.log(`\n| batch of ${n} × ${songSec} s MP3 | concurrency | wall | songs / min | vs one by one | CPU time | CPU utilisation (of ${cores} cores) | failed |`);
+    console.log(
+      `\n| batch of ${n} × ${songSec} s MP3 | concurrency | wall | songs / min | vs one by one | CPU time | CPU utilisation (of ${cores} cores) | failed |`,
+    );
     console.log('|---|---|---|---|---|---|---|---|');
     for (const r of results)
       console.log(
         `| ${r.label} | ${r.concurrency} | ${r.wallS.toFixed(1)} s | ${r.songsPerMin.toFixed(0)} | ${(r.songsPerMin / base).toFixed(2)}× | ${r.cpuS.toFixed(1)} s | ${(r.util * 100).toFixed(0)} % | ${r.failed} |`,
       );
-    console.log(`\nload average at the end: ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+    console.log(
+      `\nload average at the end: ${loadavg()
+        .map((x) => x.toFixed(1))
+        .join(' ')}`,
+    );
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

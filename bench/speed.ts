@@ -10,7 +10,7 @@
  * Each scenario runs in a fresh child process so peak RSS belongs to that scenario alone.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +18,7 @@ import { FFMPEG_PATH } from '../src/main/analysis/decode';
 import { fftBackend } from '../src/main/analysis/fft';
 import { analyzeFile } from '../src/main/analysis/pipeline';
 import { corpusAudio } from '../src/main/testing/corpus';
+import { bundleForNode } from './bundle';
 
 interface RunResult {
   timings: Record<string, number>;
@@ -101,23 +102,9 @@ const median = (v: number[]): number => {
 /** Set by --bundled: children run this script bundled by esbuild on plain node, as the app's worker runs (no tsx). */
 let bundlePath: string | null = null;
 
-async function bundleSelf(dir: string): Promise<string> {
-  // esbuild ships with tsx (a devDependency); imported lazily so the default mode does not need it
-  const esbuild = await import('esbuild');
-  const out = join(dir, 'speed.bundle.mjs');
-  await esbuild.build({
-    entryPoints: [fileURLToPath(import.meta.url)],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    packages: 'external',
-    outfile: out,
-    logLevel: 'warning',
-  });
-  // the bundle lives outside the repo: let it resolve the repo's node_modules
-  symlinkSync(fileURLToPath(new URL('../node_modules', import.meta.url)), join(dir, 'node_modules'), 'dir');
-  return out;
-}
+// esbuild ships with tsx (a devDependency); imported lazily so the default mode does not need it
+const bundleSelf = (dir: string): Promise<string> =>
+  bundleForNode(fileURLToPath(import.meta.url), dir, 'speed.bundle.mjs');
 
 function runScenario(file: string, runs: number, mode: string): ChildReport {
   const self = fileURLToPath(import.meta.url);
