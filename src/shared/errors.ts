@@ -33,6 +33,7 @@ export const ERROR_CODES = [
   'E_DB_CORRUPT',
   'E_SCHEMA_TOO_NEW',
   'E_BACKUP_NOT_FOUND', // backups.restore named a backup that is not (or no longer) there
+  'E_BUSY', // running work did not stop in time for an operation that needs the store to itself (restore)
   'E_UNSUPPORTED', // the operation is not available in this mode (e.g. OS dialog in the browser)
   'E_INTERNAL',
 ] as const;

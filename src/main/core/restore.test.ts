@@ -3,8 +3,8 @@
  * interrupted jobs run again, calls arriving during a restore wait for it, every window hears db.restored.
  */
 import { basename, join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { BackupEntry, Job, RestoreResult } from '../../shared';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { AppError, type BackupEntry, type Job, type RestoreResult } from '../../shared';
 import { isTerminal, makeHarness, type Harness } from '../jobs/testing/harness';
 import { writeWav } from '../jobs/testing/wav';
 
@@ -43,7 +43,10 @@ describe('backups.restore through the core', () => {
     expect(h.core.store.getJob(b.id)?.status).toBe('completed');
     expect(h.core.store.getJob(slow.id)).toBeNull();
     // the history's list rows come from the restored database too
-    const rows = (await h.call('jobs.rows', { sort: 'name', order: 'asc' })) as { items: { id: string }[]; total: number };
+    const rows = (await h.call('jobs.rows', { sort: 'name', order: 'asc' })) as {
+      items: { id: string }[];
+      total: number;
+    };
     expect(rows.items.map((x) => x.id)).toEqual([a.id, b.id]);
     expect(rows.total).toBe(2);
     // the job that is not in the backup was stopped, and nothing runs
@@ -126,5 +129,40 @@ describe('backups.restore through the core', () => {
     }
     expect(h.eventsOf('db.restored')).toEqual([]);
     expect(h.core.runner.isPaused).toBe(false);
+  });
+
+  it('a job that will not stop makes the pause give up with a clear error; the restore then changes nothing and work goes on', async () => {
+    h = await makeHarness();
+    const [a] = await submit(h, [writeWav(join(h.filesDir, 'a.wav'), { seconds: 0.1 })]);
+    await h.waitForJob(a.id, isTerminal);
+    const backup = (await h.call('db.backup', {})) as { path: string };
+    // a worker that ignores its abort and never answers (as a main-thread stat on a hung share would)
+    const run = vi
+      .spyOn(h.core.pool, 'run')
+      .mockImplementation(() => ({ outcome: new Promise(() => {}), abort: () => {} }));
+    const [stuck] = await submit(h, [writeWav(join(h.filesDir, 'stuck.wav'), { seconds: 0.1, freq: 300 })]);
+    await h.waitForJob(stuck.id, (j) => j.status === 'processing');
+    await expect(h.core.runner.pause(100)).rejects.toThrow(
+      'Not stopped within 0.1 s: 1 job(s) still running',
+    );
+    h.core.runner.resume();
+
+    // through the restore: the same refusal, nothing swapped, the runner resumed
+    const pause = vi
+      .spyOn(h.core.runner, 'pause')
+      .mockRejectedValue(new AppError('E_BUSY', 'Not stopped within 15 s: 1 job(s) still running'));
+    const refused = await h.core.dispatch('backups.restore', { name: basename(backup.path) });
+    expect(refused).toMatchObject({
+      ok: false,
+      error: { code: 'E_BUSY', message: 'Not stopped within 15 s: 1 job(s) still running' },
+    });
+    expect(h.eventsOf('db.restored')).toEqual([]);
+    expect(h.core.store.getJob(stuck.id)).not.toBeNull();
+    expect(h.core.runner.isPaused).toBe(false);
+    pause.mockRestore();
+    run.mockRestore();
+    // new work still runs after the failed restore
+    const [b] = await submit(h, [writeWav(join(h.filesDir, 'b.wav'), { seconds: 0.1, freq: 500 })]);
+    expect((await h.waitForJob(b.id, isTerminal)).status).toBe('completed');
   });
 });

@@ -20,9 +20,10 @@ export interface RestoreDeps {
 
 export async function restoreBackup(deps: RestoreDeps, name: string): Promise<RestoreResult> {
   const { store, runner, events, autoBackup } = deps;
-  await autoBackup.pause();
-  await runner.pause();
   try {
+    // nothing is swapped unless every writer has let go (pause rejects after a deadline)
+    await autoBackup.pause();
+    await runner.pause();
     const { restored, keptAs } = await store.restoreBackup(name);
     const recovery = store.recoverInterrupted();
     const result: RestoreResult = {

@@ -12,7 +12,7 @@
 import { stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import type { ErrorCode, Job } from '../../shared';
-import { isAppError } from '../../shared';
+import { AppError, isAppError } from '../../shared';
 import type { JobStore } from '../db/store-api';
 import { fsErrorCode, fsErrorMessage } from './fs-errors';
 import { hashFile } from './hash';
@@ -44,6 +44,13 @@ interface Active {
   timer: NodeJS.Timeout | null;
   progress: StageProgress;
 }
+
+/**
+ * How long pause() waits for running jobs and the hash lane to let go of the store. Aborted workers
+ * are terminated at once and settle in milliseconds; what can outlast this is a main-thread file
+ * operation on a hung network share (stat is not abortable), and a restore must not wait for that.
+ */
+export const PAUSE_TIMEOUT_MS = 15_000;
 
 const sameFile = (a: Stats, b: Stats): boolean => a.size === b.size && a.mtimeMs === b.mtimeMs;
 
@@ -181,9 +188,10 @@ export class Runner {
    * For a swap of the whole database: stops starting jobs, puts running ones back in the queue (as a
    * clean shutdown does, attempts unchanged, announced with job.updated) and resolves once no job and
    * no hash-ahead touches the store any more. Hashes known ahead are dropped (their ids may not exist
-   * in the next database). resume() starts again from whatever the store then holds.
+   * in the next database). resume() starts again from whatever the store then holds. Rejects, still
+   * paused, when something has not stopped after `timeoutMs`: the caller gives up and resumes.
    */
-  async pause(): Promise<void> {
+  async pause(timeoutMs = PAUSE_TIMEOUT_MS): Promise<void> {
     this.paused = true;
     this.laneAbort?.abort();
     this.hashQueue.length = 0;
@@ -201,7 +209,17 @@ export class Runner {
     }
     for (const j of requeued) this.o.onJobUpdated(j);
     // aborted workers settle within moments (the pool terminates them); the lane stops at its next check
-    while (this.active.size > 0 || this.hashing) await new Promise((r) => setTimeout(r, 10));
+    const deadline = Date.now() + timeoutMs;
+    while (this.active.size > 0 || this.hashing) {
+      if (Date.now() >= deadline) {
+        const busy = [
+          this.active.size > 0 ? `${this.active.size} job(s) still running` : '',
+          this.hashing ? 'a file still being read ahead' : '',
+        ].filter(Boolean);
+        throw new AppError('E_BUSY', `Not stopped within ${timeoutMs / 1000} s: ${busy.join(', ')}`);
+      }
+      await new Promise((r) => setTimeout(r, 10));
+    }
   }
 
   resume(): void {

@@ -30,6 +30,7 @@ const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
   E_NOT_READY: 409,
   E_ILLEGAL_TRANSITION: 409,
   E_DUPLICATE_ID: 409,
+  E_BUSY: 503,
   E_UNSUPPORTED: 501,
   E_UNSUPPORTED_FORMAT: 415,
   E_INTERNAL: 500,
@@ -41,7 +42,12 @@ export function statusForCode(code: ErrorCode): number {
   return STATUS_BY_CODE[code] ?? 422;
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, extraHeaders?: Record<string, string>): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  extraHeaders?: Record<string, string>,
+): void {
   if (res.headersSent) {
     res.destroy();
     return;
@@ -57,7 +63,13 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, ext
 }
 
 /** `{ok:false, error:{code,message}}`: the origin's error shape and, at once, a failed contract Result. */
-export function sendError(res: ServerResponse, status: number, code: ErrorCode, message: string, extraHeaders?: Record<string, string>): void {
+export function sendError(
+  res: ServerResponse,
+  status: number,
+  code: ErrorCode,
+  message: string,
+  extraHeaders?: Record<string, string>,
+): void {
   sendJson(res, status, { ok: false, error: { code, message } }, extraHeaders);
 }
 

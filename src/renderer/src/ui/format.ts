@@ -78,6 +78,7 @@ const PLAIN: Record<ErrorCode, string> = {
   E_DB_CORRUPT: 'The database is damaged.',
   E_SCHEMA_TOO_NEW: 'The database was written by a newer version of Performia.',
   E_BACKUP_NOT_FOUND: 'That backup is no longer there.',
+  E_BUSY: 'Performia is busy: running analyses did not stop in time. Nothing was changed; try again.',
   E_UNSUPPORTED: 'Not available in this mode.',
   E_INTERNAL: 'Something went wrong inside Performia.',
 };
