@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { alternation, backbeatSaysDouble, doubledGrid, MIN_PERCUSSIVE, percussiveness } from './backbeat';
+import {
+  alternation,
+  backbeatSaysDouble,
+  doubledGrid,
+  MIN_PERCUSSIVE,
+  percussiveness,
+  pulsesAlternate,
+} from './backbeat';
 import { onsetFeatures } from './onset';
 import { stft } from './spectrum';
 import { analyzeRhythm } from './rhythm';
@@ -10,13 +17,15 @@ const SR = ANALYSIS_SR;
 
 /**
  * A drum groove: `kicks` and `snares` give the beats (within a 4-beat bar) that get a kick or a snare;
- * quiet hi-hat ticks on every eighth of the beat.
+ * hi-hat ticks on every eighth of the beat (`hat` on the beat, `offHat` between; quiet by default).
  */
 function groove(
   bpm: number,
   bars: number,
   kicks: number[],
   snares: number[],
+  hat = 0.3,
+  offHat = hat,
 ): { audio: Float32Array; beats: number[] } {
   const ibi = 60 / bpm;
   const hits: SynthSpec['hits'] = [];
@@ -26,7 +35,7 @@ function groove(
     beats.push(t);
     if (kicks.includes(i % 4)) hits.push({ t, kind: 'kick' });
     if (snares.includes(i % 4)) hits.push({ t, kind: 'click' });
-    hits.push({ t, kind: 'tick', gain: 0.3 }, { t: t + ibi / 2, kind: 'tick', gain: 0.3 });
+    hits.push({ t, kind: 'tick', gain: hat }, { t: t + ibi / 2, kind: 'tick', gain: offHat });
   }
   return { audio: synth({ sr: SR, duration: 1 + bars * 4 * ibi, hits }), beats };
 }
@@ -63,6 +72,30 @@ describe('alternation', () => {
     expect(alternation(doubledGrid(beats.map((f) => f)), low, high)).toBe(0);
   });
 
+  /** Envelope with the given height at each grid position, by parity (even, odd). */
+  const byParity = (even: number, odd: number): Float32Array => {
+    const e = new Float32Array(200);
+    grid.forEach((f, i) => (e[f] = i % 2 === 0 ? even : odd));
+    return e;
+  };
+
+  it('needs the snare side to be at least as bright as the kick side (hats on both sides are no snare)', () => {
+    const low = byParity(1, 0);
+    const all = byParity(1, 1);
+    // kick + hat on the beat, a hat alone between: the low band alternates, the crack does not
+    expect(alternation(grid, low, byParity(1, 0.8), all)).toBe(0);
+    // a snare between the kicks: brighter than the kick's side
+    expect(alternation(grid, low, byParity(0.3, 1), all)).toBeGreaterThan(0.6);
+  });
+
+  it('with a broadband envelope, needs both sides hit about as hard', () => {
+    const low = byParity(1, 0);
+    const high = byParity(0, 1);
+    expect(alternation(grid, low, high, byParity(1, 0.9))).toBeGreaterThan(0.6);
+    // the odd positions are a faint ghost of the even ones: not a kick-snare pair
+    expect(alternation(grid, low, high, byParity(1, 0.3))).toBe(0);
+  });
+
   it('needs enough positions', () => {
     expect(alternation([1, 2, 3], peaks(10, [1]), peaks(10, [2]))).toBe(0);
   });
@@ -80,6 +113,14 @@ describe('backbeat decides the octave', () => {
     const { audio } = groove(108, 24, [0, 2], [1, 3]);
     const r = analyzeRhythm({ samples: audio, sr: SR }, {});
     expect(Math.abs(r.tempo!.bpm_global / 108 - 1)).toBeLessThan(0.02);
+  });
+
+  it('a kick on every beat under loud eighth-note hats accented on the beat (boogie, disco) stays at the kick', () => {
+    // kick, hat, kick, hat … alternates in the low band and is as loud between as on the beat; only the
+    // crack rule (the side between the kicks is no brighter than the kick's side) keeps it at 109
+    const { audio } = groove(109, 24, [0, 1, 2, 3], [], 0.6, 0.45);
+    const r = analyzeRhythm({ samples: audio, sr: SR }, {});
+    expect(Math.abs(r.tempo!.bpm_global / 109 - 1)).toBeLessThan(0.02);
   });
 });
 
@@ -143,5 +184,37 @@ describe('backbeatSaysDouble', () => {
         f.high,
       ),
     ).toBe(false);
+  });
+});
+
+describe('pulsesAlternate', () => {
+  const fps = SR / 512;
+  const features = (audio: Float32Array) => onsetFeatures(stft(audio, { sr: SR, nFft: 2048, hop: 512 }));
+  it('is true along the beats of a kick-snare backbeat, false along a kick on every beat', () => {
+    const backbeat = groove(200, 16, [0, 2], [1, 3]);
+    const f = features(backbeat.audio);
+    const frames = backbeat.beats.map((t) => t * fps);
+    expect(pulsesAlternate(frames, f.low, f.high, f.env)).toBe(true);
+    const floor = groove(200, 16, [0, 1, 2, 3], [], 0.6, 0.45);
+    const g = features(floor.audio);
+    expect(
+      pulsesAlternate(
+        floor.beats.map((t) => t * fps),
+        g.low,
+        g.high,
+        g.env,
+      ),
+    ).toBe(false);
+  });
+
+  it('is false without drums, however the pulses take turns', () => {
+    const low = new Float32Array(400);
+    const high = new Float32Array(400);
+    const pulses = Array.from({ length: 32 }, (_, i) => 10 + 10 * i);
+    // every onset sounds alike in the high band: no sharp, sparse drum hits there
+    high.fill(0.5);
+    pulses.forEach((f, i) => (i % 2 === 0 ? (low[f] = 1) : (high[f] = 0.6)));
+    expect(percussiveness(high)).toBeLessThan(MIN_PERCUSSIVE);
+    expect(pulsesAlternate(pulses, low, high)).toBe(false);
   });
 });

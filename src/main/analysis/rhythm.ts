@@ -6,11 +6,11 @@
  * reason.
  */
 import type { StageStatus } from '../../shared/songmap';
-import { backbeatSaysDouble } from './backbeat';
+import { backbeatSaysDouble, pulsesAlternate } from './backbeat';
 import { calibrate } from './calibration';
 import { trackBeats } from './beat';
 import { analyzeMeter, frameChroma, groupsInThrees, harmonicNovelty } from './meter';
-import { onsetFeatures, pitchedFlux } from './onset';
+import { onsetFeatures, pitchedFlux, type OnsetFeatures } from './onset';
 import { refineBeats } from './rhythm-refine';
 import { stft } from './spectrum';
 import { ANALYSIS_SR, SHARED_HOP, SHARED_NFFT, type RhythmResult, type StageContext } from './stages';
@@ -90,15 +90,14 @@ export function analyzeRhythm(audio: MonoAudio, ctx: StageContext): RhythmResult
   const fps = feat.fps;
   let chroma: Float32Array | null = null;
   const chromaOnce = (): Float32Array => (chroma ??= frameChroma(spec));
-  let pulse = findPulse(detrend(feat.env, fps), fps, feat.nFrames, chromaOnce, ctx.signal);
+  let pulse = findPulse(detrend(feat.env, fps), feat, chromaOnce, ctx.signal);
   if (!pulse) return failedAll('no periodic onsets (no onsets at all)');
   if (!(pulse.chosen && pulse.chosen.salience >= WEAK_SALIENCE)) {
     // no clear pulse in the broadband flux: soft-attack pitched music (strings, choir, harp, organ)
     // may still have one in its notes; keep whichever envelope is the more periodic
     const pitched = findPulse(
       detrend(pitchedFlux(spec, { signal: ctx.signal }), fps),
-      fps,
-      feat.nFrames,
+      feat,
       chromaOnce,
       ctx.signal,
     );
@@ -132,7 +131,7 @@ export function analyzeRhythm(audio: MonoAudio, ctx: StageContext): RhythmResult
   };
   let { path, frames: beatFrames } = track(chosen.factor);
   // a slow level whose halves carry the kick-snare alternation is half the beat (backbeat.ts)
-  if (chosen.bpm * 2 <= MAX_BPM && backbeatSaysDouble(beatFrames, feat.low, feat.high)) {
+  if (chosen.bpm * 2 <= MAX_BPM && backbeatSaysDouble(beatFrames, feat.low, feat.high, feat.env)) {
     const doubled = track(chosen.factor * 2);
     if (doubled.frames.length >= 4) ({ path, frames: beatFrames } = doubled);
   }
@@ -212,11 +211,11 @@ interface Pulse {
  */
 function findPulse(
   od: Float32Array,
-  fps: number,
-  nFrames: number,
+  feat: OnsetFeatures,
   chroma: () => Float32Array,
   signal: AbortSignal | undefined,
 ): Pulse | null {
+  const { fps, nFrames } = feat;
   const tg = acfTempogram(od, fps, { signal, minBpm: MIN_BPM / 2.2 });
   if (!tg.energy.some((e) => e > 0)) return null;
   throwIfAborted(signal);
@@ -226,21 +225,28 @@ function findPulse(
   // its median before reading the metrical relatives, or they would mix
   const path1 = periodPath(tg, around(median(Array.from(path0))), { signal });
   const levels = metricalLevels(tg, path1, { minBpm: MIN_BPM, maxBpm: MAX_TATUM_BPM });
+  let tgn: Tempogram | null = null;
+  const barAllows = (factor: number): boolean => {
+    // does the harmony allow a bar of 3 or 4 of these pulses, or does it change only every 8?
+    tgn ??= acfTempogram(detrend(harmonicNovelty(chroma(), nFrames, fps), fps), fps, {
+      signal,
+      winSec: 16,
+      minBpm: 10,
+    });
+    const bar = (beats: number): number => salienceAlong(tgn!, path1, factor / beats);
+    return Math.max(bar(3), bar(4)) >= BAR_SUPPORT * bar(8);
+  };
   const chosen = chooseBeatLevel(
     levels,
     (tatum) => {
       // track the tatum itself and read its accent pattern
       const tPath = periodPath(tg, around(median(Array.from(path1)) / tatum.factor), { signal });
       const pulses = trackBeats(od, periodPerFrame(tPath, tg.hop, nFrames), { signal });
+      // kick and snare taking turns on the tatum group it in twos, whatever the accents say
+      if (pulsesAlternate(pulses, feat.low, feat.high, feat.env)) return false;
       return groupsInThrees(pulses, od);
     },
-    (fast) => {
-      // does the harmony allow a bar of 3 or 4 of these pulses, or does it change only every 8?
-      const nov = detrend(harmonicNovelty(chroma(), nFrames, fps), fps);
-      const tgn = acfTempogram(nov, fps, { signal, winSec: 16, minBpm: 10 });
-      const bar = (beats: number): number => salienceAlong(tgn, path1, fast.factor / beats);
-      return Math.max(bar(3), bar(4)) >= BAR_SUPPORT * bar(8);
-    },
+    (fast) => barAllows(fast.factor),
   );
   return { od, tg, path1, chosen };
 }
