@@ -3,6 +3,7 @@ import {
   alternation,
   backbeatSaysDouble,
   doubledGrid,
+  drumsGroupPulses,
   MIN_PERCUSSIVE,
   percussiveness,
   pulsesAlternate,
@@ -216,5 +217,34 @@ describe('pulsesAlternate', () => {
     pulses.forEach((f, i) => (i % 2 === 0 ? (low[f] = 1) : (high[f] = 0.6)));
     expect(percussiveness(high)).toBeLessThan(MIN_PERCUSSIVE);
     expect(pulsesAlternate(pulses, low, high)).toBe(false);
+  });
+});
+
+describe('drumsGroupPulses', () => {
+  const pulses = Array.from({ length: 48 }, (_, i) => 10 + 10 * i);
+  /** broadband onset strength at each pulse by its phase in groups of `heights.length` */
+  const strengths = (heights: number[]): Float32Array => {
+    const e = new Float32Array(500);
+    pulses.forEach((f, i) => (e[f] = heights[i % heights.length]));
+    return e;
+  };
+  // a sharp, sparse high band: a drum kit is there
+  const drums = strengths([1, 1]);
+  it('groups by 2 when only every other pulse carries a drum hit (eighth-note hats under a slow beat)', () => {
+    expect(drumsGroupPulses(pulses, drums, strengths([1, 0.3]))).toBe(2);
+    expect(drumsGroupPulses(pulses, drums, strengths([0.3, 1]))).toBe(2);
+  });
+  it('groups by 3 when only every third pulse does (the eighths of a slow 6/8)', () => {
+    expect(drumsGroupPulses(pulses, drums, strengths([1, 0.3, 0.2]))).toBe(3);
+  });
+  it('keeps pulses that are all hit about as hard, or hit harder than hats between', () => {
+    expect(drumsGroupPulses(pulses, drums, strengths([1, 1]))).toBe(1);
+    expect(drumsGroupPulses(pulses, drums, strengths([1, 0.6]))).toBe(1);
+    expect(drumsGroupPulses(pulses, drums, strengths([1, 0.6, 0.3]))).toBe(1);
+  });
+  it('needs drums and enough pulses', () => {
+    const pad = new Float32Array(500).fill(0.5);
+    expect(drumsGroupPulses(pulses, pad, strengths([1, 0.3]))).toBe(1);
+    expect(drumsGroupPulses(pulses.slice(0, 12), drums, strengths([1, 0.3]))).toBe(1);
   });
 });

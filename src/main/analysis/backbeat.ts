@@ -153,3 +153,32 @@ export function pulsesAlternate(
 ): boolean {
   return percussiveness(high) >= MIN_PERCUSSIVE && alternation(pulses, low, high, all) >= BACKBEAT_MIN;
 }
+
+/**
+ * Drum hits on only one phase of every `k` pulses, hats on the rest: the other phases carry at most
+ * this share of the hit phase's broadband onset strength.
+ */
+export const SPARSE_MAX = 0.4;
+
+/**
+ * The tracked pulses are a subdivision when the drums hit only one phase of every 2 (or 3) of them
+ * and the others hold only hats or nothing (a slow 4/4 or 6/8 whose eighth-note hats made the
+ * fastest strong level): returns 2 or 3, the number of pulses to a beat, or 1.
+ */
+export function drumsGroupPulses(pulses: number[], high: Float32Array, all: Float32Array): 1 | 2 | 3 {
+  if (pulses.length < 24 || percussiveness(high) < MIN_PERCUSSIVE) return 1;
+  const A = pulses.map((f) => peakNear(all, f));
+  for (const k of [2, 3] as const) {
+    const sum = new Array<number>(k).fill(0);
+    const n = new Array<number>(k).fill(0);
+    A.forEach((a, i) => {
+      sum[i % k] += a;
+      n[i % k]++;
+    });
+    const means = sum.map((s, p) => s / n[p]);
+    const hit = Math.max(...means);
+    // one phase carries the hits, every other one is at most SPARSE_MAX of it
+    if (hit > 0 && means.filter((m) => m <= SPARSE_MAX * hit).length === k - 1) return k;
+  }
+  return 1;
+}

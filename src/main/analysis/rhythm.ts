@@ -6,7 +6,7 @@
  * reason.
  */
 import type { StageStatus } from '../../shared/songmap';
-import { backbeatSaysDouble, pulsesAlternate } from './backbeat';
+import { backbeatSaysDouble, drumsGroupPulses, pulsesAlternate } from './backbeat';
 import { calibrate } from './calibration';
 import { trackBeats } from './beat';
 import { analyzeMeter, frameChroma, groupsInThrees, harmonicNovelty } from './meter';
@@ -134,6 +134,13 @@ export function analyzeRhythm(audio: MonoAudio, ctx: StageContext): RhythmResult
   if (chosen.bpm * 2 <= MAX_BPM && backbeatSaysDouble(beatFrames, feat.low, feat.high, feat.env)) {
     const doubled = track(chosen.factor * 2);
     if (doubled.frames.length >= 4) ({ path, frames: beatFrames } = doubled);
+  } else {
+    // a level whose drums hit only every 2nd (3rd) pulse, hats between, is a subdivision of the beat
+    const k = drumsGroupPulses(beatFrames, feat.high, feat.env);
+    if (k > 1 && chosen.bpm / k >= MIN_BPM) {
+      const grouped = track(chosen.factor / k);
+      if (grouped.frames.length >= 4) ({ path, frames: beatFrames } = grouped);
+    }
   }
   progress(0.8);
   if (beatFrames.length < 4) return failedAll('no periodic onsets (fewer than 4 beats tracked)');
