@@ -3,13 +3,18 @@
  * harmony / frame features (one JSON per song, written once by a full analysis) and scores it with
  * the corpus metrics. Cache format: { duration, beats, downbeats, meter, beatChroma, frames }.
  *
- *   npx tsx bench/segment-tune.ts --build <cache dir> [corpus dir]     # analyse once (~1 s a song)
+ *   npx tsx bench/segment-tune.ts --build <cache dir> [corpus dir] [--part tune]   # analyse once (~1 s a song)
  *
- *   npx tsx bench/segment-tune.ts <cache dir> [corpus dir] [--only s01,m02] [--verbose] [--set refineReach=2,seqBars=4]
+ *   npx tsx bench/segment-tune.ts <cache dir> [corpus dir] [--part tune] [--only s01,m02] [--verbose]
+ *                                 [--set refineReach=2,seqBars=4]
+ *
+ * `--part tune|held` keeps to one part of a wide set (bench/parts.ts): build and tune on `tune` only.
+ * A build skips songs already in the cache.
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { evaluateSections } from './metrics/sections';
+import { partOf, type Part } from './parts';
 import { barGrid, sectionsFromBars, trimQuietBars } from '../src/main/analysis/segment';
 import { barFeatures, type FrameFeatures } from '../src/main/analysis/segment-features';
 import { DEFAULT_PARAMS, type StructureParams } from '../src/main/analysis/segment-structure';
@@ -24,7 +29,7 @@ interface Cached {
 }
 
 /** Analyses every corpus song with sections once (decode, rhythm, harmony, frame features) into the cache. */
-async function build(cacheDir: string, corpus: string): Promise<void> {
+async function build(cacheDir: string, corpus: string, part: Part | null): Promise<void> {
   const { probeFile } = await import('../src/main/analysis/probe');
   const { decodeFile } = await import('../src/main/analysis/decode');
   const { stft } = await import('../src/main/analysis/spectrum');
@@ -38,6 +43,8 @@ async function build(cacheDir: string, corpus: string): Promise<void> {
     .sort()) {
     const gt = JSON.parse(readFileSync(join(corpus, 'gt', f), 'utf8'));
     if (!gt.sections?.length) continue;
+    if (part && partOf(gt.id) !== part) continue;
+    if (existsSync(join(cacheDir, `${gt.id}.json`))) continue;
     const { audio } = await decodeFile(await probeFile(join(corpus, 'audio', gt.audio)), {});
     const spec = stft(audio.samples, { sr: audio.sr, nFft: SHARED_NFFT, hop: SHARED_HOP });
     const r = analyzeRhythm(audio, { spec });
@@ -65,8 +72,11 @@ async function build(cacheDir: string, corpus: string): Promise<void> {
 }
 
 const argv = process.argv.slice(2);
+const part = argv.includes('--part') ? (argv[argv.indexOf('--part') + 1] as Part) : null;
+if (part && part !== 'tune' && part !== 'held') throw new Error('--part is tune or held');
 if (argv[0] === '--build') {
-  await build(argv[1], argv[2] ?? '../shared/corpus');
+  const args = argv.slice(1).filter((a, i, arr) => a !== '--part' && arr[i - 1] !== '--part');
+  await build(args[0], args[1] ?? '../shared/corpus', part);
   process.exit(0);
 }
 const only = argv.includes('--only') ? new Set(argv[argv.indexOf('--only') + 1].split(',')) : null;
@@ -79,7 +89,9 @@ if (argv.includes('--set'))
     if (!(k in params)) throw new Error(`unknown parameter ${k}`);
     (params as unknown as Record<string, number>)[k] = Number(v);
   }
-const pos = argv.filter((a, i) => !a.startsWith('--') && argv[i - 1] !== '--only' && argv[i - 1] !== '--set');
+const pos = argv.filter(
+  (a, i) => !a.startsWith('--') && !['--only', '--set', '--part'].includes(argv[i - 1]),
+);
 const cacheDir = pos[0];
 const corpus = pos[1] ?? '../shared/corpus';
 if (!cacheDir || !existsSync(cacheDir)) throw new Error('usage: segment-tune <cache dir> [corpus dir]');
@@ -91,6 +103,7 @@ for (const file of readdirSync(cacheDir)
   .sort()) {
   const id = file.replace(/\.json$/, '');
   if (only && !only.has(id)) continue;
+  if (part && partOf(id) !== part) continue;
   const gt = JSON.parse(readFileSync(join(corpus, 'gt', `${id}.gt.json`), 'utf8'));
   if (!gt.sections?.length) continue;
   const c = JSON.parse(readFileSync(join(cacheDir, file), 'utf8')) as Cached;

@@ -32,6 +32,24 @@ describe('segmentBars', () => {
     const s = blockMatrix('AAAAAAAA');
     expect(segmentBars(s, 0, DEFAULT_PARAMS)).toEqual([0, 8]);
   });
+  it('prefers sections of whole 4-bar phrases where the bars leave it open', () => {
+    // a 4-bar verse, then a chorus whose first bar still sounds half like the verse
+    const labels = 'AAAA' + 'B'.repeat(12);
+    const s = blockMatrix(labels);
+    // bar 4 is like every verse bar and like only the chorus's second half
+    for (let j = 0; j < 16; j++) {
+      const v = j < 4 || j >= 11 ? 1 : -1;
+      if (j !== 4) s.v[4 * 16 + j] = s.v[j * 16 + 4] = v;
+    }
+    expect(segmentBars(s, 0, { ...DEFAULT_PARAMS, phrasePenalty: 0 })).toEqual([0, 5, 16]);
+    expect(segmentBars(s, 0, DEFAULT_PARAMS)).toEqual([0, 4, 16]);
+  });
+  it('does not force the phrase grid over clear evidence', () => {
+    // a 3-bar intro that is plainly different from everything after it
+    expect(segmentBars(blockMatrix('CCC' + 'A'.repeat(8) + 'B'.repeat(8)), 0, DEFAULT_PARAMS)).toEqual([
+      0, 3, 11, 19,
+    ]);
+  });
   it('respects the minimum segment length', () => {
     // a single odd bar cannot stand alone with minBars 2
     const cuts = segmentBars(blockMatrix('AAAABAAAA'), 0, DEFAULT_PARAMS);
