@@ -17,6 +17,7 @@ import { analyzeHarmony } from './harmony';
 import { loudnessResult } from './loudness';
 import { assertUnchanged, hashFile, probeFile } from './probe';
 import { analyzeRhythm } from './rhythm';
+import { simpleTripleFromHarmony } from './meter-harmony';
 import { analyzeSections } from './segment';
 import { stft } from './spectrum';
 import {
@@ -164,8 +165,8 @@ export async function analyzeFile(
   }
   throwIfAborted(signal);
 
-  const beats = rhythm?.beats ?? [];
-  const downbeats = rhythm?.downbeats ?? [];
+  let beats = rhythm?.beats ?? [];
+  let downbeats = rhythm?.downbeats ?? [];
   let harmony: HarmonyResult | null = null;
   try {
     const h = timed(timings, 'harmony', () =>
@@ -181,6 +182,9 @@ export async function analyzeFile(
     stages.tuning = { ...harmony.stages.tuning, ms: h.ms };
     stages.key = harmony.stages.key;
     stages.chords = harmony.stages.chords;
+    // a 6/8 whose chords change on every beat is a fast 3/4 read one level too slow (meter-harmony.ts)
+    const triple = rhythm && simpleTripleFromHarmony(rhythm, harmony.chords);
+    if (triple) ({ beats, downbeats } = rhythm = triple);
   } catch (err) {
     if (isAbort(err)) throw err;
     const reason = reasonOf(err);
