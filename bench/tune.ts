@@ -9,7 +9,8 @@
  *
  * Decodes each song once with the bundled ffmpeg to 22050 Hz mono float (cached under
  * /tmp/performia-tune/<corpus>/), runs the engine's stages on it exactly as the pipeline does
- * (shared STFT → rhythm → harmony → sections) and scores with bench/metrics. Loudness is not
+ * (shared STFT → rhythm → harmony → meter from harmony → sections) and scores with bench/metrics; with
+ * `--stages rhythm` the meter-from-harmony step (meter-harmony.ts) cannot run, so a fast 3/4 stays 6/8 there. Loudness is not
  * measured here (it needs the native-rate stream: use bench:accuracy). `--jobs N` runs N child
  * processes over disjoint shards.
  */
