@@ -79,6 +79,9 @@ export function alternation(
   let total = 0;
   let hitsEven = 0;
   let hitsOdd = 0;
+  // band sums by side, for the crack test below
+  const low2 = [0, 0];
+  const high2 = [0, 0];
   for (let i = 0; i < grid.length; i++) {
     const z = L[i] / ml - M[i] / mm;
     const hit = A ? A[i] : L[i] / ml + M[i] / mm;
@@ -89,6 +92,8 @@ export function alternation(
       odd += z;
       hitsOdd += hit;
     }
+    low2[i % 2] += L[i];
+    high2[i % 2] += M[i];
     total += Math.abs(z);
   }
   const nEven = Math.ceil(grid.length / 2);
@@ -100,17 +105,9 @@ export function alternation(
   if (e * o >= 0 || total <= 0 || !(presence >= MIN_PRESENCE && presence <= 1 / MIN_PRESENCE)) return 0;
   // the snare's crack: the side without the kick is at least as bright as the kick's side (hats
   // sound on both; a kick on every beat with accented hats between is no backbeat)
-  const meanAt = (xs: number[], parity: number): number => {
-    let s = 0;
-    let n = 0;
-    for (let i = parity; i < xs.length; i += 2) {
-      s += xs[i];
-      n++;
-    }
-    return s / n;
-  };
-  const kickSide = meanAt(L, 0) >= meanAt(L, 1) ? 0 : 1;
-  if (meanAt(M, 1 - kickSide) < CRACK_MIN * meanAt(M, kickSide)) return 0;
+  const n2 = [nEven, nOdd];
+  const kickSide = low2[0] / nEven >= low2[1] / nOdd ? 0 : 1;
+  if (high2[1 - kickSide] / n2[1 - kickSide] < CRACK_MIN * (high2[kickSide] / n2[kickSide])) return 0;
   return Math.min(Math.abs(e), Math.abs(o)) / (total / grid.length);
 }
 

@@ -9,16 +9,13 @@
 import type { Chord } from '../../shared/songmap';
 import { MAX_BPM } from './rhythm';
 import type { RhythmResult } from './stages';
+import { median } from './tempo';
 
 /** median chord length, in beats of the compound reading, at or below which the bar is one beat */
 export const ONE_CHORD_PER_BEAT = 1.25;
 /** at least this many chords, so the median means something */
 const MIN_CHORDS = 8;
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? s[s.length >> 1] : NaN;
-};
 const round4 = (x: number): number => Math.round(x * 1e4) / 1e4;
 const round2 = (x: number): number => Math.round(x * 100) / 100;
 
