@@ -178,3 +178,31 @@ export function softLegato(opts: {
   const beats = opts.randomTimes ? [] : times;
   return { audio: out, beats, downbeats: beats.filter((_, i) => i % bpb === 0) };
 }
+
+/** A 4/4 groove (kick on 1, clicks on every beat, ticks on the eighths) changing tempo at `at` s. */
+export function grooveWithJump(
+  sr: number,
+  bpms: [number, number],
+  at: number,
+  end: number,
+  eighths = 0.5,
+): {
+  audio: Float32Array;
+  beats: number[];
+} {
+  const hits: SynthSpec['hits'] = [];
+  const beats: number[] = [];
+  let k = 0;
+  for (let t = 0.5; t < end; k++) {
+    const ibi = 60 / (t < at ? bpms[0] : bpms[1]);
+    beats.push(t);
+    hits.push({ t, kind: 'click', gain: k % 4 === 0 ? 1 : 0.7 });
+    if (k % 4 === 0) hits.push({ t, kind: 'kick' });
+    if (eighths > 0) hits.push({ t: t + ibi / 2, kind: 'tick', gain: eighths });
+    t += ibi;
+  }
+  const audio = synth({ sr, duration: end + 1, hits });
+  const floor = whiteNoise(sr, end + 1, 0.01, 5);
+  for (let i = 0; i < audio.length; i++) audio[i] += floor[i];
+  return { audio, beats };
+}

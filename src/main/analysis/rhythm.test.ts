@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeRhythm } from './rhythm';
-import { meteredTrack, prng, softLegato, synth, whiteNoise, type SynthSpec } from './rhythm-synth';
+import {
+  grooveWithJump,
+  meteredTrack,
+  prng,
+  softLegato,
+  synth,
+  whiteNoise,
+  type SynthSpec,
+} from './rhythm-synth';
 import { ANALYSIS_SR, SHARED_HOP } from './stages';
 
 const SR = ANALYSIS_SR;
@@ -101,6 +109,19 @@ describe('tempo changes', () => {
     expect(change).toBeDefined();
     expect(Math.abs(change![0] - 20)).toBeLessThan(3);
     expect(match(beats, r.beats, HOP_SEC).precision).toBeGreaterThan(0.95);
+  });
+
+  it('follows 120 → 80 BPM to the new beat, not to its double (the eighths, still near the old tempo)', () => {
+    const { audio, beats } = grooveWithJump(SR, [120, 80], 24, 54);
+    const r = analyzeRhythm({ samples: audio, sr: SR }, {});
+    const after = beats.filter((t) => t > 30);
+    const got = r.beats.filter((t) => t > 30);
+    // every beat after the change found, and no extra beat on the eighths between them
+    const hit = after.filter((t) => got.some((g) => Math.abs(g - t) < 0.05)).length;
+    expect(hit / after.length).toBeGreaterThan(0.95);
+    expect(got.length).toBeLessThan(after.length * 1.1);
+    expect(tempoAt(r.tempo!.curve, 40)).toBeCloseTo(80, 0);
+    expect(tempoAt(r.tempo!.curve, 10)).toBeCloseTo(120, 0);
   });
 });
 

@@ -1,8 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeRhythm } from './rhythm';
-import { meteredTrack } from './rhythm-synth';
-import { ANALYSIS_SR } from './stages';
-import { chooseBeatLevel, curveFromBeats, fastPulseNeed, type MetricalLevel } from './tempo';
+import { onsetFeatures } from './onset';
+import { analyzeRhythm, MAX_BPM, MIN_BPM } from './rhythm';
+import { grooveWithJump, meteredTrack } from './rhythm-synth';
+import { stft } from './spectrum';
+import { ANALYSIS_SR, SHARED_HOP, SHARED_NFFT } from './stages';
+import {
+  acfTempogram,
+  chooseBeatLevel,
+  curveFromBeats,
+  detrend,
+  fastPulseNeed,
+  periodPath,
+  smoothDrift,
+  tempoSteps,
+  type MetricalLevel,
+  type Tempogram,
+} from './tempo';
 
 const lv = (bpm: number, salience: number, factor = 1): MetricalLevel => ({ bpm, salience, factor });
 
@@ -87,5 +100,64 @@ describe('beat level on audio', () => {
     expect(double?.bpm).toBeCloseTo(180, 0);
     expect(double!.confidence).toBeGreaterThan(0);
     expect(double!.confidence).toBeLessThan(1);
+  });
+});
+
+function tempogramOf(audio: Float32Array): { tg: Tempogram; wide: Float32Array } {
+  const spec = stft(audio, { sr: ANALYSIS_SR, nFft: SHARED_NFFT, hop: SHARED_HOP });
+  const feat = onsetFeatures(spec);
+  const tg = acfTempogram(detrend(feat.env, feat.fps), feat.fps, { minBpm: MIN_BPM / 2.2 });
+  const wide = periodPath(tg, [(60 * feat.fps) / MAX_BPM, (60 * feat.fps) / MIN_BPM]);
+  return { tg, wide };
+}
+
+const secOfColumn = (tg: Tempogram, w: number): number => (w * tg.hop) / tg.fps;
+
+describe('tempoSteps', () => {
+  it('finds no step in a song in one tempo', () => {
+    const tr = meteredTrack({ sr: ANALYSIS_SR, bpm: 104, beatsPerBar: 4, sub: 2, bars: 24, floor: 0.01 });
+    const { tg, wide } = tempogramOf(tr.audio);
+    expect(Array.from(tempoSteps(tg, wide)).every((f) => f === 1)).toBe(true);
+  });
+
+  it('finds a sudden change 120 → 80 BPM, where it happens, as the ratio of the periods', () => {
+    const { audio } = grooveWithJump(ANALYSIS_SR, [120, 80], 24, 54);
+    const { tg, wide } = tempogramOf(audio);
+    const steps = tempoSteps(tg, wide);
+    const at = steps.findIndex((f) => f !== 1);
+    expect(Math.abs(secOfColumn(tg, at) - 24)).toBeLessThan(4);
+    expect(steps[steps.length - 1]).toBeCloseTo(1.5, 1);
+    expect(Array.from(steps.subarray(at)).every((f) => f === steps[at])).toBe(true);
+  });
+
+  it('is no step when the wide path hops to another level and the beat goes on', () => {
+    const tr = meteredTrack({ sr: ANALYSIS_SR, bpm: 100, beatsPerBar: 4, sub: 2, bars: 24, floor: 0.01 });
+    const { tg } = tempogramOf(tr.audio);
+    const beat = (60 * tg.fps) / 100;
+    // a path that takes the beat for the first half and the eighths (or a 2/3 relative) for the
+    // second, as a wide path may where the accents shift: the beat period runs on through both halves
+    for (const ratio of [2, 1.5]) {
+      const hop = Float32Array.from({ length: tg.nWin }, (_, w) => (w < tg.nWin / 2 ? beat : beat / ratio));
+      expect(Array.from(tempoSteps(tg, hop)).every((f) => f === 1)).toBe(true);
+    }
+  });
+});
+
+describe('smoothDrift', () => {
+  const ramp = Float32Array.from({ length: 200 }, (_, w) => 30 * (1 - (0.25 * w) / 199));
+  const ones = new Float32Array(200).fill(1);
+
+  it('gives a ramp as a factor around its level', () => {
+    const d = smoothDrift(ramp, ones)!;
+    expect(d).not.toBeNull();
+    expect(d[0] / d[199]).toBeCloseTo(30 / 22.5, 5);
+    expect(Array.from(d).sort((a, b) => a - b)[100]).toBeCloseTo(1, 2);
+  });
+
+  it('is null for a path that hops to another level, and not for a tempo step taken out', () => {
+    const hop = ramp.map((p, w) => (w >= 120 ? p / 2 : p));
+    expect(smoothDrift(hop, ones)).toBeNull();
+    const steps = ones.map((_, w) => (w >= 120 ? 0.5 : 1));
+    expect(smoothDrift(hop, steps)).not.toBeNull();
   });
 });

@@ -143,12 +143,28 @@ const at = (f: Float64Array | Float32Array, off: number, len: number, lag: numbe
 export function periodPath(
   tg: Tempogram,
   range: [number, number],
-  opts: { step?: number; jumpCost?: number; signal?: AbortSignal } = {},
+  opts: {
+    step?: number;
+    jumpCost?: number;
+    /**
+     * per tempogram column, a factor the range is multiplied by there (`tempoSteps`): the range
+     * follows a sudden tempo change instead of holding the path at a relative of the new tempo
+     */
+    scale?: Float32Array;
+    signal?: AbortSignal;
+  } = {},
 ): Float32Array {
   const step = opts.step ?? 0.005; // in log2 units: 0.35 % per state
   const jumpCost = opts.jumpCost ?? 6;
-  const lo = Math.log2(Math.max(2, range[0]));
-  const hi = Math.log2(Math.max(Math.max(2, range[0]), Math.min(range[1], tg.maxLag - 1)));
+  const scale = opts.scale;
+  let sMin = 1;
+  let sMax = 1;
+  for (const f of scale ?? []) {
+    sMin = Math.min(sMin, f);
+    sMax = Math.max(sMax, f);
+  }
+  const lo = Math.log2(Math.max(2, range[0] * sMin));
+  const hi = Math.log2(Math.max(Math.max(2, range[0] * sMin), Math.min(range[1] * sMax, tg.maxLag - 1)));
   const nS = Math.max(1, Math.floor((hi - lo) / step) + 1);
   const periods = new Float64Array(nS);
   for (let s = 0; s < nS; s++) periods[s] = 2 ** (lo + s * step);
@@ -175,6 +191,13 @@ export function periodPath(
     // steer the path; a quiet window (little onset energy) is trusted less
     const trust = Math.min(1, tg.energy[w] / (medEnergy || 1));
     for (let s = 0; s < nS; s++) obs[s] *= trust;
+    if (scale && scale[w] !== undefined) {
+      // outside this column's (scaled) range: as good as forbidden
+      const a = range[0] * scale[w];
+      const b = range[1] * scale[w];
+      for (let s = 0; s < nS; s++)
+        if (periods[s] < a * 0.999 || periods[s] > b * 1.001) obs[s] = OUT_OF_RANGE;
+    }
     if (w === 0) {
       for (let s = 0; s < nS; s++) cur[s] = obs[s];
     } else {
@@ -212,6 +235,118 @@ export function periodPath(
     if (w > 0) s = back[w * nS + s];
   }
   return path;
+}
+
+const OUT_OF_RANGE = -1e6;
+
+/**
+ * Sudden tempo changes in a wide period path (one that follows the strongest pulse): a step of the
+ * path counts when, over STEP_SPAN columns on each side, each side has a clear pulse, the old period
+ * has died after it and the new one was not there before (both below DEAD × the live one). A path hopping between two metrical
+ * levels that both run through the song is no tempo change. Returns, per column, the factor by which
+ * the period has changed since the start: all ones for a song in one tempo (or a smooth ramp, which
+ * a narrow path follows by itself).
+ */
+export function tempoSteps(tg: Tempogram, wide: Float32Array): Float32Array {
+  const n = Math.min(tg.nWin, wide.length);
+  const steps = new Float32Array(n).fill(1);
+  let factor = 1;
+  let last = -STEP_SPAN;
+  for (let w = 1; w < n; w++) {
+    const r = wide[w] / wide[w - 1];
+    if (r < STEP_MIN && r > 1 / STEP_MIN) continue;
+    if (w - last < STEP_SPAN || w < STEP_SPAN / 2 || n - w < STEP_SPAN / 2) continue;
+    const A: [number, number] = [Math.max(last, w - STEP_SPAN, 0), w];
+    const B: [number, number] = [w, Math.min(n, w + STEP_SPAN)];
+    const a = median(Array.from(wide.subarray(A[0], A[1])));
+    const b = median(Array.from(wide.subarray(B[0], B[1])));
+    if (b / a < STEP_MIN && b / a > 1 / STEP_MIN) continue;
+    const oldAfter = periodSalience(tg, B, a);
+    const newAfter = periodSalience(tg, B, b);
+    const newBefore = periodSalience(tg, A, b);
+    const oldBefore = periodSalience(tg, A, a);
+    // a clear pulse on both sides (rubato passages of orchestral music make the wide path wander
+    // between faint periods), and neither period on the other side
+    if (!(oldBefore >= STEP_LIVE && newAfter >= STEP_LIVE)) continue;
+    if (!(oldAfter < DEAD * newAfter && newBefore < DEAD * oldBefore)) continue;
+    // two readings of the step: the wide path's and the fastest strong pulse's on each side; either
+    // may take another level of the new tempo than of the old (the wide path the half before and the
+    // beat after; the fastest pulse the eighths before and the beat after). When they differ, the
+    // smaller change is the one that kept its level.
+    const byPath = b / a;
+    const byPulse = fastestStrong(tg, B, b) / fastestStrong(tg, A, a);
+    factor *= Math.abs(Math.log(byPulse)) < Math.abs(Math.log(byPath)) ? byPulse : byPath;
+    steps.fill(factor, w);
+    last = w;
+  }
+  return steps;
+}
+
+/** a step smaller than this ratio is drift, which the narrow path follows anyway */
+const STEP_MIN = 1.08;
+/** columns (0.5 s each) on each side of a step that must agree */
+const STEP_SPAN = 16;
+const DEAD = 0.3;
+/**
+ * …and each side's own period must be at least this periodic: generated songs read 0.72–0.95 on
+ * both sides of their jumps, the faint wandering pulses of real orchestral tracks 0.13–0.49
+ */
+const STEP_LIVE = 0.5;
+
+/** Energy-weighted mean autocorrelation at one fixed period (±2 %) over columns [from, to). */
+function periodSalience(tg: Tempogram, [from, to]: [number, number], period: number): number {
+  const L1 = tg.maxLag + 1;
+  const lo = Math.max(2, Math.floor(period * 0.98));
+  const hi = Math.min(tg.maxLag, Math.ceil(period * 1.02));
+  let s = 0;
+  let wsum = 0;
+  for (let w = from; w < to; w++) {
+    const e = tg.energy[w];
+    if (e <= 0 || lo > hi) continue;
+    let m = 0;
+    for (let q = lo; q <= hi; q++) if (tg.acf[w * L1 + q] > m) m = tg.acf[w * L1 + q];
+    const wt = Math.sqrt(e);
+    s += wt * m;
+    wsum += wt;
+  }
+  return wsum > 0 ? s / wsum : 0;
+}
+
+/** fastest pulse considered a level of the beat when a step carries the levels over */
+const MAX_LEVEL_BPM = 330;
+
+/** The shortest period among the metrical relatives of `period` that is a strong level over the columns. */
+function fastestStrong(tg: Tempogram, span: [number, number], period: number): number {
+  const minPeriod = (60 * tg.fps) / MAX_LEVEL_BPM;
+  const cands = LEVEL_FACTORS.map((f) => period / f).filter((p) => p >= minPeriod && p <= tg.maxLag - 1);
+  const sal = cands.map((p) => periodSalience(tg, span, p));
+  const max = Math.max(0, ...sal);
+  let best = period;
+  cands.forEach((p, i) => {
+    if (sal[i] >= STRONG_LEVEL * max && p < best) best = p;
+  });
+  return best;
+}
+
+/** The median period of a path with its tempo steps taken out: the level the path stays on. */
+export const levelPeriod = (path: Float32Array, steps: Float32Array): number =>
+  median(Array.from(path, (p, w) => p / (steps[w] ?? 1)));
+
+/** a column-to-column change beyond this ratio (tempo steps taken out) is a hop, not drift */
+const HOP_RATIO = 1.06;
+
+/**
+ * The drift of a period path as a per-column factor around its level (path / level), for paths that
+ * never hop between metrical levels: a narrow path scaled by it follows a ramp or a ritardando on
+ * any level of the same pulse. Null when the path hops somewhere (then its shape is no drift).
+ */
+export function smoothDrift(path: Float32Array, steps: Float32Array): Float32Array | null {
+  for (let w = 1; w < path.length; w++) {
+    const r = path[w] / (steps[w] ?? 1) / (path[w - 1] / (steps[w - 1] ?? 1));
+    if (r > HOP_RATIO || r < 1 / HOP_RATIO) return null;
+  }
+  const level = levelPeriod(path, steps);
+  return path.map((p) => p / level);
 }
 
 /** The period range ±`span` (ratio) around one period: a path that stays on one metrical level. */
