@@ -20,6 +20,7 @@ import {
   chooseBeatLevel,
   curveFromBeats,
   levelPeriod,
+  playedTempo,
   smoothDrift,
   detrend,
   levelConfidences,
@@ -170,7 +171,7 @@ export function analyzeRhythm(audio: MonoAudio, ctx: StageContext): RhythmResult
   // the global tempo as a listener counts it: the median beat-to-beat tempo (a jump gives one of its
   // two tempi, not the in-between values the windowed fits take across it)
   const ibiBpm = beats.slice(1).map((t, i) => 60 / (t - beats[i]));
-  const bpm = median(ibiBpm.length >= 8 ? ibiBpm : local);
+  const bpm = ibiBpm.length >= 8 ? playedTempo(ibiBpm) : median(local);
   const weak = salience < WEAK_SALIENCE;
   // confidences from the levels along the final path: the beat is factor 1 there
   const conf = levelConfidences(metricalLevels(tg, path, { minBpm: 0, maxBpm: Infinity }));

@@ -10,7 +10,9 @@ import {
   curveFromBeats,
   detrend,
   fastPulseNeed,
+  median,
   periodPath,
+  playedTempo,
   smoothDrift,
   tempoSteps,
   type MetricalLevel,
@@ -159,5 +161,22 @@ describe('smoothDrift', () => {
     expect(smoothDrift(hop, ones)).toBeNull();
     const steps = ones.map((_, w) => (w >= 120 ? 0.5 : 1));
     expect(smoothDrift(hop, steps)).not.toBeNull();
+  });
+});
+
+describe('playedTempo', () => {
+  it('is the median for a steady song and for a ramp', () => {
+    const steady = Array.from({ length: 101 }, (_, i) => 120 + ((i * 7) % 5) - 2);
+    expect(playedTempo(steady)).toBe(median(steady));
+    const ramp = Array.from({ length: 200 }, (_, i) => 100 + (30 * i) / 199);
+    expect(playedTempo(ramp)).toBe(median(ramp));
+  });
+
+  it('is one of the two tempi of a song that jumps halfway, never the in-between value', () => {
+    const ibis = [...Array<number>(71).fill(108), 119, 126, ...Array<number>(71).fill(144)];
+    expect(median(ibis)).toBeCloseTo(122.5, 6);
+    expect([108, 144]).toContain(playedTempo(ibis));
+    // the tempo held by more beats wins
+    expect(playedTempo([...Array<number>(60).fill(108), 126, ...Array<number>(70).fill(144)])).toBe(144);
   });
 });

@@ -438,6 +438,30 @@ export function median(xs: number[]): number {
   return s.length % 2 ? s[m] : 0.5 * (s[m - 1] + s[m]);
 }
 
+/** tempi within this ratio of each other count as the same played tempo */
+const SAME_TEMPO = 1.04;
+/** the median sits in a gap between tempi when fewer than this share of the beats were played near it */
+const GAP_SHARE = 0.1;
+
+/**
+ * The global tempo as a listener counts it from beat-to-beat tempi: their median, unless hardly any
+ * beat was played near it (a song in two tempi, about as many beats in each, puts the median between
+ * them, on the few beats across the change): then the tempo held by the most beats. A ramp keeps
+ * its median.
+ */
+export function playedTempo(ibiBpm: number[]): number {
+  const m = median(ibiBpm);
+  const near = (c: number): number[] => ibiBpm.filter((x) => x < c * SAME_TEMPO && x > c / SAME_TEMPO);
+  const around = near(m);
+  if (around.length >= GAP_SHARE * ibiBpm.length) return m;
+  let best: number[] = around;
+  for (const x of ibiBpm) {
+    const held = near(x);
+    if (held.length > best.length) best = held;
+  }
+  return median(best);
+}
+
 export interface MetricalLevel {
   /** BPM multiplier relative to the path the levels were measured along */
   factor: number;
