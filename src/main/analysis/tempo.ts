@@ -294,23 +294,8 @@ const DEAD = 0.3;
 const STEP_LIVE = 0.5;
 
 /** Energy-weighted mean autocorrelation at one fixed period (±2 %) over columns [from, to). */
-function periodSalience(tg: Tempogram, [from, to]: [number, number], period: number): number {
-  const L1 = tg.maxLag + 1;
-  const lo = Math.max(2, Math.floor(period * 0.98));
-  const hi = Math.min(tg.maxLag, Math.ceil(period * 1.02));
-  let s = 0;
-  let wsum = 0;
-  for (let w = from; w < to; w++) {
-    const e = tg.energy[w];
-    if (e <= 0 || lo > hi) continue;
-    let m = 0;
-    for (let q = lo; q <= hi; q++) if (tg.acf[w * L1 + q] > m) m = tg.acf[w * L1 + q];
-    const wt = Math.sqrt(e);
-    s += wt * m;
-    wsum += wt;
-  }
-  return wsum > 0 ? s / wsum : 0;
-}
+const periodSalience = (tg: Tempogram, span: [number, number], period: number): number =>
+  salienceOver(tg, span, () => period);
 
 /** fastest pulse considered a level of the beat when a step carries the levels over */
 const MAX_LEVEL_BPM = 330;
@@ -497,13 +482,18 @@ export function metricalLevels(
  * window read at its own local period ±2 %. `path` has one period (frames) per tempogram column.
  */
 export function salienceAlong(tg: Tempogram, path: Float32Array, factor: number): number {
+  return salienceOver(tg, [0, Math.min(tg.nWin, path.length)], (w) => path[w] / factor);
+}
+
+/** The same over the columns [from, to) at the period `periodAt(column)` (frames). */
+function salienceOver(tg: Tempogram, [from, to]: [number, number], periodAt: (w: number) => number): number {
   const L1 = tg.maxLag + 1;
   let s = 0;
   let wsum = 0;
-  for (let w = 0; w < tg.nWin && w < path.length; w++) {
+  for (let w = from; w < to; w++) {
     const e = tg.energy[w];
     if (e <= 0) continue;
-    const p = path[w] / factor;
+    const p = periodAt(w);
     if (p < 2 || p > tg.maxLag - 1) continue;
     let m = 0;
     const lo = Math.max(2, Math.floor(p * 0.98));
