@@ -242,10 +242,10 @@ const OUT_OF_RANGE = -1e6;
 /**
  * Sudden tempo changes in a wide period path (one that follows the strongest pulse): a step of the
  * path counts when, over STEP_SPAN columns on each side, each side has a clear pulse, the old period
- * has died after it and the new one was not there before (both below DEAD × the live one). A path hopping between two metrical
- * levels that both run through the song is no tempo change. Returns, per column, the factor by which
- * the period has changed since the start: all ones for a song in one tempo (or a smooth ramp, which
- * a narrow path follows by itself).
+ * has died after it and the new one was not there before (both below DEAD × the live one). A path
+ * hopping between two metrical levels that both run through the song is no tempo change. Returns, per
+ * column, the factor by which the period has changed since the start: all ones for a song in one
+ * tempo (or a smooth ramp, which a narrow path follows by itself).
  */
 export function tempoSteps(tg: Tempogram, wide: Float32Array): Float32Array {
   const n = Math.min(tg.nWin, wide.length);
@@ -437,9 +437,9 @@ const GAP_SHARE = 0.1;
 export function playedTempo(ibiBpm: number[]): number {
   const m = median(ibiBpm);
   const near = (c: number): number[] => ibiBpm.filter((x) => x < c * SAME_TEMPO && x > c / SAME_TEMPO);
-  const around = near(m);
-  if (around.length >= GAP_SHARE * ibiBpm.length) return m;
-  let best: number[] = around;
+  const atMedian = near(m);
+  if (atMedian.length >= GAP_SHARE * ibiBpm.length) return m;
+  let best: number[] = atMedian;
   for (const x of ibiBpm) {
     const held = near(x);
     if (held.length > best.length) best = held;
