@@ -57,7 +57,7 @@ export function parseArgs(argv: string[]): Args {
 }
 
 /** short column headers, in METRICS order */
-const HEAD: Record<Metric, string> = {
+export const HEAD: Record<Metric, string> = {
   tempo_acc1: 'acc1',
   tempo_acc2: 'acc2',
   tempo_curve4: 'crv4',
