@@ -79,6 +79,9 @@ function freeAll(r: Record<string, unknown>): void {
   for (const v of Object.values(r)) if (v && typeof (v as Vec).delete === 'function') (v as Vec).delete();
 }
 
+/** one WASM instance for the run */
+let essentia: EssentiaApi | null = null;
+
 function runPeers(x: Float32Array): Record<Peer, PredictedMap> {
   const require = createRequire(import.meta.url);
   const { Essentia, EssentiaWASM } = require('essentia.js') as {
@@ -89,7 +92,7 @@ function runPeers(x: Float32Array): Record<Peer, PredictedMap> {
     tempo: string | number;
     beats: number[];
   };
-  const es = (runPeers.es ??= new Essentia(EssentiaWASM));
+  const es = (essentia ??= new Essentia(EssentiaWASM));
   const ess: PredictedMap = {};
   const vec = es.arrayToVector(x);
   try {
@@ -115,7 +118,6 @@ function runPeers(x: Float32Array): Record<Peer, PredictedMap> {
   }
   return { 'essentia.js': ess, 'music-tempo': mt };
 }
-runPeers.es = null as EssentiaApi | null;
 
 const fmt = (v: number | null | undefined): string => (v == null ? '   --' : v.toFixed(3).padStart(5));
 
