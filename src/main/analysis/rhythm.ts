@@ -252,6 +252,7 @@ function findPulse(
   const steps = tempoSteps(tg, path0);
   const path1 = periodPath(tg, around(levelPeriod(path0, steps)), { scale: steps, signal });
   const levels = metricalLevels(tg, path1, { minBpm: MIN_BPM, maxBpm: MAX_TATUM_BPM });
+  const level1 = levelPeriod(path1, steps);
   let tgn: Tempogram | null = null;
   const barAllows = (factor: number): boolean => {
     // does the harmony allow a bar of 3 or 4 of these pulses, or does it change only every 8?
@@ -267,7 +268,7 @@ function findPulse(
     levels,
     (tatum) => {
       // track the tatum itself and read its accent pattern
-      const tPath = periodPath(tg, around(levelPeriod(path1, steps) / tatum.factor), {
+      const tPath = periodPath(tg, around(level1 / tatum.factor), {
         scale: steps,
         signal,
       });
