@@ -51,7 +51,10 @@ test('the history row shows processing while the job runs, then completed', asyn
   const released = new Promise<void>((r) => (release = r));
   // the history's list answers (list rows; the queue reads jobs.list)
   await page.route('**/rpc/jobs.rows', async (route) => {
-    const response = await route.fetch(); // the server answers now, with the state of this moment
+    // the server answers now, with the state of this moment. Playwright's fetch keeps its sockets
+    // alive with no idle limit of its own, so one may be reused just as the server closes it
+    // (ECONNRESET, seen once in CI on a loaded machine): such a reset is retried, as a browser would.
+    const response = await route.fetch({ maxRetries: 3 });
     const body = (await response.json()) as ListAnswer;
     const stale = body.value?.items.some(
       (j) => j.fileName === 'second long set.wav' && j.status === 'queued',

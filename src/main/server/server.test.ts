@@ -100,6 +100,25 @@ describe('binding and security checks', () => {
     expect((await rpc('app.info', {}, { Cookie: `performia_session_${srv.port}=forged`, Origin: origin })).status).toBe(401);
   });
 
+  it('keeps an idle kept-alive socket open past Node\'s 5 s default, so a polling client does not meet a reset', async () => {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const ask = (): Promise<{ status: number; reused: boolean }> =>
+      new Promise((resolve, reject) => {
+        const req = http.get({ port: srv.port, host: '127.0.0.1', path: '/health', agent }, (res) => {
+          res.resume();
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, reused: req.reusedSocket }));
+        });
+        req.on('error', reject);
+      });
+    try {
+      expect(await ask()).toEqual({ status: 200, reused: false });
+      await new Promise((r) => setTimeout(r, 7_500));
+      expect(await ask()).toEqual({ status: 200, reused: true }); // the same socket, still open
+    } finally {
+      agent.destroy();
+    }
+  }, 15_000);
+
   it('/health says only "ok" without credentials, the database facts with them', async () => {
     const anon = await get('/health', {});
     expect(anon.status).toBe(200);

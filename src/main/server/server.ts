@@ -492,6 +492,10 @@ export async function startServer(opts: ServerOptions): Promise<HeadlessServer> 
   });
   server.headersTimeout = 30_000;
   server.requestTimeout = 0; // uploads and SSE streams may legitimately run long
+  // An idle kept-alive socket is closed after 65 s, not Node's 5 s: a client that reuses one just as
+  // the server closes it gets a reset (ECONNRESET) unless it retries; scripts polling every few
+  // seconds should not meet that race. Loopback only, so idle sockets cost nothing worth saving.
+  server.keepAliveTimeout = 65_000;
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
