@@ -164,11 +164,41 @@ class PcmSink {
   }
 }
 
+/**
+ * Cuts a byte stream into whole frames without allocating per chunk. ffmpeg's WAV header is 102
+ * bytes, so every pipe chunk after it splits a frame; joining the pieces with Buffer.concat cost a
+ * fresh 64 KB buffer per chunk (≈ 63 MB of new memory per 3-minute song, page faults and GC).
+ * Here the split frame's first bytes wait in a small buffer and, with the next chunk, are copied
+ * into one buffer that is reused.
+ */
+export class FrameJoiner {
+  private readonly tail: Buffer;
+  private tailLen = 0;
+  private joined = Buffer.alloc(0);
+  constructor(private readonly frameBytes: number) {
+    this.tail = Buffer.alloc(frameBytes);
+  }
+  /** The whole frames available so far: a view, valid until the next call. */
+  push(chunk: Buffer): Buffer {
+    let buf = chunk;
+    if (this.tailLen > 0) {
+      const len = this.tailLen + chunk.length;
+      if (this.joined.length < len) this.joined = Buffer.allocUnsafe(Math.max(len, 1 << 16));
+      this.tail.copy(this.joined, 0, 0, this.tailLen);
+      chunk.copy(this.joined, this.tailLen);
+      buf = this.joined.subarray(0, len);
+    }
+    const whole = buf.length - (buf.length % this.frameBytes);
+    this.tailLen = buf.copy(this.tail, 0, whole);
+    return buf.subarray(0, whole);
+  }
+}
+
 /** Incremental parser over a byte stream: header first, then whole frames to the sink. */
 class WavByteStream {
   private head: Buffer[] = [];
   private headLen = 0;
-  private rest: Buffer = Buffer.alloc(0);
+  private frames: FrameJoiner | null = null;
   format: WavFormat | null = null;
   dataBytes = 0;
   sink: PcmSink | null = null;
@@ -192,23 +222,25 @@ class WavByteStream {
   }
   private data(chunk: Buffer): void {
     const f = this.format!;
-    const buf = this.rest.length ? Buffer.concat([this.rest, chunk]) : chunk;
-    const whole = buf.length - (buf.length % f.blockAlign);
-    if (whole > 0) {
-      const n = (whole / f.blockAlign) * f.channels;
+    const whole = (this.frames ??= new FrameJoiner(f.blockAlign)).push(chunk);
+    if (whole.length > 0) {
+      const n = (whole.length / f.blockAlign) * f.channels;
       if (this.scratch.length < n) this.scratch = new Float32Array(Math.max(n, 1 << 16));
-      this.sink!.write(pcmToFloat(buf.subarray(0, whole), f, this.scratch));
-      this.dataBytes += whole;
+      this.sink!.write(pcmToFloat(whole, f, this.scratch));
+      this.dataBytes += whole.length;
     }
-    this.rest = Buffer.from(buf.subarray(whole));
   }
 }
 
 /** In a packaged Electron app the binary lives in app.asar.unpacked: an asar path cannot be executed. */
 export const FFMPEG_PATH: string = ffmpegInstaller.path.replace(/app\.asar([\\/])/, 'app.asar.unpacked$1');
 
-/** per-output options: the first audio stream only, no video/subtitle/data streams, no metadata */
-const FIRST_AUDIO_ONLY = ['-map', '0:a:0', '-vn', '-sn', '-dn', '-map_metadata', '-1'];
+/**
+ * per-output options: the first audio stream only, no video/subtitle/data streams, no metadata; and
+ * ffmpeg's 32 KB output buffer written when full, not after every packet (its default for pipes):
+ * 5× fewer pipe reads and 'data' events for the same bytes
+ */
+const FIRST_AUDIO_ONLY = ['-map', '0:a:0', '-vn', '-sn', '-dn', '-map_metadata', '-1', '-flush_packets', '0'];
 
 function ffmpegArgs(absPath: string, withMono: boolean): string[] {
   const args = [
@@ -284,7 +316,7 @@ async function decodeWithFfmpeg(
       windowsHide: true,
     });
     const monoPipe = child.stdio[3] as NodeJS.ReadableStream;
-    let monoRest: Buffer = Buffer.alloc(0);
+    const monoFrames = new FrameJoiner(4);
     let monoScratch = new Float32Array(1 << 15);
     // mono bytes that arrive before the native stream's header made the sink exist
     const early: Buffer[] = [];
@@ -317,11 +349,9 @@ async function decodeWithFfmpeg(
       }
     });
     const feedMono = (chunk: Buffer): void => {
-      const buf = monoRest.length ? Buffer.concat([monoRest, chunk]) : chunk;
-      const whole = buf.length - (buf.length % 4);
-      if (monoScratch.length < whole / 4) monoScratch = new Float32Array(whole / 4);
-      stream.sink!.writeMono(f32leToFloat(buf.subarray(0, whole), monoScratch));
-      monoRest = Buffer.from(buf.subarray(whole));
+      const whole = monoFrames.push(chunk);
+      if (monoScratch.length < whole.length / 4) monoScratch = new Float32Array(whole.length / 4);
+      stream.sink!.writeMono(f32leToFloat(whole, monoScratch));
     };
     monoPipe.on('data', (chunk: Buffer) => {
       if (failed) return;
