@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FFMPEG_PATH, MIN_DURATION_SEC, decodeFile, type DecodeOptions } from './decode';
+import { FFMPEG_PATH, FrameJoiner, MIN_DURATION_SEC, decodeFile, type DecodeOptions } from './decode';
 import { probeFile } from './probe';
 import { encodeWav } from './wav';
 import { CORPUS_DIR, haveCorpus } from '../testing/corpus';
@@ -289,4 +289,23 @@ describe.skipIf(!haveCorpus('decoder delay corpus test'))('decoder delay against
       expect(Math.abs(d.durationSec - gt.duration_sec)).toBeLessThan(1e-3);
     });
   }
+});
+
+describe('FrameJoiner', () => {
+  it('cuts any chunking of a byte stream into the same whole frames, keeping split frames for the next chunk', () => {
+    const bytes = Buffer.from(Array.from({ length: 1000 }, (_, i) => (i * 37) % 256));
+    // chunk sizes that split frames of 8 bytes everywhere, including chunks shorter than a frame
+    for (const sizes of [[102, 333, 1, 2, 3, 559], [7, 7, 7, 979], [1000], [500, 500]]) {
+      const j = new FrameJoiner(8);
+      const out: Buffer[] = [];
+      let at = 0;
+      for (const n of sizes) {
+        const whole = j.push(bytes.subarray(at, at + n));
+        expect(whole.length % 8).toBe(0);
+        out.push(Buffer.from(whole)); // a view: copied before the next push
+        at += n;
+      }
+      expect(Buffer.concat(out)).toEqual(bytes.subarray(0, 1000 - (1000 % 8)));
+    }
+  });
 });
