@@ -5,6 +5,7 @@
  * downbeat beats stand out; the beat subdivision (ternary vs binary) separates 6/8 from 3/4 / 4/4.
  */
 import type { OnsetFeatures } from './onset';
+import { feedFrames, type FrameConsumer } from './spectrum';
 import type { Spectrogram } from './types';
 
 export interface MeterResult {
@@ -39,22 +40,36 @@ const HARMONY_SPAN = 2;
  * Coarse chroma (12 pitch classes) per frame from the magnitude STFT, 65–2000 Hz, log-compressed:
  * enough to see chords change, not a transcription.
  */
-export function frameChroma(spec: Spectrogram): Float32Array {
-  const { nFrames, nBins, mag, sr, nFft } = spec;
-  const lo = Math.max(1, Math.ceil((65 * nFft) / sr));
-  const hi = Math.min(nBins - 1, Math.floor((2000 * nFft) / sr));
-  const pc = new Int8Array(nBins).fill(-1);
-  for (let k = lo; k <= hi; k++) {
-    const midi = 69 + 12 * Math.log2((k * sr) / nFft / 440);
-    pc[k] = ((Math.round(midi) % 12) + 12) % 12;
+export class ChromaBuilder implements FrameConsumer {
+  private readonly lo: number;
+  private readonly hi: number;
+  private readonly pc: Int8Array;
+  private readonly out: Float32Array;
+  constructor(sr: number, nFft: number, nFrames: number) {
+    const nBins = nFft / 2 + 1;
+    this.lo = Math.max(1, Math.ceil((65 * nFft) / sr));
+    this.hi = Math.min(nBins - 1, Math.floor((2000 * nFft) / sr));
+    this.pc = new Int8Array(nBins).fill(-1);
+    for (let k = this.lo; k <= this.hi; k++) {
+      const midi = 69 + 12 * Math.log2((k * sr) / nFft / 440);
+      this.pc[k] = ((Math.round(midi) % 12) + 12) % 12;
+    }
+    this.out = new Float32Array(nFrames * 12);
   }
-  const out = new Float32Array(nFrames * 12);
-  for (let t = 0; t < nFrames; t++) {
-    const base = t * nBins;
-    for (let k = lo; k <= hi; k++) out[t * 12 + pc[k]] += mag[base + k];
+  frame(mag: Float32Array, base: number, t: number): void {
+    const { out, pc, hi } = this;
+    for (let k = this.lo; k <= hi; k++) out[t * 12 + pc[k]] += mag[base + k];
     for (let c = 0; c < 12; c++) out[t * 12 + c] = Math.log1p(out[t * 12 + c]);
   }
-  return out;
+  finish(): Float32Array {
+    return this.out;
+  }
+}
+
+export function frameChroma(spec: Spectrogram): Float32Array {
+  const b = new ChromaBuilder(spec.sr, spec.nFft, spec.nFrames);
+  feedFrames(spec, b);
+  return b.finish();
 }
 
 export interface BeatFeatures {

@@ -3,8 +3,8 @@
  * onset_strength), plus a low-frequency flux (kick / bass) and a coarse log-mel matrix kept for
  * the beat-synchronous features of the meter stage.
  */
+import { feedFrames, type FrameConsumer } from './spectrum';
 import type { Spectrogram } from './types';
-import { throwIfAborted } from './types';
 
 export interface OnsetFeatures {
   /** frames per second of every envelope (sr / hop) */
@@ -87,34 +87,57 @@ export function melFilters(sr: number, nFft: number, nMels: number): SparseFilte
   return filters;
 }
 
-export function onsetFeatures(spec: Spectrogram, opts: OnsetOptions = {}): OnsetFeatures {
-  const nMels = opts.nMels ?? 128;
-  const coarse = opts.coarse ?? 4;
-  const { nFrames, nBins, mag } = spec;
-  const filters = melFilters(spec.sr, spec.nFft, nMels);
-  const nLow = filters.filter((f) => f.centreHz < LOW_HZ).length;
-  const highLo = filters.findIndex((f) => f.centreHz >= HIGH_HZ);
-  const nHigh = highLo < 0 ? 0 : nMels - highLo;
+/**
+ * The onset features, built frame by frame (a `FrameConsumer`: the pipeline feeds it while the STFT
+ * runs, so no spectrogram is held). `finish()` returns what `onsetFeatures` returns.
+ */
+export class OnsetBuilder implements FrameConsumer {
+  private readonly nMels: number;
+  private readonly coarse: number;
+  private readonly nBins: number;
+  private readonly nLow: number;
+  private readonly highLo: number;
+  private readonly nHigh: number;
   // flat sparse filterbank: one weight array, per-filter first bin and offset (no object lookups
   // in the hot loop)
-  const fLo = new Int32Array(nMels);
-  const fOff = new Int32Array(nMels + 1);
-  for (let m = 0; m < nMels; m++) {
-    fLo[m] = filters[m].lo;
-    fOff[m + 1] = fOff[m] + filters[m].weights.length;
+  private readonly fLo: Int32Array;
+  private readonly fOff: Int32Array;
+  private readonly fW: Float32Array;
+  private readonly db: Float32Array;
+  private readonly pow: Float32Array;
+  private peak = -Infinity;
+  constructor(
+    private readonly sr: number,
+    nFft: number,
+    private readonly hop: number,
+    private readonly nFrames: number,
+    opts: OnsetOptions = {},
+  ) {
+    const nMels = (this.nMels = opts.nMels ?? 128);
+    this.coarse = opts.coarse ?? 4;
+    this.nBins = nFft / 2 + 1;
+    const filters = melFilters(sr, nFft, nMels);
+    this.nLow = filters.filter((f) => f.centreHz < LOW_HZ).length;
+    this.highLo = filters.findIndex((f) => f.centreHz >= HIGH_HZ);
+    this.nHigh = this.highLo < 0 ? 0 : nMels - this.highLo;
+    this.fLo = new Int32Array(nMels);
+    this.fOff = new Int32Array(nMels + 1);
+    for (let m = 0; m < nMels; m++) {
+      this.fLo[m] = filters[m].lo;
+      this.fOff[m + 1] = this.fOff[m] + filters[m].weights.length;
+    }
+    this.fW = new Float32Array(this.fOff[nMels]);
+    for (let m = 0; m < nMels; m++) this.fW.set(filters[m].weights, this.fOff[m]);
+    this.db = new Float32Array(nFrames * nMels);
+    this.pow = new Float32Array(this.nBins);
   }
-  const fW = new Float32Array(fOff[nMels]);
-  for (let m = 0; m < nMels; m++) fW.set(filters[m].weights, fOff[m]);
-  const db = new Float32Array(nFrames * nMels);
-  const pow = new Float32Array(nBins);
-  let peak = -Infinity;
-  for (let t = 0; t < nFrames; t++) {
-    if ((t & 511) === 0) throwIfAborted(opts.signal);
-    const base = t * nBins;
+  frame(mag: Float32Array, base: number, t: number): void {
+    const { nMels, nBins, pow, fOff, fLo, fW, db } = this;
     for (let k = 0; k < nBins; k++) {
       const a = mag[base + k];
       pow[k] = a * a;
     }
+    let peak = this.peak;
     for (let m = 0; m < nMels; m++) {
       let s = 0;
       const end = fOff[m + 1];
@@ -123,53 +146,63 @@ export function onsetFeatures(spec: Spectrogram, opts: OnsetOptions = {}): Onset
       db[t * nMels + m] = v;
       if (v > peak) peak = v;
     }
+    this.peak = peak;
   }
-  // clip the dynamic range like power_to_db(top_db=80): silence must not create flux from noise
-  const floor = peak - TOP_DB;
-  for (let i = 0; i < db.length; i++) if (db[i] < floor) db[i] = floor;
+  finish(): OnsetFeatures {
+    const { nMels, nFrames, nLow, highLo, nHigh, db, coarse } = this;
+    // clip the dynamic range like power_to_db(top_db=80): silence must not create flux from noise
+    const floor = this.peak - TOP_DB;
+    for (let i = 0; i < db.length; i++) if (db[i] < floor) db[i] = floor;
 
-  const env = new Float32Array(nFrames);
-  const low = new Float32Array(nFrames);
-  const high = new Float32Array(nFrames);
-  for (let t = 1; t < nFrames; t++) {
-    const cur = t * nMels;
-    const prev = cur - nMels;
-    let s = 0;
-    let sl = 0;
-    let sh = 0;
-    // the low bands first (they feed both sums), then the rest: same summation order as one loop
-    for (let m = 0; m < nLow; m++) {
-      const d = db[cur + m] - db[prev + m];
-      if (d > 0) {
-        s += d;
-        sl += d;
-      }
-    }
-    for (let m = nLow; m < nMels; m++) {
-      const d = db[cur + m] - db[prev + m];
-      if (d > 0) {
-        s += d;
-        if (m >= highLo) sh += d;
-      }
-    }
-    env[t] = s / nMels;
-    low[t] = nLow > 0 ? sl / nLow : 0;
-    high[t] = nHigh > 0 ? sh / nHigh : 0;
-  }
-
-  const nBands = Math.ceil(nMels / coarse);
-  const bands = new Float32Array(nFrames * nBands);
-  for (let t = 0; t < nFrames; t++) {
-    const row = t * nMels;
-    for (let b = 0; b < nBands; b++) {
+    const env = new Float32Array(nFrames);
+    const low = new Float32Array(nFrames);
+    const high = new Float32Array(nFrames);
+    for (let t = 1; t < nFrames; t++) {
+      const cur = t * nMels;
+      const prev = cur - nMels;
       let s = 0;
-      const lo = b * coarse;
-      const hi = Math.min(nMels, lo + coarse);
-      for (let m = lo; m < hi; m++) s += db[row + m];
-      bands[t * nBands + b] = s / (hi - lo) - floor;
+      let sl = 0;
+      let sh = 0;
+      // the low bands first (they feed both sums), then the rest: same summation order as one loop
+      for (let m = 0; m < nLow; m++) {
+        const d = db[cur + m] - db[prev + m];
+        if (d > 0) {
+          s += d;
+          sl += d;
+        }
+      }
+      for (let m = nLow; m < nMels; m++) {
+        const d = db[cur + m] - db[prev + m];
+        if (d > 0) {
+          s += d;
+          if (m >= highLo) sh += d;
+        }
+      }
+      env[t] = s / nMels;
+      low[t] = nLow > 0 ? sl / nLow : 0;
+      high[t] = nHigh > 0 ? sh / nHigh : 0;
     }
+
+    const nBands = Math.ceil(nMels / coarse);
+    const bands = new Float32Array(nFrames * nBands);
+    for (let t = 0; t < nFrames; t++) {
+      const row = t * nMels;
+      for (let b = 0; b < nBands; b++) {
+        let s = 0;
+        const lo = b * coarse;
+        const hi = Math.min(nMels, lo + coarse);
+        for (let m = lo; m < hi; m++) s += db[row + m];
+        bands[t * nBands + b] = s / (hi - lo) - floor;
+      }
+    }
+    return { fps: this.sr / this.hop, nFrames, env, low, high, bands, nBands };
   }
-  return { fps: spec.sr / spec.hop, nFrames, env, low, high, bands, nBands };
+}
+
+export function onsetFeatures(spec: Spectrogram, opts: OnsetOptions = {}): OnsetFeatures {
+  const b = new OnsetBuilder(spec.sr, spec.nFft, spec.hop, spec.nFrames, opts);
+  feedFrames(spec, b, opts.signal);
+  return b.finish();
 }
 
 /** Semitone bands of the pitched onset envelope: G2 (98 Hz) … B7 (3951 Hz). */
@@ -189,22 +222,31 @@ export interface PitchedFluxOptions {
  * broadband level stays flat, and the comparison with the maximum of the neighbouring bands
  * `SUPERFLUX_LAG` frames back ignores vibrato and slow glides. One value per STFT frame, >= 0.
  */
-export function pitchedFlux(spec: Spectrogram, opts: PitchedFluxOptions = {}): Float32Array {
-  const { nFrames, nBins, mag, sr, nFft } = spec;
-  const nBands = PITCH_HI_MIDI - PITCH_LO_MIDI + 1;
-  // each bin to its nearest semitone band (bins below the lowest band's resolution are skipped)
-  const band = new Int16Array(nBins).fill(-1);
-  for (let k = 1; k < nBins; k++) {
-    const m = Math.round(69 + 12 * Math.log2((k * sr) / nFft / 440));
-    if (m >= PITCH_LO_MIDI && m <= PITCH_HI_MIDI) band[k] = m - PITCH_LO_MIDI;
+export class PitchedFluxBuilder implements FrameConsumer {
+  private readonly nBands = PITCH_HI_MIDI - PITCH_LO_MIDI + 1;
+  private readonly nBins: number;
+  private readonly band: Int16Array;
+  private readonly db: Float32Array;
+  private readonly acc: Float64Array;
+  private peak = -Infinity;
+  constructor(
+    sr: number,
+    nFft: number,
+    private readonly nFrames: number,
+  ) {
+    const nBins = (this.nBins = nFft / 2 + 1);
+    // each bin to its nearest semitone band (bins below the lowest band's resolution are skipped)
+    this.band = new Int16Array(nBins).fill(-1);
+    for (let k = 1; k < nBins; k++) {
+      const m = Math.round(69 + 12 * Math.log2((k * sr) / nFft / 440));
+      if (m >= PITCH_LO_MIDI && m <= PITCH_HI_MIDI) this.band[k] = m - PITCH_LO_MIDI;
+    }
+    this.db = new Float32Array(nFrames * this.nBands);
+    this.acc = new Float64Array(this.nBands);
   }
-  const db = new Float32Array(nFrames * nBands);
-  let peak = -Infinity;
-  const acc = new Float64Array(nBands);
-  for (let t = 0; t < nFrames; t++) {
-    if ((t & 511) === 0) throwIfAborted(opts.signal);
+  frame(mag: Float32Array, base: number, t: number): void {
+    const { acc, band, nBins, nBands, db } = this;
     acc.fill(0);
-    const base = t * nBins;
     for (let k = 1; k < nBins; k++) {
       const b = band[k];
       if (b >= 0) {
@@ -215,26 +257,35 @@ export function pitchedFlux(spec: Spectrogram, opts: PitchedFluxOptions = {}): F
     for (let b = 0; b < nBands; b++) {
       const v = DB_PER_LN * Math.log(acc[b] > 1e-10 ? acc[b] : 1e-10);
       db[t * nBands + b] = v;
-      if (v > peak) peak = v;
+      if (v > this.peak) this.peak = v;
     }
   }
-  const floor = peak - TOP_DB;
-  for (let i = 0; i < db.length; i++) if (db[i] < floor) db[i] = floor;
-  const out = new Float32Array(nFrames);
-  for (let t = SUPERFLUX_LAG; t < nFrames; t++) {
-    const cur = t * nBands;
-    const prev = (t - SUPERFLUX_LAG) * nBands;
-    let s = 0;
-    for (let b = 0; b < nBands; b++) {
-      let ref = db[prev + b];
-      for (let j = 1; j <= SUPERFLUX_MAXF; j++) {
-        if (b - j >= 0 && db[prev + b - j] > ref) ref = db[prev + b - j];
-        if (b + j < nBands && db[prev + b + j] > ref) ref = db[prev + b + j];
+  finish(): Float32Array {
+    const { db, nBands, nFrames } = this;
+    const floor = this.peak - TOP_DB;
+    for (let i = 0; i < db.length; i++) if (db[i] < floor) db[i] = floor;
+    const out = new Float32Array(nFrames);
+    for (let t = SUPERFLUX_LAG; t < nFrames; t++) {
+      const cur = t * nBands;
+      const prev = (t - SUPERFLUX_LAG) * nBands;
+      let s = 0;
+      for (let b = 0; b < nBands; b++) {
+        let ref = db[prev + b];
+        for (let j = 1; j <= SUPERFLUX_MAXF; j++) {
+          if (b - j >= 0 && db[prev + b - j] > ref) ref = db[prev + b - j];
+          if (b + j < nBands && db[prev + b + j] > ref) ref = db[prev + b + j];
+        }
+        const d = db[cur + b] - ref;
+        if (d > 0) s += d;
       }
-      const d = db[cur + b] - ref;
-      if (d > 0) s += d;
+      out[t] = s / nBands;
     }
-    out[t] = s / nBands;
+    return out;
   }
-  return out;
+}
+
+export function pitchedFlux(spec: Spectrogram, opts: PitchedFluxOptions = {}): Float32Array {
+  const b = new PitchedFluxBuilder(spec.sr, spec.nFft, spec.nFrames);
+  feedFrames(spec, b, opts.signal);
+  return b.finish();
 }

@@ -19,7 +19,7 @@ import { assertUnchanged, hashFile, probeFile } from './probe';
 import { analyzeRhythm } from './rhythm';
 import { simpleTripleFromHarmony } from './meter-harmony';
 import { analyzeSections } from './segment';
-import { stft } from './spectrum';
+import { sharedFeatures, type SharedFeatures } from './shared-features';
 import {
   ANALYSIS_SR,
   SHARED_HOP,
@@ -29,7 +29,7 @@ import {
   type SectionsResult,
 } from './stages';
 import { summarize } from './summary';
-import { throwIfAborted, type Spectrogram } from './types';
+import { throwIfAborted } from './types';
 import { ANALYZER_VERSION, ENGINE_NAME } from './version';
 
 export interface AnalyzeOptions {
@@ -132,24 +132,23 @@ export async function analyzeFile(
 
   // the WASM FFT (loaded once per process; without it the stages fall back to fft.js)
   await loadFastFft();
-  let spec: Spectrogram | undefined;
+  // the shared STFT, read once by every stage's features as it runs (never held: shared-features.ts)
+  let features: SharedFeatures | undefined;
   try {
     progress('spectrum', 0);
-    spec = timed(timings, 'spectrum', () =>
-      stft(audio.samples, { sr: audio.sr, nFft: SHARED_NFFT, hop: SHARED_HOP, signal }),
-    ).value;
+    features = timed(timings, 'spectrum', () => sharedFeatures(audio.samples, audio.sr, signal)).value;
     progress('spectrum', 1);
   } catch (err) {
     if (isAbort(err)) throw err;
     // each stage below can still compute its own spectrum; they say so if they cannot
-    spec = undefined;
+    features = undefined;
   }
 
   let rhythm: RhythmResult | null = null;
   let rhythmMs = 0;
   try {
     const r = timed(timings, 'rhythm', () =>
-      analyzeRhythm(audio, { signal, spec, onProgress: (_s, f) => progress('rhythm', f) }),
+      analyzeRhythm(audio, { signal, features, onProgress: (_s, f) => progress('rhythm', f) }),
     );
     rhythm = r.value;
     rhythmMs = r.ms;
@@ -172,7 +171,6 @@ export async function analyzeFile(
     const h = timed(timings, 'harmony', () =>
       analyzeHarmony(audio, {
         signal,
-        spec,
         beats,
         downbeats,
         onProgress: (_s, f) => progress('harmony', f),
@@ -199,7 +197,7 @@ export async function analyzeFile(
     const s = timed(timings, 'sections', () =>
       analyzeSections(audio, {
         signal,
-        spec,
+        features,
         beats,
         downbeats,
         beatChroma: harmony?.beatChroma ?? null,

@@ -86,28 +86,30 @@ const failedAll = (reason: string): RhythmResult => {
 
 export function analyzeRhythm(audio: MonoAudio, ctx: StageContext): RhythmResult {
   const progress = (f: number): void => ctx.onProgress?.('rhythm', f);
-  const spec =
-    ctx.spec ??
-    stft(audio.samples, {
-      sr: audio.sr || ANALYSIS_SR,
-      nFft: SHARED_NFFT,
-      hop: SHARED_HOP,
-      signal: ctx.signal,
-    });
+  const shared = ctx.features;
+  const spec = shared
+    ? null
+    : (ctx.spec ??
+      stft(audio.samples, {
+        sr: audio.sr || ANALYSIS_SR,
+        nFft: SHARED_NFFT,
+        hop: SHARED_HOP,
+        signal: ctx.signal,
+      }));
   throwIfAborted(ctx.signal);
-  if (spec.nFrames < 16) return failedAll('audio too short for rhythm analysis');
-  const feat = onsetFeatures(spec, { signal: ctx.signal });
+  if ((shared?.onset.nFrames ?? spec!.nFrames) < 16) return failedAll('audio too short for rhythm analysis');
+  const feat = shared?.onset ?? onsetFeatures(spec!, { signal: ctx.signal });
   progress(0.3);
   const fps = feat.fps;
   let chroma: Float32Array | null = null;
-  const chromaOnce = (): Float32Array => (chroma ??= frameChroma(spec));
+  const chromaOnce = (): Float32Array => (chroma ??= shared?.chroma ?? frameChroma(spec!));
   let pulse = findPulse(detrend(feat.env, fps), feat, chromaOnce, ctx.signal);
   if (!pulse) return failedAll('no periodic onsets (no onsets at all)');
   if (!(pulse.chosen && pulse.chosen.salience >= WEAK_SALIENCE)) {
     // no clear pulse in the broadband flux: soft-attack pitched music (strings, choir, harp, organ)
     // may still have one in its notes; keep whichever envelope is the more periodic
     const pitched = findPulse(
-      detrend(pitchedFlux(spec, { signal: ctx.signal }), fps),
+      detrend(shared ? shared.pitched() : pitchedFlux(spec!, { signal: ctx.signal }), fps),
       feat,
       chromaOnce,
       ctx.signal,

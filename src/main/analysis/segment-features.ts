@@ -4,8 +4,8 @@
  * beat: sections in pop differ by their chord sequence, not only by their chord set).
  */
 import type { BeatChroma } from './stages';
+import { feedFrames, type FrameConsumer } from './spectrum';
 import type { Spectrogram } from './types';
-import { throwIfAborted } from './types';
 
 export const N_MELS = 40;
 export const N_MFCC = 13;
@@ -55,50 +55,66 @@ export interface FrameFeatures {
  */
 export const FRAME_STRIDE = 2;
 
-/** Log-mel → DCT-II (orthonormal) cepstra, frame power, optional folded chroma. */
-export function frameFeatures(spec: Spectrogram, withChroma: boolean, signal?: AbortSignal): FrameFeatures {
-  const { sr, nFft, nBins, mag } = spec;
-  const nFrames = Math.ceil(spec.nFrames / FRAME_STRIDE);
-  const filters = melFilterbank(sr, nFft, N_MELS, 40, Math.min(8000, sr / 2));
-  // each filter's non-zero span, packed: weights[offs[m] .. offs[m] + len[m]) for bins start[m]…
-  const start = new Int32Array(N_MELS);
-  const len = new Int32Array(N_MELS);
-  const offs = new Int32Array(N_MELS);
-  const packed: number[] = [];
-  filters.forEach((f, m) => {
-    let a = 0;
-    while (a < nBins && f[a] === 0) a++;
-    let b = nBins - 1;
-    while (b > a && f[b] === 0) b--;
-    start[m] = a;
-    len[m] = Math.max(0, b - a + 1);
-    offs[m] = packed.length;
-    for (let k = a; k <= b; k++) packed.push(f[k]);
-  });
-  const weights = Float32Array.from(packed);
-  const dct = new Float32Array(N_MFCC * N_MELS);
-  for (let c = 0; c < N_MFCC; c++) {
-    const scale = c === 0 ? Math.sqrt(1 / N_MELS) : Math.sqrt(2 / N_MELS);
-    for (let m = 0; m < N_MELS; m++)
-      dct[c * N_MELS + m] = scale * Math.cos((Math.PI * c * (m + 0.5)) / N_MELS);
-  }
-  const pcOfBin = new Int8Array(nBins).fill(-1);
-  if (withChroma) {
-    for (let k = 1; k < nBins; k++) {
-      const hz = (k * sr) / nFft;
-      if (hz < 55 || hz > 4000) continue;
-      const midi = 69 + 12 * Math.log2(hz / 440);
-      pcOfBin[k] = ((Math.round(midi) % 12) + 12) % 12;
+/** Log-mel → DCT-II (orthonormal) cepstra, frame power, optional folded chroma, built frame by frame. */
+export class FrameFeatureBuilder implements FrameConsumer {
+  private readonly nBins: number;
+  private readonly nFrames: number;
+  private readonly start = new Int32Array(N_MELS);
+  private readonly len = new Int32Array(N_MELS);
+  private readonly offs = new Int32Array(N_MELS);
+  private readonly weights: Float32Array;
+  private readonly dct = new Float32Array(N_MFCC * N_MELS);
+  private readonly pcOfBin: Int8Array;
+  private readonly mfcc: Float32Array;
+  private readonly powerDb: Float32Array;
+  private readonly chroma: Float32Array | null;
+  private readonly logMel = new Float32Array(N_MELS);
+  constructor(
+    private readonly sr: number,
+    nFft: number,
+    private readonly hop: number,
+    specFrames: number,
+    withChroma: boolean,
+  ) {
+    const nBins = (this.nBins = nFft / 2 + 1);
+    this.nFrames = Math.ceil(specFrames / FRAME_STRIDE);
+    const filters = melFilterbank(sr, nFft, N_MELS, 40, Math.min(8000, sr / 2));
+    // each filter's non-zero span, packed: weights[offs[m] .. offs[m] + len[m]) for bins start[m]…
+    const packed: number[] = [];
+    filters.forEach((f, m) => {
+      let a = 0;
+      while (a < nBins && f[a] === 0) a++;
+      let b = nBins - 1;
+      while (b > a && f[b] === 0) b--;
+      this.start[m] = a;
+      this.len[m] = Math.max(0, b - a + 1);
+      this.offs[m] = packed.length;
+      for (let k = a; k <= b; k++) packed.push(f[k]);
+    });
+    this.weights = Float32Array.from(packed);
+    for (let c = 0; c < N_MFCC; c++) {
+      const scale = c === 0 ? Math.sqrt(1 / N_MELS) : Math.sqrt(2 / N_MELS);
+      for (let m = 0; m < N_MELS; m++)
+        this.dct[c * N_MELS + m] = scale * Math.cos((Math.PI * c * (m + 0.5)) / N_MELS);
     }
+    this.pcOfBin = new Int8Array(nBins).fill(-1);
+    if (withChroma) {
+      for (let k = 1; k < nBins; k++) {
+        const hz = (k * sr) / nFft;
+        if (hz < 55 || hz > 4000) continue;
+        const midi = 69 + 12 * Math.log2(hz / 440);
+        this.pcOfBin[k] = ((Math.round(midi) % 12) + 12) % 12;
+      }
+    }
+    this.mfcc = new Float32Array(this.nFrames * N_MFCC);
+    this.powerDb = new Float32Array(this.nFrames);
+    this.chroma = withChroma ? new Float32Array(this.nFrames * 12) : null;
   }
-  const mfcc = new Float32Array(nFrames * N_MFCC);
-  const powerDb = new Float32Array(nFrames);
-  const chroma = withChroma ? new Float32Array(nFrames * 12) : null;
-  const logMel = new Float32Array(N_MELS);
-  const LN_TO_DB = 10 / Math.LN10;
-  for (let u = 0; u < nFrames; u++) {
-    if ((u & 255) === 0) throwIfAborted(signal);
-    const base = u * FRAME_STRIDE * nBins;
+  frame(mag: Float32Array, base: number, t: number): void {
+    if (t % FRAME_STRIDE !== 0) return;
+    const u = t / FRAME_STRIDE;
+    const { start, len, offs, weights, logMel, dct, mfcc, chroma, pcOfBin } = this;
+    const LN_TO_DB = 10 / Math.LN10;
     let total = 0;
     for (let m = 0; m < N_MELS; m++) {
       const a = base + start[m];
@@ -111,7 +127,7 @@ export function frameFeatures(spec: Spectrogram, withChroma: boolean, signal?: A
       total += e;
       logMel[m] = LN_TO_DB * Math.log(e + 1e-10);
     }
-    powerDb[u] = LN_TO_DB * Math.log(total + 1e-10);
+    this.powerDb[u] = LN_TO_DB * Math.log(total + 1e-10);
     for (let c = 0; c < N_MFCC; c++) {
       let s = 0;
       const row = c * N_MELS;
@@ -119,13 +135,22 @@ export function frameFeatures(spec: Spectrogram, withChroma: boolean, signal?: A
       mfcc[u * N_MFCC + c] = s;
     }
     if (chroma) {
-      for (let k = 1; k < nBins; k++) {
+      for (let k = 1; k < this.nBins; k++) {
         const pc = pcOfBin[k];
         if (pc >= 0) chroma[u * 12 + pc] += mag[base + k];
       }
     }
   }
-  return { frameSec: (spec.hop * FRAME_STRIDE) / sr, nFrames, mfcc, powerDb, chroma };
+  finish(): FrameFeatures {
+    const { nFrames, mfcc, powerDb, chroma } = this;
+    return { frameSec: (this.hop * FRAME_STRIDE) / this.sr, nFrames, mfcc, powerDb, chroma };
+  }
+}
+
+export function frameFeatures(spec: Spectrogram, withChroma: boolean, signal?: AbortSignal): FrameFeatures {
+  const b = new FrameFeatureBuilder(spec.sr, spec.nFft, spec.hop, spec.nFrames, withChroma);
+  feedFrames(spec, b, signal);
+  return b.finish();
 }
 
 export interface BarFeatures {

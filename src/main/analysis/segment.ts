@@ -158,9 +158,15 @@ export function analyzeSections(audio: MonoAudio, ctx: SectionsContext): Section
   if (!grid) return fail('no beats or downbeats to lay bars on');
   ctx.onProgress?.('sections', 0.1);
 
-  const spec =
-    ctx.spec ?? stft(audio.samples, { sr: audio.sr, nFft: SHARED_NFFT, hop: SHARED_HOP, signal: ctx.signal });
-  const frames = frameFeatures(spec, ctx.beatChroma === null, ctx.signal);
+  // the pipeline's one-pass features carry chroma always; bar features use it only without beat chroma
+  const frames =
+    ctx.features?.frames ??
+    frameFeatures(
+      ctx.spec ??
+        stft(audio.samples, { sr: audio.sr, nFft: SHARED_NFFT, hop: SHARED_HOP, signal: ctx.signal }),
+      ctx.beatChroma === null,
+      ctx.signal,
+    );
   throwIfAborted(ctx.signal);
   ctx.onProgress?.('sections', 0.6);
   const all = barFeatures(grid.bars, perBar, frames, ctx.beatChroma);

@@ -28,34 +28,88 @@ export interface StftOptions {
   power?: boolean;
 }
 
+/** Number of centred frames of a signal of `n` samples. */
+export const frameCount = (n: number, hop: number): number => (n === 0 ? 0 : 1 + Math.floor(n / hop));
+
+/** Windowed frame t of `samples` into `frame` (zero padding at both ends, as librosa center=True). */
+function fillFrame(
+  samples: Float32Array,
+  t: number,
+  hop: number,
+  win: Float32Array,
+  frame: { [i: number]: number },
+): void {
+  const nFft = win.length;
+  const n = samples.length;
+  const start = t * hop - nFft / 2;
+  if (start >= 0 && start + nFft <= n) {
+    // interior frame (all but the first and last few): no bounds checks
+    for (let i = 0; i < nFft; i++) frame[i] = samples[start + i] * win[i];
+  } else {
+    for (let i = 0; i < nFft; i++) {
+      const j = start + i;
+      frame[i] = j >= 0 && j < n ? samples[j] * win[i] : 0;
+    }
+  }
+}
+
 export function stft(samples: Float32Array, opts: StftOptions): Spectrogram {
   const { sr, nFft, hop } = opts;
   if (!Number.isInteger(Math.log2(nFft))) throw new Error(`nFft must be a power of two, got ${nFft}`);
   const nBins = nFft / 2 + 1;
-  const nFrames = samples.length === 0 ? 0 : 1 + Math.floor(samples.length / hop);
+  const nFrames = frameCount(samples.length, hop);
   const mag = new Float32Array(nFrames * nBins);
   const plan = realFftPlan(nFft);
   const frame = plan.input();
   const win = hann(nFft);
-  const half = nFft / 2;
-  const n = samples.length;
   const power = opts.power === true;
   for (let t = 0; t < nFrames; t++) {
     if ((t & 1023) === 0) throwIfAborted(opts.signal);
-    const start = t * hop - half;
-    if (start >= 0 && start + nFft <= n) {
-      // interior frame (all but the first and last few): no bounds checks
-      for (let i = 0; i < nFft; i++) frame[i] = samples[start + i] * win[i];
-    } else {
-      for (let i = 0; i < nFft; i++) {
-        const j = start + i;
-        frame[i] = j >= 0 && j < n ? samples[j] * win[i] : 0;
-      }
-    }
+    fillFrame(samples, t, hop, win, frame);
     if (power) plan.power(mag, t * nBins);
     else plan.magnitude(mag, t * nBins);
   }
   return { sr, nFft, hop, nFrames, nBins, mag };
+}
+
+/**
+ * What a stage reads of a magnitude spectrogram, one frame at a time: `mag[offset … offset + nBins)`
+ * is frame t. Fed by `stftFrames` (the pipeline: no spectrogram is ever held) or `feedFrames` (a
+ * stored one, as the stage functions and tests use).
+ */
+export interface FrameConsumer {
+  frame(mag: Float32Array, offset: number, t: number): void;
+}
+
+/**
+ * The magnitude STFT of `samples`, exactly as `stft` computes it, handed to each consumer frame by
+ * frame and never stored: a 3-minute song's spectrogram is 32 MB, the largest allocation of an
+ * analysis. Returns the frame count.
+ */
+export function stftFrames(samples: Float32Array, opts: StftOptions, consumers: FrameConsumer[]): number {
+  const { nFft, hop } = opts;
+  if (!Number.isInteger(Math.log2(nFft))) throw new Error(`nFft must be a power of two, got ${nFft}`);
+  const nFrames = frameCount(samples.length, hop);
+  const row = new Float32Array(nFft / 2 + 1);
+  const plan = realFftPlan(nFft);
+  const frame = plan.input();
+  const win = hann(nFft);
+  for (let t = 0; t < nFrames; t++) {
+    if ((t & 1023) === 0) throwIfAborted(opts.signal);
+    fillFrame(samples, t, hop, win, frame);
+    if (opts.power === true) plan.power(row, 0);
+    else plan.magnitude(row, 0);
+    for (const c of consumers) c.frame(row, 0, t);
+  }
+  return nFrames;
+}
+
+/** Every frame of a stored spectrogram to one consumer. */
+export function feedFrames(spec: Spectrogram, consumer: FrameConsumer, signal?: AbortSignal): void {
+  for (let t = 0; t < spec.nFrames; t++) {
+    if ((t & 511) === 0) throwIfAborted(signal);
+    consumer.frame(spec.mag, t * spec.nBins, t);
+  }
 }
 
 /** Centre frequency in Hz of FFT bin k. */

@@ -18,6 +18,7 @@ import type {
   StageStatus,
   TempoSchema,
 } from '../../shared/songmap';
+import type { SharedFeatures } from './shared-features';
 import type { ProgressFn, Spectrogram } from './types';
 
 /** Analysis sample rate and the shared STFT parameters (librosa defaults at 22050 Hz). */
@@ -29,8 +30,10 @@ export interface StageContext {
   signal?: AbortSignal;
   /** fraction 0..1 within the calling stage */
   onProgress?: ProgressFn;
-  /** the shared magnitude STFT of `audio` (SHARED_NFFT / SHARED_HOP), computed once by the pipeline */
+  /** the shared magnitude STFT of `audio` (SHARED_NFFT / SHARED_HOP), when a caller holds one */
   spec?: Spectrogram;
+  /** what the stages read of that STFT, built by the pipeline in one pass without holding it */
+  features?: SharedFeatures;
 }
 
 export interface RhythmResult {

@@ -1,0 +1,45 @@
+/**
+ * What the stages read of the shared STFT (SHARED_NFFT / SHARED_HOP at the analysis rate), built in
+ * one pass while the STFT runs: the onset features (rhythm), the frame chroma (meter) and the frame
+ * features (sections). The magnitude spectrogram itself is never held: for a 3-minute song it is
+ * 32 MB, the largest allocation of an analysis. Each feature is computed by the same code, on the
+ * same magnitudes, as from a stored spectrogram (`onsetFeatures`, `frameChroma`, `frameFeatures`).
+ */
+import { ChromaBuilder } from './meter';
+import { OnsetBuilder, PitchedFluxBuilder, type OnsetFeatures } from './onset';
+import { FrameFeatureBuilder, type FrameFeatures } from './segment-features';
+import { frameCount, stftFrames } from './spectrum';
+import { SHARED_HOP, SHARED_NFFT } from './stages';
+
+export interface SharedFeatures {
+  onset: OnsetFeatures;
+  /** `frameChroma` of the shared STFT */
+  chroma: Float32Array;
+  /** `frameFeatures` of the shared STFT, with chroma */
+  frames: FrameFeatures;
+  /** `pitchedFlux` of the shared STFT: a second pass over the audio, run only when a stage asks */
+  pitched(): Float32Array;
+}
+
+export function sharedFeatures(samples: Float32Array, sr: number, signal?: AbortSignal): SharedFeatures {
+  const opts = { sr, nFft: SHARED_NFFT, hop: SHARED_HOP, signal };
+  const n = frameCount(samples.length, SHARED_HOP);
+  const onset = new OnsetBuilder(sr, SHARED_NFFT, SHARED_HOP, n);
+  const chroma = new ChromaBuilder(sr, SHARED_NFFT, n);
+  const frames = new FrameFeatureBuilder(sr, SHARED_NFFT, SHARED_HOP, n, true);
+  stftFrames(samples, opts, [onset, chroma, frames]);
+  let pitched: Float32Array | null = null;
+  return {
+    onset: onset.finish(),
+    chroma: chroma.finish(),
+    frames: frames.finish(),
+    pitched: () => {
+      if (!pitched) {
+        const b = new PitchedFluxBuilder(sr, SHARED_NFFT, n);
+        stftFrames(samples, opts, [b]);
+        pitched = b.finish();
+      }
+      return pitched;
+    },
+  };
+}
