@@ -31,6 +31,8 @@ interface RunResult {
 interface ChildReport {
   runs: RunResult[];
   maxRssMB: number;
+  /** peak RSS when the first job (the warm-up, cold) had finished: what one job in a fresh process needs */
+  firstJobRssMB: number;
   /** FFT implementation the STFTs used (the WASM one once the pipeline has loaded it) */
   fft: string;
 }
@@ -50,6 +52,7 @@ function childrenCpuMs(): number {
 
 async function child(file: string, runs: number, mode: string): Promise<void> {
   const out: RunResult[] = [];
+  let firstJobRssMB = NaN;
   // one warm-up run: module loading and JIT are paid once per worker, not per song
   for (let r = 0; r < runs + 1; r++) {
     const timings: Record<string, number> = {};
@@ -71,6 +74,7 @@ async function child(file: string, runs: number, mode: string): Promise<void> {
     sample();
     const wallMs = performance.now() - t0;
     const c = process.cpuUsage(c0);
+    if (r === 0) firstJobRssMB = process.resourceUsage().maxRSS / 1024;
     if (r > 0) {
       out.push({
         timings,
@@ -85,6 +89,7 @@ async function child(file: string, runs: number, mode: string): Promise<void> {
   const report: ChildReport = {
     runs: out,
     maxRssMB: process.resourceUsage().maxRSS / 1024,
+    firstJobRssMB,
     fft: fftBackend(),
   };
   process.stdout.write(`\n@@REPORT@@${JSON.stringify(report)}\n`);
@@ -147,7 +152,8 @@ function table(rows: [string, ChildReport][]): string {
       ([, r]) => `${(r.runs[0].durationSec / (median(r.runs.map((x) => x.wallMs)) / 1000)).toFixed(0)}×`,
     ),
   ]);
-  lines.push(['peak RSS MB', ...rows.map(([, r]) => r.maxRssMB.toFixed(0))]);
+  lines.push(['peak RSS MB, first job', ...rows.map(([, r]) => r.firstJobRssMB.toFixed(0))]);
+  lines.push(['peak RSS MB (all jobs)', ...rows.map(([, r]) => r.maxRssMB.toFixed(0))]);
   lines.push([
     'peak heap MB (sampled)',
     ...rows.map(([, r]) => Math.max(...r.runs.map((x) => x.peakHeapMB)).toFixed(0)),

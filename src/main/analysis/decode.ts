@@ -23,7 +23,7 @@ import { WaveformBuilder, type Waveform } from './waveform';
 export const MIN_DURATION_SEC = 1;
 /**
  * Analysis audio beyond this is not kept (loudness and waveform still cover the whole file).
- * 10 min of 22050 Hz mono is 53 MB and its shared STFT 106 MB; a 1-hour buffer would be 318 MB + 636 MB.
+ * 10 min of 22050 Hz mono is 53 MB (its shared STFT, never held, would be 106 MB); an hour would be 318 MB.
  */
 export const DEFAULT_MAX_ANALYSIS_SEC = 600;
 

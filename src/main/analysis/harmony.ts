@@ -5,7 +5,7 @@
  * Nothing is invented: no consistent pitch → tuning, key and chords fail with a reason; segments
  * without pitched energy, or with a lone note, are labelled `N`.
  *
- * The shared STFT (ctx.spec) is not used: its 10.8 Hz bins cannot separate bass semitones. Key uses
+ * The shared STFT is not used: its 10.8 Hz bins cannot separate bass semitones. Key uses
  * two kinds of evidence: profile correlation of the chroma, and how well a first chord pass fits each
  * key (diatonic chords, tonic chord); the final chords are decoded again with the key as a prior.
  * Measured on ../shared/corpus with the rhythm stage's beats: key MIREX 1.000, chords root 0.981,

@@ -1,7 +1,7 @@
 /**
  * The engine's one entry point, shared by the app's worker and the CLI:
- * probe → decode (+ loudness at the native rate, + waveform) → shared STFT → rhythm → harmony →
- * sections → validated song map + summary.
+ * probe → decode (+ loudness at the native rate, + waveform) → shared STFT, read in one pass by the
+ * stages' features → rhythm → harmony → sections → validated song map + summary.
  *
  * Input problems (probe/decode) fail the job with a specific AppError code. An analysis stage that
  * throws is recorded as failed with its reason and its fields left empty; the job still completes
