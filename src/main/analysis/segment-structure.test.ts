@@ -2,11 +2,13 @@ import { describe, expect, it } from 'vitest';
 import type { BarFeatures } from './segment-features';
 import {
   DEFAULT_PARAMS,
+  barNovelty,
   chromaSimilarity,
   continuity,
   groupSegments,
   lagSimilarity,
   offDiagonalQuantile,
+  phrasePhase,
   refineCuts,
   segmentBars,
   segmentSimilarity,
@@ -54,6 +56,52 @@ describe('segmentBars', () => {
     // a single odd bar cannot stand alone with minBars 2
     const cuts = segmentBars(blockMatrix('AAAABAAAA'), 0, DEFAULT_PARAMS);
     for (let k = 1; k < cuts.length; k++) expect(cuts[k] - cuts[k - 1]).toBeGreaterThanOrEqual(2);
+  });
+});
+
+/** `w` of the block matrix plus `1 - w` of it averaged along the diagonal over ±2 bars (as the lag features blur it) */
+function blurredBlocks(labels: string, w: number): Matrix {
+  const m = blockMatrix(labels);
+  const { n } = m;
+  const v = new Float64Array(n * n);
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) {
+      let sum = 0;
+      let cnt = 0;
+      for (let d = -2; d <= 2; d++)
+        if (i + d >= 0 && j + d >= 0 && i + d < n && j + d < n) {
+          sum += m.v[(i + d) * n + j + d];
+          cnt++;
+        }
+      v[i * n + j] = w * m.v[i * n + j] + (1 - w) * (sum / cnt);
+    }
+  return { n, v };
+}
+
+describe('phrase phase', () => {
+  const introSong = 'CC' + 'AAAABBBB'.repeat(3); // a 2-bar intro, then 4-bar sections: lines at 2, 6, 10 …
+
+  it('novelty peaks at the section lines', () => {
+    const nov = barNovelty(blockMatrix(introSong), 2);
+    const lines = [2, 6, 10, 14, 18, 22];
+    for (let b = 1; b < introSong.length; b++)
+      if (!lines.includes(b)) for (const l of lines) expect(nov[l]).toBeGreaterThan(nov[b]);
+  });
+
+  it('is 2 after a 2-bar intro, 0 when sections start at bar 0, 0 when switched off or too short', () => {
+    expect(phrasePhase(barNovelty(blurredBlocks(introSong, 0.3), 2), introSong.length, 0.5)).toBe(2);
+    const plain = 'AAAABBBB'.repeat(3) + 'CCCC';
+    expect(phrasePhase(barNovelty(blurredBlocks(plain, 0.3), 2), plain.length, 0.5)).toBe(0);
+    expect(phrasePhase(barNovelty(blurredBlocks(introSong, 0.3), 2), introSong.length, Infinity)).toBe(0);
+    expect(phrasePhase(barNovelty(blockMatrix('CCAAAABBBB'), 2), 10, 0.5)).toBe(0);
+  });
+
+  it('anchors the phrase prior: with blurred evidence the cuts follow the grid it is given', () => {
+    const s = blurredBlocks(introSong, 0.1);
+    // anchored at bar 0, every cut lands two bars off, all the same way (the failure this fixes)
+    expect(segmentBars(s, 0, DEFAULT_PARAMS, 0)).toEqual([0, 4, 8, 12, 16, 20, 24, 26]);
+    // anchored two bars in, the 2-bar intro is free and the sections line up
+    expect(segmentBars(s, 0, DEFAULT_PARAMS, 2)).toEqual([0, 2, 6, 10, 14, 18, 22, 26]);
   });
 });
 

@@ -21,6 +21,8 @@ import {
   groupSegments,
   offDiagonalQuantile,
   segmentBars,
+  barNovelty,
+  phrasePhase,
   type StructureParams,
 } from './segment-structure';
 import { stft } from './spectrum';
@@ -106,7 +108,9 @@ export function sectionsFromBars(
     );
     tau = 0;
   }
-  const cuts0 = segmentBars(se, tau, p);
+  // sections start on a 4-bar phrase grid: at bar 0, or two bars in after a 2-bar intro
+  const phase = phrasePhase(barNovelty(se, p.phaseKernel), n, p.phaseMargin);
+  const cuts0 = segmentBars(se, tau, p, phase);
   const g0 = groupSegments(s, cuts0, p.letterThreshold);
   // timbre finds the blocks; the chord sequence says on which bar each repeat really starts
   const cuts =
