@@ -9,9 +9,10 @@ import type { StageStatus } from '../../shared/songmap';
 import { backbeatSaysDouble, drumsGroupPulses, pulsesAlternate } from './backbeat';
 import { calibrate } from './calibration';
 import { trackBeats } from './beat';
-import { analyzeMeter, frameChroma, groupsInThrees, harmonicNovelty } from './meter';
-import { onsetFeatures, pitchedFlux, type OnsetFeatures } from './onset';
+import { analyzeMeter, groupsInThrees, harmonicNovelty } from './meter';
+import type { OnsetFeatures } from './onset';
 import { refineBeats } from './rhythm-refine';
+import { featuresOf } from './shared-features';
 import { stft } from './spectrum';
 import { ANALYSIS_SR, SHARED_HOP, SHARED_NFFT, type RhythmResult, type StageContext } from './stages';
 import {
@@ -86,32 +87,34 @@ const failedAll = (reason: string): RhythmResult => {
 
 export function analyzeRhythm(audio: MonoAudio, ctx: StageContext): RhythmResult {
   const progress = (f: number): void => ctx.onProgress?.('rhythm', f);
-  const shared = ctx.features;
-  const spec = shared
-    ? null
-    : (ctx.spec ??
-      stft(audio.samples, {
-        sr: audio.sr || ANALYSIS_SR,
-        nFft: SHARED_NFFT,
-        hop: SHARED_HOP,
-        signal: ctx.signal,
-      }));
+  const shared =
+    ctx.features ??
+    featuresOf(
+      ctx.spec ??
+        stft(audio.samples, {
+          sr: audio.sr || ANALYSIS_SR,
+          nFft: SHARED_NFFT,
+          hop: SHARED_HOP,
+          signal: ctx.signal,
+        }),
+      ctx.signal,
+    );
   throwIfAborted(ctx.signal);
-  if ((shared?.onset.nFrames ?? spec!.nFrames) < 16) return failedAll('audio too short for rhythm analysis');
-  const feat = shared?.onset ?? onsetFeatures(spec!, { signal: ctx.signal });
+  const feat = shared.onset;
+  if (feat.nFrames < 16) return failedAll('audio too short for rhythm analysis');
   progress(0.3);
   const fps = feat.fps;
-  let chroma: Float32Array | null = null;
-  const chromaOnce = (): Float32Array => (chroma ??= shared?.chroma ?? frameChroma(spec!));
-  let pulse = findPulse(detrend(feat.env, fps), feat, chromaOnce, ctx.signal);
+  // read when first needed (a getter computes it then when the features come from a spectrogram)
+  const chroma = (): Float32Array => shared.chroma;
+  let pulse = findPulse(detrend(feat.env, fps), feat, chroma, ctx.signal);
   if (!pulse) return failedAll('no periodic onsets (no onsets at all)');
   if (!(pulse.chosen && pulse.chosen.salience >= WEAK_SALIENCE)) {
     // no clear pulse in the broadband flux: soft-attack pitched music (strings, choir, harp, organ)
     // may still have one in its notes; keep whichever envelope is the more periodic
     const pitched = findPulse(
-      detrend(shared ? shared.pitched() : pitchedFlux(spec!, { signal: ctx.signal }), fps),
+      detrend(shared.pitched(), fps),
       feat,
-      chromaOnce,
+      chroma,
       ctx.signal,
     );
     if (pitched?.chosen && pitched.chosen.salience > (pulse.chosen?.salience ?? 0)) {
@@ -195,7 +198,7 @@ export function analyzeRhythm(audio: MonoAudio, ctx: StageContext): RhythmResult
     : { status: 'ok' };
 
   throwIfAborted(ctx.signal);
-  const m = analyzeMeter(beatFrames, od, feat, chromaOnce());
+  const m = analyzeMeter(beatFrames, od, feat, chroma());
   progress(1);
   if (!m) {
     return {

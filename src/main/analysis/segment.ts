@@ -7,7 +7,7 @@
  * bars by dynamic programming, and blocks that line up along the diagonal share a letter.
  */
 import { nameSections, letterOf } from './segment-names';
-import { barFeatures, frameFeatures, type BarFeatures } from './segment-features';
+import { barFeatures, type BarFeatures } from './segment-features';
 import {
   DEFAULT_PARAMS,
   barSimilarity,
@@ -25,6 +25,7 @@ import {
   phrasePhase,
   type StructureParams,
 } from './segment-structure';
+import { featuresOf } from './shared-features';
 import { stft } from './spectrum';
 import { SHARED_HOP, SHARED_NFFT, type SectionsContext, type SectionsResult } from './stages';
 import { throwIfAborted, type MonoAudio } from './types';
@@ -162,15 +163,15 @@ export function analyzeSections(audio: MonoAudio, ctx: SectionsContext): Section
   if (!grid) return fail('no beats or downbeats to lay bars on');
   ctx.onProgress?.('sections', 0.1);
 
-  // the pipeline's one-pass features carry chroma always; bar features use it only without beat chroma
-  const frames =
-    ctx.features?.frames ??
-    frameFeatures(
+  // frame chroma is there always; bar features use it only when there is no beat chroma
+  const frames = (
+    ctx.features ??
+    featuresOf(
       ctx.spec ??
         stft(audio.samples, { sr: audio.sr, nFft: SHARED_NFFT, hop: SHARED_HOP, signal: ctx.signal }),
-      ctx.beatChroma === null,
       ctx.signal,
-    );
+    )
+  ).frames;
   throwIfAborted(ctx.signal);
   ctx.onProgress?.('sections', 0.6);
   const all = barFeatures(grid.bars, perBar, frames, ctx.beatChroma);

@@ -5,11 +5,12 @@
  * 32 MB, the largest allocation of an analysis. Each feature is computed by the same code, on the
  * same magnitudes, as from a stored spectrogram (`onsetFeatures`, `frameChroma`, `frameFeatures`).
  */
-import { ChromaBuilder } from './meter';
-import { OnsetBuilder, PitchedFluxBuilder, type OnsetFeatures } from './onset';
-import { FrameFeatureBuilder, type FrameFeatures } from './segment-features';
+import { ChromaBuilder, frameChroma } from './meter';
+import { OnsetBuilder, PitchedFluxBuilder, onsetFeatures, pitchedFlux, type OnsetFeatures } from './onset';
+import { FrameFeatureBuilder, frameFeatures, type FrameFeatures } from './segment-features';
 import { frameCount, stftFrames } from './spectrum';
 import { SHARED_HOP, SHARED_NFFT } from './stages';
+import type { Spectrogram } from './types';
 
 export interface SharedFeatures {
   onset: OnsetFeatures;
@@ -41,5 +42,28 @@ export function sharedFeatures(samples: Float32Array, sr: number, signal?: Abort
       }
       return pitched;
     },
+  };
+}
+
+/**
+ * The same features read from a stored spectrogram, each computed when first asked for: for callers
+ * that hold one (tests, the tuning benches) or when the pipeline's pass failed.
+ */
+export function featuresOf(spec: Spectrogram, signal?: AbortSignal): SharedFeatures {
+  let onset: OnsetFeatures | null = null;
+  let chroma: Float32Array | null = null;
+  let frames: FrameFeatures | null = null;
+  let pitched: Float32Array | null = null;
+  return {
+    get onset() {
+      return (onset ??= onsetFeatures(spec, { signal }));
+    },
+    get chroma() {
+      return (chroma ??= frameChroma(spec));
+    },
+    get frames() {
+      return (frames ??= frameFeatures(spec, true, signal));
+    },
+    pitched: () => (pitched ??= pitchedFlux(spec, { signal })),
   };
 }
