@@ -3,7 +3,15 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FFMPEG_PATH, FrameJoiner, MIN_DURATION_SEC, decodeFile, type DecodeOptions } from './decode';
+import {
+  FFMPEG_PATH,
+  FrameJoiner,
+  MIN_DURATION_SEC,
+  decodeFile,
+  ffmpegFirstLine,
+  mapFfmpegError,
+  type DecodeOptions,
+} from './decode';
 import { probeFile } from './probe';
 import { encodeWav } from './wav';
 import { CORPUS_DIR, haveCorpus } from '../testing/corpus';
@@ -307,5 +315,29 @@ describe('FrameJoiner', () => {
       }
       expect(Buffer.concat(out)).toEqual(bytes.subarray(0, 1000 - (1000 % 8)));
     }
+  });
+});
+
+describe('ffmpeg messages shown to the user', () => {
+  const stderr =
+    '\n  [f32le @ 0x3161f780] Application provided invalid, non monotonically increasing dts to muxer in stream 0: 1 >= 1\n' +
+    '[mp3 @ 0x55d0c0] second line\n';
+  it('keep the first line without context pointers, and the file name instead of its path', () => {
+    expect(ffmpegFirstLine(stderr, 'song.ogg')).toBe(
+      'Application provided invalid, non monotonically increasing dts to muxer in stream 0: 1 >= 1',
+    );
+    expect(
+      ffmpegFirstLine(
+        'file:/home/someone/private/song.mp3: Invalid data found when processing input',
+        'song.mp3',
+      ),
+    ).toBe('song.mp3: Invalid data found when processing input');
+    expect(ffmpegFirstLine(stderr, 'song.ogg', 20)).toHaveLength(20);
+    expect(ffmpegFirstLine('', 'x')).toBe('decoder failed');
+  });
+  it('map to specific codes', () => {
+    const e = mapFfmpegError('[mp3 @ 0x1] file:/a/b.mp3: Invalid data found when processing input', 'b.mp3');
+    expect(e.code).toBe('E_UNSUPPORTED_FORMAT');
+    expect(e.message).not.toMatch(/0x|\/a\//);
   });
 });

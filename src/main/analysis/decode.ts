@@ -280,14 +280,19 @@ function ffmpegArgs(absPath: string, withMono: boolean): string[] {
   ];
 }
 
-/** ffmpeg's stderr → a user-facing code (only when no usable audio came out). */
-export function mapFfmpegError(stderr: string, name: string): AppError {
+/** ffmpeg's first stderr line as user-facing text: no paths, no "[mp3 @ 0x55d…]" context pointers. */
+export function ffmpegFirstLine(stderr: string, name: string, max = 200): string {
   const first = stderr.split('\n').find((l) => l.trim()) ?? 'decoder failed';
-  // no paths and no "[mp3 @ 0x55d…]" context pointers in user-facing text
-  const msg = first
+  return first
+    .trim()
     .replace(/file:[^\s:]*/g, name)
     .replace(/\[[^\]]*@ 0x[0-9a-f]+\]\s*/g, '')
-    .slice(0, 200);
+    .slice(0, max);
+}
+
+/** ffmpeg's stderr → a user-facing code (only when no usable audio came out). */
+export function mapFfmpegError(stderr: string, name: string): AppError {
+  const msg = ffmpegFirstLine(stderr, name);
   if (/matches no streams|does not contain any stream/i.test(stderr)) {
     return new AppError('E_UNSUPPORTED_FORMAT', `${name}: the file has no audio stream`);
   }
@@ -510,7 +515,7 @@ export async function decodeFile(probe: ProbeResult, opts: DecodeOptions = {}): 
       );
     } else if (stderr.trim()) {
       // ffmpeg went on past damaged frames (e.g. a cut MP3): the audio is real but may have gaps
-      warnings.push(`decoder reported errors: ${stderr.trim().split('\n')[0].slice(0, 160)}`);
+      warnings.push(`decoder reported errors: ${ffmpegFirstLine(stderr, name, 160)}`);
     }
   }
   throwIfAborted(opts.signal);

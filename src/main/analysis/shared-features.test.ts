@@ -16,12 +16,12 @@ function signal(): Float32Array {
   const sr = ANALYSIS_SR;
   const x = new Float32Array(6 * sr + 123); // not a whole number of hops: partial last frames
   let seed = 7;
-  const rnd = (): number => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff) - 0.5;
+  const rnd = (): number => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff - 0.5;
   for (let i = 0; i < x.length; i++) {
     const t = i / sr;
     const since = t % 0.5;
     x[i] =
-      0.5 * Math.exp(-since * 8) * Math.sin(2 * Math.PI * (220 + 110 * Math.floor(t / 0.5 % 4)) * t) +
+      0.5 * Math.exp(-since * 8) * Math.sin(2 * Math.PI * (220 + 110 * Math.floor((t / 0.5) % 4)) * t) +
       0.05 * (Math.sin(2 * Math.PI * 261.6 * t) + Math.sin(2 * Math.PI * 329.6 * t)) +
       0.01 * rnd();
   }
@@ -37,7 +37,8 @@ describe('one-pass shared features', () => {
     const check: FrameConsumer = {
       frame(mag, offset, t) {
         rows.push(t);
-        for (let k = 0; k < spec.nBins; k++) if (mag[offset + k] !== spec.mag[t * spec.nBins + k]) mismatches++;
+        for (let k = 0; k < spec.nBins; k++)
+          if (mag[offset + k] !== spec.mag[t * spec.nBins + k]) mismatches++;
       },
     };
     const n = stftFrames(x, { sr: ANALYSIS_SR, nFft: SHARED_NFFT, hop: SHARED_HOP }, [check]);
