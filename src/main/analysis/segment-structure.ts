@@ -60,15 +60,13 @@ export interface StructureParams {
  * good on average, 0.55 falls off), and all of it when timbre shows no continuity (one groove
  * throughout, as in the MMA songs); its "same block" level sits at the 82.5th percentile (0.8–0.85
  * flat). Cuts then move ≤ 2 bars to where their repeats start.
- */
-/**
+ *
  * The phrase phase (phaseMargin 0.5, phaseKernel 2: the middle of a flat region, 0.25–0.75 and 1–2 bars within
  * 0.005) was chosen on the wide set's tuned part: F@3 s 0.734 → 0.758, pairwise 0.816 → 0.825, F@0.5 s
  * 0.657 → 0.684 on 200 songs, the development set unchanged. Letting the grid start 1 or 3 bars in as well
  * did worse (tuned 0.756 with the dev set's F@3 s 0.813 → 0.802): pickups of one bar are rarer than a
  * 2-bar intro and are easily faked by noise or by a beat read at half tempo.
- */
-/**
+ *
  * Chosen with bench/segment-tune.ts. segmentPenalty 16 → 8 with phrasePenalty 32 was chosen on the wide
  * set's tuned part (F@3 s 0.683 → 0.742, pairwise 0.735 → 0.802, F@0.5 s 0.48 → 0.68 on 84 songs) and
  * checked on the dev set (F@3 s 0.818 → 0.813, pairwise 0.875 → 0.909); lagWeight 0.3 did better on the
@@ -206,11 +204,6 @@ export function offDiagonalQuantile(s: Matrix, q: number): number {
 }
 
 /**
- * Contiguous segmentation maximising Σ_segments Σ_{i≠j in segment} (S_ij − τ)/σ − penalty, σ the
- * spread of the song's bar similarities: bars more alike than τ want to share a segment. Returns
- * segment start indices plus n.
- */
-/**
  * Checkerboard novelty (Foote 2000) at each bar line b = 1..n−1: the mean similarity within the `k`
  * bars before and within the `k` bars after, minus the mean across them. High where a section starts.
  */
@@ -269,8 +262,10 @@ export function phrasePhase(nov: Float64Array, n: number, margin: number): 0 | 2
 }
 
 /**
- * Optimal contiguous segmentation of the bars. `phase` anchors the phrase prior: with 2, the first
- * section may be a 2-bar intro for free and later sections are counted from there.
+ * Contiguous segmentation maximising Σ_segments Σ_{i≠j in segment} (S_ij − τ)/σ − penalty, σ the
+ * spread of the song's bar similarities: bars more alike than τ want to share a segment. Returns
+ * segment start indices plus n. `phase` anchors the phrase prior: with 2, the first section may be a
+ * 2-bar intro for free and later sections are counted from there.
  */
 export function segmentBars(s: Matrix, tau: number, p: StructureParams, phase: 0 | 2 = 0): number[] {
   const { n } = s;
