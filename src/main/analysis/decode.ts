@@ -13,6 +13,7 @@ import { AppError } from '../../shared/errors';
 import { ANALYSIS_SR } from './stages';
 import { LoudnessMeter, type LoudnessMeasurement } from './loudness';
 import { fsErrorToAppError, shortName, type ProbeResult } from './probe';
+import { readerPair, type ReaderPair } from './reader-socket';
 import { Resampler } from './resample';
 import type { MonoAudio } from './types';
 import { throwIfAborted } from './types';
@@ -206,7 +207,7 @@ class WavByteStream {
   constructor(private readonly makeSink: (f: WavFormat) => PcmSink) {}
   write(chunk: Buffer): void {
     if (!this.format) {
-      this.head.push(chunk);
+      this.head.push(Buffer.from(chunk)); // kept past this call: a copy (the reader may reuse its buffer)
       this.headLen += chunk.length;
       const all = Buffer.concat(this.head, this.headLen);
       const f = parseWavHeader(all);
@@ -315,19 +316,76 @@ async function decodeWithFfmpeg(
   opts: DecodeOptions,
 ): Promise<{ stderr: string; code: number | null }> {
   const abs = resolve(probe.path);
+  const monoFrames = new FrameJoiner(4);
+  let monoScratch = new Float32Array(1 << 15);
+  // mono bytes that arrive before the native stream's header made the sink exist (copied: a reader
+  // socket reuses its buffer)
+  const early: Buffer[] = [];
+  let failed: unknown = null;
+  let kill = (): void => {};
+  const onNative = (chunk: Buffer): void => {
+    if (failed) return;
+    try {
+      stream.write(chunk);
+      if (opts.onProgress && probe.durationSec && stream.format) {
+        const total = probe.durationSec * stream.format.sampleRate;
+        opts.onProgress(Math.min(0.99, (stream.sink?.frames ?? 0) / total));
+      }
+    } catch (err) {
+      failed = err;
+      kill();
+    }
+  };
+  const feedMono = (chunk: Buffer): void => {
+    const whole = monoFrames.push(chunk);
+    if (monoScratch.length < whole.length / 4) monoScratch = new Float32Array(whole.length / 4);
+    stream.sink!.writeMono(f32leToFloat(whole, monoScratch));
+  };
+  const onMono = (chunk: Buffer): void => {
+    if (failed) return;
+    try {
+      if (!stream.sink) early.push(Buffer.from(chunk));
+      else {
+        while (early.length) feedMono(early.shift()!);
+        feedMono(chunk);
+      }
+    } catch (err) {
+      failed = err;
+      kill();
+    }
+  };
+  const onMonoEnd = (): void => {
+    if (failed || !stream.sink) return;
+    try {
+      while (early.length) feedMono(early.shift()!);
+    } catch (err) {
+      failed = err;
+    }
+  };
+  // both PCM outputs through reader sockets (no allocation per read), or plain pipes where those
+  // cannot be made (Windows, a temp dir that refuses them)
+  let readers: [ReaderPair, ReaderPair] | null = null;
+  try {
+    readers = [await readerPair(onNative), await readerPair(onMono)];
+  } catch {
+    readers = null;
+  }
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(FFMPEG_PATH, ffmpegArgs(abs, opts.resampler !== 'js'), {
-      stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
-      windowsHide: true,
-    });
-    const monoPipe = child.stdio[3] as NodeJS.ReadableStream;
-    const monoFrames = new FrameJoiner(4);
-    let monoScratch = new Float32Array(1 << 15);
-    // mono bytes that arrive before the native stream's header made the sink exist
-    const early: Buffer[] = [];
+    let child: ReturnType<typeof spawn>;
+    try {
+      child = spawn(FFMPEG_PATH, ffmpegArgs(abs, opts.resampler !== 'js'), {
+        stdio: ['ignore', readers?.[0].child ?? 'pipe', 'pipe', readers?.[1].child ?? 'pipe'],
+        windowsHide: true,
+      });
+    } catch (err) {
+      for (const r of readers ?? []) {
+        r.child.destroy();
+        r.ours.destroy();
+      }
+      throw err;
+    }
     let stderr = '';
-    let failed: unknown = null;
-    const kill = (): void => {
+    kill = (): void => {
       if (child.exitCode === null) child.kill('SIGKILL');
     };
     const onAbort = (): void => {
@@ -340,52 +398,36 @@ async function decodeWithFfmpeg(
     child.stderr!.on('data', (s: string) => {
       if (stderr.length < 65536) stderr += s;
     });
-    child.stdout!.on('data', (chunk: Buffer) => {
-      if (failed) return;
-      try {
-        stream.write(chunk);
-        if (opts.onProgress && probe.durationSec && stream.format) {
-          const total = probe.durationSec * stream.format.sampleRate;
-          opts.onProgress(Math.min(0.99, (stream.sink?.frames ?? 0) / total));
-        }
-      } catch (err) {
-        failed = err;
-        kill();
-      }
-    });
-    const feedMono = (chunk: Buffer): void => {
-      const whole = monoFrames.push(chunk);
-      if (monoScratch.length < whole.length / 4) monoScratch = new Float32Array(whole.length / 4);
-      stream.sink!.writeMono(f32leToFloat(whole, monoScratch));
+    // done when the child has closed and every output has been read to its end
+    let pending = readers ? 3 : 1;
+    let exitCode: number | null = null;
+    const settle = (): void => {
+      if (--pending > 0) return;
+      opts.signal?.removeEventListener('abort', onAbort);
+      if (failed) reject(failed);
+      else resolvePromise({ stderr, code: exitCode });
     };
-    monoPipe.on('data', (chunk: Buffer) => {
-      if (failed) return;
-      try {
-        if (!stream.sink) early.push(chunk);
-        else {
-          while (early.length) feedMono(early.shift()!);
-          feedMono(chunk);
-        }
-      } catch (err) {
-        failed = err;
-        kill();
-      }
-    });
-    monoPipe.on('end', () => {
-      if (failed || !stream.sink) return;
-      try {
-        while (early.length) feedMono(early.shift()!);
-      } catch (err) {
-        failed = err;
-      }
-    });
+    if (readers) {
+      // the child has its own copies of its ends: ours must go, or the parent ends never see EOF
+      for (const r of readers) r.child.destroy();
+      const [native, mono] = readers;
+      native.ours.on('error', (err) => (failed ??= err));
+      mono.ours.on('error', (err) => (failed ??= err));
+      native.ours.on('close', settle);
+      mono.ours.on('end', onMonoEnd);
+      mono.ours.on('close', settle);
+    } else {
+      child.stdout!.on('data', onNative);
+      const monoPipe = child.stdio[3] as NodeJS.ReadableStream;
+      monoPipe.on('data', onMono);
+      monoPipe.on('end', onMonoEnd);
+    }
     child.on('error', (err) => {
       failed ??= new AppError('E_DECODE', `cannot start the decoder: ${err.message}`);
     });
     child.on('close', (code) => {
-      opts.signal?.removeEventListener('abort', onAbort);
-      if (failed) reject(failed);
-      else resolvePromise({ stderr, code });
+      exitCode = code;
+      settle();
     });
   });
 }

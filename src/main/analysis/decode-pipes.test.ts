@@ -1,0 +1,64 @@
+/**
+ * Where reader sockets cannot be made (Windows, a temp dir that refuses Unix sockets), ffmpeg's
+ * outputs go through plain pipes: the decode must be exactly the same.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { FFMPEG_PATH, decodeFile } from './decode';
+import { probeFile } from './probe';
+
+const ctl = vi.hoisted(() => ({ refuse: false, refused: 0 }));
+vi.mock('./reader-socket', async (importOriginal) => {
+  const real = await importOriginal<typeof import('./reader-socket')>();
+  return {
+    ...real,
+    readerPair: (...args: Parameters<typeof real.readerPair>) => {
+      if (!ctl.refuse) return real.readerPair(...args);
+      ctl.refused++;
+      return Promise.reject(new Error('no Unix sockets here'));
+    },
+  };
+});
+
+const dir = mkdtempSync(join(tmpdir(), 'decode-pipes-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('decode through pipes', () => {
+  it('gives the same samples, loudness and waveform as through reader sockets', async () => {
+    const mp3 = join(dir, 'tones.mp3');
+    execFileSync(FFMPEG_PATH, [
+      '-nostdin',
+      '-v',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      'sine=frequency=440:duration=6',
+      '-f',
+      'lavfi',
+      '-i',
+      'sine=frequency=660:duration=6',
+      '-filter_complex',
+      'amerge=inputs=2',
+      '-c:a',
+      'libmp3lame',
+      '-b:a',
+      '128k',
+      mp3,
+    ]);
+    const viaSockets = await decodeFile(await probeFile(mp3));
+    ctl.refuse = true;
+    const viaPipes = await decodeFile(await probeFile(mp3));
+    ctl.refuse = false;
+    expect(ctl.refused).toBeGreaterThan(0); // the pipe path really ran
+    expect(viaPipes.audio.samples.length).toBeGreaterThan(5.9 * 22050);
+    expect(viaPipes.audio.samples).toEqual(viaSockets.audio.samples);
+    expect(viaPipes.loudness).toEqual(viaSockets.loudness);
+    expect(viaPipes.waveform).toEqual(viaSockets.waveform);
+    expect(viaPipes.warnings).toEqual(viaSockets.warnings);
+  });
+});
