@@ -29,26 +29,11 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('decode through pipes', () => {
   it('gives the same samples, loudness and waveform as through reader sockets', async () => {
     const mp3 = join(dir, 'tones.mp3');
+    // two sines, one per channel, as a stereo MP3
+    const lavfi = (hz: number): string[] => ['-f', 'lavfi', '-i', `sine=frequency=${hz}:duration=6`];
     execFileSync(FFMPEG_PATH, [
-      '-nostdin',
-      '-v',
-      'error',
-      '-y',
-      '-f',
-      'lavfi',
-      '-i',
-      'sine=frequency=440:duration=6',
-      '-f',
-      'lavfi',
-      '-i',
-      'sine=frequency=660:duration=6',
-      '-filter_complex',
-      'amerge=inputs=2',
-      '-c:a',
-      'libmp3lame',
-      '-b:a',
-      '128k',
-      mp3,
+      ...['-nostdin', '-v', 'error', '-y', ...lavfi(440), ...lavfi(660)],
+      ...['-filter_complex', 'amerge=inputs=2', '-c:a', 'libmp3lame', '-b:a', '128k', mp3],
     ]);
     const viaSockets = await decodeFile(await probeFile(mp3));
     ctl.refuse = true;
