@@ -10,15 +10,26 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { FFMPEG_PATH, decodeFile } from './decode';
 import { probeFile } from './probe';
 
-const ctl = vi.hoisted(() => ({ refuse: false, refused: 0 }));
+/** refuse: every reader pair, or only the second of a decode ('second') */
+const ctl = vi.hoisted(() => ({
+  refuse: false as boolean | 'second',
+  refused: 0,
+  calls: 0,
+  made: [] as import('./reader-socket').ReaderPair[],
+}));
 vi.mock('./reader-socket', async (importOriginal) => {
   const real = await importOriginal<typeof import('./reader-socket')>();
   return {
     ...real,
-    readerPair: (...args: Parameters<typeof real.readerPair>) => {
-      if (!ctl.refuse) return real.readerPair(...args);
-      ctl.refused++;
-      return Promise.reject(new Error('no Unix sockets here'));
+    readerPair: async (...args: Parameters<typeof real.readerPair>) => {
+      const call = ctl.calls++;
+      if (ctl.refuse === true || (ctl.refuse === 'second' && call % 2 === 1)) {
+        ctl.refused++;
+        throw new Error('no Unix sockets here');
+      }
+      const pair = await real.readerPair(...args);
+      ctl.made.push(pair);
+      return pair;
     },
   };
 });
@@ -45,5 +56,16 @@ describe('decode through pipes', () => {
     expect(viaPipes.loudness).toEqual(viaSockets.loudness);
     expect(viaPipes.waveform).toEqual(viaSockets.waveform);
     expect(viaPipes.warnings).toEqual(viaSockets.warnings);
+
+    // the first pair made, the second refused: pipes again, and the lone pair is closed, not leaked
+    ctl.refuse = 'second';
+    ctl.calls = 0;
+    ctl.made = [];
+    const afterHalf = await decodeFile(await probeFile(mp3));
+    ctl.refuse = false;
+    expect(afterHalf.audio.samples).toEqual(viaSockets.audio.samples);
+    expect(ctl.made).toHaveLength(1);
+    expect(ctl.made[0].ours.destroyed).toBe(true);
+    expect(ctl.made[0].child.destroyed).toBe(true);
   });
 });

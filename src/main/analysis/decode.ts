@@ -364,11 +364,13 @@ async function decodeWithFfmpeg(
   };
   // both PCM outputs through reader sockets (no allocation per read), or plain pipes where those
   // cannot be made (Windows, a temp dir that refuses them)
-  let readers: [ReaderPair, ReaderPair] | null = null;
-  try {
-    readers = [await readerPair(onNative), await readerPair(onMono)];
-  } catch {
-    readers = null;
+  const native = await readerPair(onNative).catch(() => null);
+  const mono = native && (await readerPair(onMono).catch(() => null));
+  const readers: [ReaderPair, ReaderPair] | null = native && mono ? [native, mono] : null;
+  if (native && !mono) {
+    // the first pair alone is of no use: close it, or its parent end waits for an EOF forever
+    native.child.destroy();
+    native.ours.destroy();
   }
   return new Promise((resolvePromise, reject) => {
     let child: ReturnType<typeof spawn>;

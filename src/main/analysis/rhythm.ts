@@ -122,7 +122,7 @@ export function analyzeRhythm(audio: MonoAudio, ctx: StageContext): RhythmResult
     }
   }
   progress(0.5);
-  const { chosen, tg, path1, steps, od } = pulse;
+  const { chosen, tg, path1, steps, level, od } = pulse;
   if (!chosen) return failedAll('no periodic onsets');
   // pulse salience: mean autocorrelation at the beat, read along the drifting tempo
   const salience = chosen.salience;
@@ -140,8 +140,7 @@ export function analyzeRhythm(audio: MonoAudio, ctx: StageContext): RhythmResult
   // the wide path may wander between metrical levels; the beat path stays on the chosen one. It
   // keeps to the strongest pulse's drift when that path never hops between levels (a
   // ramp, a ritardando); otherwise to one level of the whole song (and its tempo steps)
-  const level = levelPeriod(path1, steps);
-  const drift = smoothDrift(path1, steps);
+  const drift = smoothDrift(path1, steps, level);
   const track = (factor: number): { path: Float32Array; frames: number[] } => {
     const path = drift
       ? periodPath(tg, around(level / factor, FOLLOW_SPAN), { scale: drift, signal: ctx.signal })
@@ -233,6 +232,8 @@ interface Pulse {
   path1: Float32Array;
   /** sudden tempo changes along the song (`tempoSteps`), which every narrow path follows */
   steps: Float32Array;
+  /** path1's period with the steps taken out (`levelPeriod`) */
+  level: number;
   chosen: MetricalLevel | null;
 }
 
@@ -284,7 +285,7 @@ function findPulse(
     },
     (fast) => barAllows(fast.factor),
   );
-  return { od, tg, path1, steps, chosen };
+  return { od, tg, path1, steps, level: level1, chosen };
 }
 
 const round2 = (x: number): number => Math.round(x * 100) / 100;

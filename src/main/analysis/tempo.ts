@@ -325,12 +325,16 @@ const HOP_RATIO = 1.06;
  * never hop between metrical levels: a narrow path scaled by it follows a ramp or a ritardando on
  * any level of the same pulse. Null when the path hops somewhere (then its shape is no drift).
  */
-export function smoothDrift(path: Float32Array, steps: Float32Array): Float32Array | null {
+export function smoothDrift(
+  path: Float32Array,
+  steps: Float32Array,
+  /** the path's level, when the caller has it already */
+  level = levelPeriod(path, steps),
+): Float32Array | null {
   for (let w = 1; w < path.length; w++) {
     const r = path[w] / (steps[w] ?? 1) / (path[w - 1] / (steps[w - 1] ?? 1));
     if (r > HOP_RATIO || r < 1 / HOP_RATIO) return null;
   }
-  const level = levelPeriod(path, steps);
   return path.map((p) => p / level);
 }
 
