@@ -11,6 +11,7 @@ import {
   phrasePhase,
   refineCuts,
   segmentBars,
+  segmentOnPhrases,
   segmentSimilarity,
   standardise,
   type Matrix,
@@ -102,6 +103,31 @@ describe('phrase phase', () => {
     expect(segmentBars(s, 0, DEFAULT_PARAMS, 0)).toEqual([0, 4, 8, 12, 16, 20, 24, 26]);
     // anchored two bars in, the 2-bar intro is free and the sections line up
     expect(segmentBars(s, 0, DEFAULT_PARAMS, 2)).toEqual([0, 2, 6, 10, 14, 18, 22, 26]);
+  });
+});
+
+describe('6-bar phrases', () => {
+  // a 2-bar intro, then 6-bar sections: lines at 2, 8, 14, 20, 26, 32
+  const sixSong = 'CC' + 'AAAAAABBBBBB'.repeat(2) + 'DDDDDD' + 'BBBBBB';
+
+  it('reads a song of 6-bar sections on a 6-bar grid, and cuts it where its sections start', () => {
+    const s = blurredBlocks(sixSong, 0.1);
+    const r = segmentOnPhrases(s, 0, DEFAULT_PARAMS, 0);
+    expect(r.grid).toEqual({ period: 6, phase: 2 });
+    expect(r.cuts).toEqual([0, 2, 8, 14, 20, 26, 32, 38]);
+    // on the 4-bar grid alone the same evidence is cut elsewhere (what this fixes)
+    const four = segmentOnPhrases(s, 0, { ...DEFAULT_PARAMS, periodMargin: Infinity }, 0);
+    expect(four.grid).toEqual({ period: 4, phase: 0 });
+    expect(four.cuts).not.toEqual(r.cuts);
+  });
+
+  it('keeps 4-bar phrases for songs of 4- and 8-bar sections, and for songs too short to tell', () => {
+    for (const song of ['AAAABBBB'.repeat(3) + 'CCCC', 'AAAAAAAABBBBBBBB'.repeat(2) + 'CCCCCCCC']) {
+      const r = segmentOnPhrases(blurredBlocks(song, 0.1), 0, DEFAULT_PARAMS, 0);
+      expect(r.grid.period).toBe(4);
+      expect(r.cuts).toEqual(segmentBars(blurredBlocks(song, 0.1), 0, DEFAULT_PARAMS, 0));
+    }
+    expect(segmentOnPhrases(blurredBlocks('AAAAAABBBBBB', 0.1), 0, DEFAULT_PARAMS, 0).grid.period).toBe(4);
   });
 });
 

@@ -48,6 +48,11 @@ export interface StructureParams {
   phaseMargin: number;
   /** half-width (bars) of the checkerboard kernel that measures the novelty at each bar line */
   phaseKernel: number;
+  /**
+   * how much more the segmentation objective (in segment penalties) a 6-bar phrase grid must reach
+   * than the 4-bar one for the song to be read in 6-bar phrases; Infinity = never
+   */
+  periodMargin: number;
 }
 
 /**
@@ -66,6 +71,11 @@ export interface StructureParams {
  * 0.657 → 0.684 on 200 songs, the development set unchanged. Letting the grid start 1 or 3 bars in as well
  * did worse (tuned 0.756 with the dev set's F@3 s 0.813 → 0.802): pickups of one bar are rarer than a
  * 2-bar intro and are easily faked by noise or by a beat read at half tempo.
+ *
+ * 6-bar phrases (periodMargin 2: the middle of a flat region, 1–3 within 0.001) were chosen on the tuned
+ * part: F@3 s 0.758 → 0.775, pairwise 0.825 → 0.838, F@0.5 s 0.684 → 0.703 (10 songs better, 1 worse by
+ * 0.08); the dev set's F@3 s 0.813 → 0.826, pairwise 0.909 → 0.917. Choosing the 4-bar phase the same
+ * way, by the objective instead of the novelty comb, did worse at every margin (0.746–0.760).
  *
  * Chosen with bench/segment-tune.ts. segmentPenalty 16 → 8 with phrasePenalty 32 was chosen on the wide
  * set's tuned part (F@3 s 0.683 → 0.742, pairwise 0.735 → 0.802, F@0.5 s 0.48 → 0.68 on 84 songs) and
@@ -92,6 +102,7 @@ export const DEFAULT_PARAMS: StructureParams = {
   timbreContinuityRef: 0.25,
   phaseMargin: 0.5,
   phaseKernel: 2,
+  periodMargin: 2,
 };
 
 /** Square matrix, row-major. */
@@ -268,7 +279,24 @@ export function phrasePhase(nov: Float64Array, n: number, margin: number): 0 | 2
  * 2-bar intro for free and later sections are counted from there.
  */
 export function segmentBars(s: Matrix, tau: number, p: StructureParams, phase: 0 | 2 = 0): number[] {
+  return segmentScored(s, tau, p, { period: 4, phase }).cuts;
+}
+
+/** Sections run in multiples of `period` bars, counted from bar `phase` (the bars before it are an intro). */
+export interface PhraseGrid {
+  period: 4 | 6;
+  phase: 0 | 2;
+}
+
+/** segmentBars on any phrase grid, with the objective its cuts reach (in the penalties' units). */
+export function segmentScored(
+  s: Matrix,
+  tau: number,
+  p: StructureParams,
+  grid: PhraseGrid,
+): { cuts: number[]; score: number } {
   const { n } = s;
+  const { period, phase } = grid;
   // in units of the song's own spread of similarities, so one penalty fits songs of any contrast
   let sum = 0;
   let sum2 = 0;
@@ -298,11 +326,11 @@ export function segmentBars(s: Matrix, tau: number, p: StructureParams, phase: 0
     for (let len = minBars; len <= Math.min(p.maxBars, b); len++) {
       const a = b - len;
       if (best[a] === -Infinity) continue;
-      // sections run in phrases of 4 (or 2) bars: other lengths pay extra, except the last section
+      // sections run in phrases of 4 (or 6, or 2) bars: other lengths pay extra, except the last section
       // (the song may stop anywhere)
       // (with a phrase phase, the first section runs to the first phrase line: an intro of any length)
       const l = a === 0 && phase > 0 ? b - phase : len;
-      const offPhrase = b === n || l === 0 || l % 4 === 0 ? 0 : l % 2 === 0 ? 0.5 : 1;
+      const offPhrase = b === n || l === 0 || l % period === 0 ? 0 : l % 2 === 0 ? 0.5 : 1;
       const v = best[a] + block(a, b) - p.segmentPenalty - offPhrase * p.phrasePenalty;
       if (v > best[b]) {
         best[b] = v;
@@ -310,10 +338,36 @@ export function segmentBars(s: Matrix, tau: number, p: StructureParams, phase: 0
       }
     }
   }
-  if (from[n] < 0) return [0, n];
+  if (from[n] < 0) return { cuts: [0, n], score: -Infinity };
   const cuts: number[] = [n];
   for (let b = n; b > 0; b = from[b]) cuts.push(from[b]);
-  return cuts.reverse();
+  return { cuts: cuts.reverse(), score: best[n] };
+}
+
+/**
+ * The segmentation on the song's phrase grid: 4-bar phrases from `phase`, unless 6-bar phrases (from
+ * bar 0 or after a 2-bar intro) reach a clearly better objective — by `periodMargin` segment
+ * penalties, so that a song must show several 6-bar sections the 4-bar grid can only fit at a cost.
+ * Songs under 18 bars (three 6-bar phrases) keep the 4-bar grid.
+ */
+export function segmentOnPhrases(
+  s: Matrix,
+  tau: number,
+  p: StructureParams,
+  phase: 0 | 2,
+): { cuts: number[]; grid: PhraseGrid } {
+  const four: PhraseGrid = { period: 4, phase };
+  const base = segmentScored(s, tau, p, four);
+  if (!Number.isFinite(p.periodMargin) || s.n < 18) return { cuts: base.cuts, grid: four };
+  let six: { cuts: number[]; score: number; grid: PhraseGrid } | null = null;
+  for (const ph of [0, 2] as const) {
+    const grid: PhraseGrid = { period: 6, phase: ph };
+    const r = segmentScored(s, tau, p, grid);
+    if (!six || r.score > six.score) six = { ...r, grid };
+  }
+  return six && six.score - base.score >= p.periodMargin * p.segmentPenalty
+    ? { cuts: six.cuts, grid: six.grid }
+    : { cuts: base.cuts, grid: four };
 }
 
 /** How well two bar ranges line up as the same material: best diagonal mean over alignments. */

@@ -20,7 +20,7 @@ import {
   diagonalSmooth,
   groupSegments,
   offDiagonalQuantile,
-  segmentBars,
+  segmentOnPhrases,
   barNovelty,
   phrasePhase,
   type StructureParams,
@@ -109,9 +109,9 @@ export function sectionsFromBars(
     );
     tau = 0;
   }
-  // sections start on a 4-bar phrase grid: at bar 0, or two bars in after a 2-bar intro
+  // sections start on a phrase grid of 4 (or 6) bars: at bar 0, or two bars in after a 2-bar intro
   const phase = phrasePhase(barNovelty(se, p.phaseKernel), n, p.phaseMargin);
-  const cuts0 = segmentBars(se, tau, p, phase);
+  const cuts0 = segmentOnPhrases(se, tau, p, phase).cuts;
   const g0 = groupSegments(s, cuts0, p.letterThreshold);
   // timbre finds the blocks; the chord sequence says on which bar each repeat really starts
   const cuts =
