@@ -1,6 +1,15 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Chord } from '../../shared/songmap';
-import { chordLengthInBeats, simpleTripleFromHarmony } from './meter-harmony';
+import { loadFastFft } from './fft';
+import { analyzeHarmony } from './harmony';
+import { addNote, SR } from './harmony-testsignal';
+import {
+  chordChangesByBeatInBar,
+  chordLengthInBeats,
+  doubleTimeFromHarmony,
+  simpleTripleFromHarmony,
+} from './meter-harmony';
+import { analyzeRhythm } from './rhythm';
 import type { RhythmResult } from './stages';
 
 const ok = { status: 'ok' as const };
@@ -88,5 +97,122 @@ describe('simpleTripleFromHarmony', () => {
     const r = reading(71, 60, [6, 8], 2);
     expect(simpleTripleFromHarmony(r, [])).toBeNull();
     expect(simpleTripleFromHarmony({ ...r, tempo: null }, chordsEvery(r, 1))).toBeNull();
+  });
+});
+
+describe('chordChangesByBeatInBar', () => {
+  it('counts each chord change at its beat of the bar, skipping no-chord stretches and repeats', () => {
+    const r = reading(120, 33, [4, 4], 4); // 8 bars
+    const c = chordsEvery(r, 2); // changes at beats 0 and 2 of every bar
+    expect(chordChangesByBeatInBar(r.beats, r.downbeats, c, 4)).toEqual({
+      perPosition: [7, 0, 8, 0],
+      bars: 9,
+    });
+    // the same label twice in a row is no change; N around a chord is none either
+    const same = c.map((x) => ({ ...x, label: 'C' }));
+    expect(chordChangesByBeatInBar(r.beats, r.downbeats, same, 4).perPosition).toEqual([0, 0, 0, 0]);
+    const rests = c.map((x, i) => (i % 2 ? { ...x, label: 'N' } : x));
+    expect(chordChangesByBeatInBar(r.beats, r.downbeats, rests, 4).perPosition).toEqual([0, 0, 0, 0]);
+  });
+  it('places changes by the downbeats it is given, not by the beat count', () => {
+    const r = reading(120, 33, [4, 4], 4);
+    // the bar lines one beat later: changes that were at 0 and 2 are now at 3 and 1
+    const shifted = r.beats.filter((_, i) => i % 4 === 1);
+    expect(chordChangesByBeatInBar(r.beats, shifted, chordsEvery(r, 2), 4).perPosition).toEqual([0, 8, 0, 7]);
+  });
+});
+
+describe('doubleTimeFromHarmony', () => {
+  it('reads a 4/4 at 100 whose chords change on both halves of every bar as a 4/4 at 200', () => {
+    const r = reading(100, 64, [4, 4], 4);
+    const d = doubleTimeFromHarmony(r, chordsEvery(r, 2));
+    expect(d).not.toBeNull();
+    expect(d!.meter).toEqual({ numerator: 4, denominator: 4 });
+    expect(d!.tempo!.bpm_global).toBe(200);
+    expect(d!.tempo!.curve).toEqual([[0.5, 200]]);
+    // the old 2× alternative is the new tempo itself: factor 1
+    expect(d!.tempo!.alternatives).toEqual([{ bpm: 200, factor: 1, confidence: 0.1 }]);
+    expect(d!.beats).toHaveLength(2 * r.beats.length - 1);
+    for (let i = 1; i < d!.beats.length; i++) expect(d!.beats[i] - d!.beats[i - 1]).toBeCloseTo(0.3, 3);
+    // each old bar is two bars: its downbeat and its old beat 3
+    expect(d!.downbeats).toEqual(r.beats.filter((_, i) => i % 2 === 0));
+    expect(d!.stages).toEqual(r.stages);
+  });
+
+  it('keeps a 4/4 whose chords last a bar, or change at mid-bar in only some bars', () => {
+    const r = reading(100, 64, [4, 4], 4);
+    expect(doubleTimeFromHarmony(r, chordsEvery(r, 4))).toBeNull();
+    // two chords a bar in a third of the bars (a bridge), one in the rest
+    const mixed: Chord[] = [];
+    for (let bar = 0; bar + 1 < r.downbeats.length; bar++) {
+      const s = r.beats[4 * bar];
+      const e = r.beats[4 * bar + 4];
+      const label = ['C', 'Am', 'F', 'G'][bar % 4];
+      if (bar % 3 === 0)
+        mixed.push(
+          { start: s, end: r.beats[4 * bar + 2], label, conf: 0.9 },
+          { start: r.beats[4 * bar + 2], end: e, label: 'Dm', conf: 0.9 },
+        );
+      else mixed.push({ start: s, end: e, label, conf: 0.9 });
+    }
+    expect(doubleTimeFromHarmony(r, mixed)).toBeNull();
+  });
+
+  it('leaves other meters alone, a doubled tempo beyond the reported range, and no chords', () => {
+    const waltz = reading(100, 63, [3, 4], 3);
+    expect(doubleTimeFromHarmony(waltz, chordsEvery(waltz, 1))).toBeNull();
+    const fast = reading(130, 64, [4, 4], 4);
+    expect(doubleTimeFromHarmony(fast, chordsEvery(fast, 2))).toBeNull();
+    const r = reading(100, 64, [4, 4], 4);
+    expect(doubleTimeFromHarmony(r, [])).toBeNull();
+    expect(doubleTimeFromHarmony({ ...r, tempo: null }, chordsEvery(r, 2))).toBeNull();
+  });
+});
+
+/**
+ * A drum-less 4/4 groove, one chord a bar (C Am F G): the bass plays the root on beat 1 and the fifth
+ * on beat 3, the keys comp the chord, softer, on 2 and 4.
+ */
+function drumlessGroove(bpm: number, bars: number): Float32Array {
+  const ibi = 60 / bpm;
+  const chords = [
+    [0, 4, 7],
+    [9, 0, 4],
+    [5, 9, 0],
+    [7, 11, 2],
+  ];
+  const roots = [36, 33, 29, 31];
+  const buf = new Float32Array(Math.round((0.5 + bars * 4 * ibi + 1) * SR));
+  for (let b = 0; b < bars; b++) {
+    const t0 = 0.5 + b * 4 * ibi;
+    addNote(buf, SR, roots[b % 4], t0, ibi * 0.9, 0.5);
+    addNote(buf, SR, roots[b % 4] + 7, t0 + 2 * ibi, ibi * 0.9, 0.45);
+    for (const k of [1, 3])
+      for (const pc of chords[b % 4]) addNote(buf, SR, 60 + pc, t0 + k * ibi, ibi * 0.45, 0.08);
+  }
+  return buf;
+}
+
+describe('doubleTimeFromHarmony on audio', () => {
+  beforeAll(loadFastFft);
+
+  it('restores a drum-less groove at 200 that its onsets alone read at 100', () => {
+    const audio = { samples: drumlessGroove(200, 40), sr: SR };
+    const r = analyzeRhythm(audio, {});
+    expect(r.tempo!.bpm_global).toBeCloseTo(100, 0); // the bass's pulse: the error this fixes
+    const h = analyzeHarmony(audio, { beats: r.beats, downbeats: r.downbeats });
+    const d = doubleTimeFromHarmony(r, h.chords);
+    expect(d!.tempo!.bpm_global).toBeCloseTo(200, 0);
+    // the downbeats are the chord changes: one every 1.2 s
+    const bars = d!.downbeats.slice(1).map((t, i) => t - d!.downbeats[i]);
+    for (const len of bars) expect(len).toBeCloseTo(1.2, 1);
+  });
+
+  it('leaves the same groove at 100, read right, at 100', () => {
+    const audio = { samples: drumlessGroove(100, 24), sr: SR };
+    const r = analyzeRhythm(audio, {});
+    expect(r.tempo!.bpm_global).toBeCloseTo(100, 0);
+    const h = analyzeHarmony(audio, { beats: r.beats, downbeats: r.downbeats });
+    expect(doubleTimeFromHarmony(r, h.chords)).toBeNull();
   });
 });

@@ -59,3 +59,86 @@ export function simpleTripleFromHarmony(r: RhythmResult, chords: readonly Chord[
     meter: { numerator: 3, denominator: 4 },
   };
 }
+
+/**
+ * Position of each beat in its bar: 0 on a downbeat (within a quarter of the median inter-beat
+ * interval `ibi`), counting up from there; −1 before the first downbeat.
+ */
+export function barPositions(
+  beats: readonly number[],
+  downbeats: readonly number[],
+  ibi: number,
+): Int32Array {
+  const pos = new Int32Array(beats.length).fill(-1);
+  let d = 0;
+  for (let i = 0; i < beats.length; i++) {
+    while (d < downbeats.length && downbeats[d] < beats[i] - ibi / 4) d++;
+    if (d < downbeats.length && Math.abs(downbeats[d] - beats[i]) <= ibi / 4) pos[i] = 0;
+    else if (i > 0 && pos[i - 1] >= 0) pos[i] = pos[i - 1] + 1;
+  }
+  return pos;
+}
+
+/**
+ * Chord changes per bar at each beat position of the bar (0 = the downbeat), over labelled chords:
+ * a change counts at the beat it falls on (within a quarter of the median inter-beat interval).
+ */
+export function chordChangesByBeatInBar(
+  beats: readonly number[],
+  downbeats: readonly number[],
+  chords: readonly Chord[],
+  perBar: number,
+): { perPosition: number[]; bars: number } {
+  const perPosition = new Array<number>(perBar).fill(0);
+  if (beats.length < 2 || downbeats.length === 0) return { perPosition, bars: 0 };
+  const ibi = median(beats.slice(1).map((t, i) => t - beats[i]));
+  const pos = barPositions(beats, downbeats, ibi);
+  let j = 0;
+  for (let k = 1; k < chords.length; k++) {
+    const a = chords[k - 1];
+    const b = chords[k];
+    if (a.label === 'N' || b.label === 'N' || a.label === b.label) continue;
+    while (j + 1 < beats.length && beats[j + 1] <= b.start) j++;
+    const near = j + 1 < beats.length && beats[j + 1] - b.start < b.start - beats[j] ? j + 1 : j;
+    if (Math.abs(beats[near] - b.start) > ibi / 4) continue;
+    const p = pos[near];
+    if (p >= 0 && p < perBar) perPosition[p]++;
+  }
+  return { perPosition, bars: downbeats.length };
+}
+
+/** share of bars with a chord change at the downbeat and at mid-bar at or above which a 4/4 bar is two bars */
+export const CHANGES_AT_HALF_BAR = 0.5;
+
+/**
+ * The reading at twice the tempo of a 4/4 rhythm result whose chords change at the downbeat and at
+ * mid-bar in most bars, or null when the reading stands. Harmony changes once a bar far more often
+ * than twice in every bar: a groove whose bass takes beats 1 and 3 and whose chords comp on 2 and 4
+ * (drum-less) is read at half its tempo from the onsets alone, and its chords then change on both
+ * halves of every read bar. Each old beat gains its midpoint, and each mid-bar beat becomes a downbeat.
+ */
+export function doubleTimeFromHarmony(r: RhythmResult, chords: readonly Chord[]): RhythmResult | null {
+  if (!r.tempo || !r.meter || r.meter.numerator !== 4 || r.meter.denominator !== 4) return null;
+  if (r.tempo.bpm_global * 2 > MAX_BPM || r.beats.length < 16 || r.downbeats.length < MIN_CHORDS) return null;
+  const { perPosition, bars } = chordChangesByBeatInBar(r.beats, r.downbeats, chords, 4);
+  if (perPosition[0] < CHANGES_AT_HALF_BAR * bars || perPosition[2] < CHANGES_AT_HALF_BAR * bars) return null;
+  const ibi = median(r.beats.slice(1).map((t, i) => t - r.beats[i]));
+  const pos = barPositions(r.beats, r.downbeats, ibi);
+  const beats: number[] = [];
+  for (let i = 0; i + 1 < r.beats.length; i++)
+    beats.push(r.beats[i], round4((r.beats[i] + r.beats[i + 1]) / 2));
+  beats.push(r.beats[r.beats.length - 1]);
+  const t = r.tempo;
+  return {
+    ...r,
+    tempo: {
+      ...t,
+      bpm_global: round2(t.bpm_global * 2),
+      curve: t.curve.map(([at, bpm]) => [at, round2(bpm * 2)] as [number, number]),
+      // the same candidate tempi, now relative to the doubled beat
+      alternatives: t.alternatives.map((a) => ({ ...a, factor: Math.round((a.factor / 2) * 1000) / 1000 })),
+    },
+    beats,
+    downbeats: r.beats.filter((_, i) => pos[i] === 0 || pos[i] === 2),
+  };
+}

@@ -17,7 +17,7 @@ import { analyzeHarmony } from './harmony';
 import { loudnessResult } from './loudness';
 import { assertUnchanged, hashFile, probeFile } from './probe';
 import { analyzeRhythm } from './rhythm';
-import { simpleTripleFromHarmony } from './meter-harmony';
+import { doubleTimeFromHarmony, simpleTripleFromHarmony } from './meter-harmony';
 import { analyzeSections } from './segment';
 import { sharedFeatures, type SharedFeatures } from './shared-features';
 import {
@@ -180,9 +180,12 @@ export async function analyzeFile(
     stages.tuning = { ...harmony.stages.tuning, ms: h.ms };
     stages.key = harmony.stages.key;
     stages.chords = harmony.stages.chords;
-    // a 6/8 whose chords change on every beat is a fast 3/4 read one level too slow (meter-harmony.ts)
-    const triple = rhythm && simpleTripleFromHarmony(rhythm, harmony.chords);
-    if (triple) ({ beats, downbeats } = rhythm = triple);
+    // a 6/8 whose chords change on every beat is a fast 3/4 read one level too slow, a 4/4 whose
+    // chords change on both halves of every bar is read at half its tempo (meter-harmony.ts)
+    const fixed =
+      rhythm &&
+      (simpleTripleFromHarmony(rhythm, harmony.chords) ?? doubleTimeFromHarmony(rhythm, harmony.chords));
+    if (fixed) ({ beats, downbeats } = rhythm = fixed);
   } catch (err) {
     if (isAbort(err)) throw err;
     const reason = reasonOf(err);

@@ -9,7 +9,8 @@
 // 0.4.2: sudden tempo changes (tempoSteps) carry the beat level across the change; the beat path follows a smoothly drifting strongest pulse within ±25 %; the global tempo of a song in two tempi is one of them (playedTempo), never the in-between median
 // 0.4.3: section lines on a 4-bar phrase grid anchored two bars in when the bar novelty says so (a 2-bar intro); decoder warnings without ffmpeg's context pointers or paths
 // 0.4.4: sections may run in 6-bar phrases when the segmentation on a 6-bar grid is clearly better
-export const ANALYZER_VERSION = '0.4.4';
+// 0.4.5: a 4/4 whose chords change on both halves of nearly every bar is read at twice the tempo
+export const ANALYZER_VERSION = '0.4.5';
 
 /** Engine name recorded in every song map's provenance. */
 export const ENGINE_NAME = 'performia-engine';
