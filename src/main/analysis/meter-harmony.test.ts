@@ -7,6 +7,7 @@ import {
   chordChangesByBeatInBar,
   chordLengthInBeats,
   doubleTimeFromHarmony,
+  halfTimeFromHarmony,
   simpleTripleFromHarmony,
 } from './meter-harmony';
 import { analyzeRhythm } from './rhythm';
@@ -166,6 +167,49 @@ describe('doubleTimeFromHarmony', () => {
     const r = reading(100, 64, [4, 4], 4);
     expect(doubleTimeFromHarmony(r, [])).toBeNull();
     expect(doubleTimeFromHarmony({ ...r, tempo: null }, chordsEvery(r, 2))).toBeNull();
+  });
+});
+
+/** Chords of `beatsEach` beats over the grid of `r`, the first starting at beat `first`. */
+function chordsFrom(r: RhythmResult, first: number, beatsEach: number): Chord[] {
+  const labels = ['C', 'Am', 'F', 'G'];
+  const out: Chord[] = [];
+  for (let i = first; i + beatsEach < r.beats.length; i += beatsEach)
+    out.push({ start: r.beats[i], end: r.beats[i + beatsEach], label: labels[out.length % 4], conf: 0.9 });
+  return out;
+}
+
+describe('halfTimeFromHarmony', () => {
+  it('reads a 4/4 at 160 whose chords change only on its off-beats as a 4/4 at 80 on those beats', () => {
+    // the true beats are the read beats 1, 3, 5 …; a chord a true bar (eight read beats) from read beat 3
+    const r = reading(160, 96, [4, 4], 4);
+    const h = halfTimeFromHarmony(r, chordsFrom(r, 3, 8));
+    expect(h).not.toBeNull();
+    expect(h!.tempo!.bpm_global).toBe(80);
+    expect(h!.tempo!.curve).toEqual([[0.5, 80]]);
+    expect(h!.tempo!.alternatives).toEqual([{ bpm: 320, factor: 4, confidence: 0.1 }]);
+    expect(h!.beats).toEqual(r.beats.filter((_, i) => i % 2 === 1));
+    // bar lines where the chords change: read beats 3, 11, 19 …
+    expect(h!.downbeats).toEqual(r.beats.filter((_, i) => i % 8 === 3));
+    expect(h!.meter).toEqual(r.meter);
+  });
+
+  it('keeps a 4/4 whose chords change on its beats 1 or 3, or on both kinds of beat', () => {
+    const r = reading(160, 96, [4, 4], 4);
+    expect(halfTimeFromHarmony(r, chordsFrom(r, 0, 4))).toBeNull();
+    expect(halfTimeFromHarmony(r, chordsFrom(r, 0, 2))).toBeNull();
+    // a chord every three beats lands on every position of the bar
+    expect(halfTimeFromHarmony(r, chordsFrom(r, 1, 3))).toBeNull();
+  });
+
+  it('leaves other meters alone, a halved tempo below the reported range, and no chords', () => {
+    const waltz = reading(160, 96, [3, 4], 3);
+    expect(halfTimeFromHarmony(waltz, chordsFrom(waltz, 1, 6))).toBeNull();
+    const slow = reading(70, 96, [4, 4], 4);
+    expect(halfTimeFromHarmony(slow, chordsFrom(slow, 3, 8))).toBeNull();
+    const r = reading(160, 96, [4, 4], 4);
+    expect(halfTimeFromHarmony(r, [])).toBeNull();
+    expect(halfTimeFromHarmony({ ...r, tempo: null }, chordsFrom(r, 3, 8))).toBeNull();
   });
 });
 

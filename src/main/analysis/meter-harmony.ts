@@ -7,7 +7,7 @@
  * length of 2.0 of its beats, every 3/4 read as 6/8 (179–217 BPM) 1.0.
  */
 import type { Chord } from '../../shared/songmap';
-import { MAX_BPM } from './rhythm';
+import { MAX_BPM, MIN_BPM } from './rhythm';
 import type { RhythmResult } from './stages';
 import { median } from './tempo';
 
@@ -140,5 +140,55 @@ export function doubleTimeFromHarmony(r: RhythmResult, chords: readonly Chord[])
     },
     beats,
     downbeats: r.beats.filter((_, i) => pos[i] === 0 || pos[i] === 2),
+  };
+}
+
+/** chord changes on the off-beats (2 and 4) per bar at or above which a 4/4 reading may be an eighth grid */
+export const CHANGES_OFF_BEAT = 0.3;
+/** at most this many changes on 1 and 3 for each one on 2 and 4 */
+const ON_BEAT_SHARE = 0.1;
+
+/**
+ * The reading at half the tempo of a 4/4 rhythm result whose chords change on beats 2 and 4 and
+ * (almost) never on 1 and 3, or null when the reading stands. Harmony lands on beats; when every
+ * chord change falls on the read off-beats, the read beats are eighths and every other one — those
+ * the chords change on — is the beat. The new bar lines are the beats the chords change on most.
+ */
+export function halfTimeFromHarmony(r: RhythmResult, chords: readonly Chord[]): RhythmResult | null {
+  if (!r.tempo || !r.meter || r.meter.numerator !== 4 || r.meter.denominator !== 4) return null;
+  if (r.tempo.bpm_global / 2 < MIN_BPM || r.beats.length < 32 || r.downbeats.length < MIN_CHORDS) return null;
+  const { perPosition, bars } = chordChangesByBeatInBar(r.beats, r.downbeats, chords, 4);
+  const off = perPosition[1] + perPosition[3];
+  const on = perPosition[0] + perPosition[2];
+  if (off < CHANGES_OFF_BEAT * bars || on > ON_BEAT_SHARE * off) return null;
+  // the old beats on 2 and 4 share one parity of index (bars of four beats)
+  const ibi = median(r.beats.slice(1).map((t, i) => t - r.beats[i]));
+  const pos = barPositions(r.beats, r.downbeats, ibi);
+  let odd = 0;
+  for (let i = 0; i < pos.length; i++) if (pos[i] === 1 || pos[i] === 3) odd += i % 2 ? 1 : -1;
+  const parity = odd >= 0 ? 1 : 0;
+  const beats = r.beats.filter((_, i) => i % 2 === parity);
+  // bar lines every four new beats, on the phase where the chords change most
+  let downbeats: number[] = [];
+  let most = -1;
+  for (let phase = 0; phase < 4; phase++) {
+    const cand = beats.filter((_, k) => k % 4 === phase);
+    const n = chordChangesByBeatInBar(beats, cand, chords, 4).perPosition[0];
+    if (n > most) {
+      most = n;
+      downbeats = cand;
+    }
+  }
+  const t = r.tempo;
+  return {
+    ...r,
+    tempo: {
+      ...t,
+      bpm_global: round2(t.bpm_global / 2),
+      curve: t.curve.map(([at, bpm]) => [at, round2(bpm / 2)] as [number, number]),
+      alternatives: t.alternatives.map((a) => ({ ...a, factor: Math.round(a.factor * 2 * 1000) / 1000 })),
+    },
+    beats,
+    downbeats,
   };
 }

@@ -10,7 +10,8 @@
 // 0.4.3: section lines on a 4-bar phrase grid anchored two bars in when the bar novelty says so (a 2-bar intro); decoder warnings without ffmpeg's context pointers or paths
 // 0.4.4: sections may run in 6-bar phrases when the segmentation on a 6-bar grid is clearly better
 // 0.4.5: a 4/4 whose chords change on both halves of nearly every bar is read at twice the tempo
-export const ANALYZER_VERSION = '0.4.5';
+// 0.4.6: a 4/4 whose chords change only on its off-beats is read at half the tempo, on those beats
+export const ANALYZER_VERSION = '0.4.6';
 
 /** Engine name recorded in every song map's provenance. */
 export const ENGINE_NAME = 'performia-engine';
