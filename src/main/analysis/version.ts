@@ -11,7 +11,8 @@
 // 0.4.4: sections may run in 6-bar phrases when the segmentation on a 6-bar grid is clearly better
 // 0.4.5: a 4/4 whose chords change on both halves of nearly every bar is read at twice the tempo
 // 0.4.6: a 4/4 whose chords change only on its off-beats is read at half the tempo, on those beats
-export const ANALYZER_VERSION = '0.4.6';
+// 0.4.7: tempo and beat confidences refitted for the readings harmony corrects
+export const ANALYZER_VERSION = '0.4.7';
 
 /** Engine name recorded in every song map's provenance. */
 export const ENGINE_NAME = 'performia-engine';
