@@ -36,6 +36,9 @@ async function build(cacheDir: string, corpus: string, part: Part | null): Promi
   const { analyzeRhythm } = await import('../src/main/analysis/rhythm');
   const { analyzeHarmony } = await import('../src/main/analysis/harmony');
   const { frameFeatures } = await import('../src/main/analysis/segment-features');
+  const { doubleTimeFromHarmony, halfTimeFromHarmony, simpleTripleFromHarmony } = await import(
+    '../src/main/analysis/meter-harmony'
+  );
   const { SHARED_HOP, SHARED_NFFT } = await import('../src/main/analysis/stages');
   mkdirSync(cacheDir, { recursive: true });
   for (const f of readdirSync(join(corpus, 'gt'))
@@ -47,8 +50,14 @@ async function build(cacheDir: string, corpus: string, part: Part | null): Promi
     if (existsSync(join(cacheDir, `${gt.id}.json`))) continue;
     const { audio } = await decodeFile(await probeFile(join(corpus, 'audio', gt.audio)), {});
     const spec = stft(audio.samples, { sr: audio.sr, nFft: SHARED_NFFT, hop: SHARED_HOP });
-    const r = analyzeRhythm(audio, { spec });
-    const h = analyzeHarmony(audio, { spec, beats: r.beats, downbeats: r.downbeats });
+    const r0 = analyzeRhythm(audio, { spec });
+    const h = analyzeHarmony(audio, { spec, beats: r0.beats, downbeats: r0.downbeats });
+    // the readings harmony corrects, as the pipeline does
+    const r =
+      simpleTripleFromHarmony(r0, h.chords) ??
+      doubleTimeFromHarmony(r0, h.chords) ??
+      halfTimeFromHarmony(r0, h.chords) ??
+      r0;
     const ff = frameFeatures(spec, true);
     const cached: Cached = {
       duration: audio.samples.length / audio.sr,
