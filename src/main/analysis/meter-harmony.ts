@@ -1,10 +1,14 @@
 /**
- * Meter from the harmony, after both stages have run: a compound reading (6/8, two dotted-quarter
- * beats to a bar) whose chords change on nearly every one of its beats is a fast simple triple meter
- * read one level too slow. A 3/4 at 214 BPM and a 6/8 at 71 have the same pulses (eighths at 214);
- * what tells them apart is how the music groups them, and harmony changing every three pulses says
- * the bar is three pulses long. In the tuned part of the wide set every 6/8 song reads a median chord
- * length of 2.0 of its beats, every 3/4 read as 6/8 (179–217 BPM) 1.0.
+ * Tempo and meter from the harmony, after both stages have run. The onsets alone can leave the beat
+ * one metrical level off; where the chords change says which level the music is grouped in, since
+ * harmony changes on beats and mostly on bar lines. Three readings are corrected:
+ * - a compound reading (6/8, two dotted-quarter beats to a bar) whose chords change on nearly every
+ *   one of its beats is a fast simple triple meter read one level too slow. A 3/4 at 214 BPM and a 6/8
+ *   at 71 have the same pulses (eighths at 214); in the tuned part of the wide set every 6/8 song reads
+ *   a median chord length of 2.0 of its beats, every 3/4 read as 6/8 (179–217 BPM) 1.0;
+ * - a 4/4 whose chords change at the downbeat and at mid-bar in most bars is read at half its tempo
+ *   (a drum-less groove: bass on 1 and 3, chords comped on 2 and 4);
+ * - a 4/4 whose chords change only on its beats 2 and 4 is read at twice its tempo, an eighth off.
  */
 import type { Chord } from '../../shared/songmap';
 import { MAX_BPM, MIN_BPM } from './rhythm';
