@@ -140,6 +140,22 @@ describe('doubleTimeFromHarmony', () => {
     expect(d!.stages).toEqual(r.stages);
   });
 
+  it('makes up no beat inside a gap the rhythm stage left in its beats', () => {
+    const full = reading(100, 64, [4, 4], 4);
+    // a 3-second pause after beat 31: the beats after it move on by 3 s
+    const shift = (t: number, i: number): number => (i >= 32 ? Math.round((t + 3) * 1e4) / 1e4 : t);
+    const r = {
+      ...full,
+      beats: full.beats.map(shift),
+      downbeats: full.beats.map(shift).filter((_, i) => i % 4 === 0),
+    };
+    const d = doubleTimeFromHarmony(r, chordsEvery(r, 2));
+    expect(d).not.toBeNull();
+    const gaps = d!.beats.slice(1).map((t, i) => t - d!.beats[i]);
+    expect(gaps.filter((g) => g > 0.31)).toEqual([expect.closeTo(3.6, 3)]);
+    expect(d!.beats).toHaveLength(2 * r.beats.length - 2);
+  });
+
   it('keeps a 4/4 whose chords last a bar, or change at mid-bar in only some bars', () => {
     const r = reading(100, 64, [4, 4], 4);
     expect(doubleTimeFromHarmony(r, chordsEvery(r, 4))).toBeNull();

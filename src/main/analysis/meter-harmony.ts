@@ -129,8 +129,11 @@ export function doubleTimeFromHarmony(r: RhythmResult, chords: readonly Chord[])
   const ibi = median(r.beats.slice(1).map((t, i) => t - r.beats[i]));
   const pos = barPositions(r.beats, r.downbeats, ibi);
   const beats: number[] = [];
-  for (let i = 0; i + 1 < r.beats.length; i++)
-    beats.push(r.beats[i], round4((r.beats[i] + r.beats[i + 1]) / 2));
+  for (let i = 0; i + 1 < r.beats.length; i++) {
+    beats.push(r.beats[i]);
+    // no beat is made up inside a gap in the beats (a pause the rhythm stage left empty)
+    if (r.beats[i + 1] - r.beats[i] <= 1.5 * ibi) beats.push(round4((r.beats[i] + r.beats[i + 1]) / 2));
+  }
   beats.push(r.beats[r.beats.length - 1]);
   const t = r.tempo;
   return {
