@@ -140,6 +140,12 @@ describe('doubleTimeFromHarmony', () => {
     expect(d!.stages).toEqual(r.stages);
   });
 
+  it('keeps a reading whose beat divides in three (a 6/8 read as 4/4 changes chord every two beats too)', () => {
+    const r = reading(79, 64, [4, 4], 4);
+    expect(doubleTimeFromHarmony({ ...r, ternary: 0.68 }, chordsEvery(r, 2))).toBeNull();
+    expect(doubleTimeFromHarmony({ ...r, ternary: 0.02 }, chordsEvery(r, 2))).not.toBeNull();
+  });
+
   it('makes up no beat inside a gap the rhythm stage left in its beats', () => {
     const full = reading(100, 64, [4, 4], 4);
     // a 3-second pause after beat 31: the beats after it move on by 3 s

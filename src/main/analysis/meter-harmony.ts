@@ -6,8 +6,8 @@
  *   one of its beats is a fast simple triple meter read one level too slow. A 3/4 at 214 BPM and a 6/8
  *   at 71 have the same pulses (eighths at 214); in the tuned part of the wide set every 6/8 song reads
  *   a median chord length of 2.0 of its beats, every 3/4 read as 6/8 (179–217 BPM) 1.0;
- * - a 4/4 whose chords change at the downbeat and at mid-bar in most bars is read at half its tempo
- *   (a drum-less groove: bass on 1 and 3, chords comped on 2 and 4);
+ * - a 4/4 whose chords change at the downbeat and at mid-bar in most bars, and whose beat divides
+ *   in two, is read at half its tempo (a drum-less groove: bass on 1 and 3, chords comped on 2 and 4);
  * - a 4/4 whose chords change only on its beats 2 and 4 is read at twice its tempo, an eighth off.
  */
 import type { Chord } from '../../shared/songmap';
@@ -113,6 +113,13 @@ export function chordChangesByBeatInBar(
 
 /** share of bars with a chord change at the downbeat and at mid-bar at or above which a 4/4 bar is two bars */
 export const CHANGES_AT_HALF_BAR = 0.5;
+/**
+ * ternary subdivision ratio (RhythmResult.ternary) at or above which the beat divides in three: a
+ * 6/8 read as 4/4 (two of its bars to one read bar) also changes chord every two read beats, and
+ * doubling it would put beats on its dotted eighths. Half-read 4/4 songs measure ≤ 0.02, a 6/8 read
+ * as 4/4 0.68 (tuned part and an independent set).
+ */
+export const TERNARY_BEAT = 0.3;
 
 /**
  * The reading at twice the tempo of a 4/4 rhythm result whose chords change at the downbeat and at
@@ -124,6 +131,7 @@ export const CHANGES_AT_HALF_BAR = 0.5;
 export function doubleTimeFromHarmony(r: RhythmResult, chords: readonly Chord[]): RhythmResult | null {
   if (!r.tempo || !r.meter || r.meter.numerator !== 4 || r.meter.denominator !== 4) return null;
   if (r.tempo.bpm_global * 2 > MAX_BPM || r.beats.length < 16 || r.downbeats.length < MIN_CHORDS) return null;
+  if ((r.ternary ?? 0) >= TERNARY_BEAT) return null;
   const { perPosition, bars } = chordChangesByBeatInBar(r.beats, r.downbeats, chords, 4);
   if (perPosition[0] < CHANGES_AT_HALF_BAR * bars || perPosition[2] < CHANGES_AT_HALF_BAR * bars) return null;
   const ibi = median(r.beats.slice(1).map((t, i) => t - r.beats[i]));

@@ -222,6 +222,7 @@ export function analyzeRhythm(audio: MonoAudio, ctx: StageContext): RhythmResult
     downbeats: m.downbeats.map((i) => beats[i]),
     meter: { numerator: m.numerator, denominator: m.denominator },
     stages: { tempo: weakStatus, beats: weakStatus, meter: meterStatus },
+    ternary: m.ternaryRatio,
   };
 }
 

@@ -42,6 +42,11 @@ export interface RhythmResult {
   downbeats: number[];
   meter: z.output<typeof MeterSchema> | null;
   stages: { tempo: StageStatus; beats: StageStatus; meter: StageStatus };
+  /**
+   * How ternary the beat's subdivision is: onset strength at both 1/3 and 2/3 of each beat against
+   * the strength at 1/2 (`subdivisionRatio`, meter.ts); absent when no meter was analysed
+   */
+  ternary?: number;
 }
 
 /** Beat-synchronous chroma: one 12-vector (C..B) per inter-beat segment, reused by segmentation. */

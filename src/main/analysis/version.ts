@@ -12,7 +12,8 @@
 // 0.4.5: a 4/4 whose chords change on both halves of nearly every bar is read at twice the tempo
 // 0.4.6: a 4/4 whose chords change only on its off-beats is read at half the tempo, on those beats
 // 0.4.7: tempo and beat confidences refitted for the readings harmony corrects
-export const ANALYZER_VERSION = '0.4.7';
+// 0.4.8: no double time from harmony when the beat divides in three (a 6/8 read as 4/4)
+export const ANALYZER_VERSION = '0.4.8';
 
 /** Engine name recorded in every song map's provenance. */
 export const ENGINE_NAME = 'performia-engine';
