@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import {
   alternation,
   backbeatSaysDouble,
+  beatsOnTheKick,
+  lowOffBeatRatio,
+  OFF_BEAT_LOW,
   doubledGrid,
   drumsGroupPulses,
   MIN_PERCUSSIVE,
@@ -246,5 +249,53 @@ describe('drumsGroupPulses', () => {
     const pad = new Float32Array(500).fill(0.5);
     expect(drumsGroupPulses(pulses, pad, strengths([1, 0.3]))).toBe(1);
     expect(drumsGroupPulses(pulses.slice(0, 12), drums, strengths([1, 0.3]))).toBe(1);
+  });
+});
+
+describe('beats on the kick, not the off-beat', () => {
+  const beats = Array.from({ length: 40 }, (_, i) => 10 + 20 * i);
+  const mids = beats.slice(0, -1).map((f) => f + 10);
+  // a sharp, sparse high band (a drum kit): spikes over a low floor
+  const drums = peaks(900, [...beats, ...mids]).map((v) => v + 0.01);
+
+  it('measures the low band between the beats against on them', () => {
+    expect(lowOffBeatRatio(beats, peaks(900, beats))).toBe(0);
+    expect(lowOffBeatRatio(beats, peaks(900, mids))).toBe(Infinity);
+    const both = peaks(900, [...beats, ...mids]);
+    expect(lowOffBeatRatio(beats, both)).toBeCloseTo(1, 6);
+  });
+
+  it('moves the beats half a beat when the kick and bass hit between them, with drums', () => {
+    const moved = beatsOnTheKick(beats, peaks(900, mids), drums, 900);
+    expect(moved).toEqual([...mids, beats[beats.length - 1] + 10]);
+    // the carried-on last beat stays inside the audio
+    expect(beatsOnTheKick(beats, peaks(900, mids), drums, beats[beats.length - 1] + 5)).toEqual(mids);
+  });
+
+  it('keeps beats the kick is on, a bass as strong on the off-beats as on the beats, and music without drums', () => {
+    expect(beatsOnTheKick(beats, peaks(900, beats), drums, 900)).toBeNull();
+    // an octave bass between kicks on every beat: ratio 1, well under OFF_BEAT_LOW
+    expect(beatsOnTheKick(beats, peaks(900, [...beats, ...mids]), drums, 900)).toBeNull();
+    expect(OFF_BEAT_LOW).toBeGreaterThan(1.5);
+    const pads = new Float32Array(900).fill(0.5);
+    expect(beatsOnTheKick(beats, peaks(900, mids), pads, 900)).toBeNull();
+  });
+
+  it('puts the beats of a groove with loud off-beat stabs on its kicks (the tracker alone locks to the stabs)', () => {
+    const ibi = 0.5;
+    const hits: SynthSpec['hits'] = [];
+    for (let i = 0; i < 120; i++) {
+      const t = 0.5 + i * ibi;
+      hits.push({ t, kind: 'kick', gain: 0.5 }, { t, kind: 'tick', gain: 0.3 });
+      hits.push({ t: t + ibi / 2, kind: 'click', gain: 1 }, { t: t + ibi / 2, kind: 'tick', gain: 0.3 });
+    }
+    const r = analyzeRhythm({ samples: synth({ sr: SR, duration: 62, hits }), sr: SR }, {});
+    expect(r.tempo!.bpm_global).toBeCloseTo(120, 0);
+    const inner = r.beats.filter((t) => t > 5 && t < 55);
+    expect(inner.length).toBeGreaterThan(90);
+    for (const t of inner) {
+      const ph = ((t - 0.5) / ibi) % 1;
+      expect(Math.min(ph, 1 - ph)).toBeLessThan(0.1);
+    }
   });
 });

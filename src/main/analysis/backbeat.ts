@@ -5,6 +5,7 @@
  * points halfway between), the same drumming gives kick-hat-snare-hat: no alternation. This decides
  * the octave where the autocorrelation cannot: a 218 BPM song with a backbeat and a 109 BPM song
  * with its snare on every off-beat have the same periodicities, but only one reading alternates.
+ * The low band also fixes the phase: beats the kick and bass keep hitting between are half a beat off.
  */
 
 /** Alternation at least this strong on the doubled grid… */
@@ -178,4 +179,45 @@ export function drumsGroupPulses(pulses: number[], high: Float32Array, all: Floa
     if (hit > 0 && means.filter((m) => m <= SPARSE_MAX * hit).length === k - 1) return k;
   }
   return 1;
+}
+
+/**
+ * Low-band onset strength between the beats over that on them at or above which the beats are on the
+ * off-beat. The kick and the bass mark the beat in drummed music; a tracker drawn to the strongest
+ * broadband onsets can lock half a beat off when those are off-beat chords or hats. On the tuned part,
+ * an independent set and the dev set (332 songs) every right reading measures ≤ 1.54; a real MIDI
+ * arrangement with drums locked to its off-beats (beat F 0.03) 2.33.
+ */
+export const OFF_BEAT_LOW = 2;
+
+/** Mean low-band onset strength at the midpoints between the beats over that at the beats. */
+export function lowOffBeatRatio(beats: number[], low: Float32Array): number {
+  let on = 0;
+  let off = 0;
+  for (let i = 0; i + 1 < beats.length; i++) {
+    on += peakNear(low, beats[i], 1);
+    off += peakNear(low, (beats[i] + beats[i + 1]) / 2, 1);
+  }
+  return on > 0 ? off / on : off > 0 ? Infinity : 0;
+}
+
+/**
+ * The beats moved half a beat when there are drums and the kick and bass hit clearly more between
+ * the tracked beats than on them (`OFF_BEAT_LOW`); null when the beats stand. Positions in onset
+ * frames; the last beat is carried on by half its interval while it stays before `nFrames`.
+ */
+export function beatsOnTheKick(
+  beats: number[],
+  low: Float32Array,
+  high: Float32Array,
+  nFrames: number,
+): number[] | null {
+  if (beats.length < 8 || percussiveness(high) < MIN_PERCUSSIVE) return null;
+  if (!(lowOffBeatRatio(beats, low) >= OFF_BEAT_LOW)) return null;
+  const out: number[] = [];
+  for (let i = 0; i + 1 < beats.length; i++) out.push((beats[i] + beats[i + 1]) / 2);
+  const n = beats.length;
+  const next = beats[n - 1] + (beats[n - 1] - beats[n - 2]) / 2;
+  if (next < nFrames) out.push(next);
+  return out;
 }

@@ -6,7 +6,7 @@
  * reason.
  */
 import type { StageStatus } from '../../shared/songmap';
-import { backbeatSaysDouble, drumsGroupPulses, pulsesAlternate } from './backbeat';
+import { backbeatSaysDouble, beatsOnTheKick, drumsGroupPulses, pulsesAlternate } from './backbeat';
 import { calibrate } from './calibration';
 import { trackBeats } from './beat';
 import { analyzeMeter, groupsInThrees, harmonicNovelty } from './meter';
@@ -111,12 +111,7 @@ export function analyzeRhythm(audio: MonoAudio, ctx: StageContext): RhythmResult
   if (!(pulse.chosen && pulse.chosen.salience >= WEAK_SALIENCE)) {
     // no clear pulse in the broadband flux: soft-attack pitched music (strings, choir, harp, organ)
     // may still have one in its notes; keep whichever envelope is the more periodic
-    const pitched = findPulse(
-      detrend(shared.pitched(), fps),
-      feat,
-      chroma,
-      ctx.signal,
-    );
+    const pitched = findPulse(detrend(shared.pitched(), fps), feat, chroma, ctx.signal);
     if (pitched?.chosen && pitched.chosen.salience > (pulse.chosen?.salience ?? 0)) {
       pulse = pitched;
     }
@@ -163,6 +158,9 @@ export function analyzeRhythm(audio: MonoAudio, ctx: StageContext): RhythmResult
       if (grouped.frames.length >= 4) ({ path, frames: beatFrames } = grouped);
     }
   }
+  // beats locked to the off-beat: the kick and bass hit between them (backbeat.ts)
+  const onKick = beatsOnTheKick(beatFrames, feat.low, feat.high, feat.nFrames);
+  if (onKick) beatFrames = onKick;
   progress(0.8);
   if (beatFrames.length < 4) return failedAll('no periodic onsets (fewer than 4 beats tracked)');
   const beats = refineBeats(

@@ -13,7 +13,8 @@
 // 0.4.6: a 4/4 whose chords change only on its off-beats is read at half the tempo, on those beats
 // 0.4.7: tempo and beat confidences refitted for the readings harmony corrects
 // 0.4.8: no double time from harmony when the beat divides in three (a 6/8 read as 4/4)
-export const ANALYZER_VERSION = '0.4.8';
+// 0.4.9: beats locked to the off-beat move half a beat when the kick and bass hit between them
+export const ANALYZER_VERSION = '0.4.9';
 
 /** Engine name recorded in every song map's provenance. */
 export const ENGINE_NAME = 'performia-engine';
