@@ -23,6 +23,19 @@ const MIN_CHORDS = 8;
 const round4 = (x: number): number => Math.round(x * 1e4) / 1e4;
 const round2 = (x: number): number => Math.round(x * 100) / 100;
 
+/**
+ * The tempo of a reading whose beat is `k` times as fast: BPM and curve × k, and the same candidate
+ * tempi, now relative to the new beat (factor / k).
+ */
+function scaledTempo(t: NonNullable<RhythmResult['tempo']>, k: number): NonNullable<RhythmResult['tempo']> {
+  return {
+    ...t,
+    bpm_global: round2(t.bpm_global * k),
+    curve: t.curve.map(([at, bpm]) => [at, round2(bpm * k)] as [number, number]),
+    alternatives: t.alternatives.map((a) => ({ ...a, factor: Math.round((a.factor / k) * 1000) / 1000 })),
+  };
+}
+
 /** Median chord length in beats (median inter-beat interval), over labelled chords. */
 export function chordLengthInBeats(beats: readonly number[], chords: readonly Chord[]): number {
   if (beats.length < 2) return NaN;
@@ -48,16 +61,10 @@ export function simpleTripleFromHarmony(r: RhythmResult, chords: readonly Chord[
     beats.push(a, round4(a + d), round4(a + 2 * d));
   }
   beats.push(r.beats[r.beats.length - 1]);
-  const t = r.tempo;
   return {
     ...r,
-    tempo: {
-      ...t,
-      bpm_global: round2(t.bpm_global * 3),
-      curve: t.curve.map(([at, bpm]) => [at, round2(bpm * 3)] as [number, number]),
-      // the same candidate tempi, now relative to the tripled beat (the compound reading is factor 1/3)
-      alternatives: t.alternatives.map((a) => ({ ...a, factor: Math.round((a.factor / 3) * 1000) / 1000 })),
-    },
+    // the compound reading is now factor 1/3
+    tempo: scaledTempo(r.tempo, 3),
     beats,
     downbeats: [...r.beats],
     meter: { numerator: 3, denominator: 4 },
@@ -143,16 +150,9 @@ export function doubleTimeFromHarmony(r: RhythmResult, chords: readonly Chord[])
     if (r.beats[i + 1] - r.beats[i] <= 1.5 * ibi) beats.push(round4((r.beats[i] + r.beats[i + 1]) / 2));
   }
   beats.push(r.beats[r.beats.length - 1]);
-  const t = r.tempo;
   return {
     ...r,
-    tempo: {
-      ...t,
-      bpm_global: round2(t.bpm_global * 2),
-      curve: t.curve.map(([at, bpm]) => [at, round2(bpm * 2)] as [number, number]),
-      // the same candidate tempi, now relative to the doubled beat
-      alternatives: t.alternatives.map((a) => ({ ...a, factor: Math.round((a.factor / 2) * 1000) / 1000 })),
-    },
+    tempo: scaledTempo(r.tempo, 2),
     beats,
     downbeats: r.beats.filter((_, i) => pos[i] === 0 || pos[i] === 2),
   };
@@ -194,15 +194,9 @@ export function halfTimeFromHarmony(r: RhythmResult, chords: readonly Chord[]): 
       downbeats = cand;
     }
   }
-  const t = r.tempo;
   return {
     ...r,
-    tempo: {
-      ...t,
-      bpm_global: round2(t.bpm_global / 2),
-      curve: t.curve.map(([at, bpm]) => [at, round2(bpm / 2)] as [number, number]),
-      alternatives: t.alternatives.map((a) => ({ ...a, factor: Math.round(a.factor * 2 * 1000) / 1000 })),
-    },
+    tempo: scaledTempo(r.tempo, 0.5),
     beats,
     downbeats,
   };
