@@ -20,7 +20,7 @@ export type CalibrationMap = ReadonlyArray<readonly [number, number]>;
  * `bench/wide-ids.mjs` lists), analyzer 0.4.1: `npx tsx bench/tune.ts <wide> --part tune --raw --save
  * <maps>` then `npx tsx bench/calibration.ts <wide> --maps <maps> --fit`. A key the tuning songs never
  * got wrong still says 0.993, not certainty (smoothed rates). Tempo and beats refitted for analyzer
- * 0.4.6 (the readings harmony corrects are right far more often than the raw scores of 0.4.1 said).
+ * 0.4.7 (the readings harmony corrects are right far more often than the raw scores of 0.4.1 said).
  */
 export const CALIBRATION: Record<CalibratedField, CalibrationMap> = {
   tempo: [
