@@ -131,8 +131,8 @@ describe('doubleTimeFromHarmony', () => {
     expect(d!.meter).toEqual({ numerator: 4, denominator: 4 });
     expect(d!.tempo!.bpm_global).toBe(200);
     expect(d!.tempo!.curve).toEqual([[0.5, 200]]);
-    // the old 2× alternative is the new tempo itself: factor 1
-    expect(d!.tempo!.alternatives).toEqual([{ bpm: 200, factor: 1, confidence: 0.1 }]);
+    // the old 2× alternative is the new tempo itself: no alternative any more
+    expect(d!.tempo!.alternatives).toEqual([]);
     expect(d!.beats).toHaveLength(2 * r.beats.length - 1);
     for (let i = 1; i < d!.beats.length; i++) expect(d!.beats[i] - d!.beats[i - 1]).toBeCloseTo(0.3, 3);
     // each old bar is two bars: its downbeat and its old beat 3

@@ -25,14 +25,18 @@ const round2 = (x: number): number => Math.round(x * 100) / 100;
 
 /**
  * The tempo of a reading whose beat is `k` times as fast: BPM and curve × k, and the same candidate
- * tempi, now relative to the new beat (factor / k).
+ * tempi, now relative to the new beat (factor / k). The candidate that is the new beat itself is
+ * dropped (it is no alternative now); the old reading is not added, as its confidence on the new
+ * scale is unknown.
  */
 function scaledTempo(t: NonNullable<RhythmResult['tempo']>, k: number): NonNullable<RhythmResult['tempo']> {
   return {
     ...t,
     bpm_global: round2(t.bpm_global * k),
     curve: t.curve.map(([at, bpm]) => [at, round2(bpm * k)] as [number, number]),
-    alternatives: t.alternatives.map((a) => ({ ...a, factor: Math.round((a.factor / k) * 1000) / 1000 })),
+    alternatives: t.alternatives
+      .map((a) => ({ ...a, factor: Math.round((a.factor / k) * 1000) / 1000 }))
+      .filter((a) => a.factor !== 1),
   };
 }
 
