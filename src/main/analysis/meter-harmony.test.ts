@@ -269,6 +269,12 @@ describe('doubleTimeFromHarmony on audio', () => {
     const h = analyzeHarmony(audio, { beats: r.beats, downbeats: r.downbeats });
     const d = doubleTimeFromHarmony(r, h.chords);
     expect(d!.tempo!.bpm_global).toBeCloseTo(200, 0);
+    // the old reading is offered as the alternative at half, with its measured confidence; the new
+    // tempo is not offered beside itself
+    const half = d!.tempo!.alternatives.find((a) => a.factor === 0.5);
+    expect(half!.bpm).toBeCloseTo(100, 0);
+    expect(half!.confidence).toBeGreaterThan(0.2);
+    expect(d!.tempo!.alternatives.some((a) => a.factor === 1)).toBe(false);
     // the downbeats are the chord changes: one every 1.2 s
     const bars = d!.downbeats.slice(1).map((t, i) => t - d!.downbeats[i]);
     for (const len of bars) expect(len).toBeCloseTo(1.2, 1);

@@ -13,7 +13,7 @@
 import type { Chord } from '../../shared/songmap';
 import { MAX_BPM, MIN_BPM } from './rhythm';
 import type { RhythmResult } from './stages';
-import { median } from './tempo';
+import { levelConfidences, median } from './tempo';
 
 /** median chord length, in beats of the compound reading, at or below which the bar is one beat */
 export const ONE_CHORD_PER_BEAT = 1.25;
@@ -22,21 +22,37 @@ const MIN_CHORDS = 8;
 
 const round4 = (x: number): number => Math.round(x * 1e4) / 1e4;
 const round2 = (x: number): number => Math.round(x * 100) / 100;
+const round3 = (x: number): number => Math.round(x * 1000) / 1000;
 
 /**
- * The tempo of a reading whose beat is `k` times as fast: BPM and curve × k, and the same candidate
- * tempi, now relative to the new beat (factor / k). The candidate that is the new beat itself is
- * dropped (it is no alternative now); the old reading is not added, as its confidence on the new
- * scale is unknown.
+ * The tempo of a reading whose beat is `k` times as fast: BPM and curve × k, and the alternatives
+ * relative to the new beat — recomputed from the saliences the rhythm stage measured along its
+ * path (`levelConfidences` with the new beat as the chosen level: a doubled or halved reading
+ * offers the old one with the confidence its salience gives it), or, without them, the old
+ * candidates rescaled (factor / k) less the one that is the new beat itself. Also returns the
+ * levels relative to the new beat.
  */
-function scaledTempo(t: NonNullable<RhythmResult['tempo']>, k: number): NonNullable<RhythmResult['tempo']> {
+function scaled(
+  t: NonNullable<RhythmResult['tempo']>,
+  levels: RhythmResult['levels'],
+  k: number,
+): Pick<RhythmResult, 'tempo' | 'levels'> {
+  const bpm = round2(t.bpm_global * k);
+  const alternatives = levels
+    ? levelConfidences(levels, k).alternatives.map((a) => ({
+        bpm: round2(bpm * a.factor),
+        factor: round3(a.factor),
+        confidence: round3(a.confidence),
+      }))
+    : t.alternatives.map((a) => ({ ...a, factor: round3(a.factor / k) })).filter((a) => a.factor !== 1);
   return {
-    ...t,
-    bpm_global: round2(t.bpm_global * k),
-    curve: t.curve.map(([at, bpm]) => [at, round2(bpm * k)] as [number, number]),
-    alternatives: t.alternatives
-      .map((a) => ({ ...a, factor: Math.round((a.factor / k) * 1000) / 1000 }))
-      .filter((a) => a.factor !== 1),
+    tempo: {
+      ...t,
+      bpm_global: bpm,
+      curve: t.curve.map(([at, b]) => [at, round2(b * k)] as [number, number]),
+      alternatives,
+    },
+    levels: levels?.map((l) => ({ ...l, factor: l.factor / k })),
   };
 }
 
@@ -67,8 +83,7 @@ export function simpleTripleFromHarmony(r: RhythmResult, chords: readonly Chord[
   beats.push(r.beats[r.beats.length - 1]);
   return {
     ...r,
-    // the compound reading is now factor 1/3
-    tempo: scaledTempo(r.tempo, 3),
+    ...scaled(r.tempo, r.levels, 3),
     beats,
     downbeats: [...r.beats],
     meter: { numerator: 3, denominator: 4 },
@@ -156,7 +171,7 @@ export function doubleTimeFromHarmony(r: RhythmResult, chords: readonly Chord[])
   beats.push(r.beats[r.beats.length - 1]);
   return {
     ...r,
-    tempo: scaledTempo(r.tempo, 2),
+    ...scaled(r.tempo, r.levels, 2),
     beats,
     downbeats: r.beats.filter((_, i) => pos[i] === 0 || pos[i] === 2),
   };
@@ -200,7 +215,7 @@ export function halfTimeFromHarmony(r: RhythmResult, chords: readonly Chord[]): 
   }
   return {
     ...r,
-    tempo: scaledTempo(r.tempo, 0.5),
+    ...scaled(r.tempo, r.levels, 0.5),
     beats,
     downbeats,
   };

@@ -176,7 +176,8 @@ export function analyzeRhythm(audio: MonoAudio, ctx: StageContext): RhythmResult
   const bpm = ibiBpm.length >= 8 ? playedTempo(ibiBpm) : median(local);
   const weak = salience < WEAK_SALIENCE;
   // confidences from the levels along the final path: the beat is factor 1 there
-  const conf = levelConfidences(metricalLevels(tg, path, { minBpm: 0, maxBpm: Infinity }));
+  const levels = metricalLevels(tg, path, { minBpm: 0, maxBpm: Infinity });
+  const conf = levelConfidences(levels);
   // how clear the evidence was (a weak pulse halves it); calibrate() turns it into the probability of being right
   const rawConfidence = conf.confidence * (weak ? 0.5 : 1);
   const tempo = {
@@ -221,6 +222,7 @@ export function analyzeRhythm(audio: MonoAudio, ctx: StageContext): RhythmResult
     meter: { numerator: m.numerator, denominator: m.denominator },
     stages: { tempo: weakStatus, beats: weakStatus, meter: meterStatus },
     ternary: m.ternaryRatio,
+    levels,
   };
 }
 

@@ -19,6 +19,7 @@ import type {
   TempoSchema,
 } from '../../shared/songmap';
 import type { SharedFeatures } from './shared-features';
+import type { MetricalLevel } from './tempo';
 import type { ProgressFn, Spectrogram } from './types';
 
 /** Analysis sample rate and the shared STFT parameters (librosa defaults at 22050 Hz). */
@@ -47,6 +48,8 @@ export interface RhythmResult {
    * the strength at 1/2 (`subdivisionRatio`, meter.ts); absent when no meter was analysed
    */
   ternary?: number;
+  /** saliences of the beat's metrical relatives along the tempo path (factor 1 = the beat; tempo.ts) */
+  levels?: MetricalLevel[];
 }
 
 /** Beat-synchronous chroma: one 12-vector (C..B) per inter-beat segment, reused by segmentation. */

@@ -17,6 +17,7 @@ import {
   tempoSteps,
   type MetricalLevel,
   type Tempogram,
+  levelConfidences,
 } from './tempo';
 
 const lv = (bpm: number, salience: number, factor = 1): MetricalLevel => ({ bpm, salience, factor });
@@ -178,5 +179,27 @@ describe('playedTempo', () => {
     expect([108, 144]).toContain(playedTempo(ibis));
     // the tempo held by more beats wins
     expect(playedTempo([...Array<number>(60).fill(108), 126, ...Array<number>(70).fill(144)])).toBe(144);
+  });
+});
+
+describe('levelConfidences', () => {
+  const levels = [
+    { factor: 1, bpm: 100, salience: 0.6 },
+    { factor: 2, bpm: 200, salience: 0.5 },
+    { factor: 0.5, bpm: 50, salience: 0.2 },
+    { factor: 4, bpm: 400, salience: 0.1 },
+  ];
+  it("rates each alternative by its salience against the beat's", () => {
+    const c = levelConfidences(levels);
+    const at = (f: number): number => c.alternatives.find((a) => a.factor === f)!.confidence;
+    expect(at(2)).toBeCloseTo((0.5 * 0.5) / 1.1, 9);
+    expect(at(0.5)).toBeCloseTo((0.2 * 0.2) / 0.8, 9);
+  });
+  it('takes another level as the beat: the alternatives are then relative to it', () => {
+    const c = levelConfidences(levels, 2);
+    const at = (f: number): number => c.alternatives.find((a) => a.factor === f)!.confidence;
+    // half of the new beat is the old one (salience 0.6); twice it is factor 4 (0.1)
+    expect(at(0.5)).toBeCloseTo((0.6 * 0.6) / 1.1, 9);
+    expect(at(2)).toBeCloseTo((0.1 * 0.1) / 0.6, 9);
   });
 });

@@ -578,12 +578,18 @@ export const ALTERNATIVE_FACTORS = [0.5, 2, 2 / 3, 3 / 2];
  * Confidence of the chosen beat level and of its metrical alternatives, from the saliences of
  * the levels measured along the final period path (factor 1 = the chosen beat). A level that is
  * as periodic as the beat makes the choice less certain; a weak pulse makes everything uncertain.
+ * `beat` is the factor of the beat among the levels when it is not the path's own (a reading
+ * corrected later, at twice or three times the path's tempo); the alternatives are relative to it.
  */
-export function levelConfidences(levels: MetricalLevel[]): {
+export function levelConfidences(
+  levels: MetricalLevel[],
+  beat = 1,
+): {
   confidence: number;
   alternatives: { factor: number; confidence: number }[];
 } {
-  const sal = (f: number): number => levels.find((l) => Math.abs(l.factor / f - 1) < 1e-6)?.salience ?? 0;
+  const sal = (f: number): number =>
+    levels.find((l) => Math.abs(l.factor / (f * beat) - 1) < 1e-6)?.salience ?? 0;
   const sc = Math.max(0, sal(1));
   const alternatives = ALTERNATIVE_FACTORS.map((factor) => {
     const sa = Math.max(0, sal(factor));

@@ -15,7 +15,8 @@
 // 0.4.8: no double time from harmony when the beat divides in three (a 6/8 read as 4/4)
 // 0.4.9: beats locked to the off-beat move half a beat when the kick and bass hit between them
 // 0.4.10: a reading harmony corrects no longer lists its own new tempo among its alternatives
-export const ANALYZER_VERSION = '0.4.10';
+// 0.4.11: a corrected reading's tempo alternatives come from the measured saliences, the old reading among them
+export const ANALYZER_VERSION = '0.4.11';
 
 /** Engine name recorded in every song map's provenance. */
 export const ENGINE_NAME = 'performia-engine';
