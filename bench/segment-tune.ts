@@ -36,9 +36,7 @@ async function build(cacheDir: string, corpus: string, part: Part | null): Promi
   const { analyzeRhythm } = await import('../src/main/analysis/rhythm');
   const { analyzeHarmony } = await import('../src/main/analysis/harmony');
   const { frameFeatures } = await import('../src/main/analysis/segment-features');
-  const { doubleTimeFromHarmony, halfTimeFromHarmony, simpleTripleFromHarmony } = await import(
-    '../src/main/analysis/meter-harmony'
-  );
+  const { readingFromHarmony } = await import('../src/main/analysis/meter-harmony');
   const { SHARED_HOP, SHARED_NFFT } = await import('../src/main/analysis/stages');
   mkdirSync(cacheDir, { recursive: true });
   for (const f of readdirSync(join(corpus, 'gt'))
@@ -53,11 +51,7 @@ async function build(cacheDir: string, corpus: string, part: Part | null): Promi
     const r0 = analyzeRhythm(audio, { spec });
     const h = analyzeHarmony(audio, { spec, beats: r0.beats, downbeats: r0.downbeats });
     // the readings harmony corrects, as the pipeline does
-    const r =
-      simpleTripleFromHarmony(r0, h.chords) ??
-      doubleTimeFromHarmony(r0, h.chords) ??
-      halfTimeFromHarmony(r0, h.chords) ??
-      r0;
+    const r = readingFromHarmony(r0, h.chords) ?? r0;
     const ff = frameFeatures(spec, true);
     const cached: Cached = {
       duration: audio.samples.length / audio.sr,

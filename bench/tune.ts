@@ -18,11 +18,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { analyzeHarmony } from '../src/main/analysis/harmony';
-import {
-  doubleTimeFromHarmony,
-  halfTimeFromHarmony,
-  simpleTripleFromHarmony,
-} from '../src/main/analysis/meter-harmony';
+import { readingFromHarmony } from '../src/main/analysis/meter-harmony';
 import { reportRawConfidence } from '../src/main/analysis/calibration';
 import { loadFastFft } from '../src/main/analysis/fft';
 import { analyzeRhythm } from '../src/main/analysis/rhythm';
@@ -103,14 +99,8 @@ function predict(
     const h = analyzeHarmony(audio, { spec, beats: r.beats, downbeats: r.downbeats });
     out.key = h.key;
     out.chords = h.chords;
-    // as the pipeline does: a 6/8 whose chords change on every beat is a fast 3/4, a 4/4 whose chords
-    // change on both halves of every bar is read at half its tempo, one whose chords change only on
-    // its off-beats at twice it
-    const rr =
-      simpleTripleFromHarmony(r, h.chords) ??
-      doubleTimeFromHarmony(r, h.chords) ??
-      halfTimeFromHarmony(r, h.chords) ??
-      r;
+    // as the pipeline does: the chords can say the beat is one metrical level off
+    const rr = readingFromHarmony(r, h.chords) ?? r;
     Object.assign(out, { tempo: rr.tempo, beats: rr.beats, downbeats: rr.downbeats, meter: rr.meter });
     out.extra.keyConfidence = h.key[0]?.conf;
     if (stages.has('sections')) {

@@ -23,6 +23,8 @@ const MIN_CHORDS = 8;
 const round4 = (x: number): number => Math.round(x * 1e4) / 1e4;
 const round2 = (x: number): number => Math.round(x * 100) / 100;
 const round3 = (x: number): number => Math.round(x * 1000) / 1000;
+/** median inter-beat interval, seconds */
+const medianIbi = (beats: readonly number[]): number => median(beats.slice(1).map((t, i) => t - beats[i]));
 
 /**
  * The tempo of a reading whose beat is `k` times as fast: BPM and curve × k, and the alternatives
@@ -59,7 +61,7 @@ function scaled(
 /** Median chord length in beats (median inter-beat interval), over labelled chords. */
 export function chordLengthInBeats(beats: readonly number[], chords: readonly Chord[]): number {
   if (beats.length < 2) return NaN;
-  const ibi = median(beats.slice(1).map((t, i) => t - beats[i]));
+  const ibi = medianIbi(beats);
   const lens = chords.filter((c) => c.label !== 'N').map((c) => (c.end - c.start) / ibi);
   return lens.length >= MIN_CHORDS ? median(lens) : NaN;
 }
@@ -119,10 +121,22 @@ export function chordChangesByBeatInBar(
   chords: readonly Chord[],
   perBar: number,
 ): { perPosition: number[]; bars: number } {
+  if (beats.length < 2 || downbeats.length === 0)
+    return { perPosition: new Array<number>(perBar).fill(0), bars: 0 };
+  const ibi = medianIbi(beats);
+  const perPosition = changesAt(beats, barPositions(beats, downbeats, ibi), ibi, chords, perBar);
+  return { perPosition, bars: downbeats.length };
+}
+
+/** chordChangesByBeatInBar's counts, on beats whose bar positions and median interval are known */
+function changesAt(
+  beats: readonly number[],
+  pos: Int32Array,
+  ibi: number,
+  chords: readonly Chord[],
+  perBar: number,
+): number[] {
   const perPosition = new Array<number>(perBar).fill(0);
-  if (beats.length < 2 || downbeats.length === 0) return { perPosition, bars: 0 };
-  const ibi = median(beats.slice(1).map((t, i) => t - beats[i]));
-  const pos = barPositions(beats, downbeats, ibi);
   let j = 0;
   for (let k = 1; k < chords.length; k++) {
     const a = chords[k - 1];
@@ -134,7 +148,7 @@ export function chordChangesByBeatInBar(
     const p = pos[near];
     if (p >= 0 && p < perBar) perPosition[p]++;
   }
-  return { perPosition, bars: downbeats.length };
+  return perPosition;
 }
 
 /** share of bars with a chord change at the downbeat and at mid-bar at or above which a 4/4 bar is two bars */
@@ -158,10 +172,11 @@ export function doubleTimeFromHarmony(r: RhythmResult, chords: readonly Chord[])
   if (!r.tempo || !r.meter || r.meter.numerator !== 4 || r.meter.denominator !== 4) return null;
   if (r.tempo.bpm_global * 2 > MAX_BPM || r.beats.length < 16 || r.downbeats.length < MIN_CHORDS) return null;
   if ((r.ternary ?? 0) >= TERNARY_BEAT) return null;
-  const { perPosition, bars } = chordChangesByBeatInBar(r.beats, r.downbeats, chords, 4);
-  if (perPosition[0] < CHANGES_AT_HALF_BAR * bars || perPosition[2] < CHANGES_AT_HALF_BAR * bars) return null;
-  const ibi = median(r.beats.slice(1).map((t, i) => t - r.beats[i]));
+  const ibi = medianIbi(r.beats);
   const pos = barPositions(r.beats, r.downbeats, ibi);
+  const perPosition = changesAt(r.beats, pos, ibi, chords, 4);
+  const bars = r.downbeats.length;
+  if (perPosition[0] < CHANGES_AT_HALF_BAR * bars || perPosition[2] < CHANGES_AT_HALF_BAR * bars) return null;
   const beats: number[] = [];
   for (let i = 0; i + 1 < r.beats.length; i++) {
     beats.push(r.beats[i]);
@@ -191,13 +206,13 @@ const ON_BEAT_SHARE = 0.1;
 export function halfTimeFromHarmony(r: RhythmResult, chords: readonly Chord[]): RhythmResult | null {
   if (!r.tempo || !r.meter || r.meter.numerator !== 4 || r.meter.denominator !== 4) return null;
   if (r.tempo.bpm_global / 2 < MIN_BPM || r.beats.length < 32 || r.downbeats.length < MIN_CHORDS) return null;
-  const { perPosition, bars } = chordChangesByBeatInBar(r.beats, r.downbeats, chords, 4);
+  const ibi = medianIbi(r.beats);
+  const pos = barPositions(r.beats, r.downbeats, ibi);
+  const perPosition = changesAt(r.beats, pos, ibi, chords, 4);
   const off = perPosition[1] + perPosition[3];
   const on = perPosition[0] + perPosition[2];
-  if (off < CHANGES_OFF_BEAT * bars || on > ON_BEAT_SHARE * off) return null;
+  if (off < CHANGES_OFF_BEAT * r.downbeats.length || on > ON_BEAT_SHARE * off) return null;
   // the old beats on 2 and 4 share one parity of index (bars of four beats)
-  const ibi = median(r.beats.slice(1).map((t, i) => t - r.beats[i]));
-  const pos = barPositions(r.beats, r.downbeats, ibi);
   let odd = 0;
   for (let i = 0; i < pos.length; i++) if (pos[i] === 1 || pos[i] === 3) odd += i % 2 ? 1 : -1;
   const parity = odd >= 0 ? 1 : 0;
@@ -219,4 +234,15 @@ export function halfTimeFromHarmony(r: RhythmResult, chords: readonly Chord[]): 
     beats,
     downbeats,
   };
+}
+
+/**
+ * The rhythm result as the harmony reads it: a 6/8 whose chords change on every beat is a fast 3/4,
+ * a 4/4 whose chords change on both halves of every bar is at twice its tempo, one whose chords
+ * change only on its off-beats at half it (at most one of them applies); null when the reading stands.
+ */
+export function readingFromHarmony(r: RhythmResult, chords: readonly Chord[]): RhythmResult | null {
+  return (
+    simpleTripleFromHarmony(r, chords) ?? doubleTimeFromHarmony(r, chords) ?? halfTimeFromHarmony(r, chords)
+  );
 }

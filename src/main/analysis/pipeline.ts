@@ -17,7 +17,7 @@ import { analyzeHarmony } from './harmony';
 import { loudnessResult } from './loudness';
 import { assertUnchanged, hashFile, probeFile } from './probe';
 import { analyzeRhythm } from './rhythm';
-import { doubleTimeFromHarmony, halfTimeFromHarmony, simpleTripleFromHarmony } from './meter-harmony';
+import { readingFromHarmony } from './meter-harmony';
 import { analyzeSections } from './segment';
 import { sharedFeatures, type SharedFeatures } from './shared-features';
 import {
@@ -180,14 +180,8 @@ export async function analyzeFile(
     stages.tuning = { ...harmony.stages.tuning, ms: h.ms };
     stages.key = harmony.stages.key;
     stages.chords = harmony.stages.chords;
-    // a 6/8 whose chords change on every beat is a fast 3/4 read one level too slow, a 4/4 whose
-    // chords change on both halves of every bar is read at half its tempo, one whose chords change
-    // only on its off-beats at twice it, an eighth off (meter-harmony.ts)
-    const fixed =
-      rhythm &&
-      (simpleTripleFromHarmony(rhythm, harmony.chords) ??
-        doubleTimeFromHarmony(rhythm, harmony.chords) ??
-        halfTimeFromHarmony(rhythm, harmony.chords));
+    // the chords can say the beat is one metrical level off (meter-harmony.ts)
+    const fixed = rhythm && readingFromHarmony(rhythm, harmony.chords);
     if (fixed) ({ beats, downbeats } = rhythm = fixed);
   } catch (err) {
     if (isAbort(err)) throw err;
