@@ -9,8 +9,10 @@ import {
   MIN_DURATION_SEC,
   decodeFile,
   ffmpegFirstLine,
+  inputErrors,
   mapFfmpegError,
   type DecodeOptions,
+  monoShortfallSec,
 } from './decode';
 import { probeFile } from './probe';
 import { encodeWav } from './wav';
@@ -334,6 +336,23 @@ describe('ffmpeg messages shown to the user', () => {
     ).toBe('song.mp3: Invalid data found when processing input');
     expect(ffmpegFirstLine(stderr, 'song.ogg', 20)).toHaveLength(20);
     expect(ffmpegFirstLine('', 'x')).toBe('decoder failed');
+  });
+  it('leave out the complaints about writing our own outputs: they are no input errors', () => {
+    // a file whose packets repeat a timestamp makes the raw PCM muxer complain; every sample is still written
+    expect(inputErrors(stderr)).toBe('[mp3 @ 0x55d0c0] second line');
+    expect(
+      inputErrors(
+        '[f32le @ 0x1] Application provided invalid, non monotonically increasing dts to muxer in stream 0: 9 >= 9\n',
+      ),
+    ).toBe('');
+    expect(inputErrors('[mp3float @ 0x2] Header missing\n')).toBe('[mp3float @ 0x2] Header missing');
+  });
+  it('a shorter analysis output than the native one is reported; a resampler block is not', () => {
+    const format = { sampleRate: 44100, channels: 2 } as Parameters<typeof monoShortfallSec>[0]['format'];
+    expect(monoShortfallSec({ format, frames: 44100 * 60, monoFrames: 22050 * 60 })).toBe(0);
+    expect(monoShortfallSec({ format, frames: 44100 * 60, monoFrames: 22050 * 60 - 512 })).toBe(0);
+    expect(monoShortfallSec({ format, frames: 44100 * 60, monoFrames: 22050 * 59.5 })).toBeCloseTo(0.5, 6);
+    expect(monoShortfallSec({ format, frames: 0, monoFrames: 0 })).toBe(0);
   });
   it('map to specific codes', () => {
     const e = mapFfmpegError('[mp3 @ 0x1] file:/a/b.mp3: Invalid data found when processing input', 'b.mp3');

@@ -281,6 +281,33 @@ function ffmpegArgs(absPath: string, withMono: boolean): string[] {
   ];
 }
 
+/**
+ * ffmpeg's stderr without the lines about writing our own PCM outputs: a file whose packets repeat a
+ * timestamp (a re-joined Ogg, some game soundtracks) makes the raw muxer of the analysis output complain
+ * ("non monotonically increasing dts to muxer"), though every sample is written (measured: both
+ * outputs keep their exact lengths). What is left is about the input.
+ */
+export function inputErrors(stderr: string): string {
+  return stderr
+    .split('\n')
+    .filter((l) => l.trim() && !/non monotonically increasing dts to muxer/.test(l))
+    .join('\n');
+}
+
+/** Tolerated difference between the two outputs' lengths: a resampler's delay and last block. */
+const MONO_SLACK_SEC = 0.05;
+
+/**
+ * How much shorter (s) the analysis signal ffmpeg delivered is than the native stream it was made
+ * from, beyond a resampler block; 0 when they agree (or when there is no separate analysis output).
+ * Both come from the same decoded frames, so a shortfall means packets were lost on one output.
+ */
+export function monoShortfallSec(sink: { frames: number; monoFrames: number; format: WavFormat }): number {
+  if (sink.frames === 0 || sink.monoFrames === 0) return 0;
+  const short = sink.frames / sink.format.sampleRate - sink.monoFrames / ANALYSIS_SR;
+  return short > MONO_SLACK_SEC ? short : 0;
+}
+
 /** ffmpeg's first stderr line as user-facing text: no paths, no "[mp3 @ 0x55d…]" context pointers. */
 export function ffmpegFirstLine(stderr: string, name: string, max = 200): string {
   const first = stderr.split('\n').find((l) => l.trim()) ?? 'decoder failed';
@@ -531,6 +558,8 @@ export async function decodeFile(probe: ProbeResult, opts: DecodeOptions = {}): 
     (f) => new PcmSink(f, maxSec, probe.durationSec, !native && opts.resampler !== 'js'),
   );
   let decoder: string;
+  /** ffmpeg ran to the end: its two outputs must then be equally long */
+  let cleanExit = false;
   const t0 = performance.now();
   if (native && header) {
     decoder = 'native-wav';
@@ -557,9 +586,11 @@ export async function decodeFile(probe: ProbeResult, opts: DecodeOptions = {}): 
       warnings.push(
         `decoder stopped early (${mapFfmpegError(stderr, name).message}); analysed the ${sec.toFixed(1)} s decoded`,
       );
-    } else if (stderr.trim()) {
+    } else {
+      const errors = inputErrors(stderr);
       // ffmpeg went on past damaged frames (e.g. a cut MP3): the audio is real but may have gaps
-      warnings.push(`decoder reported errors: ${ffmpegFirstLine(stderr, name, 160)}`);
+      if (errors) warnings.push(`decoder reported errors: ${ffmpegFirstLine(errors, name, 160)}`);
+      cleanExit = true;
     }
   }
   throwIfAborted(opts.signal);
@@ -568,6 +599,11 @@ export async function decodeFile(probe: ProbeResult, opts: DecodeOptions = {}): 
     throw new AppError('E_EMPTY', `${name}: the file contains no audio samples`);
   sink.finish();
   const durationSec = sink.frames / sink.format.sampleRate;
+  const short = cleanExit ? monoShortfallSec(sink) : 0;
+  if (short > 0)
+    warnings.push(
+      `the analysis signal is ${Math.round(short * 1000)} ms shorter than the audio (packets lost where the file's timestamps repeat or jump): beats after that point may be early`,
+    );
   if (durationSec < MIN_DURATION_SEC && probe.durationSec !== null && probe.durationSec >= MIN_DURATION_SEC) {
     throw new AppError(
       'E_TRUNCATED',
