@@ -56,6 +56,39 @@ describe('analyzeRhythm on click tracks', () => {
   }
 });
 
+describe('a bar read as the beat', () => {
+  /** a syncopated riff repeating every bar (16th positions 0, 3, 7, 10) over loud quarter clicks */
+  function riffGroove(bpm: number, duration = 60): { audio: Float32Array; beats: number[] } {
+    const beat = 60 / bpm;
+    const hits: SynthSpec['hits'] = [];
+    const beats: number[] = [];
+    for (let bar = 0.5; bar + 4 * beat < duration - 0.5; bar += 4 * beat) {
+      for (const p of [0, 3, 7, 10])
+        hits.push({ t: bar + (p * beat) / 4, kind: p === 0 ? 'kick' : 'click', gain: p === 0 ? 1 : 0.8 });
+      for (let q = 0; q < 4; q++) {
+        hits.push({ t: bar + q * beat, kind: 'click', gain: 1.6 });
+        beats.push(bar + q * beat);
+      }
+    }
+    return { audio: synth({ sr: SR, duration, hits }), beats };
+  }
+  for (const bpm of [160, 170]) {
+    it(`a riff groove at ${bpm} BPM whose bar is its strongest period is read at ${bpm}, not at ${bpm / 4}`, () => {
+      const { audio, beats } = riffGroove(bpm);
+      const r = analyzeRhythm({ samples: audio, sr: SR }, {});
+      expect(Math.abs(r.tempo!.bpm_global / bpm - 1)).toBeLessThan(0.01);
+      // beats on the quarters: every bar's four clicks found (the riff can pull a beat a 16th early)
+      expect(match(beats, r.beats, 0.05).recall).toBeGreaterThan(0.5);
+      expect(r.beats.length / beats.length).toBeGreaterThan(0.95);
+    });
+  }
+  it('a slow pulse without periodic quarters stays slow', () => {
+    const { audio } = clickTrack(50, 60);
+    const r = analyzeRhythm({ samples: audio, sr: SR }, {});
+    expect(Math.abs(r.tempo!.bpm_global / 50 - 1)).toBeLessThan(0.01);
+  });
+});
+
 describe('meter and downbeats', () => {
   const cases = [
     { name: '4/4', bpm: 120, beatsPerBar: 4, sub: 2, num: 4, den: 4 },

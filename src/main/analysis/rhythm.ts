@@ -71,6 +71,16 @@ export const MIN_FAINT_SEC = 45;
  * song whose hat grouping is on a knife's edge: the state grid moves with the range).
  */
 export const FOLLOW_SPAN = 1.25;
+/**
+ * A beat slower than BAR_AS_BEAT_BPM is a bar when the pulse four times as fast is still at least
+ * BAR_AS_BEAT_QUARTERS as periodic, and that pulse is no faster than BAR_AS_BEAT_MAX_QUARTER (16ths
+ * under a slow ballad are no beat). Songs really at 46–55 BPM read ≤ 0.18 there (their fast levels
+ * are the half and the third); a funk groove at 162 read as its 40.5 BPM bar 0.44, a real MIDI
+ * arrangement at 180 read at 45 0.87.
+ */
+export const BAR_AS_BEAT_BPM = 60;
+export const BAR_AS_BEAT_QUARTERS = 0.3;
+export const BAR_AS_BEAT_MAX_QUARTER = 200;
 /** Below this the pulse is weak: we still report it but mark the stages degraded. */
 export const WEAK_SALIENCE = 0.42;
 
@@ -146,17 +156,26 @@ export function analyzeRhythm(audio: MonoAudio, ctx: StageContext): RhythmResult
     };
   };
   let { path, frames: beatFrames } = track(chosen.factor);
+  let factor = chosen.factor;
+  const retrack = (f: number): void => {
+    const t = track(f);
+    if (t.frames.length < 4) return;
+    ({ path, frames: beatFrames } = t);
+    factor = f;
+  };
   // a slow level whose halves carry the kick-snare alternation is half the beat (backbeat.ts)
   if (chosen.bpm * 2 <= MAX_BPM && backbeatSaysDouble(beatFrames, feat.low, feat.high, feat.env)) {
-    const doubled = track(chosen.factor * 2);
-    if (doubled.frames.length >= 4) ({ path, frames: beatFrames } = doubled);
+    retrack(chosen.factor * 2);
   } else {
     // a level whose drums hit only every 2nd (3rd) pulse, hats between, is a subdivision of the beat
     const k = drumsGroupPulses(beatFrames, feat.high, feat.env);
-    if (k > 1 && chosen.bpm / k >= MIN_BPM) {
-      const grouped = track(chosen.factor / k);
-      if (grouped.frames.length >= 4) ({ path, frames: beatFrames } = grouped);
-    }
+    if (k > 1 && chosen.bpm / k >= MIN_BPM) retrack(chosen.factor / k);
+  }
+  // a very slow level whose quarters are periodic too is a bar read as the beat
+  const bpmNow = (chosen.bpm * factor) / chosen.factor;
+  if (bpmNow < BAR_AS_BEAT_BPM && bpmNow * 4 <= BAR_AS_BEAT_MAX_QUARTER) {
+    const s = (f: number): number => salienceAlong(tg, path, f);
+    if (s(4) >= BAR_AS_BEAT_QUARTERS * s(1)) retrack(factor * 4);
   }
   // beats locked to the off-beat: the kick and bass hit between them (backbeat.ts)
   const onKick = beatsOnTheKick(beatFrames, feat.low, feat.high, feat.nFrames);

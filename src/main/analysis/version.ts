@@ -17,7 +17,8 @@
 // 0.4.10: a reading harmony corrects no longer lists its own new tempo among its alternatives
 // 0.4.11: a corrected reading's tempo alternatives come from the measured saliences, the old reading among them
 // 0.4.12: ffmpeg's complaint about repeated timestamps while writing our own PCM outputs is no decoder error; a shorter analysis signal than the audio is reported
-export const ANALYZER_VERSION = '0.4.12';
+// 0.4.13: a beat below 60 BPM whose quarters are periodic too is a bar read as the beat: four times the tempo
+export const ANALYZER_VERSION = '0.4.13';
 
 /** Engine name recorded in every song map's provenance. */
 export const ENGINE_NAME = 'performia-engine';
