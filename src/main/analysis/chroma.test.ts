@@ -33,4 +33,43 @@ describe('pitchSalience', () => {
     const off = pitchSalience(peaks([432]), 440);
     expect(off.sal[69 - MIDI_LO]).toBeLessThan(0.8);
   });
+
+  describe('without overtones', () => {
+    const frame = (pairs: [number, number][]): SpectralPeaks => ({
+      ...peaks(pairs.map(([f]) => f)),
+      mag: Float32Array.from(pairs.map(([, m]) => m)),
+    });
+    const A2 = 110;
+    const at = (ps: ReturnType<typeof pitchSalience>, midi: number): number => ps.sal[midi - MIDI_LO];
+    it("leaves out a peak at 5× a louder peak's frequency: the major third a loud A2 makes", () => {
+      // 550 Hz ≈ C#5, the 5th harmonic, quieter than the A2 under it; 330 Hz ≈ E4 (the 3rd) stays
+      const p = frame([
+        [A2, 1],
+        [3 * A2, 0.4],
+        [5 * A2, 0.3],
+      ]);
+      const plain = pitchSalience(p, 440);
+      const without = pitchSalience(p, 440, undefined, { withoutOvertones: true });
+      expect(at(plain, 73)).toBeGreaterThan(0.2);
+      expect(at(without, 73)).toBe(0);
+      for (const m of [45, 64]) expect(at(without, m)).toBeCloseTo(at(plain, m), 6);
+    });
+    it('keeps a peak louder than the note under it, a peak off the harmonic, and octaves', () => {
+      // a loud C#5 over a quiet A2 is a note of its own; 4× (A4) is the note's own pitch class; 560 Hz is off by 31 cents
+      const p = frame([
+        [A2, 0.2],
+        [4 * A2, 0.3],
+        [5 * A2, 0.5],
+      ]);
+      const without = pitchSalience(p, 440, undefined, { withoutOvertones: true });
+      expect(Array.from(without.sal)).toEqual(Array.from(pitchSalience(p, 440).sal));
+      const off = frame([
+        [A2, 1],
+        [5 * A2 * 2 ** (31 / 1200), 0.3],
+      ]);
+      expect(Array.from(pitchSalience(off, 440, undefined, { withoutOvertones: true }).sal)).toEqual(
+        Array.from(pitchSalience(off, 440).sal),
+      );
+    });
+  });
 });

@@ -22,16 +22,51 @@ export interface PitchSalience {
   sal: Float32Array;
 }
 
-export function pitchSalience(peaks: SpectralPeaks, a4: number, signal?: AbortSignal): PitchSalience {
+/**
+ * A loud note's 5th harmonic falls two octaves and a major third above it: under a strong bass a
+ * minor chord then reads as major and a minor key as its parallel major (MMA funk in G# minor, G#m7
+ * chords over a loud bass, was heard as Ab major). The key's evidence leaves such peaks out
+ * (`pitchSalience(…, { withoutOvertones: true })`). Only the 5th: the 3rd harmonic lands on the
+ * fifth of the chord itself, and leaving it out turned a clean synthetic G# minor progression major.
+ */
+const OVERTONE = 5;
+/** how close (ratio, ±30 cents) a peak must be to 5× a lower peak's frequency to be taken for its overtone */
+const OVERTONE_TOL = 2 ** (30 / 1200);
+
+/**
+ * True when the peak `i` of a frame is at 5× the frequency of an at least as loud peak of the same
+ * frame (peaks [lo, i) are lower: a frame's peaks come in rising frequency).
+ */
+function isOvertone(freq: Float32Array, mag: Float32Array, lo: number, i: number): boolean {
+  const f0 = freq[i] / OVERTONE;
+  for (let j = lo; j < i && freq[j] <= f0 * OVERTONE_TOL; j++) {
+    if (freq[j] >= f0 / OVERTONE_TOL && mag[j] >= mag[i]) return true;
+  }
+  return false;
+}
+
+/**
+ * Per-frame semitone salience from the spectral peaks; `withoutOvertones` leaves out the peaks that
+ * are the 5th harmonic of a louder peak.
+ */
+export function pitchSalience(
+  peaks: SpectralPeaks,
+  a4: number,
+  signal?: AbortSignal,
+  opts: { withoutOvertones?: boolean } = {},
+): PitchSalience {
   const { nFrames, offsets, freq, mag } = peaks;
   const sal = new Float32Array(nFrames * N_PITCH);
+  const skip = opts.withoutOvertones === true;
   for (let t = 0; t < nFrames; t++) {
     if ((t & 511) === 0) throwIfAborted(signal);
     const base = t * N_PITCH;
-    for (let i = offsets[t]; i < offsets[t + 1]; i++) {
+    const lo = offsets[t];
+    for (let i = lo; i < offsets[t + 1]; i++) {
       const p = 69 + 12 * Math.log2(freq[i] / a4);
       const m = Math.round(p);
       if (m < MIDI_LO || m > MIDI_HI) continue;
+      if (skip && isOvertone(freq, mag, lo, i)) continue;
       const d = p - m;
       const c = Math.cos(Math.PI * d); // 1 on pitch, 0 at a quarter tone… 0 at ±0.5 semitone
       sal[base + m - MIDI_LO] += mag[i] * c * c;

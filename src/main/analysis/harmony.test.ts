@@ -78,6 +78,32 @@ describe('analyzeHarmony on generated chords', () => {
     expect(labelAt(res.chords, 0.5 + 2 * 2 + 1)).toBe('E');
   });
 
+  it('keeps a minor key minor when its chords sit far below a bright bass (a funk mix)', () => {
+    // G#m7 G#m7 C#m7 G#m7 D#7 C#m7 G#m7 G#m7, twice; the bass's 5th harmonic is the major third of each chord
+    const chart: [number, number[]][] = [
+      [44, [56, 59, 63, 66]],
+      [44, [56, 59, 63, 66]],
+      [37, [56, 59, 61, 64]],
+      [44, [56, 59, 63, 66]],
+      [39, [58, 61, 63, 67]],
+      [37, [56, 59, 61, 64]],
+      [44, [56, 59, 63, 66]],
+      [44, [56, 59, 63, 66]],
+    ];
+    const sec = 2;
+    const buf = new Float32Array(Math.round((1 + 2 * chart.length * sec) * SR));
+    for (let i = 0; i < 2 * chart.length; i++) {
+      const [bass, notes] = chart[i % chart.length];
+      const t = 0.5 + i * sec;
+      addNote(buf, SR, bass, t, sec, 0.7, 440, 12);
+      addNote(buf, SR, bass + 12, t, sec, 0.35, 440, 12);
+      for (const n of notes) addNote(buf, SR, n, t, sec, 0.035, 440);
+    }
+    const beats = beatGrid(0.5, buf.length / SR, sec / 4);
+    const res = analyzeHarmony({ samples: buf, sr: SR }, { beats, downbeats: [] });
+    expect(res.key[0]).toMatchObject({ tonic: 'G#', mode: 'minor' });
+  });
+
   it('splits a modulation C major → D major into two regions, spelled in each key', () => {
     const cad = [C, F, G, C, Am, Dm, G7, C];
     const seq = [...cad, ...cad, ...cad.map((c) => transpose(c, 2)), ...cad.map((c) => transpose(c, 2))];

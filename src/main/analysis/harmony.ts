@@ -196,9 +196,18 @@ export function analyzeHarmony(
   const grid = haveBeats ? ctx.beats : fixedGrid(duration, params.fallbackGridSec);
   const times = beatBoundaries(haveBeats ? extendGrid(grid, duration) : grid, duration);
 
+  const bands = chromaBands();
   const ps = pitchSalience(peaks, tuning.a4_hz, ctx.signal);
-  const sc = segmentChroma(ps, times, chromaBands());
+  const sc = segmentChroma(ps, times, bands);
   const feat = segmentFeatures(sc, params.gamma, params.silenceGate);
+  // the key's evidence without the 5th harmonics of louder notes (a strong bass's 5th harmonic is the
+  // major third of its minor chord); the chords keep every partial (damping them cost sevenths on the
+  // tuned part, while their key context gains from it)
+  const keyFeat = segmentFeatures(
+    segmentChroma(pitchSalience(peaks, tuning.a4_hz, ctx.signal, { withoutOvertones: true }), times, bands),
+    params.gamma,
+    params.silenceGate,
+  );
   throwIfAborted(ctx.signal);
   progress(0.7);
 
@@ -206,15 +215,16 @@ export function analyzeHarmony(
   const nSeg = sc.nSeg;
   const keyChroma = new Float32Array(nSeg * 12);
   for (let s = 0; s < nSeg; s++) {
-    if (feat.silent[s]) continue;
+    if (keyFeat.silent[s]) continue;
     const d = times[s + 1] - times[s];
     for (let k = 0; k < 12; k++)
-      keyChroma[s * 12 + k] = d * (feat.treble[s * 12 + k] + params.keyBassWeight * feat.bass[s * 12 + k]);
+      keyChroma[s * 12 + k] =
+        d * (keyFeat.treble[s * 12 + k] + params.keyBassWeight * keyFeat.bass[s * 12 + k]);
   }
   // first pass: chords without key context, whose fit to each key joins the chroma evidence
   const noKey = new Uint16Array(nSeg);
   const firstPass = decodeChords(
-    { nSeg, treble: feat.treble, bass: feat.bass, silent: feat.silent, keyMask: noKey },
+    { nSeg, treble: keyFeat.treble, bass: keyFeat.bass, silent: keyFeat.silent, keyMask: noKey },
     params.chords,
   );
   const regions = estimateKeyRegions(
