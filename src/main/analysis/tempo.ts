@@ -55,12 +55,27 @@ export function acfTempogram(
   const win = Math.round((opts.winSec ?? 8) * fps);
   const hop = Math.max(1, Math.round((opts.hopSec ?? 0.5) * fps));
   const maxLag = Math.min(win - 1, Math.ceil((60 * fps) / (opts.minBpm ?? 25)));
+  const sm = clippedBlur(od);
+  const nWin = Math.max(1, Math.ceil(od.length / hop));
+  const acf = new Float32Array(nWin * (maxLag + 1));
+  const energy = new Float32Array(nWin);
+  const windowAcf = new WindowAcf(win, maxLag);
+  for (let w = 0; w < nWin; w++) {
+    if ((w & 31) === 0) throwIfAborted(opts.signal);
+    energy[w] = windowAcf.read(sm, w * hop - (win >> 1), acf, w * (maxLag + 1));
+  }
+  return { fps, hop, win, nWin, maxLag, acf, energy };
+}
+
+/**
+ * The envelope with rare huge onsets clipped (the first note after silence, a crash: one such peak
+ * would own a whole window's autocorrelation) and a light blur: a sharp onset falls between frames,
+ * and without it the autocorrelation at periods of a non-integer number of frames depends on
+ * rounding, not on the music.
+ */
+function clippedBlur(od: Float32Array): Float32Array {
   const n = od.length;
-  // clip rare huge onsets (the first note after silence, a crash): one such peak would own a whole
-  // window's autocorrelation
   const cap = quantile(od, CLIP_QUANTILE);
-  // a light blur: a sharp onset falls between frames, and without it the autocorrelation at
-  // periods of a non-integer number of frames depends on rounding, not on the music
   const sm = new Float32Array(n);
   for (let i = 0; i < n; i++) {
     let s = 0;
@@ -74,23 +89,48 @@ export function acfTempogram(
     }
     sm[i] = s / w;
   }
-  const nWin = Math.max(1, Math.ceil(n / hop));
-  const acf = new Float32Array(nWin * (maxLag + 1));
-  const energy = new Float32Array(nWin);
-  const buf = new Float32Array(win);
-  // zero padding only has to keep lags up to maxLag free of circular wrap-around
-  let nfft = 1;
-  while (nfft < win + maxLag + 1) nfft *= 2;
-  const fft = new FFT(nfft);
-  const frame = new Array<number>(nfft).fill(0);
-  const spec = fft.createComplexArray() as number[];
-  const back = fft.createComplexArray() as number[];
-  // Hann taper: windows overlap heavily, the taper keeps columns smooth in time
-  const taper = new Float32Array(win);
-  for (let i = 0; i < win; i++) taper[i] = 0.5 - 0.5 * Math.cos((2 * Math.PI * (i + 0.5)) / win);
-  for (let w = 0; w < nWin; w++) {
-    if ((w & 31) === 0) throwIfAborted(opts.signal);
-    const start = w * hop - (win >> 1);
+  return sm;
+}
+
+/**
+ * Autocorrelation of one tempogram window: the window is taken from the envelope, its mean removed
+ * and a Hann taper applied (windows overlap heavily, the taper keeps columns smooth in time), then
+ * transformed by FFT (Wiener–Khinchin), zero-padded so lags up to maxLag see no circular
+ * wrap-around. The buffers and the FFT are made once per tempogram and reused for every window; the
+ * per-window work being one short method also lets V8 optimise it after a few windows.
+ */
+class WindowAcf {
+  private readonly buf: Float32Array;
+  private readonly taper: Float32Array;
+  private readonly fft: FFT;
+  // fft.js works on plain arrays (it is slowest on typed arrays)
+  private readonly frame: number[];
+  private readonly spec: number[];
+  private readonly back: number[];
+
+  constructor(
+    private readonly win: number,
+    private readonly maxLag: number,
+  ) {
+    this.buf = new Float32Array(win);
+    let nfft = 1;
+    while (nfft < win + maxLag + 1) nfft *= 2;
+    this.fft = new FFT(nfft);
+    this.frame = new Array<number>(nfft).fill(0);
+    this.spec = this.fft.createComplexArray() as number[];
+    this.back = this.fft.createComplexArray() as number[];
+    this.taper = new Float32Array(win);
+    for (let i = 0; i < win; i++) this.taper[i] = 0.5 - 0.5 * Math.cos((2 * Math.PI * (i + 0.5)) / win);
+  }
+
+  /**
+   * Writes the unbiased autocorrelation at lags 0..maxLag, normalised by lag 0, of the window of
+   * `sm` starting at frame `start` (zero outside the envelope) to out[offset …], and returns the
+   * window's energy. A silent window (energy ≤ 1e-12) leaves `out` untouched.
+   */
+  read(sm: Float32Array, start: number, out: Float32Array, offset: number): number {
+    const { win, maxLag, buf, taper, fft, frame, spec, back } = this;
+    const n = sm.length;
     let mean = 0;
     for (let i = 0; i < win; i++) {
       const j = start + i;
@@ -104,10 +144,8 @@ export function acfTempogram(
       buf[i] = (buf[i] - mean) * taper[i];
       e += buf[i] * buf[i];
     }
-    energy[w] = e;
-    const base = w * (maxLag + 1);
-    if (e <= 1e-12) continue;
-    // autocorrelation by FFT (Wiener–Khinchin), zero-padded to avoid circular wrap
+    if (e <= 1e-12) return e;
+    const nfft = frame.length;
     for (let i = 0; i < nfft; i++) frame[i] = i < win ? buf[i] : 0;
     fft.realTransform(spec, frame);
     fft.completeSpectrum(spec);
@@ -120,10 +158,10 @@ export function acfTempogram(
     fft.inverseTransform(back, spec);
     for (let L = 0; L <= maxLag; L++) {
       // unbiased: long lags see fewer products
-      acf[base + L] = (back[2 * L] / e) * (win / (win - L));
+      out[offset + L] = (back[2 * L] / e) * (win / (win - L));
     }
+    return e;
   }
-  return { fps, hop, win, nWin, maxLag, acf, energy };
 }
 
 /** Linear interpolation of a lag function at a fractional lag. */
