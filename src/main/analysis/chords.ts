@@ -148,10 +148,10 @@ export function decodeChords(input: ChordInput, params: ChordParams = DEFAULT_CH
 }
 
 /*
- * The three passes of the decoder are separate functions, each one hot loop over typed arrays: V8
- * optimises each on its own, a pass that ends does not send the next one back to the interpreter
- * (where every intermediate number is a heap allocation), and the input object, whose shape differs
- * between callers, is read once outside them.
+ * The passes of the decoder are separate functions over typed arrays, the scoring one segment per
+ * call: V8 optimises each on its own and keeps that code from call to call, a pass that ends does
+ * not send the next one back to the interpreter (where every intermediate number is a heap
+ * allocation), and the input object, whose shape differs between callers, is read once outside them.
  */
 
 /** Score of every class (and N, last) per segment: nSeg × (classes.length + 1). */
@@ -166,11 +166,35 @@ function chordScores(
 ): Float32Array {
   const nC = classes.length;
   const nS = nC + 1;
+  const tables = classTables(classes, params);
+  const score = new Float32Array(nSeg * nS);
+  for (let s = 0; s < nSeg; s++) {
+    const o = s * nS;
+    if (silent[s]) score.fill(-1, o, o + nC);
+    else scoreSegment(treble, bass, s * 12, keyMask[s], tables, params, score, o);
+    score[o + nC] = params.noChordScore;
+  }
+  return score;
+}
+
+/** Per chord class, as flat arrays: template row, quality penalty, root, scale mask and other tones. */
+interface ClassTables {
+  /** classes × 12 */
+  tpl: Float32Array;
+  penalty: Float64Array;
+  root: Int32Array;
+  mask: Int32Array;
+  /** class c's other tones (pitch classes, in interval order) are other[otherFrom[c] … otherFrom[c + 1]) */
+  otherFrom: Int32Array;
+  other: Int32Array;
+}
+
+function classTables(classes: ChordClass[], params: ChordParams): ClassTables {
+  const nC = classes.length;
   const tpl = chordTemplates(classes, params.harmonicDecay, params.harmonics, (iv) =>
     iv === 0 ? params.rootWeight : iv >= 10 ? params.seventhWeight : 1,
   );
   const penalty = Float64Array.from(classes, (c) => params.qualityPenalty[c.quality.harte] ?? 0);
-  // each class's root, scale mask and other tones (in interval order) as flat arrays, read per segment
   const root = Int32Array.from(classes, (c) => c.root);
   const mask = Int32Array.from(classes, (c) => c.mask);
   const otherFrom = new Int32Array(nC + 1);
@@ -179,31 +203,35 @@ function chordScores(
     for (const iv of classes[c].quality.intervals) if (iv !== 0) otherTones.push((root[c] + iv) % 12);
     otherFrom[c + 1] = otherTones.length;
   }
-  const other = Int32Array.from(otherTones);
-  const score = new Float32Array(nSeg * nS);
-  for (let s = 0; s < nSeg; s++) {
-    const o = s * nS;
-    const co = s * 12;
-    if (silent[s]) {
-      for (let c = 0; c < nC; c++) score[o + c] = -1;
-      score[o + nC] = params.noChordScore;
-      continue;
-    }
-    const km = keyMask[s];
-    for (let c = 0; c < nC; c++) {
-      let dot = 0;
-      for (let k = 0; k < 12; k++) dot += treble[co + k] * tpl[c * 12 + k];
-      let bassEv = bass[co + root[c]];
-      let otherEv = 0;
-      for (let i = otherFrom[c]; i < otherFrom[c + 1]; i++) otherEv += bass[co + other[i]];
-      bassEv += params.bassOtherTones * otherEv;
-      let v = dot + params.bassWeight * bassEv - penalty[c];
-      if (km !== 0 && (mask[c] & km) === mask[c]) v += params.diatonicBonus;
-      score[o + c] = v;
-    }
-    score[o + nC] = params.noChordScore;
+  return { tpl, penalty, root, mask, otherFrom, other: Int32Array.from(otherTones) };
+}
+
+/**
+ * Scores of every class for one segment, whose chroma is treble/bass[co … co + 12) and key mask km,
+ * into score[o …].
+ */
+function scoreSegment(
+  treble: Float32Array,
+  bass: Float32Array,
+  co: number,
+  km: number,
+  t: ClassTables,
+  params: ChordParams,
+  score: Float32Array,
+  o: number,
+): void {
+  const { tpl, penalty, root, mask, otherFrom, other } = t;
+  for (let c = 0; c < root.length; c++) {
+    let dot = 0;
+    for (let k = 0; k < 12; k++) dot += treble[co + k] * tpl[c * 12 + k];
+    let bassEv = bass[co + root[c]];
+    let otherEv = 0;
+    for (let i = otherFrom[c]; i < otherFrom[c + 1]; i++) otherEv += bass[co + other[i]];
+    bassEv += params.bassOtherTones * otherEv;
+    let v = dot + params.bassWeight * bassEv - penalty[c];
+    if (km !== 0 && (mask[c] & km) === mask[c]) v += params.diatonicBonus;
+    score[o + c] = v;
   }
-  return score;
 }
 
 /** Viterbi with a uniform change penalty: best predecessor is either self or the global best. */
