@@ -539,7 +539,12 @@ export class LoudnessMeter {
 
   /** Runs the FIR on pending candidate blocks, highest bound first, until no bound can beat the peak. */
   private flushCandidates(): void {
-    const idx = this.candBound.map((_, i) => i).sort((a, b) => this.candBound[b] - this.candBound[a]);
+    const bound = this.candBound;
+    // the comparator returns a sign, not the difference: a fractional result is boxed into a new heap
+    // number on every comparison
+    const idx = bound
+      .map((_, i) => i)
+      .sort((a, b) => (bound[b] > bound[a] ? 1 : bound[b] < bound[a] ? -1 : 0));
     let tp = Math.max(this.truePeak, this.samplePeak);
     for (const i of idx) {
       if (this.candBound[i] <= tp) break;
