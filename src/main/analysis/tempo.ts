@@ -216,53 +216,24 @@ export function periodPath(
   const bestI = new Int32Array(nS);
   // a change of one octave costs jumpCost
   const costPerState = jumpCost * step;
+  // the per-column work is in functions of their own, which V8 optimises after a few columns and
+  // keeps for the next path; this loop only calls them
   for (let w = 0; w < tg.nWin; w++) {
     if ((w & 63) === 0) throwIfAborted(opts.signal);
-    for (let s = 0; s < nS; s++) {
-      const p = periods[s];
-      // support at the period and its double keeps the path on the same metrical level
-      const v = at(tg.acf, w * L1, L1, p) + 0.5 * at(tg.acf, w * L1, L1, 2 * p);
-      obs[s] = v > 0 ? v : 0;
-    }
     // the autocorrelation is already normalised by lag 0, so it is comparable between windows:
     // a window without a pulse (a held chord, the lead-in) has low evidence everywhere and does not
     // steer the path; a quiet window (little onset energy) is trusted less
     const trust = Math.min(1, tg.energy[w] / (medEnergy || 1));
-    for (let s = 0; s < nS; s++) obs[s] *= trust;
-    if (scale && scale[w] !== undefined) {
-      // outside this column's (scaled) range: as good as forbidden
-      const a = range[0] * scale[w];
-      const b = range[1] * scale[w];
-      for (let s = 0; s < nS; s++)
-        if (periods[s] < a * 0.999 || periods[s] > b * 1.001) obs[s] = OUT_OF_RANGE;
-    }
+    columnEvidence(tg.acf, w * L1, L1, periods, trust, obs);
+    if (scale && scale[w] !== undefined)
+      forbidOutside(periods, range[0] * scale[w], range[1] * scale[w], obs);
     if (w === 0) {
-      for (let s = 0; s < nS; s++) cur[s] = obs[s];
+      cur.set(obs);
     } else {
-      // distance-transform style min over |Δs|*cost: two linear passes, O(nS)
       const tmp = cur;
       cur = prev;
       prev = tmp;
-      bestV.set(prev);
-      for (let s = 0; s < nS; s++) bestI[s] = s;
-      for (let s = 1; s < nS; s++) {
-        const c = bestV[s - 1] - costPerState;
-        if (c > bestV[s]) {
-          bestV[s] = c;
-          bestI[s] = bestI[s - 1];
-        }
-      }
-      for (let s = nS - 2; s >= 0; s--) {
-        const c = bestV[s + 1] - costPerState;
-        if (c > bestV[s]) {
-          bestV[s] = c;
-          bestI[s] = bestI[s + 1];
-        }
-      }
-      for (let s = 0; s < nS; s++) {
-        cur[s] = bestV[s] + obs[s];
-        back[w * nS + s] = bestI[s];
-      }
+      viterbiStep(prev, obs, costPerState, bestV, bestI, cur, back, w * nS);
     }
   }
   let s = 0;
@@ -276,6 +247,72 @@ export function periodPath(
 }
 
 const OUT_OF_RANGE = -1e6;
+
+/**
+ * Evidence for each period state in one tempogram column (acf[off … off + len)): the
+ * autocorrelation at the period plus half that at its double (which keeps the path on the same
+ * metrical level), at least 0, times the column's trust.
+ */
+function columnEvidence(
+  acf: Float32Array,
+  off: number,
+  len: number,
+  periods: Float64Array,
+  trust: number,
+  obs: Float64Array,
+): void {
+  const nS = periods.length;
+  for (let s = 0; s < nS; s++) {
+    const p = periods[s];
+    const v = at(acf, off, len, p) + 0.5 * at(acf, off, len, 2 * p);
+    obs[s] = v > 0 ? v : 0;
+  }
+  for (let s = 0; s < nS; s++) obs[s] *= trust;
+}
+
+/** Periods outside a column's (scaled) range [a, b]: as good as forbidden. */
+function forbidOutside(periods: Float64Array, a: number, b: number, obs: Float64Array): void {
+  for (let s = 0; s < periods.length; s++)
+    if (periods[s] < a * 0.999 || periods[s] > b * 1.001) obs[s] = OUT_OF_RANGE;
+}
+
+/**
+ * One Viterbi step of the period path: cur[s] = obs[s] + the best prev[s'] − cost × |s − s'|, a
+ * distance-transform style max in two linear passes (O(nS)), the chosen s' going to back[off + s].
+ * bestV and bestI are scratch.
+ */
+function viterbiStep(
+  prev: Float64Array,
+  obs: Float64Array,
+  costPerState: number,
+  bestV: Float64Array,
+  bestI: Int32Array,
+  cur: Float64Array,
+  back: Int32Array,
+  off: number,
+): void {
+  const nS = prev.length;
+  bestV.set(prev);
+  for (let s = 0; s < nS; s++) bestI[s] = s;
+  for (let s = 1; s < nS; s++) {
+    const c = bestV[s - 1] - costPerState;
+    if (c > bestV[s]) {
+      bestV[s] = c;
+      bestI[s] = bestI[s - 1];
+    }
+  }
+  for (let s = nS - 2; s >= 0; s--) {
+    const c = bestV[s + 1] - costPerState;
+    if (c > bestV[s]) {
+      bestV[s] = c;
+      bestI[s] = bestI[s + 1];
+    }
+  }
+  for (let s = 0; s < nS; s++) {
+    cur[s] = bestV[s] + obs[s];
+    back[off + s] = bestI[s];
+  }
+}
 
 /**
  * Sudden tempo changes in a wide period path (one that follows the strongest pulse): a step of the
