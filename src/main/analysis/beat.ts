@@ -15,23 +15,46 @@ export interface BeatTrackOptions {
 export function trackBeats(od: Float32Array, period: Float32Array, opts: BeatTrackOptions = {}): number[] {
   const n = od.length;
   if (n < 4) return [];
-  const tight = opts.tightness ?? 100;
+  const sd = stdDev(od);
+  if (sd <= 0) return [];
+  const local = localScore(od, period, sd);
+  const { cum, back } = cumulativeScore(local, period, opts.tightness ?? 100, opts.signal);
+  const last = lastBeat(cum);
+  if (last < 0) return [];
+  const beats: number[] = [];
+  for (let t = last; t >= 0; t = back[t]) {
+    beats.push(t);
+    if (back[t] >= t) break;
+  }
+  beats.reverse();
+  return trimWeak(beats, local).map((b) => refine(b, local));
+}
+
+/*
+ * Each pass of the tracker is its own function, one hot loop each: V8 optimises them one by one,
+ * and the end of a pass does not send the next one back to the interpreter (where every
+ * intermediate number is a heap allocation).
+ */
+
+function stdDev(od: Float32Array): number {
+  const n = od.length;
   let sum = 0;
   let sum2 = 0;
   for (let i = 0; i < n; i++) {
     sum += od[i];
     sum2 += od[i] * od[i];
   }
-  const sd = Math.sqrt(Math.max(0, sum2 / n - (sum / n) ** 2));
-  if (sd <= 0) return [];
+  return Math.sqrt(Math.max(0, sum2 / n - (sum / n) ** 2));
+}
 
-  // local score: onset strength smoothed by a Gaussian a fraction of a beat wide
+/** Local score: onset strength (in standard deviations) smoothed by a Gaussian a fraction of a beat wide. */
+function localScore(od: Float32Array, period: Float32Array, sd: number): Float32Array {
+  const n = od.length;
   const pMed = medianOf(period);
   const half = Math.max(1, Math.round(pMed));
   const kern = new Float32Array(2 * half + 1);
   for (let i = -half; i <= half; i++) kern[i + half] = Math.exp(-0.5 * ((i * 32) / pMed) ** 2);
   const local = new Float32Array(n);
-  let lmax = 0;
   for (let t = 0; t < n; t++) {
     let s = 0;
     for (let k = -half; k <= half; k++) {
@@ -39,14 +62,29 @@ export function trackBeats(od: Float32Array, period: Float32Array, opts: BeatTra
       if (j >= 0 && j < n) s += kern[k + half] * od[j];
     }
     local[t] = s / sd;
-    if (local[t] > lmax) lmax = local[t];
   }
+  return local;
+}
 
+/**
+ * The dynamic programme: the best cumulative score of a beat at each frame and its best previous
+ * beat (around one local period back). Frames of the lead-in, before the local score first reaches
+ * 1 % of its maximum, have no previous beat (back = -1).
+ */
+function cumulativeScore(
+  local: Float32Array,
+  period: Float32Array,
+  tight: number,
+  signal: AbortSignal | undefined,
+): { cum: Float64Array; back: Int32Array } {
+  const n = local.length;
+  let lmax = 0;
+  for (let t = 0; t < n; t++) if (local[t] > lmax) lmax = local[t];
   const cum = new Float64Array(n);
   const back = new Int32Array(n).fill(-1);
   let first = true;
   for (let t = 0; t < n; t++) {
-    if ((t & 2047) === 0) throwIfAborted(opts.signal);
+    if ((t & 2047) === 0) throwIfAborted(signal);
     const P = period[t];
     const lo = Math.max(0, Math.floor(t - 2 * P));
     const hi = Math.min(t - 1, Math.ceil(t - P / 2));
@@ -67,27 +105,22 @@ export function trackBeats(od: Float32Array, period: Float32Array, opts: BeatTra
       first = false;
     }
   }
+  return { cum, back };
+}
 
-  // last beat: the latest local maximum of the cumulative score that is not far below typical
-  const peaks: number[] = [];
-  for (let t = 1; t < n - 1; t++) if (cum[t] > cum[t - 1] && cum[t] >= cum[t + 1]) peaks.push(cum[t]);
-  if (peaks.length === 0) return [];
-  const medPeak = medianOf(Float32Array.from(peaks));
-  let last = -1;
+/** Last beat: the latest local maximum of the cumulative score that is not far below typical (-1: none). */
+function lastBeat(cum: Float64Array): number {
+  const n = cum.length;
+  // the median is taken over the peak values rounded to float32
+  const peaks = new Float32Array(n);
+  let nPeaks = 0;
+  for (let t = 1; t < n - 1; t++) if (cum[t] > cum[t - 1] && cum[t] >= cum[t + 1]) peaks[nPeaks++] = cum[t];
+  if (nPeaks === 0) return -1;
+  const medPeak = medianOf(peaks.subarray(0, nPeaks));
   for (let t = n - 2; t >= 1; t--) {
-    if (cum[t] > cum[t - 1] && cum[t] >= cum[t + 1] && cum[t] > 0.5 * medPeak) {
-      last = t;
-      break;
-    }
+    if (cum[t] > cum[t - 1] && cum[t] >= cum[t + 1] && cum[t] > 0.5 * medPeak) return t;
   }
-  if (last < 0) return [];
-  const beats: number[] = [];
-  for (let t = last; t >= 0; t = back[t]) {
-    beats.push(t);
-    if (back[t] >= t) break;
-  }
-  beats.reverse();
-  return trimWeak(beats, local).map((b) => refine(b, local));
+  return -1;
 }
 
 /** Drops beats in the lead-in silence and the release tail: weaker than half the RMS local score. */

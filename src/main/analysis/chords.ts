@@ -139,41 +139,111 @@ export interface ChordDecoding {
 
 export function decodeChords(input: ChordInput, params: ChordParams = DEFAULT_CHORD_PARAMS): ChordDecoding {
   const classes = chordClasses();
+  const nS = classes.length + 1; // + N
+  const { nSeg, treble, bass, silent, keyMask, changeScale } = input;
+  const score = chordScores(nSeg, treble, bass, silent, keyMask, classes, params);
+  const path = viterbiPath(score, nSeg, nS, params.changePenalty, changeScale);
+  const conf = pathConfidence(score, path, nS, params.confidenceScale);
+  return { path, conf, classes };
+}
+
+/*
+ * The passes of the decoder are separate functions over typed arrays, the scoring one segment per
+ * call: V8 optimises each on its own and keeps that code from call to call, a pass that ends does
+ * not send the next one back to the interpreter (where every intermediate number is a heap
+ * allocation), and the input object, whose shape differs between callers, is read once outside them.
+ */
+
+/** Score of every class (and N, last) per segment: nSeg × (classes.length + 1). */
+function chordScores(
+  nSeg: number,
+  treble: Float32Array,
+  bass: Float32Array,
+  silent: Uint8Array,
+  keyMask: Uint16Array,
+  classes: ChordClass[],
+  params: ChordParams,
+): Float32Array {
   const nC = classes.length;
-  const nS = nC + 1; // + N
-  const tpl = chordTemplates(classes, params.harmonicDecay, params.harmonics, (iv) =>
-    iv === 0 ? params.rootWeight : iv >= 10 ? params.seventhWeight : 1,
-  );
-  const penalty = classes.map((c) => params.qualityPenalty[c.quality.harte] ?? 0);
-  const { nSeg, treble, bass, silent, keyMask } = input;
+  const nS = nC + 1;
+  const tables = classTables(classes, params);
   const score = new Float32Array(nSeg * nS);
   for (let s = 0; s < nSeg; s++) {
     const o = s * nS;
-    const co = s * 12;
-    if (silent[s]) {
-      for (let c = 0; c < nC; c++) score[o + c] = -1;
-      score[o + nC] = params.noChordScore;
-      continue;
-    }
-    for (let c = 0; c < nC; c++) {
-      let dot = 0;
-      for (let k = 0; k < 12; k++) dot += treble[co + k] * tpl[c * 12 + k];
-      const cl = classes[c];
-      let bassEv = bass[co + cl.root];
-      let other = 0;
-      for (const iv of cl.quality.intervals) if (iv !== 0) other += bass[co + ((cl.root + iv) % 12)];
-      bassEv += params.bassOtherTones * other;
-      let v = dot + params.bassWeight * bassEv - penalty[c];
-      const km = keyMask[s];
-      if (km !== 0 && (cl.mask & km) === cl.mask) v += params.diatonicBonus;
-      score[o + c] = v;
-    }
+    if (silent[s]) score.fill(-1, o, o + nC);
+    else scoreSegment(treble, bass, s * 12, keyMask[s], tables, params, score, o);
     score[o + nC] = params.noChordScore;
   }
-  // Viterbi with a uniform change penalty: best predecessor is either self or the global best
+  return score;
+}
+
+/** Per chord class, as flat arrays: template row, quality penalty, root, scale mask and other tones. */
+interface ClassTables {
+  /** classes × 12 */
+  tpl: Float32Array;
+  penalty: Float64Array;
+  root: Int32Array;
+  mask: Int32Array;
+  /** class c's other tones (pitch classes, in interval order) are other[otherFrom[c] … otherFrom[c + 1]) */
+  otherFrom: Int32Array;
+  other: Int32Array;
+}
+
+function classTables(classes: ChordClass[], params: ChordParams): ClassTables {
+  const nC = classes.length;
+  const tpl = chordTemplates(classes, params.harmonicDecay, params.harmonics, (iv) =>
+    iv === 0 ? params.rootWeight : iv >= 10 ? params.seventhWeight : 1,
+  );
+  const penalty = Float64Array.from(classes, (c) => params.qualityPenalty[c.quality.harte] ?? 0);
+  const root = Int32Array.from(classes, (c) => c.root);
+  const mask = Int32Array.from(classes, (c) => c.mask);
+  const otherFrom = new Int32Array(nC + 1);
+  const otherTones: number[] = [];
+  for (let c = 0; c < nC; c++) {
+    for (const iv of classes[c].quality.intervals) if (iv !== 0) otherTones.push((root[c] + iv) % 12);
+    otherFrom[c + 1] = otherTones.length;
+  }
+  return { tpl, penalty, root, mask, otherFrom, other: Int32Array.from(otherTones) };
+}
+
+/**
+ * Scores of every class for one segment, whose chroma is treble/bass[co … co + 12) and key mask km,
+ * into score[o …].
+ */
+function scoreSegment(
+  treble: Float32Array,
+  bass: Float32Array,
+  co: number,
+  km: number,
+  t: ClassTables,
+  params: ChordParams,
+  score: Float32Array,
+  o: number,
+): void {
+  const { tpl, penalty, root, mask, otherFrom, other } = t;
+  for (let c = 0; c < root.length; c++) {
+    let dot = 0;
+    for (let k = 0; k < 12; k++) dot += treble[co + k] * tpl[c * 12 + k];
+    let bassEv = bass[co + root[c]];
+    let otherEv = 0;
+    for (let i = otherFrom[c]; i < otherFrom[c + 1]; i++) otherEv += bass[co + other[i]];
+    bassEv += params.bassOtherTones * otherEv;
+    let v = dot + params.bassWeight * bassEv - penalty[c];
+    if (km !== 0 && (mask[c] & km) === mask[c]) v += params.diatonicBonus;
+    score[o + c] = v;
+  }
+}
+
+/** Viterbi with a uniform change penalty: best predecessor is either self or the global best. */
+function viterbiPath(
+  score: Float32Array,
+  nSeg: number,
+  nS: number,
+  changePenalty: number,
+  changeScale: Float32Array | undefined,
+): Int32Array {
   const path = new Int32Array(nSeg);
-  const conf = new Float32Array(nSeg);
-  if (nSeg === 0) return { path, conf, classes };
+  if (nSeg === 0) return path;
   const back = new Int32Array(nSeg * nS);
   let prev = new Float64Array(nS);
   let cur = new Float64Array(nS);
@@ -181,7 +251,7 @@ export function decodeChords(input: ChordInput, params: ChordParams = DEFAULT_CH
   for (let s = 1; s < nSeg; s++) {
     let best = 0;
     for (let j = 1; j < nS; j++) if (prev[j] > prev[best]) best = j;
-    const switchVal = prev[best] - params.changePenalty * (input.changeScale ? input.changeScale[s] : 1);
+    const switchVal = prev[best] - changePenalty * (changeScale ? changeScale[s] : 1);
     const o = s * nS;
     for (let j = 0; j < nS; j++) {
       if (prev[j] >= switchVal) {
@@ -200,15 +270,22 @@ export function decodeChords(input: ChordInput, params: ChordParams = DEFAULT_CH
   for (let j = 1; j < nS; j++) if (prev[j] > prev[last]) last = j;
   path[nSeg - 1] = last;
   for (let s = nSeg - 1; s > 0; s--) path[s - 1] = back[s * nS + path[s]];
+  return path;
+}
+
+/** Posterior-like confidence of the chosen class per segment: a softmax over that segment's scores. */
+function pathConfidence(score: Float32Array, path: Int32Array, nS: number, scale: number): Float32Array {
+  const nSeg = path.length;
+  const conf = new Float32Array(nSeg);
   for (let s = 0; s < nSeg; s++) {
     const o = s * nS;
     let mx = -Infinity;
     for (let j = 0; j < nS; j++) if (score[o + j] > mx) mx = score[o + j];
     let z = 0;
-    for (let j = 0; j < nS; j++) z += Math.exp(params.confidenceScale * (score[o + j] - mx));
-    conf[s] = Math.exp(params.confidenceScale * (score[o + path[s]] - mx)) / z;
+    for (let j = 0; j < nS; j++) z += Math.exp(scale * (score[o + j] - mx));
+    conf[s] = Math.exp(scale * (score[o + path[s]] - mx)) / z;
   }
-  return { path, conf, classes };
+  return conf;
 }
 
 /**

@@ -168,26 +168,46 @@ export function segmentChroma(ps: PitchSalience, times: number[], bands: ChromaB
     f1 = Math.min(Math.max(f1, f0 + 1), nFrames);
     const count = f1 - f0;
     if (count <= 0) continue;
-    const tb = s * 12;
-    let e = 0;
-    for (let t = f0; t < f1; t++) {
-      const base = t * nPitch;
-      for (let i = 0; i < nPitch; i++) {
-        const v = sal[base + i];
-        if (v === 0) continue;
-        const pc = (MIDI_LO + i) % 12;
-        treble[tb + pc] += v * bands.treble[i];
-        bass[tb + pc] += v * bands.bass[i];
-        e += v;
-      }
-    }
-    for (let k = 0; k < 12; k++) {
-      treble[tb + k] /= count;
-      bass[tb + k] /= count;
-    }
+    const e = addSegment(sal, nPitch, f0, f1, bands.treble, bands.bass, treble, bass, s * 12);
     energy[s] = e / count;
   }
   return { times, nSeg, treble, bass, energy };
+}
+
+/**
+ * Mean over frames [f0, f1) of the salience folded to pitch classes, each pitch weighted by its
+ * treble and bass band, into treble/bass[tb … tb + 12); returns the summed salience. One segment per
+ * call: V8 optimises it after a few segments and keeps it for the next song.
+ */
+function addSegment(
+  sal: Float32Array,
+  nPitch: number,
+  f0: number,
+  f1: number,
+  trebleBand: Float32Array,
+  bassBand: Float32Array,
+  treble: Float32Array,
+  bass: Float32Array,
+  tb: number,
+): number {
+  const count = f1 - f0;
+  let e = 0;
+  for (let t = f0; t < f1; t++) {
+    const base = t * nPitch;
+    for (let i = 0; i < nPitch; i++) {
+      const v = sal[base + i];
+      if (v === 0) continue;
+      const pc = (MIDI_LO + i) % 12;
+      treble[tb + pc] += v * trebleBand[i];
+      bass[tb + pc] += v * bassBand[i];
+      e += v;
+    }
+  }
+  for (let k = 0; k < 12; k++) {
+    treble[tb + k] /= count;
+    bass[tb + k] /= count;
+  }
+  return e;
 }
 
 /** log(1 + γx) compression then L2 normalisation, in place on a 12-vector at `off`. */

@@ -7,7 +7,7 @@
  * `streamPeaks` runs the STFT frame by frame and keeps only the peaks (a few dozen per frame), so
  * an hour of audio needs a few MB instead of a full spectrogram.
  */
-import { realFftPlan } from './fft';
+import { realFftPlan, type FrameBuffer } from './fft';
 import { decimateRange, decimationKernel } from './harmony-spectrum';
 import { hann } from './spectrum';
 import type { Spectrogram } from './types';
@@ -70,7 +70,10 @@ class PeakCollector {
 
 /**
  * Peaks of one magnitude frame `mag[base .. base + nBins)` between bins kLo..kHi, louder than
- * `abs`. `prefix` is scratch of length nBins + 1.
+ * `abs` and `prominence` × the mean of their ±`nb` bins. `prefix` is scratch of length nBins + 1.
+ * The options come as numbers, not as the caller's options object: that object (often a spread)
+ * can have a new hidden class on every call, and this function's optimised code would be dropped
+ * each time.
  */
 function framePeaks(
   mag: ArrayLike<number>,
@@ -80,11 +83,11 @@ function framePeaks(
   kHi: number,
   abs: number,
   binHz: number,
-  opts: PeakOptions,
+  nb: number,
+  prominence: number,
   prefix: Float64Array,
   out: PeakCollector,
 ): void {
-  const nb = opts.neighbourhood;
   const pLo = Math.max(0, kLo - nb);
   const pHi = Math.min(nBins - 1, kHi + nb);
   // prefix sums make each candidate's neighbourhood mean O(1); only local maxima need it
@@ -102,7 +105,7 @@ function framePeaks(
     const lo = Math.max(pLo, k - nb);
     const hi = Math.min(pHi, k + nb);
     const mean = (prefix[hi + 1] - (lo > pLo ? prefix[lo] : 0)) / (hi - lo + 1);
-    if (b < opts.prominence * mean) continue;
+    if (b < prominence * mean) continue;
     // parabolic interpolation on log magnitude (close to exact for a Hann main lobe)
     const la = Math.log(a + 1e-12);
     const lb = Math.log(b);
@@ -133,7 +136,20 @@ export function spectralPeaks(spec: Spectrogram, opts: PeakOptions = DEFAULT_PEA
     if ((t & 255) === 0) throwIfAborted(opts.signal);
     offsets[t] = out.n;
     if (globalMax === 0) continue;
-    framePeaks(mag, t * nBins, nBins, kLo, kHi, globalMax * opts.floor, sr / nFft, opts, prefix, out);
+    const abs = globalMax * opts.floor;
+    framePeaks(
+      mag,
+      t * nBins,
+      nBins,
+      kLo,
+      kHi,
+      abs,
+      sr / nFft,
+      opts.neighbourhood,
+      opts.prominence,
+      prefix,
+      out,
+    );
   }
   offsets[nFrames] = out.n;
   return {
@@ -160,6 +176,7 @@ export function streamPeaks(
   /** decimate the input by this factor on the fly (a ring of nFft samples, no decimated copy) */
   factor = 1,
 ): SpectralPeaks {
+  const { prominence, neighbourhood, floor, signal } = opts;
   const sr = inputSr / factor;
   const nSamples = Math.floor(input.length / factor);
   const kernel = factor > 1 ? decimationKernel(factor) : null;
@@ -178,8 +195,10 @@ export function streamPeaks(
   const out = new PeakCollector(Math.max(1024, nFrames * 32));
   const prefix = new Float64Array(nBins + 1);
   let globalMax = 0;
+  // the per-frame work is in functions of their own: this loop runs once per song, often before V8
+  // has optimised it, and only calls them
   for (let t = 0; t < nFrames; t++) {
-    if ((t & 255) === 0) throwIfAborted(opts.signal);
+    if ((t & 255) === 0) throwIfAborted(signal);
     const start = t * hop - half;
     if (kernel) {
       const need = Math.min(nSamples, start + nFft);
@@ -187,27 +206,79 @@ export function streamPeaks(
         decimateRange(input, factor, kernel, produced, need, ring, ringMask);
         produced = need;
       }
-      for (let i = 0; i < nFft; i++) {
-        const j = start + i;
-        frame[i] = j >= 0 && j < nSamples ? ring[j & ringMask] * win[i] : 0;
-      }
-    } else {
-      for (let i = 0; i < nFft; i++) {
-        const j = start + i;
-        frame[i] = j >= 0 && j < nSamples ? input[j] * win[i] : 0;
-      }
-    }
+      windowRing(ring, ringMask, start, nSamples, win, frame);
+    } else windowInput(input, start, nSamples, win, frame);
     plan.magnitude(mag, 0);
-    let frameMax = 0;
-    for (let k = 0; k < nBins; k++) if (mag[k] > frameMax) frameMax = mag[k];
+    const frameMax = maxOf(mag);
     if (frameMax > globalMax) globalMax = frameMax;
     offsets[t] = out.n;
     if (frameMax > 0)
-      framePeaks(mag, 0, nBins, kLo, kHi, frameMax * opts.floor, sr / nFft, opts, prefix, out);
+      framePeaks(
+        mag,
+        0,
+        nBins,
+        kLo,
+        kHi,
+        frameMax * floor,
+        sr / nFft,
+        neighbourhood,
+        prominence,
+        prefix,
+        out,
+      );
   }
   offsets[nFrames] = out.n;
-  // song-level floor: drop peaks quieter than floor × the loudest bin of the song, compacting in place
-  const abs = globalMax * opts.floor;
+  const kept = dropQuietPeaks(out, offsets, nFrames, globalMax * floor);
+  return {
+    nFrames,
+    hopSec: hop / sr,
+    offsets,
+    freq: out.freq.subarray(0, kept),
+    mag: out.mag.subarray(0, kept),
+    globalMax,
+  };
+}
+
+/** The Hann-windowed frame of the decimated ring starting at sample `start` (zero outside the signal). */
+function windowRing(
+  ring: Float32Array,
+  ringMask: number,
+  start: number,
+  nSamples: number,
+  win: Float32Array,
+  frame: FrameBuffer,
+): void {
+  for (let i = 0; i < frame.length; i++) {
+    const j = start + i;
+    frame[i] = j >= 0 && j < nSamples ? ring[j & ringMask] * win[i] : 0;
+  }
+}
+
+/** The Hann-windowed frame of the input starting at sample `start` (zero outside the signal). */
+function windowInput(
+  input: Float32Array,
+  start: number,
+  nSamples: number,
+  win: Float32Array,
+  frame: FrameBuffer,
+): void {
+  for (let i = 0; i < frame.length; i++) {
+    const j = start + i;
+    frame[i] = j >= 0 && j < nSamples ? input[j] * win[i] : 0;
+  }
+}
+
+function maxOf(x: Float32Array): number {
+  let m = 0;
+  for (let k = 0; k < x.length; k++) if (x[k] > m) m = x[k];
+  return m;
+}
+
+/**
+ * Song-level floor: drops peaks quieter than `abs`, compacting the collector in place and
+ * rewriting the frame offsets; returns how many peaks are kept.
+ */
+function dropQuietPeaks(out: PeakCollector, offsets: Uint32Array, nFrames: number, abs: number): number {
   let w = 0;
   for (let t = 0; t < nFrames; t++) {
     const a = offsets[t];
@@ -221,12 +292,5 @@ export function streamPeaks(
     }
   }
   offsets[nFrames] = w;
-  return {
-    nFrames,
-    hopSec: hop / sr,
-    offsets,
-    freq: out.freq.subarray(0, w),
-    mag: out.mag.subarray(0, w),
-    globalMax,
-  };
+  return w;
 }

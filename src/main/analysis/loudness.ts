@@ -233,6 +233,139 @@ function blockMaxStereo(x: Float32Array, n: number, out: Float32Array, nBlocks: 
   }
 }
 
+/*
+ * The K-weighting filter loops are module-level functions over typed arrays, not methods of the
+ * meter: a new meter is made per file, its hidden class need not be the previous meter's, and a
+ * method's optimised code, which checks it, was dropped file after file (the loop then running in
+ * the interpreter, where every intermediate number is a heap allocation). These keep theirs.
+ */
+
+/**
+ * K-weighted energy of channel c (of C) over frames [from, from + len), read in place; `state` holds
+ * each channel's biquad state [s1, s2] of the shelf then the high-pass (transposed direct form II).
+ */
+function filterEnergy(
+  x: Float32Array,
+  from: number,
+  len: number,
+  c: number,
+  C: number,
+  shelf: Biquad,
+  hp: Biquad,
+  state: Float64Array,
+): number {
+  const s = state;
+  const o = c * 4;
+  const { b0, b1, b2, a1, a2 } = shelf;
+  const hb0 = hp.b0;
+  const hb1 = hp.b1;
+  const hb2 = hp.b2;
+  const ha1 = hp.a1;
+  const ha2 = hp.a2;
+  let s1 = s[o];
+  let s2 = s[o + 1];
+  let t1 = s[o + 2];
+  let t2 = s[o + 3];
+  let e = 0;
+  const end = (from + len) * C + c;
+  for (let i = from * C + c; i < end; i += C) {
+    const v = x[i];
+    const y = b0 * v + s1;
+    s1 = b1 * v - a1 * y + s2;
+    s2 = b2 * v - a2 * y;
+    const z = hb0 * y + t1;
+    t1 = hb1 * y - ha1 * z + t2;
+    t2 = hb2 * y - ha2 * z;
+    e += z * z;
+  }
+  s[o] = s1;
+  s[o + 1] = s2;
+  s[o + 2] = t1;
+  s[o + 3] = t2;
+  return e;
+}
+
+/**
+ * filterEnergy for both channels of a stereo chunk in one loop, the energies added to
+ * energy[0] and energy[1]. Each channel's recursion is latency-bound; running the two independent
+ * recursions side by side lets the CPU overlap them (≈ 2× throughput). Per channel the arithmetic
+ * and its order are those of filterEnergy.
+ */
+function filterEnergyStereo(
+  x: Float32Array,
+  from: number,
+  len: number,
+  bm: Float32Array,
+  nBlocks: number,
+  shelf: Biquad,
+  hp: Biquad,
+  state: Float64Array,
+  energy: Float64Array,
+): void {
+  const s = state;
+  const { b0, b1, b2, a1, a2 } = shelf;
+  const hb0 = hp.b0;
+  const hb1 = hp.b1;
+  const hb2 = hp.b2;
+  const ha1 = hp.a1;
+  const ha2 = hp.a2;
+  let ls1 = s[0];
+  let ls2 = s[1];
+  let lt1 = s[2];
+  let lt2 = s[3];
+  let rs1 = s[4];
+  let rs2 = s[5];
+  let rt1 = s[6];
+  let rt2 = s[7];
+  let el = 0;
+  let er = 0;
+  // runs that end on 32-frame block boundaries: each block's maxima (|x|, per channel) merge into
+  // bm (a block can straddle two calls, at a 100 ms step boundary)
+  const endF = from + len;
+  let f = from;
+  while (f < endF) {
+    const b = (f / TP_BLOCK) | 0;
+    const runEnd = Math.min(endF, (b + 1) * TP_BLOCK);
+    let ml = bm[b];
+    let mr = bm[nBlocks + b];
+    for (let i = 2 * f, e = 2 * runEnd; i < e; i += 2) {
+      const vl = x[i];
+      const vr = x[i + 1];
+      const al = vl < 0 ? -vl : vl;
+      const ar = vr < 0 ? -vr : vr;
+      if (al > ml) ml = al;
+      if (ar > mr) mr = ar;
+      const yl = b0 * vl + ls1;
+      const yr = b0 * vr + rs1;
+      ls1 = b1 * vl - a1 * yl + ls2;
+      rs1 = b1 * vr - a1 * yr + rs2;
+      ls2 = b2 * vl - a2 * yl;
+      rs2 = b2 * vr - a2 * yr;
+      const zl = hb0 * yl + lt1;
+      const zr = hb0 * yr + rt1;
+      lt1 = hb1 * yl - ha1 * zl + lt2;
+      rt1 = hb1 * yr - ha1 * zr + rt2;
+      lt2 = hb2 * yl - ha2 * zl;
+      rt2 = hb2 * yr - ha2 * zr;
+      el += zl * zl;
+      er += zr * zr;
+    }
+    bm[b] = ml;
+    bm[nBlocks + b] = mr;
+    f = runEnd;
+  }
+  s[0] = ls1;
+  s[1] = ls2;
+  s[2] = lt1;
+  s[3] = lt2;
+  s[4] = rs1;
+  s[5] = rs2;
+  s[6] = rt1;
+  s[7] = rt2;
+  energy[0] += el;
+  energy[1] += er;
+}
+
 export class LoudnessMeter {
   readonly sampleRate: number;
   readonly channels: number;
@@ -284,126 +417,19 @@ export class LoudnessMeter {
     let done = 0;
     while (done < n) {
       const len = Math.min(n - done, this.step - this.stepFill);
-      if (C === 2) this.filterEnergyStereo(interleaved, done, len, this.blockMax, nBlocks);
-      else for (let c = 0; c < C; c++) this.stepEnergy[c] += this.filterEnergy(interleaved, done, len, c);
+      if (C === 2) {
+        const { blockMax, shelf, hp, state, stepEnergy } = this;
+        filterEnergyStereo(interleaved, done, len, blockMax, nBlocks, shelf, hp, state, stepEnergy);
+      } else {
+        for (let c = 0; c < C; c++)
+          this.stepEnergy[c] += filterEnergy(interleaved, done, len, c, C, this.shelf, this.hp, this.state);
+      }
       done += len;
       this.stepFill += len;
       if (this.stepFill === this.step) this.closeStep();
     }
     this.peaksAll(interleaved, n, C === 2);
     this.frames += n;
-  }
-
-  /** K-weighted energy of channel c over frames [from, from + len), read in place (stride C). */
-  private filterEnergy(x: Float32Array, from: number, len: number, c: number): number {
-    const C = this.channels;
-    const s = this.state;
-    const o = c * 4;
-    const { b0, b1, b2, a1, a2 } = this.shelf;
-    const h = this.hp;
-    const hb0 = h.b0;
-    const hb1 = h.b1;
-    const hb2 = h.b2;
-    const ha1 = h.a1;
-    const ha2 = h.a2;
-    let s1 = s[o];
-    let s2 = s[o + 1];
-    let t1 = s[o + 2];
-    let t2 = s[o + 3];
-    let e = 0;
-    const end = (from + len) * C + c;
-    for (let i = from * C + c; i < end; i += C) {
-      const v = x[i];
-      const y = b0 * v + s1;
-      s1 = b1 * v - a1 * y + s2;
-      s2 = b2 * v - a2 * y;
-      const z = hb0 * y + t1;
-      t1 = hb1 * y - ha1 * z + t2;
-      t2 = hb2 * y - ha2 * z;
-      e += z * z;
-    }
-    s[o] = s1;
-    s[o + 1] = s2;
-    s[o + 2] = t1;
-    s[o + 3] = t2;
-    return e;
-  }
-
-  /**
-   * filterEnergy for both channels of a stereo chunk in one loop. Each channel's recursion is
-   * latency-bound; running the two independent recursions side by side lets the CPU overlap them
-   * (≈ 2× throughput). Per channel the arithmetic and its order are those of filterEnergy.
-   */
-  private filterEnergyStereo(
-    x: Float32Array,
-    from: number,
-    len: number,
-    bm: Float32Array,
-    nBlocks: number,
-  ): void {
-    const s = this.state;
-    const { b0, b1, b2, a1, a2 } = this.shelf;
-    const h = this.hp;
-    const hb0 = h.b0;
-    const hb1 = h.b1;
-    const hb2 = h.b2;
-    const ha1 = h.a1;
-    const ha2 = h.a2;
-    let ls1 = s[0];
-    let ls2 = s[1];
-    let lt1 = s[2];
-    let lt2 = s[3];
-    let rs1 = s[4];
-    let rs2 = s[5];
-    let rt1 = s[6];
-    let rt2 = s[7];
-    let el = 0;
-    let er = 0;
-    // runs that end on 32-frame block boundaries: each block's maxima (|x|, per channel) merge into
-    // bm (a block can straddle two calls, at a 100 ms step boundary)
-    const endF = from + len;
-    let f = from;
-    while (f < endF) {
-      const b = (f / TP_BLOCK) | 0;
-      const runEnd = Math.min(endF, (b + 1) * TP_BLOCK);
-      let ml = bm[b];
-      let mr = bm[nBlocks + b];
-      for (let i = 2 * f, e = 2 * runEnd; i < e; i += 2) {
-        const vl = x[i];
-        const vr = x[i + 1];
-        const al = vl < 0 ? -vl : vl;
-        const ar = vr < 0 ? -vr : vr;
-        if (al > ml) ml = al;
-        if (ar > mr) mr = ar;
-        const yl = b0 * vl + ls1;
-        const yr = b0 * vr + rs1;
-        ls1 = b1 * vl - a1 * yl + ls2;
-        rs1 = b1 * vr - a1 * yr + rs2;
-        ls2 = b2 * vl - a2 * yl;
-        rs2 = b2 * vr - a2 * yr;
-        const zl = hb0 * yl + lt1;
-        const zr = hb0 * yr + rt1;
-        lt1 = hb1 * yl - ha1 * zl + lt2;
-        rt1 = hb1 * yr - ha1 * zr + rt2;
-        lt2 = hb2 * yl - ha2 * zl;
-        rt2 = hb2 * yr - ha2 * zr;
-        el += zl * zl;
-        er += zr * zr;
-      }
-      bm[b] = ml;
-      bm[nBlocks + b] = mr;
-      f = runEnd;
-    }
-    s[0] = ls1;
-    s[1] = ls2;
-    s[2] = lt1;
-    s[3] = lt2;
-    s[4] = rs1;
-    s[5] = rs2;
-    s[6] = rt1;
-    s[7] = rt2;
-    this.stepEnergy[0] += el;
-    this.stepEnergy[1] += er;
   }
 
   private closeStep(): void {
@@ -513,7 +539,12 @@ export class LoudnessMeter {
 
   /** Runs the FIR on pending candidate blocks, highest bound first, until no bound can beat the peak. */
   private flushCandidates(): void {
-    const idx = this.candBound.map((_, i) => i).sort((a, b) => this.candBound[b] - this.candBound[a]);
+    const bound = this.candBound;
+    // the comparator returns a sign, not the difference: a fractional result is boxed into a new heap
+    // number on every comparison
+    const idx = bound
+      .map((_, i) => i)
+      .sort((a, b) => (bound[b] > bound[a] ? 1 : bound[b] < bound[a] ? -1 : 0));
     let tp = Math.max(this.truePeak, this.samplePeak);
     for (const i of idx) {
       if (this.candBound[i] <= tp) break;

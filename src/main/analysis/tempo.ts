@@ -55,12 +55,27 @@ export function acfTempogram(
   const win = Math.round((opts.winSec ?? 8) * fps);
   const hop = Math.max(1, Math.round((opts.hopSec ?? 0.5) * fps));
   const maxLag = Math.min(win - 1, Math.ceil((60 * fps) / (opts.minBpm ?? 25)));
+  const sm = clippedBlur(od);
+  const nWin = Math.max(1, Math.ceil(od.length / hop));
+  const acf = new Float32Array(nWin * (maxLag + 1));
+  const energy = new Float32Array(nWin);
+  const windowAcf = new WindowAcf(win, maxLag);
+  for (let w = 0; w < nWin; w++) {
+    if ((w & 31) === 0) throwIfAborted(opts.signal);
+    energy[w] = windowAcf.read(sm, w * hop - (win >> 1), acf, w * (maxLag + 1));
+  }
+  return { fps, hop, win, nWin, maxLag, acf, energy };
+}
+
+/**
+ * The envelope with rare huge onsets clipped (the first note after silence, a crash: one such peak
+ * would own a whole window's autocorrelation) and a light blur: a sharp onset falls between frames,
+ * and without it the autocorrelation at periods of a non-integer number of frames depends on
+ * rounding, not on the music.
+ */
+function clippedBlur(od: Float32Array): Float32Array {
   const n = od.length;
-  // clip rare huge onsets (the first note after silence, a crash): one such peak would own a whole
-  // window's autocorrelation
   const cap = quantile(od, CLIP_QUANTILE);
-  // a light blur: a sharp onset falls between frames, and without it the autocorrelation at
-  // periods of a non-integer number of frames depends on rounding, not on the music
   const sm = new Float32Array(n);
   for (let i = 0; i < n; i++) {
     let s = 0;
@@ -74,23 +89,48 @@ export function acfTempogram(
     }
     sm[i] = s / w;
   }
-  const nWin = Math.max(1, Math.ceil(n / hop));
-  const acf = new Float32Array(nWin * (maxLag + 1));
-  const energy = new Float32Array(nWin);
-  const buf = new Float32Array(win);
-  // zero padding only has to keep lags up to maxLag free of circular wrap-around
-  let nfft = 1;
-  while (nfft < win + maxLag + 1) nfft *= 2;
-  const fft = new FFT(nfft);
-  const frame = new Array<number>(nfft).fill(0);
-  const spec = fft.createComplexArray() as number[];
-  const back = fft.createComplexArray() as number[];
-  // Hann taper: windows overlap heavily, the taper keeps columns smooth in time
-  const taper = new Float32Array(win);
-  for (let i = 0; i < win; i++) taper[i] = 0.5 - 0.5 * Math.cos((2 * Math.PI * (i + 0.5)) / win);
-  for (let w = 0; w < nWin; w++) {
-    if ((w & 31) === 0) throwIfAborted(opts.signal);
-    const start = w * hop - (win >> 1);
+  return sm;
+}
+
+/**
+ * Autocorrelation of one tempogram window: the window is taken from the envelope, its mean removed
+ * and a Hann taper applied (windows overlap heavily, the taper keeps columns smooth in time), then
+ * transformed by FFT (Wiener–Khinchin), zero-padded so lags up to maxLag see no circular
+ * wrap-around. The buffers and the FFT are made once per tempogram and reused for every window; the
+ * per-window work being one short method also lets V8 optimise it after a few windows.
+ */
+class WindowAcf {
+  private readonly buf: Float32Array;
+  private readonly taper: Float32Array;
+  private readonly fft: FFT;
+  // fft.js works on plain arrays (it is slowest on typed arrays)
+  private readonly frame: number[];
+  private readonly spec: number[];
+  private readonly back: number[];
+
+  constructor(
+    private readonly win: number,
+    private readonly maxLag: number,
+  ) {
+    this.buf = new Float32Array(win);
+    let nfft = 1;
+    while (nfft < win + maxLag + 1) nfft *= 2;
+    this.fft = new FFT(nfft);
+    this.frame = new Array<number>(nfft).fill(0);
+    this.spec = this.fft.createComplexArray() as number[];
+    this.back = this.fft.createComplexArray() as number[];
+    this.taper = new Float32Array(win);
+    for (let i = 0; i < win; i++) this.taper[i] = 0.5 - 0.5 * Math.cos((2 * Math.PI * (i + 0.5)) / win);
+  }
+
+  /**
+   * Writes the unbiased autocorrelation at lags 0..maxLag, normalised by lag 0, of the window of
+   * `sm` starting at frame `start` (zero outside the envelope) to out[offset …], and returns the
+   * window's energy. A silent window (energy ≤ 1e-12) leaves `out` untouched.
+   */
+  read(sm: Float32Array, start: number, out: Float32Array, offset: number): number {
+    const { win, maxLag, buf, taper, fft, frame, spec, back } = this;
+    const n = sm.length;
     let mean = 0;
     for (let i = 0; i < win; i++) {
       const j = start + i;
@@ -104,10 +144,8 @@ export function acfTempogram(
       buf[i] = (buf[i] - mean) * taper[i];
       e += buf[i] * buf[i];
     }
-    energy[w] = e;
-    const base = w * (maxLag + 1);
-    if (e <= 1e-12) continue;
-    // autocorrelation by FFT (Wiener–Khinchin), zero-padded to avoid circular wrap
+    if (e <= 1e-12) return e;
+    const nfft = frame.length;
     for (let i = 0; i < nfft; i++) frame[i] = i < win ? buf[i] : 0;
     fft.realTransform(spec, frame);
     fft.completeSpectrum(spec);
@@ -120,10 +158,10 @@ export function acfTempogram(
     fft.inverseTransform(back, spec);
     for (let L = 0; L <= maxLag; L++) {
       // unbiased: long lags see fewer products
-      acf[base + L] = (back[2 * L] / e) * (win / (win - L));
+      out[offset + L] = (back[2 * L] / e) * (win / (win - L));
     }
+    return e;
   }
-  return { fps, hop, win, nWin, maxLag, acf, energy };
 }
 
 /** Linear interpolation of a lag function at a fractional lag. */
@@ -178,53 +216,24 @@ export function periodPath(
   const bestI = new Int32Array(nS);
   // a change of one octave costs jumpCost
   const costPerState = jumpCost * step;
+  // the per-column work is in functions of their own, which V8 optimises after a few columns and
+  // keeps for the next path; this loop only calls them
   for (let w = 0; w < tg.nWin; w++) {
     if ((w & 63) === 0) throwIfAborted(opts.signal);
-    for (let s = 0; s < nS; s++) {
-      const p = periods[s];
-      // support at the period and its double keeps the path on the same metrical level
-      const v = at(tg.acf, w * L1, L1, p) + 0.5 * at(tg.acf, w * L1, L1, 2 * p);
-      obs[s] = v > 0 ? v : 0;
-    }
     // the autocorrelation is already normalised by lag 0, so it is comparable between windows:
     // a window without a pulse (a held chord, the lead-in) has low evidence everywhere and does not
     // steer the path; a quiet window (little onset energy) is trusted less
     const trust = Math.min(1, tg.energy[w] / (medEnergy || 1));
-    for (let s = 0; s < nS; s++) obs[s] *= trust;
-    if (scale && scale[w] !== undefined) {
-      // outside this column's (scaled) range: as good as forbidden
-      const a = range[0] * scale[w];
-      const b = range[1] * scale[w];
-      for (let s = 0; s < nS; s++)
-        if (periods[s] < a * 0.999 || periods[s] > b * 1.001) obs[s] = OUT_OF_RANGE;
-    }
+    columnEvidence(tg.acf, w * L1, L1, periods, trust, obs);
+    if (scale && scale[w] !== undefined)
+      forbidOutside(periods, range[0] * scale[w], range[1] * scale[w], obs);
     if (w === 0) {
-      for (let s = 0; s < nS; s++) cur[s] = obs[s];
+      cur.set(obs);
     } else {
-      // distance-transform style min over |Δs|*cost: two linear passes, O(nS)
       const tmp = cur;
       cur = prev;
       prev = tmp;
-      bestV.set(prev);
-      for (let s = 0; s < nS; s++) bestI[s] = s;
-      for (let s = 1; s < nS; s++) {
-        const c = bestV[s - 1] - costPerState;
-        if (c > bestV[s]) {
-          bestV[s] = c;
-          bestI[s] = bestI[s - 1];
-        }
-      }
-      for (let s = nS - 2; s >= 0; s--) {
-        const c = bestV[s + 1] - costPerState;
-        if (c > bestV[s]) {
-          bestV[s] = c;
-          bestI[s] = bestI[s + 1];
-        }
-      }
-      for (let s = 0; s < nS; s++) {
-        cur[s] = bestV[s] + obs[s];
-        back[w * nS + s] = bestI[s];
-      }
+      viterbiStep(prev, obs, costPerState, bestV, bestI, cur, back, w * nS);
     }
   }
   let s = 0;
@@ -238,6 +247,72 @@ export function periodPath(
 }
 
 const OUT_OF_RANGE = -1e6;
+
+/**
+ * Evidence for each period state in one tempogram column (acf[off … off + len)): the
+ * autocorrelation at the period plus half that at its double (which keeps the path on the same
+ * metrical level), at least 0, times the column's trust.
+ */
+function columnEvidence(
+  acf: Float32Array,
+  off: number,
+  len: number,
+  periods: Float64Array,
+  trust: number,
+  obs: Float64Array,
+): void {
+  const nS = periods.length;
+  for (let s = 0; s < nS; s++) {
+    const p = periods[s];
+    const v = at(acf, off, len, p) + 0.5 * at(acf, off, len, 2 * p);
+    obs[s] = v > 0 ? v : 0;
+  }
+  for (let s = 0; s < nS; s++) obs[s] *= trust;
+}
+
+/** Periods outside a column's (scaled) range [a, b]: as good as forbidden. */
+function forbidOutside(periods: Float64Array, a: number, b: number, obs: Float64Array): void {
+  for (let s = 0; s < periods.length; s++)
+    if (periods[s] < a * 0.999 || periods[s] > b * 1.001) obs[s] = OUT_OF_RANGE;
+}
+
+/**
+ * One Viterbi step of the period path: cur[s] = obs[s] + the best prev[s'] − cost × |s − s'|, a
+ * distance-transform style max in two linear passes (O(nS)), the chosen s' going to back[off + s].
+ * bestV and bestI are scratch.
+ */
+function viterbiStep(
+  prev: Float64Array,
+  obs: Float64Array,
+  costPerState: number,
+  bestV: Float64Array,
+  bestI: Int32Array,
+  cur: Float64Array,
+  back: Int32Array,
+  off: number,
+): void {
+  const nS = prev.length;
+  bestV.set(prev);
+  for (let s = 0; s < nS; s++) bestI[s] = s;
+  for (let s = 1; s < nS; s++) {
+    const c = bestV[s - 1] - costPerState;
+    if (c > bestV[s]) {
+      bestV[s] = c;
+      bestI[s] = bestI[s - 1];
+    }
+  }
+  for (let s = nS - 2; s >= 0; s--) {
+    const c = bestV[s + 1] - costPerState;
+    if (c > bestV[s]) {
+      bestV[s] = c;
+      bestI[s] = bestI[s + 1];
+    }
+  }
+  for (let s = 0; s < nS; s++) {
+    cur[s] = bestV[s] + obs[s];
+    back[off + s] = bestI[s];
+  }
+}
 
 /**
  * Sudden tempo changes in a wide period path (one that follows the strongest pulse): a step of the
