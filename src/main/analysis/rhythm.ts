@@ -75,8 +75,7 @@ export const FOLLOW_SPAN = 1.25;
  * A beat slower than BAR_AS_BEAT_BPM is a bar when the pulse four times as fast is still at least
  * BAR_AS_BEAT_QUARTERS as periodic, and that pulse is no faster than BAR_AS_BEAT_MAX_QUARTER (16ths
  * under a slow ballad are no beat). Songs really at 46–55 BPM read ≤ 0.18 there (their fast levels
- * are the half and the third); a funk groove at 162 read as its 40.5 BPM bar 0.44, a real MIDI
- * arrangement at 180 read at 45 0.87.
+ * are the half and the third); a funk groove at 162 read as its 40.5 BPM bar reads 0.44.
  */
 export const BAR_AS_BEAT_BPM = 60;
 export const BAR_AS_BEAT_QUARTERS = 0.3;
