@@ -82,3 +82,58 @@ function refineBeat(samples: Float32Array, sr: number, t: number, search: Search
   }
   return best >= minRise ? bestI / sr : t;
 }
+
+/**
+ * A held final chord still belongs to its bar: the tracker stops at the last onset, so a song that ends
+ * on a chord ringing through its last bar loses that bar's remaining beats (on the tuned part, 3 beats
+ * at the end of most generated songs that close that way). The bar is completed at the last beats'
+ * median interval while the audio still sounds there (`SOUNDING_DB` under the song's median level),
+ * never past its end, never beyond the one bar.
+ */
+export const SOUNDING_DB = -30;
+
+/** RMS of samples [from, to) (clamped to the signal). */
+function rms(samples: Float32Array, from: number, to: number): number {
+  const a = Math.max(0, from);
+  const b = Math.min(samples.length, to);
+  let e = 0;
+  for (let i = a; i < b; i++) e += samples[i] * samples[i];
+  return b > a ? Math.sqrt(e / (b - a)) : 0;
+}
+
+/**
+ * The beats with the last bar completed (the same array when nothing is added). `lastDownbeat` is the
+ * index of the last bar's first beat, `beatsPerBar` the beats a bar holds.
+ */
+export function completeLastBar(
+  samples: Float32Array,
+  sr: number,
+  beats: number[],
+  lastDownbeat: number,
+  beatsPerBar: number,
+): number[] {
+  const missing = beatsPerBar - (beats.length - lastDownbeat);
+  if (beats.length < 8 || missing < 1 || missing >= beatsPerBar) return beats;
+  const tail = beats.slice(-8);
+  const ibis = tail
+    .slice(1)
+    .map((t, i) => t - tail[i])
+    .sort((x, y) => x - y);
+  const ibi = ibis[Math.floor(ibis.length / 2)];
+  // the song's median level over 100 ms windows, one per second
+  const win = Math.round(0.1 * sr);
+  const levels: number[] = [];
+  for (let i = 0; i + win <= samples.length; i += sr) levels.push(rms(samples, i, i + win));
+  levels.sort((x, y) => x - y);
+  const floor = (levels[Math.floor(levels.length / 2)] ?? 0) * 10 ** (SOUNDING_DB / 20);
+  const end = samples.length / sr;
+  const out = beats.slice();
+  for (let k = 1; k <= missing; k++) {
+    const t = beats[beats.length - 1] + k * ibi;
+    const c = Math.round(t * sr);
+    const half = Math.round(win / 2);
+    if (t > end - 0.05 || !(floor > 0) || !(rms(samples, c - half, c + half) >= floor)) break;
+    out.push(Math.round(t * 10000) / 10000);
+  }
+  return out.length === beats.length ? beats : out;
+}

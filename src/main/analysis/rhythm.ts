@@ -11,7 +11,7 @@ import { calibrate } from './calibration';
 import { trackBeats } from './beat';
 import { analyzeMeter, groupsInThrees, harmonicNovelty } from './meter';
 import type { OnsetFeatures } from './onset';
-import { refineBeats } from './rhythm-refine';
+import { completeLastBar, refineBeats } from './rhythm-refine';
 import { featuresOf } from './shared-features';
 import { stft } from './spectrum';
 import { ANALYSIS_SR, SHARED_HOP, SHARED_NFFT, type RhythmResult, type StageContext } from './stages';
@@ -242,6 +242,22 @@ export function analyzeRhythm(audio: MonoAudio, ctx: StageContext): RhythmResult
     ternary: m.ternaryRatio,
     levels,
   };
+}
+
+/**
+ * The final reading's beats with its last bar completed through a held final chord
+ * (`completeLastBar`, rhythm-refine.ts). Applied once harmony and sections have read the tracked beats:
+ * they need no beats past the last onset, and a bar more at the end moved their phrase grids.
+ */
+export function beatsThroughLastBar(
+  r: Pick<RhythmResult, 'beats' | 'downbeats' | 'meter'>,
+  audio: MonoAudio,
+): number[] {
+  if (!r.meter || r.downbeats.length === 0) return r.beats;
+  const last = r.beats.lastIndexOf(r.downbeats[r.downbeats.length - 1]);
+  if (last < 0) return r.beats;
+  const perBar = r.meter.denominator === 8 ? r.meter.numerator / 3 : r.meter.numerator;
+  return completeLastBar(audio.samples, audio.sr || ANALYSIS_SR, r.beats, last, perBar);
 }
 
 interface Pulse {
