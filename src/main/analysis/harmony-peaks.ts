@@ -206,8 +206,9 @@ export function streamPeaks(
         decimateRange(input, factor, kernel, produced, need, ring, ringMask);
         produced = need;
       }
-      windowRing(ring, ringMask, start, nSamples, win, frame);
-    } else windowInput(input, start, nSamples, win, frame);
+    }
+    // without decimation the "ring" is the input itself and the mask (−1) keeps every index
+    windowRing(ring, ringMask, start, nSamples, win, frame);
     plan.magnitude(mag, 0);
     const frameMax = maxOf(mag);
     if (frameMax > globalMax) globalMax = frameMax;
@@ -239,7 +240,7 @@ export function streamPeaks(
   };
 }
 
-/** The Hann-windowed frame of the decimated ring starting at sample `start` (zero outside the signal). */
+/** The Hann-windowed frame of the (decimated) signal starting at sample `start` (zero outside the signal). */
 function windowRing(
   ring: Float32Array,
   ringMask: number,
@@ -251,20 +252,6 @@ function windowRing(
   for (let i = 0; i < frame.length; i++) {
     const j = start + i;
     frame[i] = j >= 0 && j < nSamples ? ring[j & ringMask] * win[i] : 0;
-  }
-}
-
-/** The Hann-windowed frame of the input starting at sample `start` (zero outside the signal). */
-function windowInput(
-  input: Float32Array,
-  start: number,
-  nSamples: number,
-  win: Float32Array,
-  frame: FrameBuffer,
-): void {
-  for (let i = 0; i < frame.length; i++) {
-    const j = start + i;
-    frame[i] = j >= 0 && j < nSamples ? input[j] * win[i] : 0;
   }
 }
 
