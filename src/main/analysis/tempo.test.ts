@@ -180,6 +180,30 @@ describe('playedTempo', () => {
     // the tempo held by more beats wins
     expect(playedTempo([...Array<number>(60).fill(108), 126, ...Array<number>(70).fill(144)])).toBe(144);
   });
+
+  /** beat-to-beat tempi played loosely: each off by up to ±5 % (a fixed pseudo-random sequence) */
+  const loose = (bpm: number, n: number, seed: number): number[] => {
+    let s = seed;
+    return Array.from({ length: n }, () => {
+      s = (s * 1103515245 + 12345) % 2147483648;
+      return bpm * (1 + (s / 2147483648 - 0.5) * 0.1);
+    });
+  };
+
+  it('is the tempo held by the beats, not the tail the median sits in (72 loose beats at 108, 71 at 144)', () => {
+    const ibis = [...loose(108, 72, 7), ...loose(144, 71, 8)];
+    expect(median(ibis)).toBeGreaterThan(108 * 1.04);
+    expect(Math.abs(playedTempo(ibis) / 108 - 1)).toBeLessThan(0.015);
+  });
+
+  it('keeps the median of a loosely played steady song and of a loosely played ramp', () => {
+    const steady = loose(120, 150, 3);
+    expect(playedTempo(steady)).toBe(median(steady));
+    const ramp = Array.from({ length: 200 }, (_, i) => 88 + (28 * i) / 199).map(
+      (b, i) => b * (1 + 0.04 * Math.sin(i * 2.4)),
+    );
+    expect(playedTempo(ramp)).toBe(median(ramp));
+  });
 });
 
 describe('levelConfidences', () => {

@@ -507,23 +507,44 @@ const SAME_TEMPO = 1.04;
 /** the median sits in a gap between tempi when fewer than this share of the beats were played near it */
 const GAP_SHARE = 0.1;
 
+/** the beats around the median's held tempo must outnumber those around the median by this much */
+const TAIL_RATIO = 1.5;
+/** at most this many steps from the median to the tempo it belongs to (each moves by under 4 %) */
+const SETTLE_STEPS = 20;
+
 /**
- * The global tempo as a listener counts it from beat-to-beat tempi: their median, unless hardly any
- * beat was played near it (a song in two tempi, about as many beats in each, puts the median between
- * them, on the few beats across the change): then the tempo held by the most beats. A ramp keeps
- * its median.
+ * The global tempo as a listener counts it from beat-to-beat tempi: their median, unless it sits in
+ * a tail or a gap. About as many beats in each of two tempi put the median in the gap, on the few
+ * beats across the change: then the tempo held by the most beats. A few more beats in one of two
+ * loosely played tempi put it in that tempo's tail (72 beats at 108 ± 5 % and 71 at 144 gave 114):
+ * then the tempo it belongs to, found by moving to the median of the beats near it until it settles,
+ * when clearly more beats were played near that. A ramp or a steady song keeps its median.
  */
 export function playedTempo(ibiBpm: number[]): number {
   const m = median(ibiBpm);
   const near = (c: number): number[] => ibiBpm.filter((x) => x < c * SAME_TEMPO && x > c / SAME_TEMPO);
   const atMedian = near(m);
-  if (atMedian.length >= GAP_SHARE * ibiBpm.length) return m;
+  if (atMedian.length >= GAP_SHARE * ibiBpm.length) {
+    const held = settle(m, near);
+    return near(held).length >= TAIL_RATIO * atMedian.length ? held : m;
+  }
   let best: number[] = atMedian;
   for (const x of ibiBpm) {
     const held = near(x);
     if (held.length > best.length) best = held;
   }
   return median(best);
+}
+
+/** from `start`, the median of the values near it, repeated until it no longer moves */
+function settle(start: number, near: (c: number) => number[]): number {
+  let c = start;
+  for (let i = 0; i < SETTLE_STEPS; i++) {
+    const next = median(near(c));
+    if (!(Math.abs(next - c) > 1e-9 * c)) break;
+    c = next;
+  }
+  return c;
 }
 
 export interface MetricalLevel {

@@ -20,7 +20,8 @@
 // 0.4.13: a beat below 60 BPM whose quarters are periodic too is a bar read as the beat: four times the tempo
 // 0.4.14: the key's evidence leaves out the 5th harmonics of louder notes (a minor key over a bright bass is no longer its parallel major)
 // 0.4.15: a final chord held through its bar keeps that bar's beats
-export const ANALYZER_VERSION = '0.4.15';
+// 0.4.16: the global tempo of a song in two loosely played tempi is the tempo its median belongs to, not that tempo's tail
+export const ANALYZER_VERSION = '0.4.16';
 
 /** Engine name recorded in every song map's provenance. */
 export const ENGINE_NAME = 'performia-engine';
