@@ -170,8 +170,9 @@ export function analyzeRhythm(audio: MonoAudio, ctx: StageContext): RhythmResult
     const k = drumsGroupPulses(beatFrames, feat.high, feat.env);
     if (k > 1 && chosen.bpm / k >= MIN_BPM) retrack(chosen.factor / k);
   }
-  // a very slow level whose quarters are periodic too is a bar read as the beat
-  const bpmNow = (chosen.bpm * factor) / chosen.factor;
+  // a very slow level whose quarters are periodic too is a bar read as the beat (the tempo of the
+  // beats as tracked: the path may drift from the chosen level's reading by up to FOLLOW_SPAN)
+  const bpmNow = (60 * fps) / median(beatFrames.slice(1).map((f, i) => f - beatFrames[i]));
   if (bpmNow < BAR_AS_BEAT_BPM && bpmNow * 4 <= BAR_AS_BEAT_MAX_QUARTER) {
     const s = (f: number): number => salienceAlong(tg, path, f);
     if (s(4) >= BAR_AS_BEAT_QUARTERS * s(1)) retrack(factor * 4);
