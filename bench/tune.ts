@@ -21,7 +21,7 @@ import { analyzeHarmony } from '../src/main/analysis/harmony';
 import { readingFromHarmony } from '../src/main/analysis/meter-harmony';
 import { reportRawConfidence } from '../src/main/analysis/calibration';
 import { loadFastFft } from '../src/main/analysis/fft';
-import { analyzeRhythm, beatsThroughLastBar } from '../src/main/analysis/rhythm';
+import { analyzeRhythm, completeBars } from '../src/main/analysis/rhythm';
 import { analyzeSections } from '../src/main/analysis/segment';
 import { stft } from '../src/main/analysis/spectrum';
 import { ANALYSIS_SR, SHARED_HOP, SHARED_NFFT } from '../src/main/analysis/stages';
@@ -114,11 +114,13 @@ function predict(
       out.sections = s.sections;
     }
   }
-  // as the pipeline does: a final chord held through its bar keeps that bar's beats
-  out.beats = beatsThroughLastBar(
+  // as the pipeline does: a soft intro keeps its bars back to the first note, a held final chord its bar
+  const bars = completeBars(
     { beats: out.beats ?? [], downbeats: out.downbeats ?? [], meter: out.meter ?? null },
     audio,
   );
+  out.beats = bars.beats;
+  if (out.downbeats) out.downbeats = bars.downbeats;
   return out;
 }
 

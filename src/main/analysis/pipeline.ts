@@ -16,7 +16,7 @@ import { loadFastFft } from './fft';
 import { analyzeHarmony } from './harmony';
 import { loudnessResult } from './loudness';
 import { assertUnchanged, hashFile, probeFile } from './probe';
-import { analyzeRhythm, beatsThroughLastBar } from './rhythm';
+import { analyzeRhythm, completeBars } from './rhythm';
 import { readingFromHarmony } from './meter-harmony';
 import { analyzeSections } from './segment';
 import { sharedFeatures, type SharedFeatures } from './shared-features';
@@ -212,8 +212,8 @@ export async function analyzeFile(
     stages.sections = failed(reasonOf(err));
   }
   throwIfAborted(signal);
-  // a final chord held through its bar keeps that bar's beats
-  if (rhythm) beats = beatsThroughLastBar(rhythm, audio);
+  // a soft intro keeps its bars back to the first note, a final chord held through its bar that bar's beats
+  if (rhythm) ({ beats, downbeats } = completeBars(rhythm, audio));
 
   const candidate = {
     id: opts.jobId,

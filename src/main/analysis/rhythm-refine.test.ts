@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { completeLastBar } from './rhythm-refine';
+import { completeBars } from './rhythm';
+import { completeFirstBars, completeLastBar } from './rhythm-refine';
 import { synth, type SynthSpec } from './rhythm-synth';
 import { ANALYSIS_SR } from './stages';
 
@@ -39,5 +40,59 @@ describe('completeLastBar', () => {
   it('stops where the audio stops', () => {
     const { samples, beats } = endingOnAChord(2.2, 17.7);
     expect(completeLastBar(samples, SR, beats, 32, 4).slice(beats.length)).toEqual([17, 17.5]);
+  });
+});
+
+/**
+ * Clicks at 120 BPM from `clicksFrom` to 20 s (the beats a tracker hears), over a soft sustained pad
+ * (a C major chord at −20 dB against the clicks' peaks) sounding from `padFrom` to `padTo`.
+ */
+function softIntro(
+  clicksFrom: number,
+  padFrom: number,
+  padTo = 20,
+): { samples: Float32Array; beats: number[] } {
+  const beats: number[] = [];
+  for (let t = clicksFrom; t < 19.5; t += 0.5) beats.push(t);
+  const samples = synth({ sr: SR, duration: 20, hits: beats.map((t) => ({ t, kind: 'click' as const })) });
+  for (const f of [261.6, 329.6, 392]) {
+    for (let i = Math.round(padFrom * SR); i < Math.min(samples.length, Math.round(padTo * SR)); i++)
+      samples[i] += 0.02 * Math.sin((2 * Math.PI * f * i) / SR);
+  }
+  return { samples, beats };
+}
+
+describe('completeFirstBars', () => {
+  it('carries the beats back through a soft intro to the first note, on the grid', () => {
+    const { samples, beats } = softIntro(4.5, 0.5);
+    const out = completeFirstBars(samples, SR, beats, 4);
+    expect(out.slice(0, 8)).toEqual([0.5, 1, 1.5, 2, 2.5, 3, 3.5, 4]);
+    expect(out.slice(8)).toEqual(beats);
+  });
+  it('adds nothing when the first note is off the grid, too far back, or the intro falls silent', () => {
+    const off = softIntro(4.5, 0.75);
+    expect(completeFirstBars(off.samples, SR, off.beats, 4)).toBe(off.beats);
+    // 12 beats back: more than two bars of 4/4
+    const long = softIntro(6.5, 0.5);
+    expect(completeFirstBars(long.samples, SR, long.beats, 4)).toBe(long.beats);
+    // 3/4 allows six beats back, not eight
+    const short = softIntro(4.5, 0.5);
+    expect(completeFirstBars(short.samples, SR, short.beats, 3)).toBe(short.beats);
+    // a note at 0.5 s that stops at 1.2 s: the beats from 1.5 to 4 s would be invented
+    const gap = softIntro(4.5, 0.5, 1.2);
+    expect(completeFirstBars(gap.samples, SR, gap.beats, 4)).toBe(gap.beats);
+    // the music starts with the first tracked beat
+    const none = softIntro(4.5, 4.5);
+    expect(completeFirstBars(none.samples, SR, none.beats, 4)).toBe(none.beats);
+  });
+  it('gives the carried bars their downbeats, and completes the last bar as before', () => {
+    const { samples, beats } = softIntro(4.5, 0.5);
+    const downbeats = beats.filter((_, i) => i % 4 === 0);
+    const out = completeBars(
+      { beats, downbeats, meter: { numerator: 4, denominator: 4 } },
+      { samples, sr: SR },
+    );
+    expect(out.downbeats).toEqual([0.5, 2.5, ...downbeats]);
+    expect(out.beats.slice(0, 9)).toEqual([0.5, 1, 1.5, 2, 2.5, 3, 3.5, 4, 4.5]);
   });
 });

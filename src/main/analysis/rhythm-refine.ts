@@ -114,26 +114,86 @@ export function completeLastBar(
 ): number[] {
   const missing = beatsPerBar - (beats.length - lastDownbeat);
   if (beats.length < 8 || missing < 1 || missing >= beatsPerBar) return beats;
-  const tail = beats.slice(-8);
-  const ibis = tail
-    .slice(1)
-    .map((t, i) => t - tail[i])
-    .sort((x, y) => x - y);
-  const ibi = ibis[Math.floor(ibis.length / 2)];
-  // the song's median level over 100 ms windows, one per second
-  const win = Math.round(0.1 * sr);
-  const levels: number[] = [];
-  for (let i = 0; i + win <= samples.length; i += sr) levels.push(rms(samples, i, i + win));
-  levels.sort((x, y) => x - y);
-  const floor = (levels[Math.floor(levels.length / 2)] ?? 0) * 10 ** (SOUNDING_DB / 20);
+  const ibi = medianInterval(beats.slice(-8));
+  const floor = medianLevel(samples, sr) * 10 ** (SOUNDING_DB / 20);
   const end = samples.length / sr;
   const out = beats.slice();
   for (let k = 1; k <= missing; k++) {
     const t = beats[beats.length - 1] + k * ibi;
-    const c = Math.round(t * sr);
-    const half = Math.round(win / 2);
-    if (t > end - 0.05 || !(floor > 0) || !(rms(samples, c - half, c + half) >= floor)) break;
+    if (t > end - 0.05 || !sounds(samples, sr, t, floor)) break;
     out.push(Math.round(t * 10000) / 10000);
   }
   return out.length === beats.length ? beats : out;
+}
+
+/** the median interval between consecutive beats */
+function medianInterval(beats: number[]): number {
+  const ibis = beats
+    .slice(1)
+    .map((t, i) => t - beats[i])
+    .sort((x, y) => x - y);
+  return ibis[Math.floor(ibis.length / 2)];
+}
+
+/** the song's median level: RMS over 100 ms windows, one per second */
+function medianLevel(samples: Float32Array, sr: number): number {
+  const win = Math.round(0.1 * sr);
+  const levels: number[] = [];
+  for (let i = 0; i + win <= samples.length; i += sr) levels.push(rms(samples, i, i + win));
+  levels.sort((x, y) => x - y);
+  return levels[Math.floor(levels.length / 2)] ?? 0;
+}
+
+/** whether the 100 ms around `t` (seconds) is at least `floor` loud */
+function sounds(samples: Float32Array, sr: number, t: number, floor: number): boolean {
+  const c = Math.round(t * sr);
+  const half = Math.round(0.05 * sr);
+  return floor > 0 && rms(samples, c - half, c + half) >= floor;
+}
+
+/**
+ * A soft intro still counts from the song's first note: the tracker drops beats much weaker than the
+ * song's (a pad fading in under no drums: on the tuning sets, 31 of 365 songs lost their first 1–8
+ * beats). The beats are carried back from the first tracked one, at the first beats' median
+ * interval, when the music's start (the first 10 ms within `START_DB` of the song's median level)
+ * falls on that grid (within `START_TOLERANCE` of a beat), at most `MAX_LEAD_BARS` bars back, and the
+ * audio sounds (`SOUNDING_DB`) at every carried beat after the first note. Otherwise nothing is added:
+ * an intro that starts off the grid is in free time or a pickup, and no beat is invented there.
+ */
+export const START_DB = -50;
+export const START_TOLERANCE = 0.07;
+export const MAX_LEAD_BARS = 2;
+
+/** The beats with the lead-in bars before the first tracked beat completed (the same array when none). */
+export function completeFirstBars(
+  samples: Float32Array,
+  sr: number,
+  beats: number[],
+  beatsPerBar: number,
+): number[] {
+  if (beats.length < 8) return beats;
+  const ibi = medianInterval(beats.slice(0, 8));
+  const level = medianLevel(samples, sr);
+  const start = musicStart(samples, sr, level * 10 ** (START_DB / 20), beats[0]);
+  if (start === null) return beats;
+  const k = Math.round((beats[0] - start) / ibi);
+  if (k < 1 || k > MAX_LEAD_BARS * beatsPerBar) return beats;
+  if (Math.abs(beats[0] - k * ibi - start) > Math.min(START_TOLERANCE, 0.1 * ibi)) return beats;
+  const floor = level * 10 ** (SOUNDING_DB / 20);
+  const lead: number[] = [];
+  for (let j = k; j >= 1; j--) {
+    const t = beats[0] - j * ibi;
+    if (j < k && !sounds(samples, sr, t, floor)) return beats;
+    lead.push(Math.round(Math.max(0, t) * 10000) / 10000);
+  }
+  return [...lead, ...beats];
+}
+
+/** the first 10 ms window before `before` (seconds) at least `floor` loud, in seconds; null if none */
+function musicStart(samples: Float32Array, sr: number, floor: number, before: number): number | null {
+  const win = Math.round(0.01 * sr);
+  const end = Math.min(samples.length, Math.round(before * sr));
+  if (!(floor > 0)) return null;
+  for (let i = 0; i + win <= end; i += win) if (rms(samples, i, i + win) >= floor) return i / sr;
+  return null;
 }

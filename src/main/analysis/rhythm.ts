@@ -11,7 +11,7 @@ import { calibrate } from './calibration';
 import { trackBeats } from './beat';
 import { analyzeMeter, groupsInThrees, harmonicNovelty } from './meter';
 import type { OnsetFeatures } from './onset';
-import { completeLastBar, refineBeats } from './rhythm-refine';
+import { completeFirstBars, completeLastBar, refineBeats } from './rhythm-refine';
 import { featuresOf } from './shared-features';
 import { stft } from './spectrum';
 import { ANALYSIS_SR, SHARED_HOP, SHARED_NFFT, type RhythmResult, type StageContext } from './stages';
@@ -246,19 +246,30 @@ export function analyzeRhythm(audio: MonoAudio, ctx: StageContext): RhythmResult
 }
 
 /**
- * The final reading's beats with its last bar completed through a held final chord
- * (`completeLastBar`, rhythm-refine.ts). Applied once harmony and sections have read the tracked beats:
- * they need no beats past the last onset, and a bar more at the end moved their phrase grids.
+ * The final reading's beats (and downbeats) with its bars completed at both ends: the lead-in bars of a
+ * soft intro back to the song's first note (`completeFirstBars`) and the last bar through a held final
+ * chord (`completeLastBar`, rhythm-refine.ts). Applied once harmony and sections have read the tracked
+ * beats: they need no beats the tracker did not hear, and a bar more at the end moved their phrase grids.
  */
-export function beatsThroughLastBar(
+export function completeBars(
   r: Pick<RhythmResult, 'beats' | 'downbeats' | 'meter'>,
   audio: MonoAudio,
-): number[] {
-  if (!r.meter || r.downbeats.length === 0) return r.beats;
+): { beats: number[]; downbeats: number[] } {
+  const unchanged = { beats: r.beats, downbeats: r.downbeats };
+  if (!r.meter || r.downbeats.length === 0) return unchanged;
+  const first = r.beats.indexOf(r.downbeats[0]);
   const last = r.beats.lastIndexOf(r.downbeats[r.downbeats.length - 1]);
-  if (last < 0) return r.beats;
+  if (first < 0 || last < 0) return unchanged;
   const perBar = r.meter.denominator === 8 ? r.meter.numerator / 3 : r.meter.numerator;
-  return completeLastBar(audio.samples, audio.sr || ANALYSIS_SR, r.beats, last, perBar);
+  const sr = audio.sr || ANALYSIS_SR;
+  const led = completeFirstBars(audio.samples, sr, r.beats, perBar);
+  const added = led.length - r.beats.length;
+  const leadDownbeats: number[] = [];
+  for (let i = first + added - perBar; i >= 0; i -= perBar) if (i < added) leadDownbeats.unshift(led[i]);
+  return {
+    beats: completeLastBar(audio.samples, sr, led, last + added, perBar),
+    downbeats: leadDownbeats.length ? [...leadDownbeats, ...r.downbeats] : r.downbeats,
+  };
 }
 
 interface Pulse {
