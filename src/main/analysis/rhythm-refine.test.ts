@@ -45,19 +45,24 @@ describe('completeLastBar', () => {
 
 /**
  * Clicks at 120 BPM from `clicksFrom` to 20 s (the beats a tracker hears), over a soft sustained pad
- * (a C major chord at −20 dB against the clicks' peaks) sounding from `padFrom` to `padTo`.
+ * (a C major chord at −20 dB against the clicks' peaks) sounding from `padFrom` to `padTo`, swelling in over
+ * `attackSec`.
  */
 function softIntro(
   clicksFrom: number,
   padFrom: number,
   padTo = 20,
+  attackSec = 0,
 ): { samples: Float32Array; beats: number[] } {
   const beats: number[] = [];
   for (let t = clicksFrom; t < 19.5; t += 0.5) beats.push(t);
   const samples = synth({ sr: SR, duration: 20, hits: beats.map((t) => ({ t, kind: 'click' as const })) });
   for (const f of [261.6, 329.6, 392]) {
-    for (let i = Math.round(padFrom * SR); i < Math.min(samples.length, Math.round(padTo * SR)); i++)
-      samples[i] += 0.02 * Math.sin((2 * Math.PI * f * i) / SR);
+    for (let i = Math.round(padFrom * SR); i < Math.min(samples.length, Math.round(padTo * SR)); i++) {
+      // the pad swells in from −80 dB over attackSec
+      const swell = attackSec > 0 ? 10 ** ((80 * Math.min(1, (i / SR - padFrom) / attackSec) - 80) / 20) : 1;
+      samples[i] += 0.02 * swell * Math.sin((2 * Math.PI * f * i) / SR);
+    }
   }
   return { samples, beats };
 }
@@ -68,6 +73,11 @@ describe('completeFirstBars', () => {
     const out = completeFirstBars(samples, SR, beats, 4);
     expect(out.slice(0, 8)).toEqual([0.5, 1, 1.5, 2, 2.5, 3, 3.5, 4]);
     expect(out.slice(8)).toEqual(beats);
+  });
+  it('counts a first note that swells in over its attack from its onset', () => {
+    // 100 ms from −80 dB: its level is heard ≈ 50 ms after the onset
+    const { samples, beats } = softIntro(4.5, 0.5, 20, 0.1);
+    expect(completeFirstBars(samples, SR, beats, 4).slice(0, 8)).toEqual([0.5, 1, 1.5, 2, 2.5, 3, 3.5, 4]);
   });
   it('adds nothing when the first note is off the grid, too far back, or the intro falls silent', () => {
     const off = softIntro(4.5, 0.75);

@@ -156,12 +156,14 @@ function sounds(samples: Float32Array, sr: number, t: number, floor: number): bo
  * song's (a pad fading in under no drums: on the tuning sets, 31 of 365 songs lost their first 1–8
  * beats). The beats are carried back from the first tracked one, at the first beats' median
  * interval, when the music's start (the first 10 ms within `START_DB` of the song's median level)
- * falls on that grid (within `START_TOLERANCE` of a beat), at most `MAX_LEAD_BARS` bars back, and the
+ * falls on that grid (from `START_EARLY` before a beat to `START_LATE` after it: a pad's attack
+ * reaches the level tens of ms after the note's onset), at most `MAX_LEAD_BARS` bars back, and the
  * audio sounds (`SOUNDING_DB`) at every carried beat after the first note. Otherwise nothing is added:
  * an intro that starts off the grid is in free time or a pickup, and no beat is invented there.
  */
 export const START_DB = -50;
-export const START_TOLERANCE = 0.07;
+export const START_EARLY = 0.03;
+export const START_LATE = 0.07;
 export const MAX_LEAD_BARS = 2;
 
 /** The beats with the lead-in bars before the first tracked beat completed (the same array when none). */
@@ -178,7 +180,9 @@ export function completeFirstBars(
   if (start === null) return beats;
   const k = Math.round((beats[0] - start) / ibi);
   if (k < 1 || k > MAX_LEAD_BARS * beatsPerBar) return beats;
-  if (Math.abs(beats[0] - k * ibi - start) > Math.min(START_TOLERANCE, 0.1 * ibi)) return beats;
+  // the level crosses during the first note's attack: at or after its onset, never well before it
+  const late = start - (beats[0] - k * ibi);
+  if (late < -Math.min(START_EARLY, 0.1 * ibi) || late > Math.min(START_LATE, 0.25 * ibi)) return beats;
   const floor = level * 10 ** (SOUNDING_DB / 20);
   const lead: number[] = [];
   for (let j = k; j >= 1; j--) {
