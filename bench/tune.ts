@@ -116,11 +116,17 @@ function predict(
   }
   // as the pipeline does: a soft intro keeps its bars back to the first note, a held final chord its bar
   const bars = completeBars(
-    { beats: out.beats ?? [], downbeats: out.downbeats ?? [], meter: out.meter ?? null },
+    {
+      beats: out.beats ?? [],
+      downbeats: out.downbeats ?? [],
+      meter: out.meter ?? null,
+      tempo: out.tempo ?? null,
+    },
     audio,
   );
   out.beats = bars.beats;
   if (out.downbeats) out.downbeats = bars.downbeats;
+  if (out.tempo) out.tempo = bars.tempo;
   return out;
 }
 

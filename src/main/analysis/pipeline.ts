@@ -213,13 +213,14 @@ export async function analyzeFile(
   }
   throwIfAborted(signal);
   // a soft intro keeps its bars back to the first note, a final chord held through its bar that bar's beats
-  if (rhythm) ({ beats, downbeats } = completeBars(rhythm, audio));
+  const completed = rhythm && completeBars(rhythm, audio);
+  if (completed) ({ beats, downbeats } = completed);
 
   const candidate = {
     id: opts.jobId,
     duration_sec: Math.round(decoded.durationSec * 1e6) / 1e6,
     meter: rhythm?.meter ?? null,
-    tempo: rhythm?.tempo ?? null,
+    tempo: completed ? completed.tempo : null,
     beats,
     downbeats,
     key: harmony?.key ?? [],

@@ -95,14 +95,17 @@ describe('completeFirstBars', () => {
     const none = softIntro(4.5, 4.5);
     expect(completeFirstBars(none.samples, SR, none.beats, 4)).toBe(none.beats);
   });
-  it('gives the carried bars their downbeats, and completes the last bar as before', () => {
+  it('gives the carried bars their downbeats and the tempo curve its start, and completes the last bar', () => {
     const { samples, beats } = softIntro(4.5, 0.5);
     const downbeats = beats.filter((_, i) => i % 4 === 0);
+    const tempo = { bpm_global: 120, curve: [[4.5, 120]] as [number, number][] };
     const out = completeBars(
-      { beats, downbeats, meter: { numerator: 4, denominator: 4 } },
+      { beats, downbeats, meter: { numerator: 4, denominator: 4 }, tempo },
       { samples, sr: SR },
     );
     expect(out.downbeats).toEqual([0.5, 2.5, ...downbeats]);
+    // the tempo curve starts at the first beat
+    expect(out.tempo?.curve).toEqual([[0.5, 120]]);
     expect(out.beats.slice(0, 9)).toEqual([0.5, 1, 1.5, 2, 2.5, 3, 3.5, 4, 4.5]);
   });
 });

@@ -246,16 +246,16 @@ export function analyzeRhythm(audio: MonoAudio, ctx: StageContext): RhythmResult
 }
 
 /**
- * The final reading's beats (and downbeats) with its bars completed at both ends: the lead-in bars of a
+ * The final reading's beats (downbeats, and the tempo curve's start) with its bars completed at both ends: the lead-in bars of a
  * soft intro back to the song's first note (`completeFirstBars`) and the last bar through a held final
  * chord (`completeLastBar`, rhythm-refine.ts). Applied once harmony and sections have read the tracked
  * beats: they need no beats the tracker did not hear, and a bar more at the end moved their phrase grids.
  */
-export function completeBars(
-  r: Pick<RhythmResult, 'beats' | 'downbeats' | 'meter'>,
+export function completeBars<T extends { curve?: [number, number][] }>(
+  r: Pick<RhythmResult, 'beats' | 'downbeats' | 'meter'> & { tempo: T | null },
   audio: MonoAudio,
-): { beats: number[]; downbeats: number[] } {
-  const unchanged = { beats: r.beats, downbeats: r.downbeats };
+): { beats: number[]; downbeats: number[]; tempo: T | null } {
+  const unchanged = { beats: r.beats, downbeats: r.downbeats, tempo: r.tempo };
   if (!r.meter || r.downbeats.length === 0) return unchanged;
   const first = r.beats.indexOf(r.downbeats[0]);
   const last = r.beats.lastIndexOf(r.downbeats[r.downbeats.length - 1]);
@@ -266,9 +266,16 @@ export function completeBars(
   const added = led.length - r.beats.length;
   const leadDownbeats: number[] = [];
   for (let i = first + added - perBar; i >= 0; i -= perBar) if (i < added) leadDownbeats.unshift(led[i]);
+  // the tempo curve starts at the first beat: the carried-back one
+  const curve = r.tempo?.curve ?? [];
+  const tempo: T | null =
+    added > 0 && r.tempo && curve.length > 0
+      ? { ...r.tempo, curve: [[led[0], curve[0][1]], ...curve.slice(1)] }
+      : r.tempo;
   return {
     beats: completeLastBar(audio.samples, sr, led, last + added, perBar),
     downbeats: leadDownbeats.length ? [...leadDownbeats, ...r.downbeats] : r.downbeats,
+    tempo,
   };
 }
 

@@ -22,7 +22,7 @@
 // 0.4.15: a final chord held through its bar keeps that bar's beats
 // 0.4.16: the global tempo of a song in two loosely played tempi is the tempo its median belongs to, not that tempo's tail
 // 0.4.17: the bar-as-beat check reads the tempo of the beats as tracked, not the chosen level's reading (the path may drift from it)
-// 0.4.18: a soft intro keeps its beats (and downbeats) back to the song's first note when that note is on the beat grid (heard up to 70 ms into its attack)
+// 0.4.18: a soft intro keeps its beats, downbeats and tempo-curve start back to the song's first note when that note is on the beat grid (heard up to 70 ms into its attack)
 export const ANALYZER_VERSION = '0.4.18';
 
 /** Engine name recorded in every song map's provenance. */
