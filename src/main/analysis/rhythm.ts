@@ -246,10 +246,11 @@ export function analyzeRhythm(audio: MonoAudio, ctx: StageContext): RhythmResult
 }
 
 /**
- * The final reading's beats (downbeats, and the tempo curve's start) with its bars completed at both ends: the lead-in bars of a
- * soft intro back to the song's first note (`completeFirstBars`) and the last bar through a held final
- * chord (`completeLastBar`, rhythm-refine.ts). Applied once harmony and sections have read the tracked
- * beats: they need no beats the tracker did not hear, and a bar more at the end moved their phrase grids.
+ * The final reading's beats, downbeats and tempo-curve start with its bars completed at both ends: the
+ * lead-in bars of a soft intro back to the song's first note (`completeFirstBars`) and the last bar
+ * through a held final chord (`completeLastBar`, rhythm-refine.ts). Applied once harmony and sections
+ * have read the tracked beats: they need no beats the tracker did not hear, and a bar more at the end
+ * moved their phrase grids.
  */
 export function completeBars<T extends { curve?: [number, number][] }>(
   r: Pick<RhythmResult, 'beats' | 'downbeats' | 'meter'> & { tempo: T | null },

@@ -541,6 +541,7 @@ function settle(start: number, near: (c: number) => number[]): number {
   let c = start;
   for (let i = 0; i < SETTLE_STEPS; i++) {
     const next = median(near(c));
+    // settled, or nothing near (the median of none is NaN)
     if (!(Math.abs(next - c) > 1e-9 * c)) break;
     c = next;
   }
