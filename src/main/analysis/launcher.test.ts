@@ -1,0 +1,119 @@
+/**
+ * The decoder helper (launcher.ts) starts programs for this process: their outputs arrive through
+ * the reader sockets handed to it, stderr and the exit code come back as messages, kill works, and
+ * a helper that dies fails what it ran and is replaced. The program's parent is the helper, never
+ * this (large) process: that is the point of it.
+ */
+import { describe, expect, it } from 'vitest';
+import { helperPid, launch, type Launched } from './launcher';
+import { readerPair } from './reader-socket';
+
+/** a reader pair collecting what arrives, resolved at its end */
+async function collector(): Promise<{ child: import('node:net').Socket; done: Promise<Buffer> }> {
+  const chunks: Buffer[] = [];
+  const pair = await readerPair((c) => chunks.push(Buffer.from(c)));
+  const done = new Promise<Buffer>((res) => pair.ours.on('close', () => res(Buffer.concat(chunks))));
+  return { child: pair.child, done };
+}
+
+function outcome(l: Launched): Promise<{ code: number | null; stderr: string; errors: string[] }> {
+  let stderr = '';
+  const errors: string[] = [];
+  l.onStderr((s) => (stderr += s));
+  l.onError((e) => errors.push(e.message));
+  return new Promise((res) => l.onClose((code) => res({ code, stderr, errors })));
+}
+
+const node = process.execPath;
+
+describe.skipIf(process.platform === 'win32')('launch (the decoder helper)', () => {
+  it('runs the program from the helper, with the sockets as its fds, stderr and exit code passed back', async () => {
+    const a = await collector();
+    const b = await collector();
+    const script = [
+      "const fs = require('fs');",
+      'const x = Buffer.alloc(1 << 20); for (let i = 0; i < x.length; i++) x[i] = (i * 7) & 255;',
+      'fs.writeSync(1, x);',
+      "fs.writeSync(3, Buffer.from('mono side'));",
+      'process.stderr.write(`ppid ${process.ppid}`);',
+      'process.exitCode = 3;',
+    ].join('\n');
+    const l = await launch(node, ['-e', script], { 1: a.child, 3: b.child });
+    const [r, out1, out3] = await Promise.all([outcome(l), a.done, b.done]);
+    expect(r.code).toBe(3);
+    expect(r.errors).toEqual([]);
+    expect(out1.length).toBe(1 << 20);
+    for (let i = 0; i < out1.length; i += 4099) expect(out1[i]).toBe((i * 7) & 255);
+    expect(out3.toString()).toBe('mono side');
+    const helper = helperPid();
+    expect(helper).not.toBeNull();
+    expect(helper).not.toBe(process.pid);
+    expect(r.stderr).toBe(`ppid ${helper}`);
+  });
+
+  it('starts the program itself when told not to use the helper', async () => {
+    const a = await collector();
+    process.env.PERFORMIA_DECODER_HELPER = '0';
+    try {
+      const l = await launch(node, ['-e', 'process.stderr.write(`ppid ${process.ppid}`)'], { 1: a.child });
+      expect((await outcome(l)).stderr).toBe(`ppid ${process.pid}`);
+    } finally {
+      delete process.env.PERFORMIA_DECODER_HELPER;
+    }
+  });
+
+  it('kills a running program on request', async () => {
+    const a = await collector();
+    const l = await launch(node, ['-e', 'setTimeout(() => {}, 5000)'], { 1: a.child });
+    const r = outcome(l);
+    setTimeout(() => l.kill(), 200);
+    expect((await r).code).toBeNull();
+    await a.done; // its output ends with it
+  });
+
+  it('reports a program that cannot start, and keeps working', async () => {
+    const a = await collector();
+    const bad = await launch('/nonexistent/ffmpeg', [], { 1: a.child });
+    const r = await outcome(bad);
+    expect(r.errors.join(' ')).toMatch(/ENOENT/);
+    const b = await collector();
+    const ok = await launch(node, ['-e', "process.stdout.write('fine')"], { 1: b.child });
+    expect((await outcome(ok)).code).toBe(0);
+    expect((await b.done).toString()).toBe('fine');
+  });
+
+  it('fails what a helper that died was running, then starts a new one', async () => {
+    const a = await collector();
+    const l = await launch(node, ['-e', 'setTimeout(() => {}, 5000)'], { 1: a.child });
+    const before = helperPid()!;
+    const r = outcome(l);
+    process.kill(before, 'SIGKILL');
+    const { code, errors } = await r;
+    expect(code).toBeNull();
+    expect(errors).toEqual(['the decoder helper stopped']);
+    const b = await collector();
+    const next = await launch(node, ['-e', "process.stdout.write('again')"], { 1: b.child });
+    expect((await outcome(next)).code).toBe(0);
+    expect((await b.done).toString()).toBe('again');
+    expect(helperPid()).not.toBe(before);
+  });
+
+  it('leaves no listeners behind, song after song', async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error): void => void warnings.push(w.message);
+    process.on('warning', onWarning);
+    try {
+      for (let i = 0; i < 15; i++) {
+        const a = await collector();
+        const b = await collector();
+        const l = await launch(node, ['-e', "process.stdout.write('x')"], { 1: a.child, 3: b.child });
+        expect((await outcome(l)).code).toBe(0);
+        await Promise.all([a.done, b.done]);
+      }
+      await new Promise((res) => setTimeout(res, 50));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings).toEqual([]);
+  });
+});
