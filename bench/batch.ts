@@ -90,14 +90,15 @@ async function runBatch(
   // the pool starts warm with the core: wait for it, as a user would drop files into a started app
   await core.pool.warm(concurrency);
   const c0 = process.cpuUsage();
-  const k0 = childrenCpuMs();
+  const k0 = childrenCpuMs() + core.pool.decoderCpuMs;
   const t0 = performance.now();
   const r = await core.dispatch('jobs.submit', { paths: files });
   if (!r.ok) throw new Error(`submit failed: ${r.error.message}`);
   await core.runner.whenIdle();
   const wallS = (performance.now() - t0) / 1000;
   const c = process.cpuUsage(c0);
-  const cpuS = (c.user + c.system) / 1e6 + (childrenCpuMs() - k0) / 1000;
+  // ffmpeg runs as the decoder helpers' child (launcher.ts): the workers report its CPU per job
+  const cpuS = (c.user + c.system) / 1e6 + (childrenCpuMs() + core.pool.decoderCpuMs - k0) / 1000;
   const counts = core.store.stats().counts;
   await core.close();
   rmSync(dataDir, { recursive: true, force: true });

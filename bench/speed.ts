@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FFMPEG_PATH } from '../src/main/analysis/decode';
 import { fftBackend } from '../src/main/analysis/fft';
+import { launchedCpuMs } from '../src/main/analysis/launcher';
 import { analyzeFile } from '../src/main/analysis/pipeline';
 import { corpusAudio } from '../src/main/testing/corpus';
 import { bundleForNode } from './bundle';
@@ -62,7 +63,7 @@ async function child(file: string, runs: number, mode: string): Promise<void> {
       if (h > peakHeap) peakHeap = h;
     };
     const c0 = process.cpuUsage();
-    const k0 = childrenCpuMs();
+    const k0 = childrenCpuMs() + launchedCpuMs();
     const t0 = performance.now();
     const { songMap } = await analyzeFile(file, {
       jobId: 'bench',
@@ -80,7 +81,8 @@ async function child(file: string, runs: number, mode: string): Promise<void> {
         timings,
         wallMs,
         cpuMs: (c.user + c.system) / 1000,
-        childCpuMs: childrenCpuMs() - k0,
+        // ffmpeg is the decoder helper's child, not ours (launcher.ts): the helper reports its CPU
+        childCpuMs: childrenCpuMs() + launchedCpuMs() - k0,
         durationSec: songMap.duration_sec,
         peakHeapMB: peakHeap / 2 ** 20,
       });

@@ -4,7 +4,6 @@
  * container goes through the ffmpeg binary (never a shell), whose float WAV output on stdout is parsed
  * by the same code. Memory stays bounded: only the analysis buffer grows, and it is capped.
  */
-import { spawn } from 'node:child_process';
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -13,6 +12,7 @@ import { AppError } from '../../shared/errors';
 import { ANALYSIS_SR } from './stages';
 import { LoudnessMeter, type LoudnessMeasurement } from './loudness';
 import { fsErrorToAppError, shortName, type ProbeResult } from './probe';
+import { direct, launch, type Launched } from './launcher';
 import { readerPair, type ReaderPair } from './reader-socket';
 import { Resampler } from './resample';
 import type { MonoAudio } from './types';
@@ -399,36 +399,39 @@ async function decodeWithFfmpeg(
     native.child.destroy();
     native.ours.destroy();
   }
-  return new Promise((resolvePromise, reject) => {
-    let child: ReturnType<typeof spawn>;
-    try {
-      child = spawn(FFMPEG_PATH, ffmpegArgs(abs, opts.resampler !== 'js'), {
-        stdio: ['ignore', readers?.[0].child ?? 'pipe', 'pipe', readers?.[1].child ?? 'pipe'],
-        windowsHide: true,
-      });
-    } catch (err) {
-      for (const r of readers ?? []) {
-        r.child.destroy();
-        r.ours.destroy();
-      }
-      throw err;
+  const args = ffmpegArgs(abs, opts.resampler !== 'js');
+  let child: Launched;
+  let pipes: { native: NodeJS.ReadableStream; mono: NodeJS.ReadableStream } | null = null;
+  try {
+    if (readers) {
+      // started by the thread's decoder helper (launcher.ts): no fork of this large process
+      child = await launch(FFMPEG_PATH, args, { 1: readers[0].child, 3: readers[1].child });
+    } else {
+      const d = direct(FFMPEG_PATH, args, { 1: 'pipe', 3: 'pipe' });
+      pipes = { native: d.child.stdout!, mono: d.child.stdio[3] as NodeJS.ReadableStream };
+      child = d;
     }
+  } catch (err) {
+    for (const r of readers ?? []) {
+      r.child.destroy();
+      r.ours.destroy();
+    }
+    throw err;
+  }
+  return new Promise((resolvePromise, reject) => {
     let stderr = '';
-    kill = (): void => {
-      if (child.exitCode === null) child.kill('SIGKILL');
-    };
+    kill = (): void => child.kill();
     const onAbort = (): void => {
       failed ??= Object.assign(new Error('analysis cancelled'), { name: 'AbortError' });
       kill();
     };
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     if (opts.signal?.aborted) onAbort();
-    child.stderr!.setEncoding('utf8');
-    child.stderr!.on('data', (s: string) => {
+    child.onStderr((s) => {
       if (stderr.length < 65536) stderr += s;
     });
     // done when the child has closed and every output has been read to its end
-    let pending = readers ? 3 : 1;
+    let pending = pipes ? 1 : 3;
     let exitCode: number | null = null;
     const settle = (): void => {
       if (--pending > 0) return;
@@ -437,24 +440,21 @@ async function decodeWithFfmpeg(
       else resolvePromise({ stderr, code: exitCode });
     };
     if (readers) {
-      // the child has its own copies of its ends: ours must go, or the parent ends never see EOF
-      for (const r of readers) r.child.destroy();
       const [native, mono] = readers;
       native.ours.on('error', (err) => (failed ??= err));
       mono.ours.on('error', (err) => (failed ??= err));
       native.ours.on('close', settle);
       mono.ours.on('end', onMonoEnd);
       mono.ours.on('close', settle);
-    } else {
-      child.stdout!.on('data', onNative);
-      const monoPipe = child.stdio[3] as NodeJS.ReadableStream;
-      monoPipe.on('data', onMono);
-      monoPipe.on('end', onMonoEnd);
+    } else if (pipes) {
+      pipes.native.on('data', onNative);
+      pipes.mono.on('data', onMono);
+      pipes.mono.on('end', onMonoEnd);
     }
-    child.on('error', (err) => {
+    child.onError((err) => {
       failed ??= new AppError('E_DECODE', `cannot start the decoder: ${err.message}`);
     });
-    child.on('close', (code) => {
+    child.onClose((code) => {
       exitCode = code;
       settle();
     });

@@ -116,6 +116,9 @@ export class WorkerPool {
     this.opts = opts;
   }
 
+  /** CPU ms the finished jobs' decoder processes used, as the workers reported it (benchmarks) */
+  decoderCpuMs = 0;
+
   get size(): number {
     return this.all.size;
   }
@@ -234,6 +237,7 @@ export class WorkerPool {
       cur.onProgress(msg.stage, msg.fraction);
       return;
     }
+    if (msg.type === 'done') this.decoderCpuMs += msg.decoderCpuMs ?? 0;
     cur.settle(
       msg.type === 'done'
         ? { kind: 'done', songMap: msg.songMap, summary: msg.summary }

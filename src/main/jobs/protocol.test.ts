@@ -13,6 +13,9 @@ describe('worker protocol', () => {
       true,
     );
     expect(parseWorkerMessage({ type: 'done', jobId: 'j1', songMap, summary }).ok).toBe(true);
+    expect(parseWorkerMessage({ type: 'done', jobId: 'j1', songMap, summary, decoderCpuMs: 212 }).ok).toBe(
+      true,
+    );
     expect(parseWorkerMessage({ type: 'error', jobId: 'j1', code: 'E_DECODE', message: 'bad' }).ok).toBe(
       true,
     );
@@ -24,6 +27,7 @@ describe('worker protocol', () => {
       'done',
       { type: 'done', jobId: 'j1', songMap: { ...songMap, beats: [-1] }, summary },
       { type: 'done', jobId: 'j1', songMap },
+      { type: 'done', jobId: 'j1', songMap, summary, decoderCpuMs: -1 },
       { type: 'error', jobId: 'j1', code: 'E_MADE_UP', message: 'x' },
       { type: 'progress', jobId: 'j1', stage: 'decode', fraction: Number.NaN },
       { type: 'exec', jobId: 'j1' },

@@ -26,7 +26,14 @@ export const WorkerMessageSchema = z.discriminatedUnion('type', [
     stage: z.string().min(1).max(64),
     fraction: z.number().finite(),
   }),
-  z.object({ type: z.literal('done'), jobId, songMap: SongMapSchema, summary: JobSummarySchema }),
+  z.object({
+    type: z.literal('done'),
+    jobId,
+    songMap: SongMapSchema,
+    summary: JobSummarySchema,
+    /** CPU ms of the job's decoder process (not the worker's own; absent where it is not known) */
+    decoderCpuMs: z.number().finite().nonnegative().max(1e9).optional(),
+  }),
   z.object({
     type: z.literal('error'),
     jobId,
@@ -37,7 +44,7 @@ export const WorkerMessageSchema = z.discriminatedUnion('type', [
 export type WorkerMessage =
   | { type: 'ready' }
   | { type: 'progress'; jobId: string; stage: string; fraction: number }
-  | { type: 'done'; jobId: string; songMap: SongMap; summary: JobSummary }
+  | { type: 'done'; jobId: string; songMap: SongMap; summary: JobSummary; decoderCpuMs?: number }
   | { type: 'error'; jobId: string; code: (typeof ERROR_CODES)[number]; message: string };
 
 /** What a worker entry runs: the engine's analyzeFile, or a test double with the same signature. */

@@ -23,7 +23,11 @@ export function toErrorMessage(jobId: string, err: unknown): WorkerMessage {
   };
 }
 
-export function runWorkerHost(analyze: AnalyzeFn): void {
+export function runWorkerHost(
+  analyze: AnalyzeFn,
+  /** CPU ms of the decoders this thread has run so far (their processes are not the worker's) */
+  decoderCpuMs?: () => number,
+): void {
   const port = parentPort;
   if (!port) throw new Error('worker-host must run inside a worker thread');
   let busy = false;
@@ -38,6 +42,7 @@ export function runWorkerHost(analyze: AnalyzeFn): void {
     const jobId = msg.jobId;
     void (async () => {
       let out: WorkerMessage;
+      const cpu0 = decoderCpuMs?.();
       try {
         const { songMap, summary } = await analyze(msg.path as string, {
           jobId,
@@ -45,6 +50,7 @@ export function runWorkerHost(analyze: AnalyzeFn): void {
           onProgress: (stage, fraction) => port.postMessage({ type: 'progress', jobId, stage, fraction }),
         });
         out = { type: 'done', jobId, songMap, summary };
+        if (cpu0 !== undefined) out.decoderCpuMs = Math.max(0, decoderCpuMs!() - cpu0);
       } catch (err) {
         out = toErrorMessage(jobId, err);
       }
