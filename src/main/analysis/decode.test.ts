@@ -13,6 +13,7 @@ import {
   mapFfmpegError,
   type DecodeOptions,
   monoShortfallSec,
+  releaseAnalysisBuffer,
 } from './decode';
 import { probeFile } from './probe';
 import { encodeWav } from './wav';
@@ -358,5 +359,24 @@ describe('ffmpeg messages shown to the user', () => {
     const e = mapFfmpegError('[mp3 @ 0x1] file:/a/b.mp3: Invalid data found when processing input', 'b.mp3');
     expect(e.code).toBe('E_UNSUPPORTED_FORMAT');
     expect(e.message).not.toMatch(/0x|\/a\//);
+  });
+});
+
+describe('the analysis buffer kept between songs', () => {
+  it('takes the next song, which reads only its own samples', async () => {
+    // 22050 Hz mono: the native decoder, straight into the analysis buffer
+    // (songs long enough that the buffer sized from the probed length + 1 s is handed out as a view)
+    const long = write('long.wav', encodeWav(tone(22050, 20, 1), { sampleRate: 22050, channels: 1 }));
+    const quiet = tone(22050, 12, 1).map((v) => v * 0.1);
+    const short = write('short.wav', encodeWav(quiet, { sampleRate: 22050, channels: 1 }));
+    const fresh = (await decode(short)).audio.samples.slice();
+    const first = await decode(long);
+    releaseAnalysisBuffer(first.audio.samples);
+    const next = await decode(short);
+    expect(next.audio.samples.buffer).toBe(first.audio.samples.buffer); // the same memory…
+    expect(next.audio.samples).toEqual(fresh); // …holding the new song only (the old one's tail unseen)
+    // taken: the song after gets its own until this one is handed back
+    const other = await decode(short);
+    expect(other.audio.samples.buffer).not.toBe(next.audio.samples.buffer);
   });
 });

@@ -135,6 +135,21 @@ describe('analyzeFile', () => {
     expect(songMap.tags!.format).toBe('mp3');
   }, 60_000);
 
+  it('gives the same song map whichever song ran before it in the thread (the analysis buffer is reused)', async () => {
+    const strip = (m: Awaited<ReturnType<typeof analyzeFile>>['songMap']): string =>
+      JSON.stringify({ ...m, provenance: { ...m.provenance, created_at: '' }, stages: {} });
+    const other = write(
+      'other.wav',
+      encodeWav(
+        song(44100, 9).map((v) => -0.7 * v),
+        { sampleRate: 44100, channels: 2 },
+      ),
+    );
+    const first = strip((await analyzeFile(wav, { jobId: 'j' })).songMap);
+    await analyzeFile(other, { jobId: 'j' }); // a longer song: its buffer is kept, then reused below
+    expect(strip((await analyzeFile(wav, { jobId: 'j' })).songMap)).toBe(first);
+  }, 60_000);
+
   it('is cancelled by its AbortSignal', async () => {
     const ac = new AbortController();
     ac.abort();

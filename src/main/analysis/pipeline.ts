@@ -11,7 +11,7 @@ import { PROGRESS_WEIGHTS } from './progress-weights';
 import { AppError } from '../../shared/errors';
 import type { JobSummary } from '../../shared/domain';
 import { SongMapSchema, type SongMap, type StageName, type StageStatus } from '../../shared/songmap';
-import { DEFAULT_MAX_ANALYSIS_SEC, MIN_DURATION_SEC, decodeFile } from './decode';
+import { DEFAULT_MAX_ANALYSIS_SEC, MIN_DURATION_SEC, decodeFile, releaseAnalysisBuffer } from './decode';
 import { loadFastFft } from './fft';
 import { analyzeHarmony } from './harmony';
 import { loudnessResult } from './loudness';
@@ -130,135 +130,140 @@ export async function analyzeFile(
   stages.waveform = { status: 'ok' };
   const audio = decoded.audio;
 
-  // the WASM FFT (loaded once per process; without it the stages fall back to fft.js)
-  await loadFastFft();
-  // the shared STFT, read once by every stage's features as it runs (never held: shared-features.ts)
-  let features: SharedFeatures | undefined;
   try {
-    progress('spectrum', 0);
-    features = timed(timings, 'spectrum', () => sharedFeatures(audio.samples, audio.sr, signal)).value;
-    progress('spectrum', 1);
-  } catch (err) {
-    if (isAbort(err)) throw err;
-    // each stage below can still compute its own spectrum; they say so if they cannot
-    features = undefined;
-  }
+    // the WASM FFT (loaded once per process; without it the stages fall back to fft.js)
+    await loadFastFft();
+    // the shared STFT, read once by every stage's features as it runs (never held: shared-features.ts)
+    let features: SharedFeatures | undefined;
+    try {
+      progress('spectrum', 0);
+      features = timed(timings, 'spectrum', () => sharedFeatures(audio.samples, audio.sr, signal)).value;
+      progress('spectrum', 1);
+    } catch (err) {
+      if (isAbort(err)) throw err;
+      // each stage below can still compute its own spectrum; they say so if they cannot
+      features = undefined;
+    }
 
-  let rhythm: RhythmResult | null = null;
-  let rhythmMs = 0;
-  try {
-    const r = timed(timings, 'rhythm', () =>
-      analyzeRhythm(audio, { signal, features, onProgress: (_s, f) => progress('rhythm', f) }),
-    );
-    rhythm = r.value;
-    rhythmMs = r.ms;
-    stages.tempo = { ...rhythm.stages.tempo, ms: rhythmMs };
-    stages.beats = rhythm.stages.beats;
-    stages.meter = rhythm.stages.meter;
-  } catch (err) {
-    if (isAbort(err)) throw err;
-    const reason = reasonOf(err);
-    stages.tempo = failed(reason);
-    stages.beats = failed(reason);
-    stages.meter = failed(reason);
-  }
-  throwIfAborted(signal);
+    let rhythm: RhythmResult | null = null;
+    let rhythmMs = 0;
+    try {
+      const r = timed(timings, 'rhythm', () =>
+        analyzeRhythm(audio, { signal, features, onProgress: (_s, f) => progress('rhythm', f) }),
+      );
+      rhythm = r.value;
+      rhythmMs = r.ms;
+      stages.tempo = { ...rhythm.stages.tempo, ms: rhythmMs };
+      stages.beats = rhythm.stages.beats;
+      stages.meter = rhythm.stages.meter;
+    } catch (err) {
+      if (isAbort(err)) throw err;
+      const reason = reasonOf(err);
+      stages.tempo = failed(reason);
+      stages.beats = failed(reason);
+      stages.meter = failed(reason);
+    }
+    throwIfAborted(signal);
 
-  let beats = rhythm?.beats ?? [];
-  let downbeats = rhythm?.downbeats ?? [];
-  let harmony: HarmonyResult | null = null;
-  try {
-    const h = timed(timings, 'harmony', () =>
-      analyzeHarmony(audio, {
-        signal,
-        beats,
-        downbeats,
-        onProgress: (_s, f) => progress('harmony', f),
-      }),
-    );
-    harmony = h.value;
-    stages.tuning = { ...harmony.stages.tuning, ms: h.ms };
-    stages.key = harmony.stages.key;
-    stages.chords = harmony.stages.chords;
-    // the chords can say the beat is one metrical level off (meter-harmony.ts)
-    const fixed = rhythm && readingFromHarmony(rhythm, harmony.chords);
-    if (fixed) ({ beats, downbeats } = rhythm = fixed);
-  } catch (err) {
-    if (isAbort(err)) throw err;
-    const reason = reasonOf(err);
-    stages.tuning = failed(reason);
-    stages.key = failed(reason);
-    stages.chords = failed(reason);
-  }
-  throwIfAborted(signal);
+    let beats = rhythm?.beats ?? [];
+    let downbeats = rhythm?.downbeats ?? [];
+    let harmony: HarmonyResult | null = null;
+    try {
+      const h = timed(timings, 'harmony', () =>
+        analyzeHarmony(audio, {
+          signal,
+          beats,
+          downbeats,
+          onProgress: (_s, f) => progress('harmony', f),
+        }),
+      );
+      harmony = h.value;
+      stages.tuning = { ...harmony.stages.tuning, ms: h.ms };
+      stages.key = harmony.stages.key;
+      stages.chords = harmony.stages.chords;
+      // the chords can say the beat is one metrical level off (meter-harmony.ts)
+      const fixed = rhythm && readingFromHarmony(rhythm, harmony.chords);
+      if (fixed) ({ beats, downbeats } = rhythm = fixed);
+    } catch (err) {
+      if (isAbort(err)) throw err;
+      const reason = reasonOf(err);
+      stages.tuning = failed(reason);
+      stages.key = failed(reason);
+      stages.chords = failed(reason);
+    }
+    throwIfAborted(signal);
 
-  let sections: SectionsResult | null = null;
-  try {
-    const s = timed(timings, 'sections', () =>
-      analyzeSections(audio, {
-        signal,
-        features,
-        beats,
-        downbeats,
-        beatChroma: harmony?.beatChroma ?? null,
-        meter: rhythm?.meter ?? null,
-        onProgress: (_s, f) => progress('sections', f),
-      }),
-    );
-    sections = s.value;
-    stages.sections = { ...sections.stage, ms: s.ms };
-  } catch (err) {
-    if (isAbort(err)) throw err;
-    stages.sections = failed(reasonOf(err));
-  }
-  throwIfAborted(signal);
-  // a soft intro keeps its bars back to the first note, a final chord held through its bar that bar's beats
-  const completed = rhythm && completeBars(rhythm, audio);
-  if (completed) ({ beats, downbeats } = completed);
+    let sections: SectionsResult | null = null;
+    try {
+      const s = timed(timings, 'sections', () =>
+        analyzeSections(audio, {
+          signal,
+          features,
+          beats,
+          downbeats,
+          beatChroma: harmony?.beatChroma ?? null,
+          meter: rhythm?.meter ?? null,
+          onProgress: (_s, f) => progress('sections', f),
+        }),
+      );
+      sections = s.value;
+      stages.sections = { ...sections.stage, ms: s.ms };
+    } catch (err) {
+      if (isAbort(err)) throw err;
+      stages.sections = failed(reasonOf(err));
+    }
+    throwIfAborted(signal);
+    // a soft intro keeps its bars back to the first note, a final chord held through its bar that bar's beats
+    const completed = rhythm && completeBars(rhythm, audio);
+    if (completed) ({ beats, downbeats } = completed);
 
-  const candidate = {
-    id: opts.jobId,
-    duration_sec: Math.round(decoded.durationSec * 1e6) / 1e6,
-    meter: rhythm?.meter ?? null,
-    tempo: completed ? completed.tempo : null,
-    beats,
-    downbeats,
-    key: harmony?.key ?? [],
-    key_alternatives: harmony?.key_alternatives ?? [],
-    tuning: harmony?.tuning ?? null,
-    chords: harmony?.chords ?? [],
-    sections: sections?.sections ?? [],
-    loudness: loud.loudness,
-    waveform: decoded.waveform,
-    lyrics: [],
-    performance: { melody: [], bass: [] },
-    tags: probe.tags,
-    stages,
-    provenance: {
-      engine: ENGINE_NAME,
-      engine_version: ANALYZER_VERSION,
-      created_at: new Date().toISOString(),
-      input_sha256: hash,
-      decoder: decoded.decoder,
-      sample_rate: ANALYSIS_SR,
-      hop: SHARED_HOP,
-      parameters: {
-        n_fft: SHARED_NFFT,
-        source_sample_rate: decoded.sourceSampleRate,
-        source_channels: decoded.sourceChannels,
-        max_analysis_sec: maxAnalysisSec,
-        min_duration_sec: MIN_DURATION_SEC,
+    const candidate = {
+      id: opts.jobId,
+      duration_sec: Math.round(decoded.durationSec * 1e6) / 1e6,
+      meter: rhythm?.meter ?? null,
+      tempo: completed ? completed.tempo : null,
+      beats,
+      downbeats,
+      key: harmony?.key ?? [],
+      key_alternatives: harmony?.key_alternatives ?? [],
+      tuning: harmony?.tuning ?? null,
+      chords: harmony?.chords ?? [],
+      sections: sections?.sections ?? [],
+      loudness: loud.loudness,
+      waveform: decoded.waveform,
+      lyrics: [],
+      performance: { melody: [], bass: [] },
+      tags: probe.tags,
+      stages,
+      provenance: {
+        engine: ENGINE_NAME,
+        engine_version: ANALYZER_VERSION,
+        created_at: new Date().toISOString(),
+        input_sha256: hash,
+        decoder: decoded.decoder,
+        sample_rate: ANALYSIS_SR,
+        hop: SHARED_HOP,
+        parameters: {
+          n_fft: SHARED_NFFT,
+          source_sample_rate: decoded.sourceSampleRate,
+          source_channels: decoded.sourceChannels,
+          max_analysis_sec: maxAnalysisSec,
+          min_duration_sec: MIN_DURATION_SEC,
+        },
       },
-    },
-  };
-  const parsed = SongMapSchema.safeParse(candidate);
-  if (!parsed.success) {
-    // a stage returned something outside the contract: a bug, reported as such rather than stored
-    const issue = parsed.error.issues[0];
-    throw new AppError(
-      'E_ANALYSIS',
-      `song map failed validation at ${issue?.path.join('.') ?? '?'}: ${issue?.message ?? ''}`,
-    );
+    };
+    const parsed = SongMapSchema.safeParse(candidate);
+    if (!parsed.success) {
+      // a stage returned something outside the contract: a bug, reported as such rather than stored
+      const issue = parsed.error.issues[0];
+      throw new AppError(
+        'E_ANALYSIS',
+        `song map failed validation at ${issue?.path.join('.') ?? '?'}: ${issue?.message ?? ''}`,
+      );
+    }
+    return { songMap: parsed.data, summary: summarize(parsed.data) };
+  } finally {
+    // nothing holds a view of the samples any more: the next song in this thread decodes into them
+    releaseAnalysisBuffer(audio.samples);
   }
-  return { songMap: parsed.data, summary: summarize(parsed.data) };
 }
