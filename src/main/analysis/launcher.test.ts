@@ -98,6 +98,23 @@ describe.skipIf(process.platform === 'win32')('launch (the decoder helper)', () 
     expect(helperPid()).not.toBe(before);
   });
 
+  it('keeps programs running side by side apart', async () => {
+    const runs = await Promise.all(
+      [1, 2, 3].map(async (k) => {
+        const a = await collector();
+        const script = `setTimeout(() => { process.stdout.write('out ${k}'.repeat(1000)); process.stderr.write('err ${k}'); process.exitCode = ${k}; }, ${(4 - k) * 50});`;
+        const l = await launch(node, ['-e', script], { 1: a.child });
+        const [r, out] = await Promise.all([outcome(l), a.done]);
+        return { k, r, out: out.toString() };
+      }),
+    );
+    for (const { k, r, out } of runs) {
+      expect(r.code).toBe(k);
+      expect(r.stderr).toBe(`err ${k}`);
+      expect(out).toBe(`out ${k}`.repeat(1000));
+    }
+  });
+
   it('leaves no listeners behind, song after song', async () => {
     const warnings: string[] = [];
     const onWarning = (w: Error): void => void warnings.push(w.message);
