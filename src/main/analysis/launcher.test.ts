@@ -4,8 +4,8 @@
  * a helper that dies fails what it ran and is replaced. The program's parent is the helper, never
  * this (large) process: that is the point of it.
  */
-import { describe, expect, it } from 'vitest';
-import { helperPid, launch, type Launched } from './launcher';
+import { describe, expect, it, vi } from 'vitest';
+import { helperPid, launch, warmLauncher, type Launched } from './launcher';
 import { readerPair } from './reader-socket';
 
 /** a reader pair collecting what arrives, resolved at its end */
@@ -27,6 +27,16 @@ function outcome(l: Launched): Promise<{ code: number | null; stderr: string; er
 const node = process.execPath;
 
 describe.skipIf(process.platform === 'win32')('launch (the decoder helper)', () => {
+  it('can start the helper ahead of the first program, which then runs on it', async () => {
+    expect(helperPid()).toBeNull(); // first test of the file: no helper yet in this thread
+    warmLauncher(node);
+    await vi.waitFor(() => expect(helperPid()).not.toBeNull(), { timeout: 10_000 });
+    const warm = helperPid();
+    const a = await collector();
+    const l = await launch(node, ['-e', 'process.stderr.write(`ppid ${process.ppid}`)'], { 1: a.child });
+    expect((await outcome(l)).stderr).toBe(`ppid ${warm}`);
+  });
+
   it('runs the program from the helper, with the sockets as its fds, stderr and exit code passed back', async () => {
     const a = await collector();
     const b = await collector();

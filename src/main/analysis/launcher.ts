@@ -299,6 +299,14 @@ export async function launch(
   return direct(file, args, outputs);
 }
 
+/**
+ * Starts this thread's helper for `file` ahead of the first decode (a warm worker's first song need
+ * not wait the ≈ 50–150 ms a helper takes to start). Never fails: launch() falls back as usual.
+ */
+export function warmLauncher(file: string): void {
+  if (process.platform !== 'win32') void helperFor(file);
+}
+
 async function helperFor(file: string): Promise<Helper | null> {
   if (unavailable || process.env.PERFORMIA_DECODER_HELPER === '0') return null;
   if (current?.alive && current.file === file) return current;
