@@ -314,8 +314,10 @@ async function helperFor(file: string): Promise<Helper | null> {
   if (current && current.file !== file) current.retire();
   starting ??= Helper.start(file)
     .then((h) => (current = h))
-    .catch((): null => {
+    .catch((err: Error): null => {
       unavailable = true;
+      // once per thread: decoding goes on, started directly (slower, see bench/README.md)
+      console.error(`[decoder] no helper process (${err.message}): this thread starts ffmpeg itself`);
       return null;
     })
     .finally(() => (starting = null));
