@@ -72,6 +72,29 @@ describe.skipIf(process.platform === 'win32')('launch (the decoder helper)', () 
     }
   });
 
+  it('starts programs itself, once it has said so, when the helper cannot start', async () => {
+    vi.resetModules(); // a fresh launcher: no helper yet, nothing marked unavailable
+    const fresh = await import('./launcher');
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const execPath = process.execPath;
+    process.execPath = '/nonexistent/node'; // what the helper would run as
+    try {
+      for (let i = 0; i < 2; i++) {
+        const a = await collector();
+        const l = await fresh.launch(node, ['-e', 'process.stderr.write(`ppid ${process.ppid}`)'], {
+          1: a.child,
+        });
+        expect((await outcome(l)).stderr).toBe(`ppid ${process.pid}`);
+      }
+      expect(errors.mock.calls.map((c) => String(c[0]))).toEqual([
+        expect.stringMatching(/^\[decoder\] no helper process \(.+\): this thread starts ffmpeg itself$/),
+      ]);
+    } finally {
+      process.execPath = execPath;
+      errors.mockRestore();
+    }
+  });
+
   it('kills a running program on request', async () => {
     const a = await collector();
     const l = await launch(node, ['-e', 'setTimeout(() => {}, 5000)'], { 1: a.child });
