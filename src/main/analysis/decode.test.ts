@@ -15,6 +15,7 @@ import {
   monoShortfallSec,
   releaseAnalysisBuffer,
 } from './decode';
+import { helperPid } from './launcher';
 import { probeFile } from './probe';
 import { encodeWav } from './wav';
 import { CORPUS_DIR, haveCorpus } from '../testing/corpus';
@@ -277,6 +278,42 @@ describe('compressed formats through ffmpeg', () => {
     await expect(p).rejects.toMatchObject({ name: 'AbortError' });
     expect(Date.now() - t0).toBeLessThan(5000);
   }, 30_000);
+
+  it.skipIf(process.platform === 'win32')(
+    'a decoder helper that dies mid-song fails that decode with a reason, and the next decode works',
+    async () => {
+      const long = join(dir, 'long-helper.mp3');
+      ffmpeg(
+        '-f',
+        'lavfi',
+        '-i',
+        'sine=frequency=440:duration=120',
+        '-c:a',
+        'libmp3lame',
+        '-b:a',
+        '64k',
+        long,
+      );
+      await decode(mp3); // the helper is up
+      const helper = helperPid();
+      expect(helper).not.toBeNull();
+      let killed = false;
+      const p = decode(long, {
+        onProgress: () => {
+          if (!killed) process.kill(helper!, 'SIGKILL');
+          killed = true;
+        },
+      });
+      await expect(p).rejects.toMatchObject({
+        code: 'E_DECODE',
+        message: 'decoder error: the decoder helper stopped',
+      });
+      const next = await decode(mp3);
+      expect(next.durationSec).toBeCloseTo(4, 1);
+      expect(helperPid()).not.toBe(helper);
+    },
+    30_000,
+  );
 });
 
 const CORPUS = CORPUS_DIR;

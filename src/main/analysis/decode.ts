@@ -491,7 +491,8 @@ async function decodeWithFfmpeg(
       pipes.mono.on('end', onMonoEnd);
     }
     child.onError((err) => {
-      failed ??= new AppError('E_DECODE', `cannot start the decoder: ${err.message}`);
+      // the program could not start (spawn ENOENT …), or the helper that ran it stopped
+      failed ??= new AppError('E_DECODE', `decoder error: ${err.message}`);
     });
     child.onClose((code) => {
       exitCode = code;

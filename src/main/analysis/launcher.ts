@@ -101,6 +101,8 @@ interface Pending {
   error: ((e: Error) => void)[];
   close: ((code: number | null) => void)[];
   closed: boolean;
+  /** our copies of the program's outputs, until the helper has them */
+  outputs: net.Socket[];
 }
 
 /** One helper per thread, started on first use, unreferenced while idle (it never keeps a process alive). */
@@ -196,9 +198,11 @@ class Helper {
   /** Starts `file args` with `outputs[i]` as its fd i (1 and up); the sockets are closed here once sent. */
   run(args: string[], outputs: Record<number, net.Socket>): Launched {
     const id = this.nextId++;
-    const p: Pending = { stderr: [], error: [], close: [], closed: false };
+    const p: Pending = { stderr: [], error: [], close: [], closed: false, outputs: Object.values(outputs) };
     this.jobs.set(id, p);
     this.busy();
+    // gone between the caller's check and now: fail it as a lost helper's (after the caller has listened)
+    if (!this.child.connected) setImmediate(() => this.lost());
     for (const socket of Object.values(outputs)) {
       // a socket a net.Server accepted is sent with that server's connection bookkeeping: a list per
       // server with listeners on both processes that stay for the process's life (one more per song).
@@ -255,6 +259,9 @@ class Helper {
     if (current === this) current = null;
     if (this.child.connected) this.child.disconnect();
     for (const [id, p] of [...this.jobs]) {
+      // a socket still waiting for the helper's acknowledgement stays open on our side (Node closes a
+      // sent socket only once acknowledged): close it, or its reader never sees an end
+      for (const s of p.outputs) s.destroy();
       for (const cb of p.error) cb(new Error('the decoder helper stopped'));
       this.close(id, p, null);
     }
