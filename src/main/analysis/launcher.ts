@@ -11,8 +11,8 @@
  *
  * The decoder's outputs are the caller's reader sockets (reader-socket.ts), handed to the helper
  * with the message that asks for them, so the PCM never passes through the helper. stderr, the exit
- * code and kill requests travel as messages. The helper's source is an eval'd string, like
- * db/offthread.ts, so it runs unchanged under Vitest, tsx and the bundles. It exits when the
+ * code and kill requests travel as messages. The helper's source is a string read from stdin
+ * (`node -`), so it runs unchanged under Vitest, tsx and the bundles with no file of its own. It exits when the
  * thread that started it goes away, killing any decoder it still runs. Where it cannot start, or
  * with PERFORMIA_DECODER_HELPER=0, the thread starts decoders itself, as before. Under Electron the
  * helper is Electron's binary run as Node (ELECTRON_RUN_AS_NODE): a build that turns the RunAsNode
@@ -135,9 +135,11 @@ class Helper {
         // started in the background by a shell that exits at once: the helper is nobody's child here,
         // so when it exits (its thread or process gone) the system reaps it, not a thread that no
         // longer runs (a worker's loop reaps only while it lives). The channel is inherited on fd 3.
+        // The source goes in on stdin (`node -`), not as `-e <code>`: a command line carrying code that
+        // requires child_process is what endpoint-security rules flag as script injection into Electron.
         child = spawn(
           '/bin/sh',
-          ['-c', '"$0" -e "$1" "$2" </dev/null & echo $!', process.execPath, HELPER_SOURCE, file],
+          ['-c', 'printf %s "$1" | "$0" - "$2" & echo $!', process.execPath, HELPER_SOURCE, file],
           {
             // stdout: the shell writes the helper's pid there; the helper holds it and never writes,
             // so its end tells us the helper is gone
