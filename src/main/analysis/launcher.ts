@@ -94,7 +94,7 @@ send({ t: 'ready', pid: process.pid });
 `;
 
 /** How long the helper may take to start before this thread starts decoders itself. */
-const READY_TIMEOUT_MS = 10_000;
+const READY_TIMEOUT_MS = 5_000;
 
 interface Pending {
   stderr: ((s: string) => void)[];
