@@ -54,7 +54,7 @@ const childTicks = () => {
     return Number(rest[13]) + Number(rest[14]);
   } catch { return null; }
 };
-const channelFd = Number(process.env.NODE_CHANNEL_FD) || 3;
+// a Node program would take an inherited NODE_CHANNEL_FD for a channel of its own
 const programEnv = { ...process.env };
 for (const k of ['NODE_CHANNEL_FD', 'NODE_CHANNEL_SERIALIZATION_MODE', 'ELECTRON_RUN_AS_NODE']) delete programEnv[k];
 const send = (m) => { if (process.connected) process.send(m); };
@@ -64,9 +64,9 @@ process.on('message', (m, handle) => {
   if (m.t === 'kill') { const c = jobs.get(m.id)?.child; if (c && c.exitCode === null) c.kill('SIGKILL'); return; }
   if (m.t !== 'run') return;
   const j = job(m.id);
-  // every fd up to our own channel's is given (or /dev/null): the program must not inherit the channel
+  // the program gets the outputs it was given, /dev/null for the rest of 0–2 (our channel is close-on-exec)
   const stdio = ['ignore', 'ignore', 'pipe'];
-  for (let s = 3; s <= Math.max(channelFd, j.fds.length - 1); s++) stdio[s] = 'ignore';
+  for (let s = 3; s < j.fds.length; s++) stdio[s] = 'ignore';
   for (let s = 1; s < j.fds.length; s++) if (j.fds[s]) stdio[s] = j.fds[s];
   let child;
   try {
