@@ -7,10 +7,11 @@
  */
 import type { z } from 'zod';
 import type { LoudnessSchema, StageStatus } from '../../shared/songmap';
+import { stereoSimdKernel, type StereoKernel } from './kweight-simd';
 
 export type Loudness = z.output<typeof LoudnessSchema>;
 
-interface Biquad {
+export interface Biquad {
   b0: number;
   b1: number;
   b2: number;
@@ -372,6 +373,8 @@ export class LoudnessMeter {
   private readonly weights: Float64Array;
   private readonly shelf: Biquad;
   private readonly hp: Biquad;
+  /** the stereo loop: WebAssembly SIMD where the runtime has it, else filterEnergyStereo (equal bits) */
+  private readonly stereoKernel: StereoKernel;
   /** biquad state per channel: [s1, s2] of shelf then high-pass (transposed direct form II) */
   private readonly state: Float64Array;
   private readonly step: number;
@@ -394,11 +397,13 @@ export class LoudnessMeter {
   private candCount: number[] = [];
   private candBound: number[] = [];
 
-  constructor(sampleRate: number, channels: number) {
+  /** `simd: false` runs the JavaScript loop (the reference, for tests and the bench) */
+  constructor(sampleRate: number, channels: number, opts: { simd?: boolean } = {}) {
     this.sampleRate = sampleRate;
     this.channels = channels;
     this.weights = channelWeights(channels);
     [this.shelf, this.hp] = kWeighting(sampleRate);
+    this.stereoKernel = (opts.simd !== false && stereoSimdKernel()) || filterEnergyStereo;
     this.state = new Float64Array(channels * 4);
     this.step = Math.round(sampleRate / 10);
     this.stepEnergy = new Float64Array(channels);
@@ -419,7 +424,7 @@ export class LoudnessMeter {
       const len = Math.min(n - done, this.step - this.stepFill);
       if (C === 2) {
         const { blockMax, shelf, hp, state, stepEnergy } = this;
-        filterEnergyStereo(interleaved, done, len, blockMax, nBlocks, shelf, hp, state, stepEnergy);
+        this.stereoKernel(interleaved, done, len, blockMax, nBlocks, shelf, hp, state, stepEnergy);
       } else {
         for (let c = 0; c < C; c++)
           this.stepEnergy[c] += filterEnergy(interleaved, done, len, c, C, this.shelf, this.hp, this.state);
