@@ -249,7 +249,23 @@ function windowRing(
   win: Float32Array,
   frame: FrameBuffer,
 ): void {
-  for (let i = 0; i < frame.length; i++) {
+  const len = frame.length;
+  if (start >= 0 && start + len <= nSamples) {
+    // interior frame: eight samples per step (len is a power of two ≥ 32), the same products
+    for (let i = 0; i < len; i += 8) {
+      const j = start + i;
+      frame[i] = ring[j & ringMask] * win[i];
+      frame[i + 1] = ring[(j + 1) & ringMask] * win[i + 1];
+      frame[i + 2] = ring[(j + 2) & ringMask] * win[i + 2];
+      frame[i + 3] = ring[(j + 3) & ringMask] * win[i + 3];
+      frame[i + 4] = ring[(j + 4) & ringMask] * win[i + 4];
+      frame[i + 5] = ring[(j + 5) & ringMask] * win[i + 5];
+      frame[i + 6] = ring[(j + 6) & ringMask] * win[i + 6];
+      frame[i + 7] = ring[(j + 7) & ringMask] * win[i + 7];
+    }
+    return;
+  }
+  for (let i = 0; i < len; i++) {
     const j = start + i;
     frame[i] = j >= 0 && j < nSamples ? ring[j & ringMask] * win[i] : 0;
   }

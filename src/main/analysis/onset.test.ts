@@ -34,6 +34,34 @@ describe('onsetFeatures', () => {
     }
   });
 
+  it('each mel band is the plain sum of its weighted bins, to the bit (even and odd band counts)', () => {
+    const s = spec(synth({ sr: SR, duration: 2, hits: [0.3, 0.9, 1.4].map((t) => ({ t, kind: 'kick' })) }));
+    for (const nMels of [128, 41]) {
+      // the reference: each band alone, then the builder's clipping (coarse 1: a band is its own
+      // coarse band, read back as dB − floor)
+      const filters = melFilters(SR, SHARED_NFFT, nMels);
+      const db = new Float32Array(s.nFrames * nMels);
+      let peak = -Infinity;
+      for (let t = 0; t < s.nFrames; t++) {
+        for (let m = 0; m < nMels; m++) {
+          const { lo, weights } = filters[m];
+          let sum = 0;
+          for (let i = 0; i < weights.length; i++)
+            sum += weights[i] * Math.fround(s.mag[t * s.nBins + lo + i] ** 2);
+          const v = (10 / Math.LN10) * Math.log(sum > 1e-10 ? sum : 1e-10);
+          db[t * nMels + m] = v;
+          peak = Math.max(peak, v);
+        }
+      }
+      const floor = peak - 80;
+      // stored as float32, as the builder stores dB
+      const want = db.map((v) => (v < floor ? Math.fround(floor) : v) - floor);
+      const got = onsetFeatures(s, { nMels, coarse: 1 });
+      expect(got.nBands).toBe(nMels);
+      expect(got.bands).toStrictEqual(want);
+    }
+  });
+
   it('the low band hears a kick but hardly a high click', () => {
     const kick = onsetFeatures(spec(synth({ sr: SR, duration: 1, hits: [{ t: 0.4, kind: 'kick' }] })));
     const tick = onsetFeatures(spec(synth({ sr: SR, duration: 1, hits: [{ t: 0.4, kind: 'tick' }] })));

@@ -98,11 +98,14 @@ export class OnsetBuilder implements FrameConsumer {
   private readonly nLow: number;
   private readonly highLo: number;
   private readonly nHigh: number;
-  // flat sparse filterbank: one weight array, per-filter first bin and offset (no object lookups
-  // in the hot loop)
-  private readonly fLo: Int32Array;
-  private readonly fOff: Int32Array;
-  private readonly fW: Float32Array;
+  // the filterbank as pairs of neighbouring bands (m = 2p, 2p + 1) over the union of their bins,
+  // each band's weights zero outside its own: one pass over those bins feeds two independent sums
+  // (the adds of one sum wait on each other; two chains keep the CPU busy), and each sum adds its
+  // band's products in the same order as alone (a leading 0·x leaves 0, a trailing one leaves s)
+  private readonly pLo: Int32Array;
+  private readonly pOff: Int32Array;
+  private readonly pEven: Float32Array;
+  private readonly pOdd: Float32Array;
   private readonly db: Float32Array;
   private readonly pow: Float32Array;
   private peak = -Infinity;
@@ -120,31 +123,64 @@ export class OnsetBuilder implements FrameConsumer {
     this.nLow = filters.filter((f) => f.centreHz < LOW_HZ).length;
     this.highLo = filters.findIndex((f) => f.centreHz >= HIGH_HZ);
     this.nHigh = this.highLo < 0 ? 0 : nMels - this.highLo;
-    this.fLo = new Int32Array(nMels);
-    this.fOff = new Int32Array(nMels + 1);
-    for (let m = 0; m < nMels; m++) {
-      this.fLo[m] = filters[m].lo;
-      this.fOff[m + 1] = this.fOff[m] + filters[m].weights.length;
+    const nPairs = Math.ceil(nMels / 2);
+    this.pLo = new Int32Array(nPairs);
+    this.pOff = new Int32Array(nPairs + 1);
+    // an odd band count leaves the last band alone: its partner has no weights
+    const band = (m: number): { lo: number; weights: Float32Array } => filters[m] ?? filters[m - 1];
+    for (let p = 0; p < nPairs; p++) {
+      const [a, b] = [band(2 * p), band(2 * p + 1)];
+      this.pLo[p] = Math.min(a.lo, b.lo);
+      const hi = Math.max(a.lo + a.weights.length, b.lo + b.weights.length);
+      this.pOff[p + 1] = this.pOff[p] + hi - this.pLo[p];
     }
-    this.fW = new Float32Array(this.fOff[nMels]);
-    for (let m = 0; m < nMels; m++) this.fW.set(filters[m].weights, this.fOff[m]);
+    this.pEven = new Float32Array(this.pOff[nPairs]);
+    this.pOdd = new Float32Array(this.pOff[nPairs]);
+    for (let m = 0; m < nMels; m++) {
+      const p = m >> 1;
+      const f = filters[m];
+      (m & 1 ? this.pOdd : this.pEven).set(f.weights, this.pOff[p] + f.lo - this.pLo[p]);
+    }
     this.db = new Float32Array(nFrames * nMels);
     this.pow = new Float32Array(this.nBins);
   }
   frame(mag: Float32Array, base: number, t: number): void {
-    const { nMels, nBins, pow, fOff, fLo, fW, db } = this;
-    for (let k = 0; k < nBins; k++) {
+    const { nMels, nBins, pow, pLo, pOff, pEven, pOdd, db } = this;
+    // four bins per step (the same squares): this loop runs for every bin of every frame
+    let k = 0;
+    for (; k + 4 <= nBins; k += 4) {
+      const a0 = mag[base + k];
+      const a1 = mag[base + k + 1];
+      const a2 = mag[base + k + 2];
+      const a3 = mag[base + k + 3];
+      pow[k] = a0 * a0;
+      pow[k + 1] = a1 * a1;
+      pow[k + 2] = a2 * a2;
+      pow[k + 3] = a3 * a3;
+    }
+    for (; k < nBins; k++) {
       const a = mag[base + k];
       pow[k] = a * a;
     }
     let peak = this.peak;
-    for (let m = 0; m < nMels; m++) {
-      let s = 0;
-      const end = fOff[m + 1];
-      for (let j = fOff[m], k = fLo[m]; j < end; j++, k++) s += fW[j] * pow[k];
-      const v = DB_PER_LN * Math.log(s > 1e-10 ? s : 1e-10);
-      db[t * nMels + m] = v;
+    const row = t * nMels;
+    for (let p = 0, m = 0; m < nMels; p++, m += 2) {
+      let even = 0;
+      let odd = 0;
+      const end = pOff[p + 1];
+      for (let j = pOff[p], k = pLo[p]; j < end; j++, k++) {
+        const x = pow[k];
+        even += pEven[j] * x;
+        odd += pOdd[j] * x;
+      }
+      const v = DB_PER_LN * Math.log(even > 1e-10 ? even : 1e-10);
+      db[row + m] = v;
       if (v > peak) peak = v;
+      if (m + 1 < nMels) {
+        const w = DB_PER_LN * Math.log(odd > 1e-10 ? odd : 1e-10);
+        db[row + m + 1] = w;
+        if (w > peak) peak = w;
+      }
     }
     this.peak = peak;
   }
