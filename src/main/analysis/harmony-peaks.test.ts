@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decimate, harmonySpectrum } from './harmony-spectrum';
+import { decimate, decimateRange, decimationKernel, harmonySpectrum } from './harmony-spectrum';
 import { DEFAULT_PEAKS, spectralPeaks, streamPeaks } from './harmony-peaks';
 import { addNote, SR } from './harmony-testsignal';
 
@@ -33,6 +33,40 @@ describe('harmony peaks', () => {
     expect(Array.from(b.offsets)).toEqual(Array.from(a.offsets));
     expect(Array.from(b.freq)).toEqual(Array.from(a.freq));
     expect(Array.from(b.mag)).toEqual(Array.from(a.mag));
+  });
+
+  it('decimates by 4 (the unrolled 33-tap path) exactly as the plain folded sum, ring or not', () => {
+    const h = decimationKernel(4);
+    expect(h.length).toBe(33);
+    // a sounding stretch, of odd length: the last outputs reach past the end
+    const x = buf.subarray(SR, SR + 4001);
+    expect(x.some((v) => Math.abs(v) > 0.01)).toBe(true);
+    const want = new Float32Array(1000);
+    for (let o = 0; o < 1000; o++) {
+      const lo = o * 4 - 16;
+      let acc = 0;
+      if (lo >= 0 && lo + 33 <= x.length) {
+        for (let i = 0; i < 16; i++) acc += h[i] * (x[lo + i] + x[lo + 32 - i]);
+        acc += h[16] * x[lo + 16];
+      } else {
+        for (let i = 0; i < 33; i++) if (lo + i >= 0 && lo + i < x.length) acc += h[i] * x[lo + i];
+      }
+      want[o] = acc;
+    }
+    // ranges of odd and even lengths and starts, as the streaming reader asks for them
+    const got = new Float32Array(1000);
+    for (const [a, b] of [
+      [0, 3],
+      [3, 510],
+      [510, 511],
+      [511, 998],
+      [998, 1000],
+    ])
+      decimateRange(x, 4, h, a, b, got);
+    expect(got).toStrictEqual(want);
+    const ring = new Float32Array(256);
+    decimateRange(x, 4, h, 700, 957, ring, 255);
+    for (let o = 701; o < 957; o++) expect(ring[o & 255]).toBe(want[o]);
   });
 
   it('keeps nothing for digital silence', () => {

@@ -125,6 +125,51 @@ function decimateRange33(
   const x = samples;
   for (let o = from; o < to; o++) {
     const lo = o * factor - 16;
+    const b = lo + factor;
+    if (o + 1 < to && lo >= 0 && b + 33 <= n) {
+      // two outputs per step: each sum is a chain of dependent adds, two chains run side by side
+      // (from 0, as below: 0 + −0 is +0)
+      let acc = 0;
+      let acd = 0;
+      acc += h0 * (x[lo] + x[lo + 32]);
+      acd += h0 * (x[b] + x[b + 32]);
+      acc += h1 * (x[lo + 1] + x[lo + 31]);
+      acd += h1 * (x[b + 1] + x[b + 31]);
+      acc += h2 * (x[lo + 2] + x[lo + 30]);
+      acd += h2 * (x[b + 2] + x[b + 30]);
+      acc += h3 * (x[lo + 3] + x[lo + 29]);
+      acd += h3 * (x[b + 3] + x[b + 29]);
+      acc += h4 * (x[lo + 4] + x[lo + 28]);
+      acd += h4 * (x[b + 4] + x[b + 28]);
+      acc += h5 * (x[lo + 5] + x[lo + 27]);
+      acd += h5 * (x[b + 5] + x[b + 27]);
+      acc += h6 * (x[lo + 6] + x[lo + 26]);
+      acd += h6 * (x[b + 6] + x[b + 26]);
+      acc += h7 * (x[lo + 7] + x[lo + 25]);
+      acd += h7 * (x[b + 7] + x[b + 25]);
+      acc += h8 * (x[lo + 8] + x[lo + 24]);
+      acd += h8 * (x[b + 8] + x[b + 24]);
+      acc += h9 * (x[lo + 9] + x[lo + 23]);
+      acd += h9 * (x[b + 9] + x[b + 23]);
+      acc += h10 * (x[lo + 10] + x[lo + 22]);
+      acd += h10 * (x[b + 10] + x[b + 22]);
+      acc += h11 * (x[lo + 11] + x[lo + 21]);
+      acd += h11 * (x[b + 11] + x[b + 21]);
+      acc += h12 * (x[lo + 12] + x[lo + 20]);
+      acd += h12 * (x[b + 12] + x[b + 20]);
+      acc += h13 * (x[lo + 13] + x[lo + 19]);
+      acd += h13 * (x[b + 13] + x[b + 19]);
+      acc += h14 * (x[lo + 14] + x[lo + 18]);
+      acd += h14 * (x[b + 14] + x[b + 18]);
+      acc += h15 * (x[lo + 15] + x[lo + 17]);
+      acd += h15 * (x[b + 15] + x[b + 17]);
+      acc += h16 * x[lo + 16];
+      acd += h16 * x[b + 16];
+      out[ringMask >= 0 ? o & ringMask : o] = acc;
+      out[ringMask >= 0 ? (o + 1) & ringMask : o + 1] = acd;
+      o++;
+      continue;
+    }
     let acc = 0;
     if (lo >= 0 && lo + 33 <= n) {
       acc += h0 * (x[lo] + x[lo + 32]);
