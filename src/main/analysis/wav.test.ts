@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encodeWav, isNativePcm, parseWavHeader, pcmToFloat } from './wav';
+import { encodeWav, f32leToFloat, isNativePcm, parseWavHeader, pcmToFloat } from './wav';
 
 const code = (fn: () => unknown): string | undefined => {
   try {
@@ -99,6 +99,25 @@ describe('PCM conversion', () => {
       expect(Array.from(pcmToFloat(wav.subarray(f.dataOffset), f))).toEqual([0.125, -1.5, 2]);
     });
   }
+  it('reads aligned float32 in place and copies unaligned bytes, with the same values', () => {
+    const x = Float32Array.from([0.125, -1.5, 2, 0.75]);
+    const wav = encodeWav(x, { sampleRate: 8000, channels: 2, bits: 32, float: true });
+    const f = parseWavHeader(wav)!;
+    const data = wav.subarray(f.dataOffset);
+    expect(data.byteOffset % 4).toBe(0);
+    const inPlace = pcmToFloat(data, f);
+    expect(inPlace.buffer).toBe(data.buffer);
+    expect(Array.from(inPlace)).toEqual(Array.from(x));
+    // the same bytes two bytes off a 4-byte boundary (as after ffmpeg's 102-byte header)
+    const odd = Buffer.alloc(data.length + 2).subarray(2);
+    data.copy(odd);
+    expect(odd.byteOffset % 4).toBe(2);
+    const copied = pcmToFloat(odd, f);
+    expect(copied.buffer).not.toBe(odd.buffer);
+    expect(Array.from(copied)).toEqual(Array.from(x));
+    expect(Array.from(f32leToFloat(odd))).toEqual(Array.from(x));
+    expect(f32leToFloat(data).buffer).toBe(data.buffer);
+  });
   it('drops a trailing partial frame', () => {
     const wav = encodeWav(Float32Array.from([0.5, 0.5, 0.25]), { sampleRate: 8000, channels: 2 });
     const f = parseWavHeader(wav)!;

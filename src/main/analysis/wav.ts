@@ -122,9 +122,24 @@ export function assertFinite(x: Float32Array): void {
   if (acc !== 0) throw new AppError('E_CORRUPT_AUDIO', 'the audio contains NaN or infinite samples');
 }
 
-/** Little-endian float32 bytes (whole samples only) → Float32Array. */
+/**
+ * Aligned little-endian float32 bytes seen as a Float32Array without a copy (a view: valid as long as
+ * the bytes are, and written through to them), or null when the bytes are not 4-byte aligned.
+ */
+function floatView(bytes: Buffer, n: number): Float32Array | null {
+  return LITTLE_ENDIAN_HOST && bytes.byteOffset % 4 === 0
+    ? new Float32Array(bytes.buffer, bytes.byteOffset, n)
+    : null;
+}
+
+/**
+ * Little-endian float32 bytes (whole samples only) → Float32Array: a view of the bytes when they are
+ * aligned, else a copy (into `scratch` when it is large enough). Read it before the bytes change.
+ */
 export function f32leToFloat(bytes: Buffer, scratch?: Float32Array): Float32Array {
   const n = Math.floor(bytes.length / 4);
+  const view = floatView(bytes, n);
+  if (view) return view;
   const out = scratch && scratch.length >= n ? scratch.subarray(0, n) : new Float32Array(n);
   if (LITTLE_ENDIAN_HOST) new Uint8Array(out.buffer, out.byteOffset, n * 4).set(bytes.subarray(0, n * 4));
   else for (let i = 0; i < n; i++) out[i] = bytes.readFloatLE(i * 4);
@@ -132,12 +147,20 @@ export function f32leToFloat(bytes: Buffer, scratch?: Float32Array): Float32Arra
 }
 
 /**
- * Converts whole frames of little-endian PCM/float bytes to interleaved Float32 in -1..1.
- * Throws E_CORRUPT_AUDIO on NaN/Inf: such a file is damaged, and sanitising would hide it.
+ * Converts whole frames of little-endian PCM/float bytes to interleaved Float32 in -1..1: for aligned
+ * float32 a view of the bytes (no copy; read it before the bytes change), else into `scratch` or a
+ * new array. Throws E_CORRUPT_AUDIO on NaN/Inf: such a file is damaged, and sanitising would hide it.
  */
 export function pcmToFloat(bytes: Buffer, f: WavFormat, scratch?: Float32Array): Float32Array {
   const bps = f.bitsPerSample / 8;
   const n = Math.floor(bytes.length / f.blockAlign) * f.channels;
+  if (f.codec === WAVE_FORMAT_FLOAT && bps === 4) {
+    const view = floatView(bytes, n);
+    if (view) {
+      assertFinite(view);
+      return view;
+    }
+  }
   // a caller that consumes each chunk before the next may pass a scratch array to avoid GC churn
   const out = scratch && scratch.length >= n ? scratch.subarray(0, n) : new Float32Array(n);
   const b = bytes;
