@@ -134,6 +134,7 @@ const STAGES = [
   'decode.loudness',
   'decode.resample',
   'decode.waveform',
+  'decode.features',
   'spectrum',
   'rhythm',
   'harmony',

@@ -137,6 +137,29 @@ describe('bounded memory for long files', () => {
   });
 });
 
+describe('the analysis signal as it arrives (onAnalysisSamples)', () => {
+  for (const decoder of ['native', 'ffmpeg'] as const) {
+    it(`hands over growing prefixes of the final signal, capped like it (${decoder})`, async () => {
+      const sr = decoder === 'native' ? 22050 : 44100;
+      // 14 s: more than one of the native reader's 1 MB reads before the 12 s cap
+      const p = write(`prefix-${decoder}.wav`, encodeWav(tone(sr, 14), { sampleRate: sr, channels: 2 }));
+      const seen: Float32Array[] = [];
+      const d = await decode(p, {
+        decoder,
+        maxAnalysisSec: 12,
+        onAnalysisSamples: (x) => seen.push(x.slice()), // a view: read (here, copied) at once
+      });
+      expect(seen.length).toBeGreaterThan(1);
+      for (let i = 1; i < seen.length; i++) expect(seen[i].length).toBeGreaterThan(seen[i - 1].length);
+      const final = d.audio.samples;
+      expect(seen.at(-1)!.length).toBe(final.length);
+      expect(final.length).toBe(12 * 22050);
+      for (const prefix of seen) expect(prefix).toStrictEqual(final.slice(0, prefix.length));
+      expect(d.timings.features).toBeGreaterThanOrEqual(0);
+    });
+  }
+});
+
 describe('hostile WAV headers', () => {
   it('data chunk claiming gigabytes: decodes what is there and says the file is truncated', async () => {
     const b = encodeWav(tone(44100, 2), { sampleRate: 44100, channels: 2 });

@@ -42,6 +42,12 @@ export interface DecodeOptions {
   decoder?: 'auto' | 'ffmpeg' | 'native';
   /** who downmixes/resamples compressed input: ffmpeg (default, in C) or the JS resampler (bench) */
   resampler?: 'ffmpeg' | 'js';
+  /**
+   * Called after each append to the analysis signal with the samples so far (a view, valid until the
+   * next call; the final signal starts with them): work that needs only a prefix can run while the
+   * decoder is still busy. Its time is `timings.features`.
+   */
+  onAnalysisSamples?: (samples: Float32Array) => void;
 }
 
 export interface DecodeResult {
@@ -55,8 +61,18 @@ export interface DecodeResult {
   decoder: string;
   /** reasons the decode is degraded (truncated file, capped analysis, decoder warnings) */
   warnings: string[];
-  /** wall ms: total, and the parts spent in loudness, resampling, waveform; read = the rest (I/O, decoder) */
-  timings: { total: number; read: number; loudness: number; resample: number; waveform: number };
+  /**
+   * wall ms: total, and the parts spent in loudness, resampling, waveform and `onAnalysisSamples`;
+   * read = the rest (I/O, decoder)
+   */
+  timings: {
+    total: number;
+    read: number;
+    loudness: number;
+    resample: number;
+    waveform: number;
+    features: number;
+  };
 }
 
 /**
@@ -122,6 +138,10 @@ class MonoBuffer {
     this.buf.set(take === x.length ? x : x.subarray(0, take), this.length);
     this.length += take;
   }
+  /** The samples so far, as a view (the buffer is replaced when it grows). */
+  view(): Float32Array {
+    return this.buf.subarray(0, this.length);
+  }
   take(): Float32Array {
     // the buffer was sized from the probed duration (+1 s): a view avoids a second copy of the whole
     // song at the memory peak; only a badly over-sized buffer is worth copying to release its tail
@@ -141,13 +161,14 @@ class PcmSink {
   frames = 0;
   monoFrames = 0;
   /** ms spent per step, for the speed bench */
-  readonly ms = { loudness: 0, resample: 0, waveform: 0 };
+  readonly ms = { loudness: 0, resample: 0, waveform: 0, features: 0 };
   constructor(
     readonly format: WavFormat,
     maxAnalysisSec: number,
     expectedSec: number | null,
     /** the decoder delivers the 22050 Hz mono signal itself (ffmpeg's resampler, in C) */
     private readonly externalMono: boolean,
+    private readonly onSamples?: (samples: Float32Array) => void,
   ) {
     this.meter = new LoudnessMeter(format.sampleRate, format.channels);
     this.resampler =
@@ -193,11 +214,17 @@ class PcmSink {
   }
   private emit(x: Float32Array): void {
     if (x.length === 0) return;
-    const t = performance.now();
+    let t = performance.now();
     this.waveform.push(x);
+    const before = this.mono.length;
     this.mono.append(x);
     this.monoFrames += x.length;
     this.ms.waveform += performance.now() - t;
+    if (this.onSamples && this.mono.length > before) {
+      t = performance.now();
+      this.onSamples(this.mono.view());
+      this.ms.features += performance.now() - t;
+    }
   }
   finish(): void {
     if (this.resampler) this.emit(this.resampler.flush());
@@ -595,7 +622,8 @@ export async function decodeFile(probe: ProbeResult, opts: DecodeOptions = {}): 
     isNativePcm(header) &&
     (opts.decoder === 'native' || header.sampleRate === ANALYSIS_SR);
   const stream = new WavByteStream(
-    (f) => new PcmSink(f, maxSec, probe.durationSec, !native && opts.resampler !== 'js'),
+    (f) =>
+      new PcmSink(f, maxSec, probe.durationSec, !native && opts.resampler !== 'js', opts.onAnalysisSamples),
   );
   let decoder: string;
   /** ffmpeg ran to the end: its two outputs must then be equally long */
@@ -679,7 +707,8 @@ export async function decodeFile(probe: ProbeResult, opts: DecodeOptions = {}): 
       loudness: sink.ms.loudness,
       resample: sink.ms.resample,
       waveform: sink.ms.waveform,
-      read: totalMs - sink.ms.loudness - sink.ms.resample - sink.ms.waveform,
+      features: sink.ms.features,
+      read: totalMs - sink.ms.loudness - sink.ms.resample - sink.ms.waveform - sink.ms.features,
     },
     audio: { samples: sink.mono.take(), sr: ANALYSIS_SR },
     loudness: sink.meter.result(),

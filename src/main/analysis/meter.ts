@@ -45,7 +45,9 @@ export class ChromaBuilder implements FrameConsumer {
   private readonly hi: number;
   private readonly pc: Int8Array;
   private readonly out: Float32Array;
+  private nFrames: number;
   constructor(sr: number, nFft: number, nFrames: number) {
+    this.nFrames = nFrames;
     const nBins = nFft / 2 + 1;
     this.lo = Math.max(1, Math.ceil((65 * nFft) / sr));
     this.hi = Math.min(nBins - 1, Math.floor((2000 * nFft) / sr));
@@ -61,8 +63,13 @@ export class ChromaBuilder implements FrameConsumer {
     for (let k = this.lo; k <= hi; k++) out[t * 12 + pc[k]] += mag[base + k];
     for (let c = 0; c < 12; c++) out[t * 12 + c] = Math.log1p(out[t * 12 + c]);
   }
+  /** Fewer frames came than the builder was made for: finish() returns the first n. */
+  setFrames(n: number): void {
+    if (n > this.nFrames) throw new Error(`${n} frames do not fit a builder made for ${this.nFrames}`);
+    this.nFrames = n;
+  }
   finish(): Float32Array {
-    return this.out;
+    return this.out.length === this.nFrames * 12 ? this.out : this.out.subarray(0, this.nFrames * 12);
   }
 }
 

@@ -113,7 +113,7 @@ export class OnsetBuilder implements FrameConsumer {
     private readonly sr: number,
     nFft: number,
     private readonly hop: number,
-    private readonly nFrames: number,
+    private nFrames: number,
     opts: OnsetOptions = {},
   ) {
     const nMels = (this.nMels = opts.nMels ?? 128);
@@ -184,11 +184,19 @@ export class OnsetBuilder implements FrameConsumer {
     }
     this.peak = peak;
   }
+  /**
+   * Fewer frames came than the builder was made for (a stream sized from the container's declared
+   * length): finish() reads only the first n.
+   */
+  setFrames(n: number): void {
+    if (n > this.nFrames) throw new Error(`${n} frames do not fit a builder made for ${this.nFrames}`);
+    this.nFrames = n;
+  }
   finish(): OnsetFeatures {
     const { nMels, nFrames, nLow, highLo, nHigh, db, coarse } = this;
     // clip the dynamic range like power_to_db(top_db=80): silence must not create flux from noise
     const floor = this.peak - TOP_DB;
-    for (let i = 0; i < db.length; i++) if (db[i] < floor) db[i] = floor;
+    for (let i = 0, n = nFrames * nMels; i < n; i++) if (db[i] < floor) db[i] = floor;
 
     const env = new Float32Array(nFrames);
     const low = new Float32Array(nFrames);

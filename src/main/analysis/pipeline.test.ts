@@ -150,6 +150,20 @@ describe('analyzeFile', () => {
     expect(strip((await analyzeFile(wav, { jobId: 'j' })).songMap)).toBe(first);
   }, 60_000);
 
+  it('gives the same song map with the shared features computed during the decode or after it', async () => {
+    const strip = (m: Awaited<ReturnType<typeof analyzeFile>>['songMap']): string =>
+      JSON.stringify({ ...m, provenance: { ...m.provenance, created_at: '' }, stages: {} });
+    for (const file of [mp3, wav]) {
+      const timings: Record<string, number> = {};
+      const streamed = await analyzeFile(file, { jobId: 'j', timings });
+      const after = await analyzeFile(file, { jobId: 'j', streamFeatures: false });
+      expect(strip(streamed.songMap)).toBe(strip(after.songMap));
+      // and it did run during the decode
+      expect(timings['decode.features']).toBeGreaterThan(0);
+      expect(streamed.songMap.beats.length).toBeGreaterThan(5);
+    }
+  }, 60_000);
+
   it('is cancelled by its AbortSignal', async () => {
     const ac = new AbortController();
     ac.abort();

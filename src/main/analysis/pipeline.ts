@@ -19,7 +19,8 @@ import { assertUnchanged, hashFile, probeFile } from './probe';
 import { analyzeRhythm, completeBars } from './rhythm';
 import { readingFromHarmony } from './meter-harmony';
 import { analyzeSections } from './segment';
-import { sharedFeatures, type SharedFeatures } from './shared-features';
+import { SharedFeatureStream, sharedFeatures, type SharedFeatures } from './shared-features';
+import { frameCount } from './spectrum';
 import {
   ANALYSIS_SR,
   SHARED_HOP,
@@ -29,7 +30,7 @@ import {
   type SectionsResult,
 } from './stages';
 import { summarize } from './summary';
-import { throwIfAborted } from './types';
+import { isAbort, throwIfAborted } from './types';
 import { ANALYZER_VERSION, ENGINE_NAME } from './version';
 
 export interface AnalyzeOptions {
@@ -47,6 +48,11 @@ export interface AnalyzeOptions {
   inputSha256?: string;
   /** per-stage wall time in ms, for the speed bench */
   timings?: Record<string, number>;
+  /**
+   * compute the shared STFT's features while the decoder delivers the samples (default true; the same
+   * bits either way, pipeline.test.ts); false waits for the whole signal, as before
+   */
+  streamFeatures?: boolean;
 }
 
 export { PROGRESS_WEIGHTS };
@@ -60,8 +66,6 @@ export function overallProgress(stage: string, fraction: number): number {
   }
   return before;
 }
-
-const isAbort = (err: unknown): boolean => (err as Error | undefined)?.name === 'AbortError';
 
 const reasonOf = (err: unknown): string => {
   const msg = err instanceof Error ? err.message : String(err);
@@ -102,6 +106,18 @@ export async function analyzeFile(
 
   t0 = performance.now();
   const maxAnalysisSec = opts.maxAnalysisSec ?? DEFAULT_MAX_ANALYSIS_SEC;
+  // the WASM FFT (loaded once per process; without it the stages fall back to fft.js), before the
+  // decode: the shared features start on the samples as they arrive
+  await loadFastFft();
+  // sized from the declared length (+1 s, as the analysis buffer); unknown length: after the decode
+  const stream =
+    opts.streamFeatures !== false && probe.durationSec
+      ? new SharedFeatureStream(
+          ANALYSIS_SR,
+          frameCount(Math.ceil((Math.min(probe.durationSec, maxAnalysisSec) + 1) * ANALYSIS_SR), SHARED_HOP),
+          signal,
+        )
+      : null;
   const [hash, decoded] = await Promise.all([
     opts.inputSha256 ?? hashFile(path, signal),
     decodeFile(probe, {
@@ -110,6 +126,7 @@ export async function analyzeFile(
       decoder: opts.decoder,
       resampler: opts.resampler,
       onProgress: (f) => progress('decode', f),
+      onAnalysisSamples: stream ? (samples) => stream.advance(samples) : undefined,
     }),
   ]);
   // the bytes hashed and decoded must be the bytes that were checked
@@ -121,6 +138,7 @@ export async function analyzeFile(
     timings['decode.loudness'] = decoded.timings.loudness;
     timings['decode.resample'] = decoded.timings.resample;
     timings['decode.waveform'] = decoded.timings.waveform;
+    timings['decode.features'] = decoded.timings.features;
   }
   stages.decode = decoded.warnings.length
     ? { status: 'degraded', reason: decoded.warnings.join('; '), ms: decodeMs }
@@ -131,13 +149,16 @@ export async function analyzeFile(
   const audio = decoded.audio;
 
   try {
-    // the WASM FFT (loaded once per process; without it the stages fall back to fft.js)
-    await loadFastFft();
-    // the shared STFT, read once by every stage's features as it runs (never held: shared-features.ts)
+    // the shared STFT, read once by every stage's features as it runs (never held: shared-features.ts);
+    // mostly done during the decode, else here
     let features: SharedFeatures | undefined;
     try {
       progress('spectrum', 0);
-      features = timed(timings, 'spectrum', () => sharedFeatures(audio.samples, audio.sr, signal)).value;
+      features = timed(
+        timings,
+        'spectrum',
+        () => stream?.finish(audio.samples) ?? sharedFeatures(audio.samples, audio.sr, signal),
+      ).value;
       progress('spectrum', 1);
     } catch (err) {
       if (isAbort(err)) throw err;

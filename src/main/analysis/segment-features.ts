@@ -58,7 +58,7 @@ export const FRAME_STRIDE = 2;
 /** Log-mel → DCT-II (orthonormal) cepstra, frame power, optional folded chroma, built frame by frame. */
 export class FrameFeatureBuilder implements FrameConsumer {
   private readonly nBins: number;
-  private readonly nFrames: number;
+  private nFrames: number;
   private readonly start = new Int32Array(N_MELS);
   private readonly len = new Int32Array(N_MELS);
   private readonly offs = new Int32Array(N_MELS);
@@ -141,9 +141,23 @@ export class FrameFeatureBuilder implements FrameConsumer {
       }
     }
   }
+  /** Fewer STFT frames came than the builder was made for: finish() returns the features of the first n. */
+  setFrames(specFrames: number): void {
+    const n = Math.ceil(specFrames / FRAME_STRIDE);
+    if (n > this.nFrames) throw new Error(`${specFrames} frames do not fit a builder made for fewer`);
+    this.nFrames = n;
+  }
   finish(): FrameFeatures {
-    const { nFrames, mfcc, powerDb, chroma } = this;
-    return { frameSec: (this.hop * FRAME_STRIDE) / this.sr, nFrames, mfcc, powerDb, chroma };
+    const { nFrames } = this;
+    const fit = <T extends Float32Array | null>(a: T, per: number): T =>
+      (a && a.length > nFrames * per ? a.subarray(0, nFrames * per) : a) as T;
+    return {
+      frameSec: (this.hop * FRAME_STRIDE) / this.sr,
+      nFrames,
+      mfcc: fit(this.mfcc, N_MFCC),
+      powerDb: fit(this.powerDb, 1),
+      chroma: fit(this.chroma, 12),
+    };
   }
 }
 

@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { frameChroma } from './meter';
 import { onsetFeatures, pitchedFlux } from './onset';
 import { frameFeatures } from './segment-features';
-import { sharedFeatures } from './shared-features';
-import { frameCount, stft, stftFrames, type FrameConsumer } from './spectrum';
+import { SharedFeatureStream, sharedFeatures, type SharedFeatures } from './shared-features';
+import { StftStepper, frameCount, stft, stftFrames, type FrameConsumer } from './spectrum';
 import { loadFastFft } from './fft';
 import { ANALYSIS_SR, SHARED_HOP, SHARED_NFFT } from './stages';
 
@@ -63,4 +63,73 @@ describe('one-pass shared features', () => {
       expect(Math.max(...shared.onset.env)).toBeGreaterThan(1);
     });
   }
+
+  describe('while the samples arrive (SharedFeatureStream)', () => {
+    /** Feeds x to a stream in chunks of the given sizes (cycled), as the decoder appends. */
+    function streamed(x: Float32Array, chunks: number[], capacity: number): SharedFeatures | null {
+      const s = new SharedFeatureStream(ANALYSIS_SR, capacity);
+      for (let at = 0, i = 0; at < x.length; i++) {
+        at = Math.min(x.length, at + chunks[i % chunks.length]);
+        s.advance(x.subarray(0, at));
+      }
+      return s.finish(x);
+    }
+    const plain = (f: SharedFeatures) => ({
+      onset: f.onset,
+      chroma: f.chroma,
+      frames: f.frames,
+      pitched: f.pitched(),
+    });
+
+    it("gives sharedFeatures' very bits, in any chunking, with room to spare or none", async () => {
+      expect(await loadFastFft()).toBe(true);
+      const x = signal();
+      const want = plain(sharedFeatures(x, ANALYSIS_SR));
+      const n = frameCount(x.length, SHARED_HOP);
+      for (const [chunks, capacity] of [
+        [[1, 7, 300], n],
+        [[4096], n + 40],
+        [[16384, 333], n + 1],
+        [[x.length], n],
+      ] as const) {
+        const got = streamed(x, [...chunks], capacity);
+        expect(got).not.toBeNull();
+        // strict: typed arrays of the same kind and length, every value equal
+        expect(plain(got!)).toStrictEqual(want);
+      }
+    });
+
+    it('does every frame but the last two before the end is known (their windows reach past it)', () => {
+      const x = signal();
+      const n = frameCount(x.length, SHARED_HOP);
+      const s = new SharedFeatureStream(ANALYSIS_SR, n);
+      for (let at = 0; at < x.length;) {
+        at = Math.min(x.length, at + 4096);
+        s.advance(x.subarray(0, at));
+        // never a frame whose window has not fully arrived
+        expect(s.framesDone).toBe(
+          new StftStepper({ sr: ANALYSIS_SR, nFft: SHARED_NFFT, hop: SHARED_HOP }, []).readyFrames(at),
+        );
+      }
+      // nFft = 4 hops, centred: the last two frames' windows end past the last sample
+      expect(s.framesDone).toBe(n - 2);
+      expect(s.finish(x)).not.toBeNull();
+      expect(s.framesDone).toBe(n);
+    });
+
+    it('gives up, for the caller to compute after the decode, when the signal outgrows its builders', () => {
+      const x = signal();
+      const n = frameCount(x.length, SHARED_HOP);
+      expect(streamed(x, [4096], n - 1)).toBeNull();
+      expect(streamed(x, [x.length], n - 1)).toBeNull();
+    });
+
+    it('a cancelled job stops it with the AbortError', () => {
+      const x = signal();
+      const ac = new AbortController();
+      const s = new SharedFeatureStream(ANALYSIS_SR, frameCount(x.length, SHARED_HOP), ac.signal);
+      ac.abort();
+      expect(() => s.advance(x)).toThrow(expect.objectContaining({ name: 'AbortError' }));
+    });
+  });
 });

@@ -8,7 +8,8 @@
 import { ChromaBuilder, frameChroma } from './meter';
 import { OnsetBuilder, PitchedFluxBuilder, onsetFeatures, pitchedFlux, type OnsetFeatures } from './onset';
 import { FrameFeatureBuilder, frameFeatures, type FrameFeatures } from './segment-features';
-import { frameCount, stftFrames } from './spectrum';
+import { frameCount, stftFrames, StftStepper } from './spectrum';
+import { isAbort } from './types';
 import { SHARED_HOP, SHARED_NFFT } from './stages';
 import type { Spectrogram } from './types';
 
@@ -23,26 +24,100 @@ export interface SharedFeatures {
 }
 
 export function sharedFeatures(samples: Float32Array, sr: number, signal?: AbortSignal): SharedFeatures {
-  const opts = { sr, nFft: SHARED_NFFT, hop: SHARED_HOP, signal };
   const n = frameCount(samples.length, SHARED_HOP);
-  const onset = new OnsetBuilder(sr, SHARED_NFFT, SHARED_HOP, n);
-  const chroma = new ChromaBuilder(sr, SHARED_NFFT, n);
-  const frames = new FrameFeatureBuilder(sr, SHARED_NFFT, SHARED_HOP, n, true);
-  stftFrames(samples, opts, [onset, chroma, frames]);
+  const b = builders(sr, n);
+  stftFrames(samples, { sr, nFft: SHARED_NFFT, hop: SHARED_HOP, signal }, [b.onset, b.chroma, b.frames]);
+  return assemble(b, samples, sr, signal);
+}
+
+interface Builders {
+  onset: OnsetBuilder;
+  chroma: ChromaBuilder;
+  frames: FrameFeatureBuilder;
+}
+
+const builders = (sr: number, nFrames: number): Builders => ({
+  onset: new OnsetBuilder(sr, SHARED_NFFT, SHARED_HOP, nFrames),
+  chroma: new ChromaBuilder(sr, SHARED_NFFT, nFrames),
+  frames: new FrameFeatureBuilder(sr, SHARED_NFFT, SHARED_HOP, nFrames, true),
+});
+
+function assemble(b: Builders, samples: Float32Array, sr: number, signal?: AbortSignal): SharedFeatures {
   let pitched: Float32Array | null = null;
   return {
-    onset: onset.finish(),
-    chroma: chroma.finish(),
-    frames: frames.finish(),
+    onset: b.onset.finish(),
+    chroma: b.chroma.finish(),
+    frames: b.frames.finish(),
     pitched: () => {
       if (!pitched) {
-        const b = new PitchedFluxBuilder(sr, SHARED_NFFT, n);
-        stftFrames(samples, opts, [b]);
-        pitched = b.finish();
+        const p = new PitchedFluxBuilder(sr, SHARED_NFFT, frameCount(samples.length, SHARED_HOP));
+        stftFrames(samples, { sr, nFft: SHARED_NFFT, hop: SHARED_HOP, signal }, [p]);
+        pitched = p.finish();
       }
       return pitched;
     },
   };
+}
+
+/**
+ * sharedFeatures computed while the decoder is still delivering the samples: `advance` after each
+ * append runs every frame whose window has arrived, `finish` the last ones once the length is known.
+ * The frames are the same frames (a frame reads only its window), so the features are the same bits
+ * as sharedFeatures' over the whole signal (shared-features.test.ts). For a compressed file the
+ * worker otherwise waits on the decoder for part of that time.
+ *
+ * The builders are sized from the length the container declares (+1 s); a longer signal, or a frame
+ * that throws, gives up the stream (`finish` returns null) and the caller runs sharedFeatures.
+ */
+export class SharedFeatureStream {
+  private readonly b: Builders;
+  private readonly stepper: StftStepper;
+  private failed = false;
+  constructor(
+    private readonly sr: number,
+    private readonly capacity: number,
+    private readonly signal?: AbortSignal,
+  ) {
+    this.b = builders(sr, capacity);
+    this.stepper = new StftStepper({ sr, nFft: SHARED_NFFT, hop: SHARED_HOP, signal }, [
+      this.b.onset,
+      this.b.chroma,
+      this.b.frames,
+    ]);
+  }
+
+  /** STFT frames computed so far. */
+  get framesDone(): number {
+    return this.stepper.next;
+  }
+
+  /** The analysis samples so far (a growing prefix of the final signal). */
+  advance(samples: Float32Array): void {
+    if (this.failed) return;
+    const end = this.stepper.readyFrames(samples.length);
+    if (end <= this.stepper.next) return;
+    if (end > this.capacity) {
+      this.failed = true;
+      return;
+    }
+    try {
+      this.stepper.run(samples, end);
+    } catch (err) {
+      if (isAbort(err)) throw err;
+      this.failed = true;
+    }
+  }
+
+  /** The features of the whole signal, or null when the stream gave up. */
+  finish(samples: Float32Array): SharedFeatures | null {
+    const n = frameCount(samples.length, SHARED_HOP);
+    if (this.failed || n > this.capacity || this.stepper.next > n) return null;
+    this.stepper.run(samples, n);
+    this.b.onset.setFrames(n);
+    this.b.chroma.setFrames(n);
+    this.b.frames.setFrames(n);
+    return assemble(this.b, samples, this.sr, this.signal);
+  }
 }
 
 /**

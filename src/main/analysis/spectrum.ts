@@ -98,21 +98,52 @@ export interface FrameConsumer {
  * analysis. Returns the frame count.
  */
 export function stftFrames(samples: Float32Array, opts: StftOptions, consumers: FrameConsumer[]): number {
-  const { nFft, hop } = opts;
-  if (!Number.isInteger(Math.log2(nFft))) throw new Error(`nFft must be a power of two, got ${nFft}`);
-  const nFrames = frameCount(samples.length, hop);
-  const row = new Float32Array(nFft / 2 + 1);
-  const plan = realFftPlan(nFft);
-  const frame = plan.input();
-  const win = hann(nFft);
-  for (let t = 0; t < nFrames; t++) {
-    if ((t & 1023) === 0) throwIfAborted(opts.signal);
-    fillFrame(samples, t, hop, win, frame);
-    if (opts.power === true) plan.power(row, 0);
-    else plan.magnitude(row, 0);
-    for (const c of consumers) c.frame(row, 0, t);
-  }
+  const nFrames = frameCount(samples.length, opts.hop);
+  new StftStepper(opts, consumers).run(samples, nFrames);
   return nFrames;
+}
+
+/**
+ * stftFrames in steps, for samples that are still arriving (the decoder's): `run(samples, end)` hands
+ * frames [next, end) to the consumers. A frame reads only its own window, so a frame whose window lies
+ * within the samples so far is the same frame as over the whole signal; `readyFrames` says how many
+ * those are, and the last, zero-padded frames wait for the end (`frameCount` of the final length).
+ */
+export class StftStepper {
+  /** the next frame to compute */
+  next = 0;
+  private readonly row: Float32Array;
+  private readonly win: Float32Array;
+  constructor(
+    private readonly opts: StftOptions,
+    private readonly consumers: FrameConsumer[],
+  ) {
+    const { nFft } = opts;
+    if (!Number.isInteger(Math.log2(nFft))) throw new Error(`nFft must be a power of two, got ${nFft}`);
+    this.row = new Float32Array(nFft / 2 + 1);
+    this.win = hann(nFft);
+  }
+
+  /** Frames whose whole window lies within the first `available` samples. */
+  readyFrames(available: number): number {
+    const { nFft, hop } = this.opts;
+    return available < nFft / 2 ? 0 : Math.floor((available - nFft / 2) / hop) + 1;
+  }
+
+  run(samples: Float32Array, end: number): void {
+    const { hop, signal, power } = this.opts;
+    const { row, win, consumers } = this;
+    const plan = realFftPlan(this.opts.nFft);
+    const frame = plan.input();
+    for (let t = this.next; t < end; t++) {
+      if ((t & 1023) === 0) throwIfAborted(signal);
+      fillFrame(samples, t, hop, win, frame);
+      if (power === true) plan.power(row, 0);
+      else plan.magnitude(row, 0);
+      for (const c of consumers) c.frame(row, 0, t);
+      this.next = t + 1;
+    }
+  }
 }
 
 /** Every frame of a stored spectrogram to one consumer. */

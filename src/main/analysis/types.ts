@@ -31,3 +31,6 @@ export function throwIfAborted(signal: AbortSignal | undefined): void {
     throw err;
   }
 }
+
+/** Whether an error is the cancellation `throwIfAborted` throws (or any AbortError). */
+export const isAbort = (err: unknown): boolean => (err as Error | undefined)?.name === 'AbortError';
