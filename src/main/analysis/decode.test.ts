@@ -138,26 +138,37 @@ describe('bounded memory for long files', () => {
 });
 
 describe('the analysis signal as it arrives (onAnalysisSamples)', () => {
-  for (const decoder of ['native', 'ffmpeg'] as const) {
-    it(`hands over growing prefixes of the final signal, capped like it (${decoder})`, async () => {
-      const sr = decoder === 'native' ? 22050 : 44100;
-      // 14 s: more than one of the native reader's 1 MB reads before the 12 s cap
-      const p = write(`prefix-${decoder}.wav`, encodeWav(tone(sr, 14), { sampleRate: sr, channels: 2 }));
-      const seen: Float32Array[] = [];
-      const d = await decode(p, {
-        decoder,
-        maxAnalysisSec: 12,
-        onAnalysisSamples: (x) => seen.push(x.slice()), // a view: read (here, copied) at once
-      });
-      expect(seen.length).toBeGreaterThan(1);
-      for (let i = 1; i < seen.length; i++) expect(seen[i].length).toBeGreaterThan(seen[i - 1].length);
-      const final = d.audio.samples;
-      expect(seen.at(-1)!.length).toBe(final.length);
-      expect(final.length).toBe(12 * 22050);
-      for (const prefix of seen) expect(prefix).toStrictEqual(final.slice(0, prefix.length));
-      expect(d.timings.features).toBeGreaterThanOrEqual(0);
+  it('hands over growing prefixes of the final signal, capped like it, while ffmpeg decodes', async () => {
+    const p = write('prefix.wav', encodeWav(tone(44100, 14), { sampleRate: 44100, channels: 2 }));
+    const seen: Float32Array[] = [];
+    const d = await decode(p, {
+      decoder: 'ffmpeg',
+      maxAnalysisSec: 12,
+      onAnalysisSamples: (x) => seen.push(x.slice()), // a view: read (here, copied) at once
     });
-  }
+    expect(seen.length).toBeGreaterThan(1);
+    for (let i = 1; i < seen.length; i++) expect(seen[i].length).toBeGreaterThan(seen[i - 1].length);
+    const final = d.audio.samples;
+    expect(final.length).toBe(12 * 22050);
+    expect(seen.at(-1)!.length).toBe(final.length);
+    for (const prefix of seen) expect(prefix).toStrictEqual(final.slice(0, prefix.length));
+    expect(d.timings.features).toBeGreaterThan(0);
+  });
+
+  it('is not called where this thread decodes or resamples itself (nothing to wait on)', async () => {
+    const p = write('prefix-native.wav', encodeWav(tone(22050, 3), { sampleRate: 22050, channels: 2 }));
+    const mp3 = join(dir, 'prefix.mp3');
+    ffmpeg('-f', 'lavfi', '-i', 'sine=frequency=440:duration=3', '-ac', '2', mp3);
+    for (const [file, opts] of [
+      [p, { decoder: 'native' }],
+      [mp3, { resampler: 'js' }],
+    ] as const) {
+      let calls = 0;
+      const d = await decode(file, { ...opts, onAnalysisSamples: () => void calls++ });
+      expect(d.audio.samples.length).toBeGreaterThan(2 * 22050);
+      expect(calls).toBe(0);
+    }
+  });
 });
 
 describe('hostile WAV headers', () => {

@@ -124,6 +124,11 @@ describe('one-pass shared features', () => {
       expect(streamed(x, [x.length], n - 1)).toBeNull();
     });
 
+    it('never started (no samples offered): finish says so, for the caller to compute', () => {
+      const x = signal();
+      expect(new SharedFeatureStream(ANALYSIS_SR, frameCount(x.length, SHARED_HOP)).finish(x)).toBeNull();
+    });
+
     it('a cancelled job stops it with the AbortError', () => {
       const x = signal();
       const ac = new AbortController();

@@ -67,56 +67,57 @@ function assemble(b: Builders, samples: Float32Array, sr: number, signal?: Abort
  * worker otherwise waits on the decoder for part of that time.
  *
  * The builders are sized from the length the container declares (+1 s); a longer signal, or a frame
- * that throws, gives up the stream (`finish` returns null) and the caller runs sharedFeatures.
+ * that throws, gives up the stream, and a decode that offers no samples never starts it: `finish`
+ * returns null and the caller runs sharedFeatures.
  */
 export class SharedFeatureStream {
-  private readonly b: Builders;
-  private readonly stepper: StftStepper;
+  /** made on the first samples: a decode that never offers any allocates nothing */
+  private run: { b: Builders; stepper: StftStepper } | null = null;
   private failed = false;
   constructor(
     private readonly sr: number,
     private readonly capacity: number,
     private readonly signal?: AbortSignal,
-  ) {
-    this.b = builders(sr, capacity);
-    this.stepper = new StftStepper({ sr, nFft: SHARED_NFFT, hop: SHARED_HOP, signal }, [
-      this.b.onset,
-      this.b.chroma,
-      this.b.frames,
-    ]);
-  }
+  ) {}
 
   /** STFT frames computed so far. */
   get framesDone(): number {
-    return this.stepper.next;
+    return this.run?.stepper.next ?? 0;
   }
 
   /** The analysis samples so far (a growing prefix of the final signal). */
   advance(samples: Float32Array): void {
     if (this.failed) return;
-    const end = this.stepper.readyFrames(samples.length);
-    if (end <= this.stepper.next) return;
+    if (!this.run) {
+      const b = builders(this.sr, this.capacity);
+      const opts = { sr: this.sr, nFft: SHARED_NFFT, hop: SHARED_HOP, signal: this.signal };
+      this.run = { b, stepper: new StftStepper(opts, [b.onset, b.chroma, b.frames]) };
+    }
+    const { stepper } = this.run;
+    const end = stepper.readyFrames(samples.length);
+    if (end <= stepper.next) return;
     if (end > this.capacity) {
       this.failed = true;
       return;
     }
     try {
-      this.stepper.run(samples, end);
+      stepper.run(samples, end);
     } catch (err) {
       if (isAbort(err)) throw err;
       this.failed = true;
     }
   }
 
-  /** The features of the whole signal, or null when the stream gave up. */
+  /** The features of the whole signal, or null when the stream gave up or never started. */
   finish(samples: Float32Array): SharedFeatures | null {
     const n = frameCount(samples.length, SHARED_HOP);
-    if (this.failed || n > this.capacity || this.stepper.next > n) return null;
-    this.stepper.run(samples, n);
-    this.b.onset.setFrames(n);
-    this.b.chroma.setFrames(n);
-    this.b.frames.setFrames(n);
-    return assemble(this.b, samples, this.sr, this.signal);
+    if (!this.run || this.failed || n > this.capacity || this.run.stepper.next > n) return null;
+    const { b, stepper } = this.run;
+    stepper.run(samples, n);
+    b.onset.setFrames(n);
+    b.chroma.setFrames(n);
+    b.frames.setFrames(n);
+    return assemble(b, samples, this.sr, this.signal);
   }
 }
 
