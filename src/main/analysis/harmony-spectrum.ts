@@ -170,24 +170,10 @@ function decimateRange33(
       o++;
       continue;
     }
+    // a single output (the range's last, or near the signal's ends): the same sum, looped
     let acc = 0;
     if (lo >= 0 && lo + 33 <= n) {
-      acc += h0 * (x[lo] + x[lo + 32]);
-      acc += h1 * (x[lo + 1] + x[lo + 31]);
-      acc += h2 * (x[lo + 2] + x[lo + 30]);
-      acc += h3 * (x[lo + 3] + x[lo + 29]);
-      acc += h4 * (x[lo + 4] + x[lo + 28]);
-      acc += h5 * (x[lo + 5] + x[lo + 27]);
-      acc += h6 * (x[lo + 6] + x[lo + 26]);
-      acc += h7 * (x[lo + 7] + x[lo + 25]);
-      acc += h8 * (x[lo + 8] + x[lo + 24]);
-      acc += h9 * (x[lo + 9] + x[lo + 23]);
-      acc += h10 * (x[lo + 10] + x[lo + 22]);
-      acc += h11 * (x[lo + 11] + x[lo + 21]);
-      acc += h12 * (x[lo + 12] + x[lo + 20]);
-      acc += h13 * (x[lo + 13] + x[lo + 19]);
-      acc += h14 * (x[lo + 14] + x[lo + 18]);
-      acc += h15 * (x[lo + 15] + x[lo + 17]);
+      for (let i = 0; i < 16; i++) acc += h[i] * (x[lo + i] + x[lo + 32 - i]);
       acc += h16 * x[lo + 16];
     } else {
       for (let i = 0; i < 33; i++) {

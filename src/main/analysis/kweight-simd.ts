@@ -7,7 +7,7 @@
  * One instance per thread, made on first use and kept: its memory is fixed (never grown, so no
  * JavaScript view of it is ever detached, see kweight.wat) and is only touched inside `run`.
  */
-import type { Biquad } from './loudness';
+import type { StereoKernel } from './loudness';
 import { KWEIGHT_WASM } from './kweight-wasm';
 
 /** kweight.wat's layout */
@@ -19,18 +19,6 @@ const IN_F32 = 4352 / 4;
 /** frames per call (a multiple of the 32-frame block) */
 const MAX_FRAMES = 8192;
 const BLOCK = 32;
-
-export type StereoKernel = (
-  x: Float32Array,
-  from: number,
-  len: number,
-  bm: Float32Array,
-  nBlocks: number,
-  shelf: Biquad,
-  hp: Biquad,
-  state: Float64Array,
-  energy: Float64Array,
-) => void;
 
 interface Instance {
   stereo(n: number, phase: number): void;
@@ -69,17 +57,7 @@ export function stereoSimdKernel(): StereoKernel | null {
 }
 
 /** loudness.ts's filterEnergyStereo contract: frames [from, from + len) of interleaved stereo x. */
-function runStereo(
-  x: Float32Array,
-  from: number,
-  len: number,
-  bm: Float32Array,
-  nBlocks: number,
-  shelf: Biquad,
-  hp: Biquad,
-  state: Float64Array,
-  energy: Float64Array,
-): void {
+const runStereo: StereoKernel = (x, from, len, bm, nBlocks, shelf, hp, state, energy) => {
   const { stereo, f32, f64 } = instance as Instance;
   const both = (k: number, v: number): void => {
     f64[HEADER_F64 + 2 * k] = v;
@@ -125,4 +103,4 @@ function runStereo(
   }
   energy[0] += f64[ENERGY_F64];
   energy[1] += f64[ENERGY_F64 + 1];
-}
+};

@@ -7,9 +7,26 @@
  */
 import type { z } from 'zod';
 import type { LoudnessSchema, StageStatus } from '../../shared/songmap';
-import { stereoSimdKernel, type StereoKernel } from './kweight-simd';
+import { stereoSimdKernel } from './kweight-simd';
 
 export type Loudness = z.output<typeof LoudnessSchema>;
+
+/**
+ * The stereo K-weighting loop: frames [from, from + len) of interleaved stereo x through the shelf
+ * and high-pass (state: [s1 s2 t1 t2] of the left channel, then of the right), each channel's Σ z²
+ * added to energy[0] / energy[1], each 32-frame block's |x| maxima merged into bm[b] / bm[nBlocks + b].
+ */
+export type StereoKernel = (
+  x: Float32Array,
+  from: number,
+  len: number,
+  bm: Float32Array,
+  nBlocks: number,
+  shelf: Biquad,
+  hp: Biquad,
+  state: Float64Array,
+  energy: Float64Array,
+) => void;
 
 export interface Biquad {
   b0: number;
@@ -292,17 +309,7 @@ function filterEnergy(
  * recursions side by side lets the CPU overlap them (≈ 2× throughput). Per channel the arithmetic
  * and its order are those of filterEnergy.
  */
-function filterEnergyStereo(
-  x: Float32Array,
-  from: number,
-  len: number,
-  bm: Float32Array,
-  nBlocks: number,
-  shelf: Biquad,
-  hp: Biquad,
-  state: Float64Array,
-  energy: Float64Array,
-): void {
+const filterEnergyStereo: StereoKernel = (x, from, len, bm, nBlocks, shelf, hp, state, energy) => {
   const s = state;
   const { b0, b1, b2, a1, a2 } = shelf;
   const hb0 = hp.b0;
@@ -365,7 +372,7 @@ function filterEnergyStereo(
   s[7] = rt2;
   energy[0] += el;
   energy[1] += er;
-}
+};
 
 export class LoudnessMeter {
   readonly sampleRate: number;
