@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decimate, decimateRange, decimationKernel, harmonySpectrum } from './harmony-spectrum';
-import { DEFAULT_PEAKS, spectralPeaks, streamPeaks } from './harmony-peaks';
+import { DEFAULT_PEAKS, PeakStream, spectralPeaks, streamPeaks } from './harmony-peaks';
 import { addNote, SR } from './harmony-testsignal';
 
 describe('harmony peaks', () => {
@@ -67,6 +67,25 @@ describe('harmony peaks', () => {
     const ring = new Float32Array(256);
     decimateRange(x, 4, h, 700, 957, ring, 255);
     for (let o = 701; o < 957; o++) expect(ring[o & 255]).toBe(want[o]);
+  });
+
+  it('gives the same peaks fed as a growing prefix (PeakStream) as in one pass, decimating or not', () => {
+    for (const [x, sr, factor] of [
+      [buf, SR, 4],
+      [decimate(buf, 4), SR / 4, 1],
+    ] as const) {
+      const want = streamPeaks(x, sr, 2048, 512, DEFAULT_PEAKS, factor);
+      expect(want.freq.length).toBeGreaterThan(100);
+      for (const chunk of [1000, 4097, 30000]) {
+        // a small guess of the frame count: the offsets must grow past it
+        const s = new PeakStream(sr, 2048, 512, DEFAULT_PEAKS, factor, 3);
+        for (let at = 0; at < x.length;) {
+          at = Math.min(x.length, at + chunk);
+          s.advance(x.subarray(0, at));
+        }
+        expect(s.finish(x)).toStrictEqual(want);
+      }
+    }
   });
 
   it('keeps nothing for digital silence', () => {

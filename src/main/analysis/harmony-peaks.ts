@@ -7,7 +7,7 @@
  * `streamPeaks` runs the STFT frame by frame and keeps only the peaks (a few dozen per frame), so
  * an hour of audio needs a few MB instead of a full spectrogram.
  */
-import { realFftPlan, type FrameBuffer } from './fft';
+import { realFftPlan, type FrameBuffer, type RealFftPlan } from './fft';
 import { decimateRange, decimationKernel } from './harmony-spectrum';
 import { hann } from './spectrum';
 import type { Spectrogram } from './types';
@@ -176,71 +176,133 @@ export function streamPeaks(
   /** decimate the input by this factor on the fly (a ring of nFft samples, no decimated copy) */
   factor = 1,
 ): SpectralPeaks {
-  const { prominence, neighbourhood, floor, signal } = opts;
-  const sr = inputSr / factor;
-  const nSamples = Math.floor(input.length / factor);
-  const kernel = factor > 1 ? decimationKernel(factor) : null;
-  const ring = kernel ? new Float32Array(nFft) : input;
-  const ringMask = kernel ? nFft - 1 : -1;
-  let produced = 0;
-  const nBins = nFft / 2 + 1;
-  const nFrames = nSamples === 0 ? 0 : 1 + Math.floor(nSamples / hop);
-  const plan = realFftPlan(nFft);
-  const frame = plan.input();
-  const mag = new Float32Array(nBins);
-  const win = hann(nFft);
-  const half = nFft / 2;
-  const [kLo, kHi] = binRange(opts, sr, nFft, nBins);
-  const offsets = new Uint32Array(nFrames + 1);
-  const out = new PeakCollector(Math.max(1024, nFrames * 32));
-  const prefix = new Float64Array(nBins + 1);
-  let globalMax = 0;
-  // the per-frame work is in functions of their own: this loop runs once per song, often before V8
-  // has optimised it, and only calls them
-  for (let t = 0; t < nFrames; t++) {
-    if ((t & 255) === 0) throwIfAborted(signal);
-    const start = t * hop - half;
+  return new PeakStream(inputSr, nFft, hop, opts, factor).finish(input);
+}
+
+/**
+ * streamPeaks over a signal that is still arriving (the decoder's): `advance` with each longer prefix
+ * runs every frame whose decimated window it already holds in full, `finish` the rest once the length
+ * is known. A decimated sample is computed only once its whole kernel has arrived and a frame only
+ * once its whole window has, so every value is the one the single pass over the whole signal gives
+ * (harmony-peaks.test.ts).
+ */
+export class PeakStream {
+  private readonly sr: number;
+  private readonly kernel: Float32Array | null;
+  /** decimated samples a prefix of n input samples determines: o·factor + half + 1 ≤ n */
+  private readonly reach: number;
+  private readonly ring: Float32Array | null;
+  private readonly ringMask: number;
+  private readonly plan: RealFftPlan;
+  private readonly mag: Float32Array;
+  private readonly win: Float32Array;
+  private readonly kLo: number;
+  private readonly kHi: number;
+  private readonly prefix: Float64Array;
+  private readonly out: PeakCollector;
+  private offsets: Uint32Array;
+  private produced = 0;
+  private globalMax = 0;
+  /** the next frame */
+  private t = 0;
+  constructor(
+    inputSr: number,
+    private readonly nFft: number,
+    private readonly hop: number,
+    private readonly opts: PeakOptions = DEFAULT_PEAKS,
+    private readonly factor = 1,
+    /** frames expected (the offsets grow past it) */
+    expectedFrames = 1024,
+  ) {
+    this.sr = inputSr / factor;
+    this.kernel = factor > 1 ? decimationKernel(factor) : null;
+    this.reach = this.kernel ? (this.kernel.length - 1) / 2 + 1 : 0;
+    this.ring = this.kernel ? new Float32Array(nFft) : null;
+    this.ringMask = this.kernel ? nFft - 1 : -1;
+    const nBins = nFft / 2 + 1;
+    this.plan = realFftPlan(nFft);
+    this.mag = new Float32Array(nBins);
+    this.win = hann(nFft);
+    [this.kLo, this.kHi] = binRange(opts, this.sr, nFft, nBins);
+    this.prefix = new Float64Array(nBins + 1);
+    this.offsets = new Uint32Array(expectedFrames + 1);
+    this.out = new PeakCollector(Math.max(1024, expectedFrames * 32));
+  }
+
+  /** Frames whose decimated window lies within this prefix of the final input. */
+  advance(input: Float32Array): void {
+    const ready = this.kernel
+      ? Math.max(0, Math.floor((input.length - this.reach) / this.factor) + 1)
+      : input.length;
+    const half = this.nFft / 2;
+    while (this.t * this.hop - half + this.nFft <= ready) this.frame(input, ready);
+  }
+
+  finish(input: Float32Array): SpectralPeaks {
+    const nSamples = Math.floor(input.length / this.factor);
+    const nFrames = nSamples === 0 ? 0 : 1 + Math.floor(nSamples / this.hop);
+    while (this.t < nFrames) this.frame(input, nSamples);
+    const { out, offsets } = this;
+    offsets[nFrames] = out.n;
+    const kept = dropQuietPeaks(out, offsets, nFrames, this.globalMax * this.opts.floor);
+    return {
+      nFrames,
+      hopSec: this.hop / this.sr,
+      offsets: offsets.subarray(0, nFrames + 1),
+      freq: out.freq.subarray(0, kept),
+      mag: out.mag.subarray(0, kept),
+      globalMax: this.globalMax,
+    };
+  }
+
+  /**
+   * Frame t: decimates what its window needs, windows, transforms, picks peaks. `nSamples` bounds the
+   * decimated samples: the whole signal's count at the end, the determined ones before.
+   */
+  private frame(input: Float32Array, nSamples: number): void {
+    const { nFft, kernel, mag, opts } = this;
+    const t = this.t;
+    if ((t & 255) === 0) throwIfAborted(opts.signal);
+    const start = t * this.hop - nFft / 2;
+    const ring = this.ring ?? input;
     if (kernel) {
       const need = Math.min(nSamples, start + nFft);
-      if (need > produced) {
-        decimateRange(input, factor, kernel, produced, need, ring, ringMask);
-        produced = need;
+      if (need > this.produced) {
+        decimateRange(input, this.factor, kernel, this.produced, need, ring, this.ringMask);
+        this.produced = need;
       }
     }
     // without decimation the "ring" is the input itself and the mask (−1) keeps every index
-    windowRing(ring, ringMask, start, nSamples, win, frame);
-    plan.magnitude(mag, 0);
+    // the frame buffer is asked for each time: a stream outlives a moment, and a WASM heap that
+    // grew would have left an earlier view behind
+    windowRing(ring, this.ringMask, start, nSamples, this.win, this.plan.input());
+    this.plan.magnitude(mag, 0);
     const frameMax = maxOf(mag);
-    if (frameMax > globalMax) globalMax = frameMax;
-    offsets[t] = out.n;
+    if (frameMax > this.globalMax) this.globalMax = frameMax;
+    if (t + 1 >= this.offsets.length) {
+      const grown = new Uint32Array(this.offsets.length * 2);
+      grown.set(this.offsets);
+      this.offsets = grown;
+    }
+    this.offsets[t] = this.out.n;
     if (frameMax > 0)
       framePeaks(
         mag,
         0,
-        nBins,
-        kLo,
-        kHi,
-        frameMax * floor,
-        sr / nFft,
-        neighbourhood,
-        prominence,
-        prefix,
-        out,
+        mag.length,
+        this.kLo,
+        this.kHi,
+        frameMax * opts.floor,
+        this.sr / nFft,
+        opts.neighbourhood,
+        opts.prominence,
+        this.prefix,
+        this.out,
       );
+    this.t = t + 1;
   }
-  offsets[nFrames] = out.n;
-  const kept = dropQuietPeaks(out, offsets, nFrames, globalMax * floor);
-  return {
-    nFrames,
-    hopSec: hop / sr,
-    offsets,
-    freq: out.freq.subarray(0, kept),
-    mag: out.mag.subarray(0, kept),
-    globalMax,
-  };
 }
 
-/** The Hann-windowed frame of the (decimated) signal starting at sample `start` (zero outside the signal). */
 function windowRing(
   ring: Float32Array,
   ringMask: number,

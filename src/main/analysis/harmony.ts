@@ -27,7 +27,7 @@ import type { SegmentChroma } from './chroma';
 import { chordLabel, decodeChords, DEFAULT_CHORD_PARAMS, isChordClass, keySpeller } from './chords';
 import type { ChordDecoding, ChordParams } from './chords';
 import { DEFAULT_HARMONY_SPECTRUM } from './harmony-spectrum';
-import { DEFAULT_PEAKS, streamPeaks } from './harmony-peaks';
+import { DEFAULT_PEAKS, PeakStream } from './harmony-peaks';
 import {
   camelot,
   chordKeyEvidence,
@@ -151,6 +151,18 @@ function failed(reason: string): StageStatus {
   return { status: 'failed', reason };
 }
 
+/**
+ * The harmony stage's spectral peaks as a stream (harmony-peaks.ts `PeakStream`): `finish` over the
+ * whole signal is what the stage computes itself; fed while the samples arrive, the same peaks.
+ */
+export function harmonyPeakStream(sr: number, signal?: AbortSignal, expectedSamples = 0): PeakStream {
+  const hs = DEFAULT_HARMONY_SPECTRUM;
+  // the spectrum is designed for ~5.5 kHz after decimation; keep that rate for other input rates
+  const factor = Math.max(1, Math.round((sr * hs.decimation) / ANALYSIS_SR));
+  const frames = Math.ceil(expectedSamples / factor / hs.hop) + 1;
+  return new PeakStream(sr, hs.nFft, hs.hop, { ...DEFAULT_PEAKS, signal }, factor, frames);
+}
+
 export function analyzeHarmony(
   audio: MonoAudio,
   ctx: HarmonyContext,
@@ -168,17 +180,7 @@ export function analyzeHarmony(
   });
   if (audio.samples.length < audio.sr * 0.5) return empty('audio shorter than 0.5 s: too short for harmony');
 
-  const hs = DEFAULT_HARMONY_SPECTRUM;
-  // the spectrum is designed for ~5.5 kHz after decimation; keep that rate for other input rates
-  const factor = Math.max(1, Math.round((audio.sr * hs.decimation) / ANALYSIS_SR));
-  const peaks = streamPeaks(
-    audio.samples,
-    audio.sr,
-    hs.nFft,
-    hs.hop,
-    { ...DEFAULT_PEAKS, signal: ctx.signal },
-    factor,
-  );
+  const peaks = ctx.peaks ?? harmonyPeakStream(audio.sr, ctx.signal).finish(audio.samples);
   progress(0.5);
   throwIfAborted(ctx.signal);
   const tuning = estimateTuning(peaks, DEFAULT_TUNING);

@@ -13,7 +13,7 @@ import type { JobSummary } from '../../shared/domain';
 import { SongMapSchema, type SongMap, type StageName, type StageStatus } from '../../shared/songmap';
 import { DEFAULT_MAX_ANALYSIS_SEC, MIN_DURATION_SEC, decodeFile, releaseAnalysisBuffer } from './decode';
 import { loadFastFft } from './fft';
-import { analyzeHarmony } from './harmony';
+import { analyzeHarmony, harmonyPeakStream } from './harmony';
 import { loudnessResult } from './loudness';
 import { assertUnchanged, hashFile, probeFile } from './probe';
 import { analyzeRhythm, completeBars } from './rhythm';
@@ -49,8 +49,8 @@ export interface AnalyzeOptions {
   /** per-stage wall time in ms, for the speed bench */
   timings?: Record<string, number>;
   /**
-   * compute the shared STFT's features while the decoder delivers the samples (default true; the same
-   * bits either way, pipeline.test.ts); false waits for the whole signal, as before
+   * compute the shared STFT's features and the harmony peaks while the decoder delivers the samples
+   * (default true; the same bits either way, pipeline.test.ts); false waits for the whole signal
    */
   streamFeatures?: boolean;
 }
@@ -109,15 +109,25 @@ export async function analyzeFile(
   // the WASM FFT (loaded once per process; without it the stages fall back to fft.js), before the
   // decode: the shared features start on the samples as they arrive
   await loadFastFft();
-  // sized from the declared length (+1 s, as the analysis buffer); unknown length: after the decode
-  const stream =
+  // the shared features and the harmony peaks, computed while the samples arrive; sized from the
+  // declared length (+1 s, as the analysis buffer); unknown length: after the decode
+  const expected =
     opts.streamFeatures !== false && probe.durationSec
-      ? new SharedFeatureStream(
-          ANALYSIS_SR,
-          frameCount(Math.ceil((Math.min(probe.durationSec, maxAnalysisSec) + 1) * ANALYSIS_SR), SHARED_HOP),
-          signal,
-        )
-      : null;
+      ? Math.ceil((Math.min(probe.durationSec, maxAnalysisSec) + 1) * ANALYSIS_SR)
+      : 0;
+  const stream = expected
+    ? new SharedFeatureStream(ANALYSIS_SR, frameCount(expected, SHARED_HOP), signal)
+    : null;
+  let peakStream = expected ? harmonyPeakStream(ANALYSIS_SR, signal, expected) : null;
+  const onAnalysisSamples = (samples: Float32Array): void => {
+    stream!.advance(samples);
+    try {
+      peakStream?.advance(samples);
+    } catch (err) {
+      if (isAbort(err)) throw err;
+      peakStream = null; // the harmony stage computes its peaks itself
+    }
+  };
   const [hash, decoded] = await Promise.all([
     opts.inputSha256 ?? hashFile(path, signal),
     decodeFile(probe, {
@@ -126,7 +136,7 @@ export async function analyzeFile(
       decoder: opts.decoder,
       resampler: opts.resampler,
       onProgress: (f) => progress('decode', f),
-      onAnalysisSamples: stream ? (samples) => stream.advance(samples) : undefined,
+      onAnalysisSamples: stream ? onAnalysisSamples : undefined,
     }),
   ]);
   // the bytes hashed and decoded must be the bytes that were checked
@@ -195,6 +205,7 @@ export async function analyzeFile(
           signal,
           beats,
           downbeats,
+          peaks: peakStream?.finish(audio.samples),
           onProgress: (_s, f) => progress('harmony', f),
         }),
       );

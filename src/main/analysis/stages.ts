@@ -18,6 +18,7 @@ import type {
   StageStatus,
   TempoSchema,
 } from '../../shared/songmap';
+import type { SpectralPeaks } from './harmony-peaks';
 import type { SharedFeatures } from './shared-features';
 import type { MetricalLevel } from './tempo';
 import type { ProgressFn, Spectrogram } from './types';
@@ -77,6 +78,8 @@ export interface SectionsResult {
 export interface HarmonyContext extends StageContext {
   beats: number[];
   downbeats: number[];
+  /** the spectral peaks, when already computed while the samples arrived (`harmonyPeakStream`) */
+  peaks?: SpectralPeaks;
 }
 
 export interface SectionsContext extends StageContext {
