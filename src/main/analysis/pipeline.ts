@@ -97,6 +97,12 @@ export async function analyzeFile(
   const { signal, timings } = opts;
   const progress = (stage: string, f: number): void => opts.onProgress?.(stage, f);
   const stages: Partial<Record<StageName, StageStatus>> = {};
+  /** A stage that threw: a cancellation goes on up, anything else fails the stage's fields with the reason. */
+  const failStages = (err: unknown, ...names: StageName[]): void => {
+    if (isAbort(err)) throw err;
+    const reason = reasonOf(err);
+    for (const name of names) stages[name] = failed(reason);
+  };
 
   progress('probe', 0);
   let t0 = performance.now();
@@ -188,11 +194,7 @@ export async function analyzeFile(
       stages.beats = rhythm.stages.beats;
       stages.meter = rhythm.stages.meter;
     } catch (err) {
-      if (isAbort(err)) throw err;
-      const reason = reasonOf(err);
-      stages.tempo = failed(reason);
-      stages.beats = failed(reason);
-      stages.meter = failed(reason);
+      failStages(err, 'tempo', 'beats', 'meter');
     }
     throwIfAborted(signal);
 
@@ -217,11 +219,7 @@ export async function analyzeFile(
       const fixed = rhythm && readingFromHarmony(rhythm, harmony.chords);
       if (fixed) ({ beats, downbeats } = rhythm = fixed);
     } catch (err) {
-      if (isAbort(err)) throw err;
-      const reason = reasonOf(err);
-      stages.tuning = failed(reason);
-      stages.key = failed(reason);
-      stages.chords = failed(reason);
+      failStages(err, 'tuning', 'key', 'chords');
     }
     throwIfAborted(signal);
 
@@ -241,8 +239,7 @@ export async function analyzeFile(
       sections = s.value;
       stages.sections = { ...sections.stage, ms: s.ms };
     } catch (err) {
-      if (isAbort(err)) throw err;
-      stages.sections = failed(reasonOf(err));
+      failStages(err, 'sections');
     }
     throwIfAborted(signal);
     // a soft intro keeps its bars back to the first note, a final chord held through its bar that bar's beats
