@@ -3,6 +3,9 @@ import {
   alternation,
   backbeatSaysDouble,
   beatsOnTheKick,
+  betweenBeats,
+  pulseAutocorrelation,
+  pulsesAreEighths,
   lowOffBeatRatio,
   OFF_BEAT_LOW,
   doubledGrid,
@@ -296,6 +299,123 @@ describe('beats on the kick, not the off-beat', () => {
     for (const t of inner) {
       const ph = ((t - 0.5) / ibi) % 1;
       expect(Math.min(ph, 1 - ph)).toBeLessThan(0.1);
+    }
+  });
+});
+
+describe('eighths read as beats', () => {
+  const pulses = Array.from({ length: 64 }, (_, i) => 10 + 12 * i);
+  /** an envelope with the given height at each pulse by its phase in a cycle of heights.length, plus extra peaks */
+  const on = (heights: number[], extra: [number, number][] = []): Float32Array => {
+    const e = new Float32Array(800);
+    pulses.forEach((f, i) => (e[f] = heights[i % heights.length]));
+    for (const [f, v] of extra) e[f] = v;
+    return e;
+  };
+  const drums = on([1]);
+  const everyPulse = on([1]);
+
+  it('measures the onsets between the pulses (halfway or at the thirds) against on them', () => {
+    expect(betweenBeats(pulses, everyPulse)).toBe(0);
+    const halves = on(
+      [1],
+      pulses.slice(0, -1).map((f) => [f + 6, 1]),
+    );
+    expect(betweenBeats(pulses, halves)).toBeCloseTo(1, 6);
+    const thirds = on(
+      [1],
+      pulses.slice(0, -1).map((f) => [f + 8, 0.5]),
+    );
+    expect(betweenBeats(pulses, thirds)).toBeCloseTo(0.5, 6);
+  });
+
+  it('reads the autocorrelation of the strength on the pulses', () => {
+    const once = on([1, 0, 0, 0]);
+    expect(pulseAutocorrelation(pulses, once, 4)).toBeCloseTo(60 / 64, 6);
+    expect(pulseAutocorrelation(pulses, once, 2)).toBeLessThan(-0.3);
+    expect(pulseAutocorrelation(pulses, on([1, 0]), 2)).toBeGreaterThan(0.9);
+    expect(pulseAutocorrelation(pulses, on([1]), 2)).toBe(0);
+  });
+
+  it('takes a kick pattern of eighths with nothing between the pulses for eighths', () => {
+    // 1, the & of 1 and the & of 2 of a slow rock beat, on the eighths; 1 and the & of 2
+    expect(pulsesAreEighths(pulses, on([1, 0.6, 0.05, 0.6]), drums, everyPulse)).toBe(true);
+    expect(pulsesAreEighths(pulses, on([1, 0.05, 0.4, 0.6]), drums, everyPulse)).toBe(true);
+  });
+
+  it('keeps pulses with onsets between them, a bass every 2 or 3 pulses, a kick once in 4, and music without drums', () => {
+    const rock = on([1, 0.6, 0.05, 0.6]);
+    // sixteenths between the pulses: these are the beats of a busy groove
+    const busy = on(
+      [1],
+      pulses.slice(0, -1).map((f) => [f + 6, 0.5]),
+    );
+    expect(pulsesAreEighths(pulses, rock, drums, busy)).toBe(false);
+    // a country two-beat (bass on 1 and 3) and a waltz (bass on 1 of 3)
+    expect(pulsesAreEighths(pulses, on([1, 0.1]), drums, everyPulse)).toBe(false);
+    expect(pulsesAreEighths(pulses, on([1, 0.1, 0.1]), drums, everyPulse)).toBe(false);
+    // a low band whose pattern takes 8 pulses, not 4 (a bass figure two bars of quarters long)
+    expect(pulsesAreEighths(pulses, on([1, 0, 0, 0, 0, 0.8, 0, 0]), drums, everyPulse)).toBe(false);
+    // one kick every 4 pulses, alone or with a snare's low end on the others
+    expect(pulsesAreEighths(pulses, on([1, 0, 0, 0]), drums, everyPulse)).toBe(false);
+    expect(pulsesAreEighths(pulses, on([1, 0.5, 0.5, 0.5]), drums, everyPulse)).toBe(false);
+    // no drum kit: a flat high band
+    expect(pulsesAreEighths(pulses, rock, new Float32Array(800).fill(0.5), everyPulse)).toBe(false);
+    expect(pulsesAreEighths(pulses.slice(0, 20), rock, drums, everyPulse)).toBe(false);
+  });
+
+  /** hits on a pulse grid: `fn` gives kick, snare and hat gains by the pulse's phase in `per` */
+  const onGrid = (
+    bpm: number,
+    n: number,
+    per: number,
+    fn: (p: number) => { kick?: number; snare?: number; hat?: number },
+  ): Float32Array => {
+    const ibi = 60 / bpm;
+    const hits: SynthSpec['hits'] = [];
+    for (let i = 0; i < n; i++) {
+      const t = 0.5 + i * ibi;
+      const h = fn(i % per);
+      if (h.kick) hits.push({ t, kind: 'kick', gain: h.kick });
+      if (h.snare) hits.push({ t, kind: 'click', gain: h.snare });
+      if (h.hat) hits.push({ t, kind: 'tick', gain: h.hat });
+    }
+    return synth({ sr: SR, duration: 1 + n * ibi, hits });
+  };
+  /** the largest distance of a beat inside the song from the grid of `ibi`, in beats */
+  const offGrid = (beats: number[], ibi: number): number =>
+    Math.max(
+      ...beats
+        .filter((t) => t > 5 && t < beats[beats.length - 1] - 5)
+        .map((t) => {
+          const ph = ((t - 0.5) / ibi) % 1;
+          return Math.min(ph, 1 - ph);
+        }),
+    );
+
+  it('reads a slow rock groove at its tempo, not on its eighths (the tracker alone takes the eighths)', () => {
+    // 76 BPM: kick on 1 and the & of 2, snare on 2 and 4, a hat on every eighth, nothing between them
+    const audio = onGrid(152, 320, 4, (p) => ({
+      kick: p === 0 ? 1 : p === 3 ? 0.7 : 0,
+      snare: p === 2 ? 1 : 0,
+      hat: 0.4,
+    }));
+    const r = analyzeRhythm({ samples: audio, sr: SR }, {});
+    expect(r.tempo!.bpm_global).toBeCloseTo(76, 0);
+    expect(offGrid(r.beats, 60 / 76)).toBeLessThan(0.05);
+  });
+
+  it('keeps a two-beat at 150 and a waltz at 150, nothing between their beats either, and a kick once a bar', () => {
+    const twoBeat = onGrid(150, 300, 2, (p) => ({ kick: p === 0 ? 1 : 0, snare: p === 1 ? 1 : 0, hat: 0.4 }));
+    const waltz = onGrid(150, 300, 3, (p) => ({ kick: p === 0 ? 1 : 0, snare: p > 0 ? 0.7 : 0, hat: 0.4 }));
+    const onceABar = onGrid(120, 240, 4, (p) => ({ kick: p === 0 ? 1 : 0, snare: 0.8, hat: 0.4 }));
+    for (const [audio, bpm] of [
+      [twoBeat, 150],
+      [waltz, 150],
+      [onceABar, 120],
+    ] as const) {
+      const r = analyzeRhythm({ samples: audio, sr: SR }, {});
+      expect(r.tempo!.bpm_global).toBeCloseTo(bpm, 0);
     }
   });
 });

@@ -221,3 +221,85 @@ export function beatsOnTheKick(
   if (next < nFrames) out.push(next);
   return out;
 }
+
+/**
+ * Onset strength halfway between the tracked beats and at their thirds, over that on them, at or
+ * below which nothing sounds between the beats: they are the fastest pulse of the music. On the
+ * tuning sets the eighths of slow rock grooves read as beats measure 0.03–0.12; straight grooves
+ * with eighths or sixteenths between their beats ≥ 0.31.
+ */
+export const NOTHING_BETWEEN = 0.2;
+/**
+ * The kick and bass repeat every 4 tracked beats at least this strongly (autocorrelation of their
+ * onset strength on the beats)… On the tuning sets: eighths of slow rock read as beats 0.54–0.82;
+ * waltzes, whose low band repeats every 3 beats, −0.45 to −0.14.
+ */
+export const LOW_REPEATS_4 = 0.4;
+
+/** Mean broadband onset strength halfway between the beats and at their thirds (the larger) over that on them. */
+export function betweenBeats(beats: number[], all: Float32Array): number {
+  let on = 0;
+  let half = 0;
+  let third = 0;
+  for (let i = 0; i + 1 < beats.length; i++) {
+    const a = beats[i];
+    const d = beats[i + 1] - a;
+    on += peakNear(all, a);
+    half += peakNear(all, a + d / 2);
+    third += Math.max(peakNear(all, a + d / 3), peakNear(all, a + (2 * d) / 3));
+  }
+  return on > 0 ? Math.max(half, third) / on : Infinity;
+}
+
+/** Autocorrelation (mean removed, 1 at lag 0) of an envelope's strength on the pulses, at `lag` pulses. */
+export function pulseAutocorrelation(pulses: number[], env: Float32Array, lag: number): number {
+  const x = pulses.map((f) => peakNear(env, f));
+  const mean = x.reduce((a, b) => a + b, 0) / Math.max(1, x.length);
+  let c0 = 0;
+  for (const v of x) c0 += (v - mean) ** 2;
+  let c = 0;
+  for (let i = lag; i < x.length; i++) c += (x[i] - mean) * (x[i - lag] - mean);
+  return c0 > 0 ? c / c0 : 0;
+}
+
+/**
+ * …in a pattern of more than one hit: of the 4 phases, the second strongest stands above the
+ * weakest by at least this share of the strongest's low-band onset strength (eighths of slow rock
+ * read as beats: 0.49–0.75). One kick every 4 pulses says nothing of eighths (it is as much a kick
+ * once a bar under a snare on every beat), whether the other three pulses are empty or all carry
+ * the low end of a snare.
+ */
+export const LOW_SECOND_HIT = 0.25;
+
+/** Mean strength of an envelope on the pulses at each phase of a cycle of `k`, strongest first. */
+function phaseMeans(pulses: number[], env: Float32Array, k: number): number[] {
+  const sum = new Array<number>(k).fill(0);
+  const n = new Array<number>(k).fill(0);
+  pulses.forEach((f, i) => {
+    sum[i % k] += peakNear(env, f);
+    n[i % k]++;
+  });
+  return sum.map((v, p) => v / Math.max(1, n[p])).sort((a, b) => b - a);
+}
+
+/**
+ * True when the tracked pulses are the eighths of a slower beat: with drums, nothing sounds
+ * between them (`NOTHING_BETWEEN`: they are the fastest pulse), and the kick and bass play a pattern
+ * of eighths: more than one hit in every 4 pulses (`LOW_SECOND_HIT`), repeating every 4 pulses
+ * (`LOW_REPEATS_4`) but not every 2 (autocorrelation at 2 pulses ≤ 0). A rock kick on 1, the & of 1
+ * and the & of 2, sampled on the eighths, does exactly that; a groove really read on its quarters with
+ * nothing between them repeats its bass every 2 beats (the boom-chick of a country two-beat, a
+ * march) or every 3 (a waltz).
+ */
+export function pulsesAreEighths(
+  pulses: number[],
+  low: Float32Array,
+  high: Float32Array,
+  all: Float32Array,
+): boolean {
+  if (pulses.length < 24 || percussiveness(high) < MIN_PERCUSSIVE) return false;
+  if (!(betweenBeats(pulses, all) <= NOTHING_BETWEEN)) return false;
+  const [first, second, , last] = phaseMeans(pulses, low, 4);
+  if (!(second - last >= LOW_SECOND_HIT * first)) return false;
+  return pulseAutocorrelation(pulses, low, 4) >= LOW_REPEATS_4 && pulseAutocorrelation(pulses, low, 2) <= 0;
+}

@@ -6,7 +6,13 @@
  * reason.
  */
 import type { StageStatus } from '../../shared/songmap';
-import { backbeatSaysDouble, beatsOnTheKick, drumsGroupPulses, pulsesAlternate } from './backbeat';
+import {
+  backbeatSaysDouble,
+  beatsOnTheKick,
+  drumsGroupPulses,
+  pulsesAlternate,
+  pulsesAreEighths,
+} from './backbeat';
 import { calibrate } from './calibration';
 import { trackBeats } from './beat';
 import { analyzeMeter, groupsInThrees, harmonicNovelty } from './meter';
@@ -169,6 +175,9 @@ export function analyzeRhythm(audio: MonoAudio, ctx: StageContext): RhythmResult
     // a level whose drums hit only every 2nd (3rd) pulse, hats between, is a subdivision of the beat
     const k = drumsGroupPulses(beatFrames, feat.high, feat.env);
     if (k > 1 && chosen.bpm / k >= MIN_BPM) retrack(chosen.factor / k);
+    // the fastest pulse, under a kick pattern that repeats every 4 of them and not every 2: eighths
+    else if (chosen.bpm / 2 >= MIN_BPM && pulsesAreEighths(beatFrames, feat.low, feat.high, feat.env))
+      retrack(chosen.factor / 2);
   }
   // a very slow level whose quarters are periodic too is a bar read as the beat (the tempo of the
   // beats as tracked: the path may drift from the chosen level's reading by up to FOLLOW_SPAN)
