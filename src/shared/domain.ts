@@ -114,26 +114,8 @@ export const JobRowSchema = z.object({
 });
 export type JobRow = z.infer<typeof JobRowSchema>;
 
-/** the list row of a full job (e.g. one pushed by job.updated), equal to what `jobs.rows` reads */
-export function toJobRow(job: Job): JobRow {
-  const s = job.summary;
-  return {
-    id: job.id,
-    status: job.status,
-    createdAt: job.createdAt,
-    updatedAt: job.updatedAt,
-    fileName: job.fileName,
-    inputPath: job.inputPath,
-    errorCode: job.errorCode,
-    errorMessage: job.errorMessage,
-    durationSec: s?.durationSec ?? null,
-    bpm: s?.bpm ?? null,
-    key: s?.key ?? null,
-    camelot: s?.camelot ?? null,
-    title: s?.title ?? null,
-    artist: s?.artist ?? null,
-  };
-}
+// zod-free, so the renderer's first bundle can use it without the schema library
+export { toJobRow } from './job-row';
 
 export const RowPageSchema = z.object({
   items: z.array(JobRowSchema),

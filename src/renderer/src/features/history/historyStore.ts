@@ -4,7 +4,8 @@
  */
 import { create } from 'zustand';
 import { persist, createJSONStorage } from 'zustand/middleware';
-import { toJobRow, type Job, type JobRow, type JobStatus, type ListQuery, type RowPage } from '../../../../shared/domain';
+import type { Job, JobRow, JobStatus, ListQuery, RowPage } from '../../../../shared/domain';
+import { toJobRow } from '../../../../shared/job-row';
 import { SORT_KEYS } from '../../../../shared/names';
 import { call } from '../../api/client';
 import { keyFilter } from './keys';
