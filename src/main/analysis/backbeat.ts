@@ -152,6 +152,17 @@ export function pulsesAlternate(
   return percussiveness(high) >= MIN_PERCUSSIVE && alternation(pulses, low, high, all) >= BACKBEAT_MIN;
 }
 
+/** Mean strength of an envelope on the pulses at each phase (0 … k − 1) of a cycle of `k` pulses. */
+function phaseMeans(pulses: number[], env: Float32Array, k: number): number[] {
+  const sum = new Array<number>(k).fill(0);
+  const n = new Array<number>(k).fill(0);
+  pulses.forEach((f, i) => {
+    sum[i % k] += peakNear(env, f);
+    n[i % k]++;
+  });
+  return sum.map((v, p) => v / Math.max(1, n[p]));
+}
+
 /**
  * Drum hits on only one phase of every `k` pulses, hats on the rest: the other phases carry at most
  * this share of the hit phase's broadband onset strength.
@@ -165,15 +176,8 @@ export const SPARSE_MAX = 0.4;
  */
 export function drumsGroupPulses(pulses: number[], high: Float32Array, all: Float32Array): 1 | 2 | 3 {
   if (pulses.length < 24 || percussiveness(high) < MIN_PERCUSSIVE) return 1;
-  const A = pulses.map((f) => peakNear(all, f));
   for (const k of [2, 3] as const) {
-    const sum = new Array<number>(k).fill(0);
-    const n = new Array<number>(k).fill(0);
-    A.forEach((a, i) => {
-      sum[i % k] += a;
-      n[i % k]++;
-    });
-    const means = sum.map((s, p) => s / n[p]);
+    const means = phaseMeans(pulses, all, k);
     const hit = Math.max(...means);
     // one phase carries the hits, every other one is at most SPARSE_MAX of it
     if (hit > 0 && means.filter((m) => m <= SPARSE_MAX * hit).length === k - 1) return k;
@@ -231,10 +235,18 @@ export function beatsOnTheKick(
 export const NOTHING_BETWEEN = 0.2;
 /**
  * The kick and bass repeat every 4 tracked beats at least this strongly (autocorrelation of their
- * onset strength on the beats)… On the tuning sets: eighths of slow rock read as beats 0.54–0.82;
+ * onset strength on the beats), and not every 2 (≤ 0)… On the tuning sets: eighths of slow rock read as beats 0.54–0.82;
  * waltzes, whose low band repeats every 3 beats, −0.45 to −0.14.
  */
 export const LOW_REPEATS_4 = 0.4;
+/**
+ * …in a pattern of more than one hit: of the 4 phases, the second strongest stands above the weakest
+ * by at least this share of the strongest's low-band onset strength (eighths of slow rock read as
+ * beats: 0.49–0.75). One kick every 4 pulses says nothing of eighths (it is as much a kick once a bar
+ * under a snare on every beat), whether the other three pulses are empty or all carry the low end of
+ * a snare.
+ */
+export const LOW_SECOND_HIT = 0.25;
 
 /** Mean broadband onset strength halfway between the beats and at their thirds (the larger) over that on them. */
 export function betweenBeats(beats: number[], all: Float32Array): number {
@@ -263,26 +275,6 @@ export function pulseAutocorrelation(pulses: number[], env: Float32Array, lag: n
 }
 
 /**
- * …in a pattern of more than one hit: of the 4 phases, the second strongest stands above the
- * weakest by at least this share of the strongest's low-band onset strength (eighths of slow rock
- * read as beats: 0.49–0.75). One kick every 4 pulses says nothing of eighths (it is as much a kick
- * once a bar under a snare on every beat), whether the other three pulses are empty or all carry
- * the low end of a snare.
- */
-export const LOW_SECOND_HIT = 0.25;
-
-/** Mean strength of an envelope on the pulses at each phase of a cycle of `k`, strongest first. */
-function phaseMeans(pulses: number[], env: Float32Array, k: number): number[] {
-  const sum = new Array<number>(k).fill(0);
-  const n = new Array<number>(k).fill(0);
-  pulses.forEach((f, i) => {
-    sum[i % k] += peakNear(env, f);
-    n[i % k]++;
-  });
-  return sum.map((v, p) => v / Math.max(1, n[p])).sort((a, b) => b - a);
-}
-
-/**
  * True when the tracked pulses are the eighths of a slower beat: with drums, nothing sounds
  * between them (`NOTHING_BETWEEN`: they are the fastest pulse), and the kick and bass play a pattern
  * of eighths: more than one hit in every 4 pulses (`LOW_SECOND_HIT`), repeating every 4 pulses
@@ -299,7 +291,7 @@ export function pulsesAreEighths(
 ): boolean {
   if (pulses.length < 24 || percussiveness(high) < MIN_PERCUSSIVE) return false;
   if (!(betweenBeats(pulses, all) <= NOTHING_BETWEEN)) return false;
-  const [first, second, , last] = phaseMeans(pulses, low, 4);
+  const [first, second, , last] = phaseMeans(pulses, low, 4).sort((a, b) => b - a);
   if (!(second - last >= LOW_SECOND_HIT * first)) return false;
   return pulseAutocorrelation(pulses, low, 4) >= LOW_REPEATS_4 && pulseAutocorrelation(pulses, low, 2) <= 0;
 }
