@@ -1,6 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+import { useHistory } from './features/history/historyStore';
 import './styles.css';
 import { followSystemScheme, setThemeAttributes, type Theme } from './ui/theme';
 
@@ -14,6 +15,10 @@ try {
 }
 setThemeAttributes(theme);
 followSystemScheme();
+
+// the history's first page is asked for now, while React renders the window; the table joins that
+// request as it mounts instead of starting its own after the first paint
+void useHistory.getState().reload();
 
 const root = document.getElementById('root');
 if (root)

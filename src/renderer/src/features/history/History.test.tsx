@@ -226,7 +226,11 @@ describe('History rows from events', () => {
     expect(row).toEqual(toJobRow(done));
     expect(row).toMatchObject({ status: 'completed', bpm: 128, key: 'Am' });
     // an event older than the row it meets (by updatedAt) does not put it back (stores/later.ts)
-    act(() => useHistory.getState().patchLocal([{ ...jobs[1], status: 'processing', updatedAt: jobs[1].updatedAt - 1 }]));
+    act(() =>
+      useHistory
+        .getState()
+        .patchLocal([{ ...jobs[1], status: 'processing', updatedAt: jobs[1].updatedAt - 1 }]),
+    );
     expect(useHistory.getState().items.find((r) => r.id === done.id)).toBe(row);
     await waitFor(() => expect(screen.getByText('128.0')).toBeTruthy());
   });
@@ -335,6 +339,33 @@ describe('History rows follow every status change (issue 9.3)', () => {
   const statusOf = (id: string) =>
     screen.getAllByTestId('history-row').find((r) => r.dataset.jobId === id)?.dataset.status;
 
+  it('the first page asked for before the table mounts is the one it shows: one request, not two', async () => {
+    const { useJobs } = await import('../../stores/jobs');
+    useJobs.setState({ historyVersion: 0 });
+    const core = slowServe();
+    const a = makeJob({ fileName: 'a.wav', status: 'completed' });
+    core.rows.set(a.id, a);
+    core.holdAnswers(true);
+    // as the window does before React renders (main.tsx), then the table mounting
+    const early = useHistory.getState().reload();
+    render(<History />);
+    expect(core.api.callsTo('jobs.rows')).toHaveLength(1);
+    await core.release();
+    await act(async () => early);
+    expect(screen.getAllByTestId('history-row')).toHaveLength(1);
+    expect(core.api.callsTo('jobs.rows')).toHaveLength(1);
+    // once answered, a new load asks again; so does a refresh, or another query while one is on its way
+    core.holdAnswers(false);
+    await act(async () => useHistory.getState().reload());
+    expect(core.api.callsTo('jobs.rows')).toHaveLength(2);
+    core.holdAnswers(true);
+    act(() => void useHistory.getState().reload());
+    act(() => void useHistory.getState().reload({ refresh: true }));
+    act(() => useHistory.getState().setFilters({ search: 'b' }));
+    expect(core.api.callsTo('jobs.rows')).toHaveLength(5);
+    await core.release();
+  });
+
   it('a just-added job goes queued → processing → completed even when its first list answer arrives after the processing event', async () => {
     const { useJobs } = await import('../../stores/jobs');
     const { connectEvents } = await import('../../stores/bridge');
@@ -381,7 +412,10 @@ describe('History rows follow every status change (issue 9.3)', () => {
     core.holdAnswers(false);
     core.rows.set(job.id, { ...job, status: 'processing', progress: 0.5, updatedAt: job.updatedAt + 20 });
     await act(async () => useHistory.getState().reload({ refresh: true }));
-    expect(useHistory.getState().items[0]).toMatchObject({ status: 'processing', updatedAt: job.updatedAt + 20 });
+    expect(useHistory.getState().items[0]).toMatchObject({
+      status: 'processing',
+      updatedAt: job.updatedAt + 20,
+    });
     off();
   });
 

@@ -101,6 +101,12 @@ let generation = 0;
  * answers; a row that was not loaded yet when its event came (a file just added) is caught the same way.
  */
 let inFlight = 0;
+/**
+ * The first page on its way for a query: a second load of the same query meanwhile (the window starts
+ * the first page before React renders, then the table asks again as it mounts) waits for that answer
+ * instead of asking the core twice.
+ */
+let pendingFirst: { key: string; done: Promise<void> } | null = null;
 /** events carry full jobs; what is kept is their list row (toJobRow), merged like the rows it meets */
 const changedWhileLoading = new Map<string, JobRow>();
 const removedWhileLoading = new Set<string>();
@@ -155,19 +161,34 @@ export const useHistory = create<HistoryState & HistoryActions>()(
         get().setFilters({ sort: key, order });
       },
       async reload(opts) {
-        const gen = ++generation;
         const limit = opts?.refresh ? Math.min(500, Math.max(PAGE, get().items.length)) : PAGE;
+        const query = { ...buildQuery(get(), null), limit };
+        const key = JSON.stringify(query);
+        // a refresh always asks (something changed since); a plain load joins the same one on its way
+        if (!opts?.refresh && pendingFirst?.key === key) return pendingFirst.done;
+        const gen = ++generation;
         const t0 = performance.now();
         set({ loading: true, error: null });
+        const done = (async () => {
+          try {
+            const page = await fetchPage(query);
+            if (gen !== generation) return;
+            set({ items: page.items, total: page.total, nextCursor: page.nextCursor, loading: false });
+            // query round trip + store update, for the UI benchmark (Performance API)
+            performance.measure('history:reload', { start: t0, end: performance.now() });
+          } catch (e) {
+            if (gen !== generation) return;
+            set({
+              loading: false,
+              error: e instanceof Error ? e.message : 'The history could not be loaded.',
+            });
+          }
+        })();
+        pendingFirst = { key, done };
         try {
-          const page = await fetchPage({ ...buildQuery(get(), null), limit });
-          if (gen !== generation) return;
-          set({ items: page.items, total: page.total, nextCursor: page.nextCursor, loading: false });
-          // query round trip + store update, for the UI benchmark (Performance API)
-          performance.measure('history:reload', { start: t0, end: performance.now() });
-        } catch (e) {
-          if (gen !== generation) return;
-          set({ loading: false, error: e instanceof Error ? e.message : 'The history could not be loaded.' });
+          await done;
+        } finally {
+          if (pendingFirst?.done === done) pendingFirst = null;
         }
       },
       async loadMore() {
