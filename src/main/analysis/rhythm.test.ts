@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeRhythm } from './rhythm';
+import { analyzeRhythm, pitchedMayLead } from './rhythm';
 import {
   grooveWithJump,
   meteredTrack,
@@ -10,6 +10,7 @@ import {
   type SynthSpec,
 } from './rhythm-synth';
 import { ANALYSIS_SR, SHARED_HOP } from './stages';
+import type { MetricalLevel } from './tempo';
 
 const SR = ANALYSIS_SR;
 const HOP_SEC = SHARED_HOP / SR;
@@ -292,5 +293,33 @@ describe('no invented rhythm', () => {
     expect(seen.length).toBeGreaterThan(1);
     expect(seen[seen.length - 1]).toBe(1);
     for (let i = 1; i < seen.length; i++) expect(seen[i]).toBeGreaterThanOrEqual(seen[i - 1]);
+  });
+});
+
+describe('the pitched envelope standing in for a weak broadband pulse', () => {
+  const level = (bpm: number, salience: number): MetricalLevel => ({ factor: 1, bpm, salience });
+  /** high-band onset strength: sharp sparse hits (a drum kit) or a flat texture (pads, strings) */
+  const highBand = (drums: boolean): Float32Array => {
+    const rnd = prng(2);
+    return Float32Array.from({ length: 4000 }, (_, i) =>
+      drums ? (i % 20 === 0 ? 5 + rnd() : 0.05 + 0.05 * rnd()) : 0.5 + 0.5 * rnd(),
+    );
+  };
+
+  it('without drums leads with any level of its own', () => {
+    for (const bpm of [128, 85, 64])
+      expect(pitchedMayLead(level(128, 0.39), level(bpm, 0.5), highBand(false))).toBe(true);
+  });
+
+  it('with drums may confirm the broadband level but not replace it', () => {
+    const drums = highBand(true);
+    expect(pitchedMayLead(level(127.3, 0.39), level(128.1, 0.5), drums)).toBe(true);
+    // a funk groove's notes on the dotted quarter, a shuffle's at half the tempo
+    expect(pitchedMayLead(level(127.3, 0.39), level(84.9, 0.5), drums)).toBe(false);
+    expect(pitchedMayLead(level(136, 0.37), level(68, 0.63), drums)).toBe(false);
+  });
+
+  it('leads when the broadband envelope chose no level at all', () => {
+    expect(pitchedMayLead(null, level(90, 0.4), highBand(true))).toBe(true);
   });
 });

@@ -10,6 +10,8 @@ import {
   backbeatSaysDouble,
   beatsOnTheKick,
   drumsGroupPulses,
+  MIN_PERCUSSIVE,
+  percussiveness,
   pulsesAlternate,
   pulsesAreEighths,
 } from './backbeat';
@@ -89,6 +91,25 @@ export const BAR_AS_BEAT_MAX_QUARTER = 200;
 /** Below this the pulse is weak: we still report it but mark the stages degraded. */
 export const WEAK_SALIENCE = 0.42;
 
+/**
+ * Whether the pitched envelope's beat level may stand for the broadband one's. Without drums it may
+ * (the notes are where the pulse is). With a drum kit the drums carry the beat: the notes may only
+ * confirm the broadband level (the same tempo, within SAME_LEVEL), not put another in its place. A
+ * sparse syncopated funk groove (kick on 1 and 2, snare on 3, bass and guitar on 1, the & of 2 and
+ * 4) has its notes' strongest pulse on the dotted quarter, ⅔ of the tempo its drums give; a shuffle
+ * with drums has its notes' pulse at half the tempo.
+ */
+export function pitchedMayLead(
+  broad: MetricalLevel | null,
+  pitched: MetricalLevel,
+  high: Float32Array,
+): boolean {
+  if (!broad || percussiveness(high) < MIN_PERCUSSIVE) return true;
+  return Math.abs(pitched.bpm / broad.bpm - 1) <= SAME_LEVEL;
+}
+/** Two readings closer than this (ratio) are the same metrical level. */
+const SAME_LEVEL = 0.04;
+
 const failedAll = (reason: string): RhythmResult => {
   const failed: StageStatus = { status: 'failed', reason };
   return {
@@ -127,7 +148,11 @@ export function analyzeRhythm(audio: MonoAudio, ctx: StageContext): RhythmResult
     // no clear pulse in the broadband flux: soft-attack pitched music (strings, choir, harp, organ)
     // may still have one in its notes; keep whichever envelope is the more periodic
     const pitched = findPulse(detrend(shared.pitched(), fps), feat, chroma, ctx.signal);
-    if (pitched?.chosen && pitched.chosen.salience > (pulse.chosen?.salience ?? 0)) {
+    if (
+      pitched?.chosen &&
+      pitched.chosen.salience > (pulse.chosen?.salience ?? 0) &&
+      pitchedMayLead(pulse.chosen, pitched.chosen, feat.high)
+    ) {
       pulse = pitched;
     }
   }
