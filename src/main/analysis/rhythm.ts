@@ -57,9 +57,10 @@ export const MAX_TATUM_BPM = 330;
  */
 export const BAR_SUPPORT = 0.25;
 /**
- * Below this mean autocorrelation at the beat there is no pulse worth tracking: white noise and
- * random bursts read 0.09–0.18 (the drift-tolerant reading picks up chance peaks), the rendered
- * corpus 0.48–0.95.
+ * Below this mean autocorrelation at the beat, and at every other metrical level, there is no pulse
+ * worth tracking: white noise and random bursts read 0.09–0.18 (the drift-tolerant reading picks up
+ * chance peaks), the rendered corpus 0.48–0.95 (a sparse funk groove 0.28 at its beat, 0.55 at three
+ * beats).
  */
 export const MIN_SALIENCE = 0.3;
 /**
@@ -159,9 +160,11 @@ export function analyzeRhythm(audio: MonoAudio, ctx: StageContext): RhythmResult
   progress(0.5);
   const { chosen, tg, path1, steps, level, od } = pulse;
   if (!chosen) return failedAll('no periodic onsets');
-  // pulse salience: mean autocorrelation at the beat, read along the drifting tempo
+  // pulse salience: mean autocorrelation at the beat, read along the drifting tempo. Whether there is
+  // a pulse at all is asked of every metrical level: a syncopated groove can be most periodic in its
+  // bar or half-bar while the beat chosen among its relatives reads weaker
   const salience = chosen.salience;
-  if (!(salience >= MIN_SALIENCE)) {
+  if (!(Math.max(salience, pulse.strongest) >= MIN_SALIENCE)) {
     // a faint pulse still counts when it holds steadily over the song (a real mix, strings, a
     // choir); chance periodicities in noise or in notes at random moments do not
     const consistency = pulseConsistency(tg, path1, [MIN_BPM, MAX_BPM]);
@@ -324,6 +327,8 @@ interface Pulse {
   /** path1's period with the steps taken out (`levelPeriod`) */
   level: number;
   chosen: MetricalLevel | null;
+  /** the salience of the most periodic metrical level (the chosen beat may be a weaker one) */
+  strongest: number;
 }
 
 /**
@@ -374,7 +379,8 @@ function findPulse(
     },
     (fast) => barAllows(fast.factor),
   );
-  return { od, tg, path1, steps, level: level1, chosen };
+  const strongest = levels.reduce((m, l) => Math.max(m, l.salience), 0);
+  return { od, tg, path1, steps, level: level1, chosen, strongest };
 }
 
 const round2 = (x: number): number => Math.round(x * 100) / 100;

@@ -25,7 +25,8 @@
 // 0.4.18: a soft intro keeps its beats, downbeats and tempo-curve start back to the song's first note when that note is on the beat grid (heard up to 70 ms into its attack)
 // 0.4.19: tracked pulses with nothing between them, under a kick pattern repeating every 4 of them and not every 2, are eighths: the beat is every other one
 // 0.4.20: with drums, the pitched envelope may confirm a weak broadband beat level but not put another in its place
-export const ANALYZER_VERSION = '0.4.20';
+// 0.4.21: a pulse exists when any metrical level is periodic enough, not only the one chosen as the beat
+export const ANALYZER_VERSION = '0.4.21';
 
 /** Engine name recorded in every song map's provenance. */
 export const ENGINE_NAME = 'performia-engine';
