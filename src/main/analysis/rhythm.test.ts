@@ -226,6 +226,22 @@ describe('a faint pulse', () => {
       /no periodic onsets \(pulse salience 0\.\d\d, consistency 0\.\d\d\)/,
     );
   });
+
+  it('is reported when its beats are sparse but their grouping is clearly periodic', () => {
+    // ticks on 28 % of the beats at 120 BPM, a kick on every 3rd beat 55 % of the time: the beat level
+    // reads 0.25 (below MIN_SALIENCE), the 3-beat level 0.36; the pulse exists, faint, at 120
+    const rnd = prng(5);
+    const ibi = 0.5;
+    const hits: SynthSpec['hits'] = [];
+    for (let i = 0; i < 120; i++) {
+      const t = 0.5 + i * ibi;
+      if (i % 3 === 0 && rnd() > 0.45) hits.push({ t, kind: 'kick' });
+      if (rnd() > 0.72) hits.push({ t, kind: 'tick', gain: 0.3 * (0.5 + rnd()) });
+    }
+    const r = analyzeRhythm({ samples: synth({ sr: SR, duration: 61, hits }), sr: SR }, {});
+    expect(r.stages.tempo).toMatchObject({ status: 'degraded', reason: expect.stringMatching(/weak pulse/) });
+    expect(r.tempo!.bpm_global).toBeCloseTo(120, 0);
+  });
 });
 
 describe('no invented rhythm', () => {
