@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeRhythm, hatsSayThreeHalves, pitchedMayLead } from './rhythm';
+import { analyzeRhythm, pitchedMayLead } from './rhythm';
 import {
   grooveWithJump,
   meteredTrack,
@@ -337,52 +337,5 @@ describe('the pitched envelope standing in for a weak broadband pulse', () => {
 
   it('leads when the broadband envelope chose no level at all', () => {
     expect(pitchedMayLead(null, level(90, 0.4), highBand(true))).toBe(true);
-  });
-});
-
-describe('hats and snare against a 3+3+2 figure', () => {
-  const fps = SR / SHARED_HOP;
-  /** a high-band onset envelope over 60 s: sharp hits at the given times on a faint floor */
-  const highBand = (times: number[], gains: (i: number) => number): Float32Array => {
-    const rnd = prng(4);
-    const env = Float32Array.from({ length: Math.round(60 * fps) }, () => 0.01 * rnd());
-    // each hit decays over a few frames, as a drum's flux does
-    times.forEach((t, i) => {
-      const f = Math.round(t * fps);
-      for (let k = 0; k < 4 && f + k < env.length; k++) env[f + k] += gains(i) * 0.5 ** k;
-    });
-    return env;
-  };
-  const beat = 60 / 128;
-  const quarters = Array.from({ length: 126 }, (_, i) => 0.5 + i * beat);
-  /** the beat as tracked on the dotted quarter */
-  const dottedBpm = 85.33;
-
-  it('move the beat to 3/2 of the reading when they keep the quarter', () => {
-    // hats on every beat; or the snare on every other one, softer hats between
-    for (const accent of [1, 0.5]) {
-      const high = highBand(quarters, (i) => (i % 2 === 1 ? 1 : accent));
-      expect(hatsSayThreeHalves(dottedBpm, { high, fps })).toBe(true);
-    }
-  });
-
-  it('keep the reading when they play its dotted quarter, or every eighth alike', () => {
-    const dotted = Array.from({ length: 84 }, (_, i) => 0.5 + i * 1.5 * beat);
-    const onDotted = highBand(dotted, (i) => (i % 2 === 0 ? 1 : 0.5));
-    expect(hatsSayThreeHalves(dottedBpm, { high: onDotted, fps })).toBe(false);
-    // eighths: as periodic at the dotted quarter (3 of them) as at the quarter (2)
-    const eighths = Array.from({ length: 252 }, (_, i) => 0.5 + (i * beat) / 2);
-    const even = highBand(eighths, () => 1);
-    expect(hatsSayThreeHalves(dottedBpm, { high: even, fps })).toBe(false);
-  });
-
-  it('say nothing without drums', () => {
-    // pads swelling on every beat: as periodic at the quarter as hats, but nothing sharp
-    const rnd = prng(9);
-    const high = Float32Array.from(
-      { length: Math.round(60 * fps) },
-      (_, f) => 1 + 0.8 * Math.cos((2 * Math.PI * f) / (beat * fps)) + 0.05 * rnd(),
-    );
-    expect(hatsSayThreeHalves(dottedBpm, { high, fps })).toBe(false);
   });
 });

@@ -209,15 +209,11 @@ export function analyzeRhythm(audio: MonoAudio, ctx: StageContext): RhythmResult
   }
   // a very slow level whose quarters are periodic too is a bar read as the beat (the tempo of the
   // beats as tracked: the path may drift from the chosen level's reading by up to FOLLOW_SPAN)
-  const tracked = (): number => (60 * fps) / median(beatFrames.slice(1).map((f, i) => f - beatFrames[i]));
-  const bpmNow = tracked();
+  const bpmNow = (60 * fps) / median(beatFrames.slice(1).map((f, i) => f - beatFrames[i]));
   if (bpmNow < BAR_AS_BEAT_BPM && bpmNow * 4 <= BAR_AS_BEAT_MAX_QUARTER) {
     const s = (f: number): number => salienceAlong(tg, path, f);
     if (s(4) >= BAR_AS_BEAT_QUARTERS * s(1)) retrack(factor * 4);
   }
-  // a dotted quarter the kick and bass favour, where the hats and snare keep the quarter
-  const bpmBeat = tracked();
-  if (bpmBeat * 1.5 <= MAX_BPM && hatsSayThreeHalves(bpmBeat, feat, ctx.signal)) retrack(factor * 1.5);
   // beats locked to the off-beat: the kick and bass hit between them (backbeat.ts)
   const onKick = beatsOnTheKick(beatFrames, feat.low, feat.high, feat.nFrames);
   if (onKick) beatFrames = onKick;
@@ -336,26 +332,6 @@ interface Pulse {
 }
 
 /**
- * Tempogram of one onset envelope and the period path on its strongest pulse (with the song's tempo
- * steps, which every narrower path follows). Null when the envelope has no onsets at all.
- */
-function strongestPulsePath(
-  od: Float32Array,
-  fps: number,
-  signal: AbortSignal | undefined,
-): { tg: Tempogram; steps: Float32Array; path: Float32Array } | null {
-  const tg = acfTempogram(od, fps, { signal, minBpm: MIN_BPM / 2.2 });
-  if (!tg.energy.some((e) => e > 0)) return null;
-  throwIfAborted(signal);
-  // a wide first path follows whichever pulse is strongest; the beat level is chosen along it
-  const path0 = periodPath(tg, [(60 * fps) / MAX_BPM, (60 * fps) / MIN_BPM], { signal });
-  // the wide path can hop between levels (a 3+3+2 groove offers several); settle on the level of
-  // its median before reading the metrical relatives, or they would mix
-  const steps = tempoSteps(tg, path0);
-  return { tg, steps, path: periodPath(tg, around(levelPeriod(path0, steps)), { scale: steps, signal }) };
-}
-
-/**
  * Tempogram of one onset envelope, the period path on its strongest pulse and the beat level chosen
  * among that path's metrical relatives. Null when the envelope has no onsets at all.
  */
@@ -366,9 +342,15 @@ function findPulse(
   signal: AbortSignal | undefined,
 ): Pulse | null {
   const { fps, nFrames } = feat;
-  const pulsePath = strongestPulsePath(od, fps, signal);
-  if (!pulsePath) return null;
-  const { tg, steps, path: path1 } = pulsePath;
+  const tg = acfTempogram(od, fps, { signal, minBpm: MIN_BPM / 2.2 });
+  if (!tg.energy.some((e) => e > 0)) return null;
+  throwIfAborted(signal);
+  // a wide first path follows whichever pulse is strongest; the beat level is chosen along it
+  const path0 = periodPath(tg, [(60 * fps) / MAX_BPM, (60 * fps) / MIN_BPM], { signal });
+  // the wide path can hop between levels (a 3+3+2 groove offers several); settle on the level of
+  // its median before reading the metrical relatives, or they would mix
+  const steps = tempoSteps(tg, path0);
+  const path1 = periodPath(tg, around(levelPeriod(path0, steps)), { scale: steps, signal });
   const levels = metricalLevels(tg, path1, { minBpm: MIN_BPM, maxBpm: MAX_TATUM_BPM });
   const level1 = levelPeriod(path1, steps);
   let tgn: Tempogram | null = null;
@@ -400,38 +382,6 @@ function findPulse(
   const strongest = levels.reduce((m, l) => Math.max(m, l.salience), 0);
   return { od, tg, path1, steps, level: level1, chosen, strongest };
 }
-
-/**
- * Whether the beat should be 3/2 as fast as the tracked one, `bpm`: with drums, the high band (hats,
- * snare, clave), read along its own strongest pulse's path, is periodic at 3/2 of the tempo
- * (salience ≥ HATS_PRESENT) and clearly more so than at the tempo itself (by HATS_MARGIN). A sparse
- * funk groove's kick and bass play a 3+3+2 figure whose dotted quarter the broadband onsets favour;
- * its hats and snare keep the quarter. Asked of the beat as finally tracked, after the other
- * corrections: a 180 BPM song first read at 60, then tripled, has hats more periodic at 90 than at 60.
- */
-export function hatsSayThreeHalves(
-  bpm: number,
-  feat: Pick<OnsetFeatures, 'high' | 'fps'>,
-  signal?: AbortSignal,
-): boolean {
-  if (!(bpm > 0) || percussiveness(feat.high) < MIN_PERCUSSIVE) return false;
-  const hats = strongestPulsePath(detrend(feat.high, feat.fps), feat.fps, signal);
-  if (!hats) return false;
-  const { tg, path } = hats;
-  const pathBpm = median(Array.from(path, (p) => (60 * tg.fps) / p));
-  const at = (b: number): number => salienceAlong(tg, path, b / pathBpm);
-  const slow = at(bpm);
-  const fast = at(bpm * 1.5);
-  return fast >= HATS_PRESENT && fast - slow >= HATS_MARGIN;
-}
-/**
- * On the tuning sets (452 songs; the rule asked of 313 drummed readings) the three funk grooves still
- * on their dotted quarter have the hats at 0.48–0.54 on the quarter, 0.17–0.49 above the dotted
- * quarter. Of the 292 right readings, 28 have the hats ≥ 0.3 at 3/2 of their tempo, every one of them
- * less than at the tempo itself (by 0.05 or more); the others are below 0.16 there.
- */
-export const HATS_PRESENT = 0.3;
-export const HATS_MARGIN = 0.1;
 
 const round2 = (x: number): number => Math.round(x * 100) / 100;
 const round3 = (x: number): number => Math.round(x * 1000) / 1000;

@@ -26,8 +26,7 @@
 // 0.4.19: tracked pulses with nothing between them, under a kick pattern repeating every 4 of them and not every 2, are eighths: the beat is every other one
 // 0.4.20: with drums, the pitched envelope may confirm a weak broadband beat level but not put another in its place
 // 0.4.21: a pulse exists when any metrical level is periodic enough, not only the one chosen as the beat
-// 0.4.22: with drums, a beat level whose hats and snare are clearly more periodic 3/2 as fast is read 3/2 as fast (funk on its dotted quarter)
-export const ANALYZER_VERSION = '0.4.22';
+export const ANALYZER_VERSION = '0.4.21';
 
 /** Engine name recorded in every song map's provenance. */
 export const ENGINE_NAME = 'performia-engine';
