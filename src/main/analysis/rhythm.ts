@@ -147,7 +147,8 @@ export function analyzeRhythm(audio: MonoAudio, ctx: StageContext): RhythmResult
   if (!pulse) return failedAll('no periodic onsets (no onsets at all)');
   if (!(pulse.chosen && pulse.chosen.salience >= WEAK_SALIENCE)) {
     // no clear pulse in the broadband flux: soft-attack pitched music (strings, choir, harp, organ)
-    // may still have one in its notes; keep whichever envelope is the more periodic
+    // may still have one in its notes; keep whichever envelope is the more periodic (with drums the
+    // notes may only confirm the drums' level: pitchedMayLead)
     const pitched = findPulse(detrend(shared.pitched(), fps), feat, chroma, ctx.signal);
     if (
       pitched?.chosen &&
