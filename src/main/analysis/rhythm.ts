@@ -92,6 +92,9 @@ export const BAR_AS_BEAT_MAX_QUARTER = 200;
 /** Below this the pulse is weak: we still report it but mark the stages degraded. */
 export const WEAK_SALIENCE = 0.42;
 
+/** Two readings closer than this (ratio) are the same metrical level. */
+const SAME_LEVEL = 0.04;
+
 /**
  * Whether the pitched envelope's beat level may stand for the broadband one's. Without drums it may
  * (the notes are where the pulse is). With a drum kit the drums carry the beat: the notes may only
@@ -108,8 +111,6 @@ export function pitchedMayLead(
   if (!broad || percussiveness(high) < MIN_PERCUSSIVE) return true;
   return Math.abs(pitched.bpm / broad.bpm - 1) <= SAME_LEVEL;
 }
-/** Two readings closer than this (ratio) are the same metrical level. */
-const SAME_LEVEL = 0.04;
 
 const failedAll = (reason: string): RhythmResult => {
   const failed: StageStatus = { status: 'failed', reason };
