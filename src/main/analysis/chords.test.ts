@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { chordClasses, chordLabel, chordTemplates, decodeChords, keySpeller, QUALITIES } from './chords';
+import {
+  chordClasses,
+  chordLabel,
+  chordTemplates,
+  decodeChords,
+  DEFAULT_CHORD_PARAMS,
+  keySpeller,
+  QUALITIES,
+} from './chords';
 import { keyScale } from './key';
 
 const speller = (tonic: string, mode: 'major' | 'minor') => {
@@ -87,5 +95,78 @@ describe('decodeChords', () => {
     const N = classes.length;
     expect(Array.from(out.path)).toEqual([N, N, Am, Am, Am, N]);
     for (const c of out.conf) expect(c).toBeGreaterThan(0);
+  });
+
+  describe('a third the audio barely tells is taken from the key', () => {
+    const D7 = classes.indexOf(cls(2, '7'));
+    const Dm7 = classes.indexOf(cls(2, 'min7'));
+    const E7 = classes.indexOf(cls(4, '7'));
+    const Em7 = classes.indexOf(cls(4, 'min7'));
+    const aMinor = keyScale('A', 'minor').mask;
+    const noRule = { ...DEFAULT_CHORD_PARAMS, thirdKeyBonus: 0 };
+    /**
+     * Four beats whose treble chroma lies between two classes' templates (share = the first's), bass
+     * on the root, and overtone-free thirds: the first class's third at `own`, the other's at `other`.
+     */
+    function blend(a: number, b: number, share: number, mask: number, own: number, other: number) {
+      const nSeg = 4;
+      const treble = new Float32Array(nSeg * 12);
+      const bass = new Float32Array(nSeg * 12);
+      const thirds = new Float32Array(nSeg * 12);
+      const third = (c: number) =>
+        (classes[c].root + (classes[c].quality.intervals.includes(3) ? 3 : 4)) % 12;
+      for (let s = 0; s < nSeg; s++) {
+        let ss = 0;
+        for (let k = 0; k < 12; k++) ss += (share * tpl[a * 12 + k] + (1 - share) * tpl[b * 12 + k]) ** 2;
+        for (let k = 0; k < 12; k++)
+          treble[s * 12 + k] = (share * tpl[a * 12 + k] + (1 - share) * tpl[b * 12 + k]) / Math.sqrt(ss);
+        bass[s * 12 + classes[a].root] = 1;
+        thirds[s * 12 + classes[a].root] = 0.5;
+        thirds[s * 12 + third(a)] = own;
+        thirds[s * 12 + third(b)] = other;
+      }
+      const keyMask = new Uint16Array(nSeg).fill(mask);
+      return { nSeg, treble, bass, silent: new Uint8Array(nSeg), keyMask, thirds };
+    }
+
+    it('reads an ambiguous D(m)7 in A minor as Dm7; as D7 without a key or without the rule', () => {
+      // the templates lean to D7 (60 %), and without the overtones F# (0.15) is hardly above F (0.12)
+      const inKey = blend(D7, Dm7, 0.6, aMinor, 0.15, 0.12);
+      expect(Array.from(decodeChords(inKey).path)).toEqual([Dm7, Dm7, Dm7, Dm7]);
+      expect(Array.from(decodeChords(inKey, noRule).path)).toEqual([D7, D7, D7, D7]);
+      expect(Array.from(decodeChords({ ...inKey, keyMask: new Uint16Array(4) }).path)).toEqual([
+        D7,
+        D7,
+        D7,
+        D7,
+      ]);
+    });
+
+    it('keeps an out-of-key third the audio does tell: a soft D7 as a secondary dominant in A minor', () => {
+      // the same leaning templates, but F# stands clear of F once the overtones are gone
+      expect(Array.from(decodeChords(blend(D7, Dm7, 0.6, aMinor, 0.15, 0.05)).path)).toEqual([
+        D7,
+        D7,
+        D7,
+        D7,
+      ]);
+      // and a plain D7 (all of the template) is far more than the key's weight
+      expect(Array.from(decodeChords(blend(D7, Dm7, 1, aMinor, 0.15, 0.12)).path)).toEqual([D7, D7, D7, D7]);
+    });
+
+    it('leaves the third to the audio when both are in the key (E7 and Em7 in A minor)', () => {
+      expect(Array.from(decodeChords(blend(E7, Em7, 0.6, aMinor, 0.15, 0.12)).path)).toEqual([
+        E7,
+        E7,
+        E7,
+        E7,
+      ]);
+      expect(Array.from(decodeChords(blend(Em7, E7, 0.6, aMinor, 0.15, 0.12)).path)).toEqual([
+        Em7,
+        Em7,
+        Em7,
+        Em7,
+      ]);
+    });
   });
 });

@@ -53,6 +53,16 @@ export interface ChordParams {
   confidenceScale: number;
   /** score penalty per quality (Harte name): rarer, richer chords need more evidence than triads */
   qualityPenalty: Record<string, number>;
+  /**
+   * after decoding, per segment of a chord's run: the score its twin with the other third (maj ↔ min,
+   * 7 ↔ min7) gains when that third is in the key and its own is not (see `thirdsFromKey`)
+   */
+  thirdKeyBonus: number;
+  /**
+   * the key decides a run's third only when, in the overtone-free chroma (`ChordInput.thirds`), its
+   * own third is weaker than this many times the twin's: the audio barely tells them apart
+   */
+  thirdAmbiguity: number;
 }
 
 export const DEFAULT_CHORD_PARAMS: ChordParams = {
@@ -69,6 +79,10 @@ export const DEFAULT_CHORD_PARAMS: ChordParams = {
   diatonicBonus: 0.03,
   confidenceScale: 12,
   qualityPenalty: { maj: 0, min: 0, '7': 0, maj7: 0, min7: 0, dim: 0.06, hdim7: 0.04, sus4: 0.08, '1': 0.08 },
+  // chosen on the two funk tuning sets (0.05–0.2 tried) and checked on the wide set's tuned part;
+  // without the ambiguity test the key turned soft-third secondary dominants and a borrowed iv diatonic
+  thirdKeyBonus: 0.1,
+  thirdAmbiguity: 2,
 };
 
 /** One chord class: root pitch class × quality. Index nChords is N. */
@@ -127,6 +141,11 @@ export interface ChordInput {
   keyMask: Uint16Array;
   /** per segment: multiplier of the change penalty for a chord starting there (default 1) */
   changeScale?: Float32Array;
+  /**
+   * nSeg*12, treble chroma without the 5th harmonics of louder notes (a loud bass's 5th harmonic is
+   * the major third of its own chord): where the chords' thirds are read against the key
+   */
+  thirds?: Float32Array;
 }
 
 export interface ChordDecoding {
@@ -143,6 +162,8 @@ export function decodeChords(input: ChordInput, params: ChordParams = DEFAULT_CH
   const { nSeg, treble, bass, silent, keyMask, changeScale } = input;
   const score = chordScores(nSeg, treble, bass, silent, keyMask, classes, params);
   const path = viterbiPath(score, nSeg, nS, params.changePenalty, changeScale);
+  if (input.thirds && params.thirdKeyBonus > 0)
+    thirdsFromKey(path, score, nS, keyMask, input.thirds, classes, params);
   const conf = pathConfidence(score, path, nS, params.confidenceScale);
   return { path, conf, classes };
 }
@@ -271,6 +292,71 @@ function viterbiPath(
   path[nSeg - 1] = last;
   for (let s = nSeg - 1; s > 0; s--) path[s - 1] = back[s * nS + path[s]];
   return path;
+}
+
+/**
+ * Per class, the class with the same root and other tones but the other third (maj ↔ min,
+ * 7 ↔ min7), or -1 (no third, or no such class: maj7, dim, m7b5, sus4, a lone note).
+ */
+function thirdTwins(classes: ChordClass[]): Int32Array {
+  const twin = new Int32Array(classes.length).fill(-1);
+  for (let c = 0; c < classes.length; c++) {
+    const { root, quality, mask } = classes[c];
+    const minor = quality.intervals.includes(3);
+    if (!minor && !quality.intervals.includes(4)) continue;
+    const own = 1 << ((root + (minor ? 3 : 4)) % 12);
+    const other = 1 << ((root + (minor ? 4 : 3)) % 12);
+    twin[c] = classes.findIndex((d) => d.root === root && d.mask === ((mask & ~own) | other));
+  }
+  return twin;
+}
+
+/**
+ * A chord's third where the audio barely tells it, taken from the key. A loud bass's 5th harmonic
+ * is the major third of its own chord, and a comping part may touch its minor third only lightly:
+ * MMA funk in A minor renders Dm7 with F at a tenth of D and F# (the bass's overtone) at a third,
+ * and the templates hear D7. So each run of one chord on the decoded path is weighed against its
+ * twin with the other third: when the twin's third is in the key and its own is not, the twin takes
+ * the run if it lost less than `thirdKeyBonus` per segment to it in the decoder's scores, and only
+ * if the run's own third, with the overtones left out, is under `thirdAmbiguity` times the twin's.
+ * An out-of-key third the audio does hold (a secondary dominant, a borrowed iv, a Picardy third,
+ * even played softly) stays; the roots and the runs' limits stay as decoded.
+ */
+function thirdsFromKey(
+  path: Int32Array,
+  score: Float32Array,
+  nS: number,
+  keyMask: Uint16Array,
+  thirds: Float32Array,
+  classes: ChordClass[],
+  params: ChordParams,
+): void {
+  const bonus = params.thirdKeyBonus;
+  const twin = thirdTwins(classes);
+  for (let s0 = 0; s0 < path.length;) {
+    const c = path[s0];
+    let s1 = s0 + 1;
+    while (s1 < path.length && path[s1] === c) s1++;
+    const t = c < classes.length ? twin[c] : -1;
+    if (t >= 0) {
+      const ownTone = classes[c].mask & ~classes[t].mask;
+      const twinTone = classes[t].mask & ~classes[c].mask;
+      const ownPc = 31 - Math.clz32(ownTone);
+      const twinPc = 31 - Math.clz32(twinTone);
+      let margin = 0;
+      let ownEv = 0;
+      let twinEv = 0;
+      for (let s = s0; s < s1; s++) {
+        const km = keyMask[s];
+        const inKey = (km & twinTone ? 1 : 0) - (km & ownTone ? 1 : 0);
+        margin += score[s * nS + c] - score[s * nS + t] - bonus * inKey;
+        ownEv += thirds[s * 12 + ownPc];
+        twinEv += thirds[s * 12 + twinPc];
+      }
+      if (margin < 0 && ownEv < params.thirdAmbiguity * twinEv) path.fill(t, s0, s1);
+    }
+    s0 = s1;
+  }
 }
 
 /** Posterior-like confidence of the chosen class per segment: a softmax over that segment's scores. */

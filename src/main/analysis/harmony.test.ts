@@ -102,6 +102,56 @@ describe('analyzeHarmony on generated chords', () => {
     const beats = beatGrid(0.5, buf.length / SR, sec / 4);
     const res = analyzeHarmony({ samples: buf, sr: SR }, { beats, downbeats: [] });
     expect(res.key[0]).toMatchObject({ tonic: 'G#', mode: 'minor' });
+    // and the C#m7 bars, whose minor third is soft against the bass's overtone, stay minor
+    for (const bar of [2, 5, 10, 13]) expect(labelAt(res.chords, 0.5 + bar * sec + 1)).toMatch(/^C#m/);
+  });
+
+  it('keeps chromatic chords whose thirds are soft: secondary dominants, a borrowed iv, a Picardy third', () => {
+    // the third of every chord at 30 % of its other tones: the key may not overrule a third the audio has
+    const seqs: [string, number, number[]][][] = [
+      [
+        ['C', 36, [60, 64, 67]],
+        ['A7', 45, [57, 61, 64, 67]],
+        ['Dm', 38, [62, 65, 69]],
+        ['G7', 43, [55, 59, 62, 65]],
+        ['C', 36, [60, 64, 67]],
+        ['E7', 40, [56, 59, 62, 64]],
+        ['Am', 45, [57, 60, 64]],
+        ['Fm', 41, [56, 60, 65]],
+        ['C', 36, [60, 64, 67]],
+        ['D7', 38, [57, 60, 62, 66]],
+        ['G', 43, [55, 59, 62]],
+        ['C', 36, [60, 64, 67]],
+      ],
+      [
+        ['Am', 45, [57, 60, 64]],
+        ['D', 38, [57, 62, 66]],
+        ['Am', 45, [57, 60, 64]],
+        ['E7', 40, [56, 59, 62, 64]],
+        ['Am', 45, [57, 60, 64]],
+        ['Dm', 38, [57, 62, 65]],
+        ['G7', 43, [55, 59, 62, 65]],
+        ['C', 36, [60, 64, 67]],
+        ['A7', 45, [55, 57, 61, 64]],
+        ['Dm', 38, [57, 62, 65]],
+        ['E7', 40, [56, 59, 62, 64]],
+        ['A', 45, [57, 61, 64]],
+      ],
+    ];
+    const sec = 2;
+    for (const seq of seqs) {
+      const buf = new Float32Array(Math.round((1 + seq.length * sec) * SR));
+      seq.forEach(([, bass, notes], i) => {
+        for (const m of notes) {
+          const iv = (m - bass + 120) % 12;
+          addNote(buf, SR, m, 0.5 + i * sec, sec, iv === 3 || iv === 4 ? 0.036 : 0.12);
+        }
+        addNote(buf, SR, bass, 0.5 + i * sec, sec, 0.2);
+      });
+      const beats = beatGrid(0.5, buf.length / SR, sec / 4);
+      const res = analyzeHarmony({ samples: buf, sr: SR }, { beats, downbeats: [] });
+      expect(seq.map((_, i) => labelAt(res.chords, 0.5 + i * sec + 1))).toEqual(seq.map(([label]) => label));
+    }
   });
 
   it('splits a modulation C major → D major into two regions, spelled in each key', () => {

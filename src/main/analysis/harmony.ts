@@ -204,7 +204,7 @@ export function analyzeHarmony(
   const feat = segmentFeatures(sc, params.gamma, params.silenceGate);
   // the key's evidence without the 5th harmonics of louder notes (a strong bass's 5th harmonic is the
   // major third of its minor chord); the chords keep every partial (damping them cost sevenths on the
-  // tuned part, while their key context gains from it)
+  // tuned part, while their key context gains from it) and read only an uncertain third with it
   const keyFeat = segmentFeatures(
     segmentChroma(pitchSalience(peaks, tuning.a4_hz, ctx.signal, { withoutOvertones: true }), times, bands),
     params.gamma,
@@ -279,7 +279,15 @@ export function analyzeHarmony(
     }
   }
   const dec = decodeChords(
-    { nSeg, treble: feat.treble, bass: feat.bass, silent: feat.silent, keyMask, changeScale },
+    {
+      nSeg,
+      treble: feat.treble,
+      bass: feat.bass,
+      silent: feat.silent,
+      keyMask,
+      changeScale,
+      thirds: keyFeat.treble,
+    },
     params.chords,
   );
   progress(0.95);
