@@ -12,7 +12,7 @@ import { keyScale } from './key';
 
 const speller = (tonic: string, mode: 'major' | 'minor') => {
   const s = keyScale(tonic, mode);
-  return keySpeller(s.notes, s.preferFlats);
+  return keySpeller(s.notes);
 };
 const ALL = chordClasses();
 const cls = (root: number, harte: string) => ALL.find((c) => c.root === root && c.quality.harte === harte)!;
@@ -33,9 +33,32 @@ describe('chord labels', () => {
     expect(chordLabel(cls(6, 'min'), speller('D', 'major'))).toBe('F#m');
     expect(chordLabel(cls(8, 'maj'), speller('C', 'minor'))).toBe('Ab');
     expect(chordLabel(cls(7, '7'), speller('C', 'minor'))).toBe('G7');
-    // outside the scale: the key's accidental direction
-    expect(chordLabel(cls(1, 'maj'), speller('F', 'major'))).toBe('Db');
     expect(chordLabel(cls(1, 'maj'), speller('E', 'major'))).toBe('C#');
+    expect(chordLabel(cls(1, 'maj'), speller('F', 'major'))).toBe('Db');
+  });
+
+  it('spells a chromatic root as its chord functions: borrowed chords flat, diminished ones raised', () => {
+    const inC = (root: number, harte: string) => chordLabel(cls(root, harte), speller('C', 'major'));
+    expect([
+      inC(10, 'maj'),
+      inC(8, 'maj'),
+      inC(3, 'maj'),
+      inC(1, 'maj'),
+      inC(10, '7'),
+      inC(8, 'min'),
+    ]).toEqual(['Bb', 'Ab', 'Eb', 'Db', 'Bb7', 'Abm']);
+    expect([inC(1, 'dim'), inC(6, 'dim'), inC(8, 'dim'), inC(6, 'hdim7')]).toEqual([
+      'C#dim',
+      'F#dim',
+      'G#dim',
+      'F#m7b5',
+    ]);
+    // the same in a sharp key and in minor: G major's bVI and bIII, vii° of vi; A minor's Neapolitan, vii° of V
+    expect(chordLabel(cls(3, 'maj'), speller('G', 'major'))).toBe('Eb');
+    expect(chordLabel(cls(10, 'maj'), speller('G', 'major'))).toBe('Bb');
+    expect(chordLabel(cls(3, 'dim'), speller('G', 'major'))).toBe('D#dim');
+    expect(chordLabel(cls(10, 'maj'), speller('A', 'minor'))).toBe('Bb');
+    expect(chordLabel(cls(3, 'dim'), speller('A', 'minor'))).toBe('D#dim');
   });
 });
 

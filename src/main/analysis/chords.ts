@@ -376,28 +376,37 @@ function pathConfidence(score: Float32Array, path: Int32Array, nS: number, scale
 
 /**
  * Conventional chord label spelled in the key's context: the root takes the key's diatonic name
- * when it has one, otherwise the key's accidental direction (flats in flat keys).
+ * when it has one; a chromatic root is spelled as its chord usually functions (`keySpeller`).
  */
-export function chordLabel(cls: ChordClass, keySpelling: (pc: number) => string): string {
-  const root = keySpelling(cls.root);
+export function chordLabel(cls: ChordClass, keySpelling: KeySpelling): string {
+  const leading = cls.quality.harte === 'dim' || cls.quality.harte === 'hdim7';
+  const root = keySpelling(cls.root, leading);
   const sym = Chord.getChord(cls.quality.tonal, root).symbol;
   // tonal writes major triads as "CM"; the conventional label is the bare root
   if (!isChordClass(cls)) return 'N';
   return cls.quality.harte === 'maj' ? root : sym;
 }
 
-/** Pitch-class speller for a key: scale notes by name, others by the key's sharp/flat direction. */
-export function keySpeller(scale: string[], preferFlats: boolean): (pc: number) => string {
+/** Spells a pitch class; `leading` when it is the root of a leading-tone (diminished) chord. */
+export type KeySpelling = (pc: number, leading?: boolean) => string;
+
+/**
+ * Pitch-class speller for a key: scale notes by name. A root outside the scale is spelled the way
+ * its chord usually functions, whatever the key signature: a diminished chord is a leading-tone
+ * chord, raised (C#dim, F#dim, G#dim in C major: vii° of ii, V, vi); any other chord there is
+ * borrowed or substituted from the flat side (Bb, Ab, Eb, Db in C major; bVII, bVI, bIII, bII).
+ */
+export function keySpeller(scale: string[]): KeySpelling {
   const byPc = new Map<number, string>();
   for (const n of scale) {
     const c = Note.chroma(n);
     if (c !== undefined && !byPc.has(c)) byPc.set(c, n);
   }
-  return (pc: number) => {
+  return (pc: number, leading = false) => {
     const named = byPc.get(pc);
     // keep labels conventional: never a double accidental or Cb/Fb/E#/B# outside their keys
     if (named && !/##|bb/.test(named)) return named;
     const midi = 60 + pc;
-    return Note.pitchClass(preferFlats ? Note.fromMidi(midi) : Note.fromMidiSharps(midi));
+    return Note.pitchClass(leading ? Note.fromMidiSharps(midi) : Note.fromMidi(midi));
   };
 }

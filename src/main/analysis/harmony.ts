@@ -25,6 +25,7 @@ import {
 } from './chroma';
 import type { SegmentChroma } from './chroma';
 import { chordLabel, decodeChords, DEFAULT_CHORD_PARAMS, isChordClass, keySpeller } from './chords';
+import type { KeySpelling } from './chords';
 import type { ChordDecoding, ChordParams } from './chords';
 import { DEFAULT_HARMONY_SPECTRUM } from './harmony-spectrum';
 import { DEFAULT_PEAKS, PeakStream } from './harmony-peaks';
@@ -252,11 +253,11 @@ export function analyzeHarmony(
 
   // key context per segment for the diatonic prior and spelling
   const keyMask = new Uint16Array(nSeg);
-  const spellers: ((pc: number) => string)[] = [];
+  const spellers: KeySpelling[] = [];
   const segRegion = new Int32Array(nSeg).fill(-1);
   for (let i = 0; i < keyOut.length; i++) {
     const sc2 = keyScale(keyOut[i].tonic, keyOut[i].mode);
-    spellers.push(keySpeller(sc2.notes, sc2.preferFlats));
+    spellers.push(keySpeller(sc2.notes));
     for (let s = 0; s < nSeg; s++) {
       const mid = (times[s] + times[s + 1]) / 2;
       if (mid >= keyOut[i].start && mid < keyOut[i].end + 1e-9) {
@@ -265,7 +266,7 @@ export function analyzeHarmony(
       }
     }
   }
-  const fallbackSpeller = keySpeller([], true);
+  const fallbackSpeller = keySpeller([]);
   // chords change on downbeats far more often than within a bar
   const changeScale = new Float32Array(nSeg).fill(1);
   if (ctx.downbeats.length >= 2 && params.offDownbeatChange !== 1) {
