@@ -12,7 +12,7 @@ import { keyScale } from './key';
 
 const speller = (tonic: string, mode: 'major' | 'minor') => {
   const s = keyScale(tonic, mode);
-  return keySpeller(s.notes);
+  return keySpeller(s.notes, keyScale(tonic, mode === 'major' ? 'minor' : 'major').notes);
 };
 const ALL = chordClasses();
 const cls = (root: number, harte: string) => ALL.find((c) => c.root === root && c.quality.harte === harte)!;
@@ -37,28 +37,35 @@ describe('chord labels', () => {
     expect(chordLabel(cls(1, 'maj'), speller('F', 'major'))).toBe('Db');
   });
 
-  it('spells a chromatic root as its chord functions: borrowed chords flat, diminished ones raised', () => {
+  it('spells a chromatic root from the parallel key, else as its chord functions', () => {
     const inC = (root: number, harte: string) => chordLabel(cls(root, harte), speller('C', 'major'));
-    expect([
-      inC(10, 'maj'),
-      inC(8, 'maj'),
-      inC(3, 'maj'),
-      inC(1, 'maj'),
-      inC(10, '7'),
-      inC(8, 'min'),
-    ]).toEqual(['Bb', 'Ab', 'Eb', 'Db', 'Bb7', 'Abm']);
-    expect([inC(1, 'dim'), inC(6, 'dim'), inC(8, 'dim'), inC(6, 'hdim7')]).toEqual([
+    // borrowed from C minor
+    expect([inC(10, 'maj'), inC(8, 'maj'), inC(3, 'maj'), inC(10, '7'), inC(8, 'maj7')]).toEqual([
+      'Bb',
+      'Ab',
+      'Eb',
+      'Bb7',
+      'Abmaj7',
+    ]);
+    // in neither key: the Neapolitan flat, leading-tone chords raised
+    expect([inC(1, 'maj'), inC(1, 'dim'), inC(6, 'dim'), inC(6, 'hdim7')]).toEqual([
+      'Db',
       'C#dim',
       'F#dim',
-      'G#dim',
       'F#m7b5',
     ]);
-    // the same in a sharp key and in minor: G major's bVI and bIII, vii° of vi; A minor's Neapolitan, vii° of V
-    expect(chordLabel(cls(3, 'maj'), speller('G', 'major'))).toBe('Eb');
-    expect(chordLabel(cls(10, 'maj'), speller('G', 'major'))).toBe('Bb');
-    expect(chordLabel(cls(3, 'dim'), speller('G', 'major'))).toBe('D#dim');
+    // minor keys borrow from the parallel major: E minor's G#m, A minor's C#m and F#m; A minor's Neapolitan Bb
+    expect(chordLabel(cls(8, 'min'), speller('E', 'minor'))).toBe('G#m');
+    expect(chordLabel(cls(1, 'min'), speller('A', 'minor'))).toBe('C#m');
+    expect(chordLabel(cls(6, 'min'), speller('A', 'minor'))).toBe('F#m');
     expect(chordLabel(cls(10, 'maj'), speller('A', 'minor'))).toBe('Bb');
     expect(chordLabel(cls(3, 'dim'), speller('A', 'minor'))).toBe('D#dim');
+    // a parallel key that is only theoretical lends no odd names: C in G# minor, not B# (G# major)
+    expect(chordLabel(cls(0, 'maj'), speller('G#', 'minor'))).toBe('C');
+    expect(chordLabel(cls(4, 'maj'), speller('Db', 'major'))).toBe('E');
+    // a sharp key's borrowed chords: G major's bVI and bIII (from G minor)
+    expect(chordLabel(cls(3, 'maj'), speller('G', 'major'))).toBe('Eb');
+    expect(chordLabel(cls(10, 'maj'), speller('G', 'major'))).toBe('Bb');
   });
 });
 

@@ -391,21 +391,28 @@ export function chordLabel(cls: ChordClass, keySpelling: KeySpelling): string {
 export type KeySpelling = (pc: number, leading?: boolean) => string;
 
 /**
- * Pitch-class speller for a key: scale notes by name. A root outside the scale is spelled the way
- * its chord usually functions, whatever the key signature: a diminished chord is a leading-tone
- * chord, raised (C#dim, F#dim, G#dim in C major: vii° of ii, V, vi); any other chord there is
- * borrowed or substituted from the flat side (Bb, Ab, Eb, Db in C major; bVII, bVI, bIII, bII).
+ * Pitch-class speller for a key: scale notes by name, then the parallel key's (a chord borrowed from
+ * it keeps that key's name: Eb, Ab, Bb in C major, from C minor; G#m in E minor, from E major). A root
+ * in neither is spelled the way its chord usually functions, whatever the key signature: a diminished
+ * chord is a leading-tone chord, raised (C#dim, F#dim in C major: vii° of ii and of V); any other
+ * chord there is a substitute from the flat side (Db in C major, the Neapolitan; Bb in A minor).
  */
-export function keySpeller(scale: string[]): KeySpelling {
+export function keySpeller(scale: string[], parallel: string[] = []): KeySpelling {
   const byPc = new Map<number, string>();
-  for (const n of scale) {
-    const c = Note.chroma(n);
-    if (c !== undefined && !byPc.has(c)) byPc.set(c, n);
-  }
+  const borrowed = new Map<number, string>();
+  // keep labels conventional: never a double accidental, and Cb/Fb/E#/B# only in the key itself (a
+  // parallel key may be a theoretical one: G# major, Db minor)
+  const add = (into: Map<number, string>, notes: string[], odd: RegExp) => {
+    for (const n of notes) {
+      const c = Note.chroma(n);
+      if (c !== undefined && !into.has(c) && !odd.test(n)) into.set(c, n);
+    }
+  };
+  add(byPc, scale, /##|bb/);
+  add(borrowed, parallel, /##|bb|^(Cb|Fb|E#|B#)$/);
   return (pc: number, leading = false) => {
-    const named = byPc.get(pc);
-    // keep labels conventional: never a double accidental or Cb/Fb/E#/B# outside their keys
-    if (named && !/##|bb/.test(named)) return named;
+    const named = byPc.get(pc) ?? borrowed.get(pc);
+    if (named) return named;
     const midi = 60 + pc;
     return Note.pitchClass(leading ? Note.fromMidiSharps(midi) : Note.fromMidi(midi));
   };

@@ -257,7 +257,8 @@ export function analyzeHarmony(
   const segRegion = new Int32Array(nSeg).fill(-1);
   for (let i = 0; i < keyOut.length; i++) {
     const sc2 = keyScale(keyOut[i].tonic, keyOut[i].mode);
-    spellers.push(keySpeller(sc2.notes));
+    const mode = keyOut[i].mode === 'major' ? 'minor' : 'major';
+    spellers.push(keySpeller(sc2.notes, keyScale(keyOut[i].tonic, mode).notes));
     for (let s = 0; s < nSeg; s++) {
       const mid = (times[s] + times[s + 1]) / 2;
       if (mid >= keyOut[i].start && mid < keyOut[i].end + 1e-9) {
