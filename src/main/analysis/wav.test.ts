@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encodeWav, f32leToFloat, isNativePcm, parseWavHeader, pcmToFloat } from './wav';
+import { assertFinite, encodeWav, f32leToFloat, isNativePcm, parseWavHeader, pcmToFloat } from './wav';
 
 const code = (fn: () => unknown): string | undefined => {
   try {
@@ -134,6 +134,23 @@ describe('PCM conversion', () => {
       const f = parseWavHeader(wav)!;
       expect(code(() => pcmToFloat(wav.subarray(f.dataOffset), f))).toBe('E_CORRUPT_AUDIO');
     }
+  });
+  it('finds one NaN or infinity at any position of any length, and passes every finite extreme', () => {
+    for (let n = 1; n <= 40; n++) {
+      for (let at = 0; at < n; at++) {
+        for (const bad of [NaN, Infinity, -Infinity]) {
+          const x = new Float32Array(n).fill(0.25);
+          x[at] = bad;
+          expect(
+            code(() => assertFinite(x)),
+            `${bad} at ${at} of ${n}`,
+          ).toBe('E_CORRUPT_AUDIO');
+        }
+      }
+      const ok = Float32Array.from({ length: n }, (_, i) => [3.4e38, -3.4e38, 1e-45, -0, 0, 1][i % 6]);
+      expect(() => assertFinite(ok)).not.toThrow();
+    }
+    expect(() => assertFinite(new Float32Array(0))).not.toThrow();
   });
 });
 
