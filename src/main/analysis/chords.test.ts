@@ -27,45 +27,47 @@ describe('chord labels', () => {
     expect(labels).toEqual(['C', 'Cm', 'C7', 'Cmaj7', 'Cm7', 'Bdim', 'Bm7b5', 'Csus4', 'N']);
   });
 
+  // [root pitch class, quality, key tonic, key mode, label]
+  const spell = (cases: [number, string, string, 'major' | 'minor', string][]) =>
+    expect(cases.map(([r, q, t, m]) => chordLabel(cls(r, q), speller(t, m)))).toEqual(cases.map((c) => c[4]));
+
   it('spells roots in the key context', () => {
-    expect(chordLabel(cls(10, 'maj'), speller('F', 'major'))).toBe('Bb');
-    expect(chordLabel(cls(10, 'dim'), speller('B', 'major'))).toBe('A#dim');
-    expect(chordLabel(cls(6, 'min'), speller('D', 'major'))).toBe('F#m');
-    expect(chordLabel(cls(8, 'maj'), speller('C', 'minor'))).toBe('Ab');
-    expect(chordLabel(cls(7, '7'), speller('C', 'minor'))).toBe('G7');
-    expect(chordLabel(cls(1, 'maj'), speller('E', 'major'))).toBe('C#');
-    expect(chordLabel(cls(1, 'maj'), speller('F', 'major'))).toBe('Db');
+    spell([
+      [10, 'maj', 'F', 'major', 'Bb'],
+      [10, 'dim', 'B', 'major', 'A#dim'],
+      [6, 'min', 'D', 'major', 'F#m'],
+      [8, 'maj', 'C', 'minor', 'Ab'],
+      [7, '7', 'C', 'minor', 'G7'],
+      [1, 'maj', 'E', 'major', 'C#'],
+    ]);
   });
 
   it('spells a chromatic root from the parallel key, else as its chord functions', () => {
-    const inC = (root: number, harte: string) => chordLabel(cls(root, harte), speller('C', 'major'));
-    // borrowed from C minor
-    expect([inC(10, 'maj'), inC(8, 'maj'), inC(3, 'maj'), inC(10, '7'), inC(8, 'maj7')]).toEqual([
-      'Bb',
-      'Ab',
-      'Eb',
-      'Bb7',
-      'Abmaj7',
+    spell([
+      // borrowed from C minor; G major's bVI and bIII from G minor
+      [10, 'maj', 'C', 'major', 'Bb'],
+      [8, 'maj', 'C', 'major', 'Ab'],
+      [3, 'maj', 'C', 'major', 'Eb'],
+      [10, '7', 'C', 'major', 'Bb7'],
+      [8, 'maj7', 'C', 'major', 'Abmaj7'],
+      [3, 'maj', 'G', 'major', 'Eb'],
+      [10, 'maj', 'G', 'major', 'Bb'],
+      // minor keys borrow from the parallel major: E minor's G#m, A minor's C#m and F#m
+      [8, 'min', 'E', 'minor', 'G#m'],
+      [1, 'min', 'A', 'minor', 'C#m'],
+      [6, 'min', 'A', 'minor', 'F#m'],
+      // in neither key: a Neapolitan is flat, a leading-tone chord raised
+      [1, 'maj', 'C', 'major', 'Db'],
+      [1, 'maj', 'F', 'major', 'Db'],
+      [10, 'maj', 'A', 'minor', 'Bb'],
+      [1, 'dim', 'C', 'major', 'C#dim'],
+      [6, 'dim', 'C', 'major', 'F#dim'],
+      [6, 'hdim7', 'C', 'major', 'F#m7b5'],
+      [3, 'dim', 'A', 'minor', 'D#dim'],
+      // a parallel key that is only theoretical lends no odd names: C in G# minor, not B# (G# major)
+      [0, 'maj', 'G#', 'minor', 'C'],
+      [4, 'maj', 'Db', 'major', 'E'],
     ]);
-    // in neither key: the Neapolitan flat, leading-tone chords raised
-    expect([inC(1, 'maj'), inC(1, 'dim'), inC(6, 'dim'), inC(6, 'hdim7')]).toEqual([
-      'Db',
-      'C#dim',
-      'F#dim',
-      'F#m7b5',
-    ]);
-    // minor keys borrow from the parallel major: E minor's G#m, A minor's C#m and F#m; A minor's Neapolitan Bb
-    expect(chordLabel(cls(8, 'min'), speller('E', 'minor'))).toBe('G#m');
-    expect(chordLabel(cls(1, 'min'), speller('A', 'minor'))).toBe('C#m');
-    expect(chordLabel(cls(6, 'min'), speller('A', 'minor'))).toBe('F#m');
-    expect(chordLabel(cls(10, 'maj'), speller('A', 'minor'))).toBe('Bb');
-    expect(chordLabel(cls(3, 'dim'), speller('A', 'minor'))).toBe('D#dim');
-    // a parallel key that is only theoretical lends no odd names: C in G# minor, not B# (G# major)
-    expect(chordLabel(cls(0, 'maj'), speller('G#', 'minor'))).toBe('C');
-    expect(chordLabel(cls(4, 'maj'), speller('Db', 'major'))).toBe('E');
-    // a sharp key's borrowed chords: G major's bVI and bIII (from G minor)
-    expect(chordLabel(cls(3, 'maj'), speller('G', 'major'))).toBe('Eb');
-    expect(chordLabel(cls(10, 'maj'), speller('G', 'major'))).toBe('Bb');
   });
 });
 
