@@ -27,7 +27,8 @@
 // 0.4.20: with drums, the pitched envelope may confirm a weak broadband beat level but not put another in its place
 // 0.4.21: a pulse exists when any metrical level is periodic enough, not only the one chosen as the beat
 // 0.4.23: a chord's third that the overtone-free audio barely tells is taken from the key (m7 funk chords
-// over a loud bass read as 7); chromatic roots spelled as their chords function (Bb, not A#, in C major);
+// over a loud bass read as 7); chromatic roots named from the parallel key or as their chords function (Bb,
+// not A#, in C major; G#m in E minor);
 // 0.4.22 was a reverted rhythm rule and is not reused
 export const ANALYZER_VERSION = '0.4.23';
 
