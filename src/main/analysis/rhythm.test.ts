@@ -90,6 +90,35 @@ describe('a bar read as the beat', () => {
   });
 });
 
+describe('a dotted beat', () => {
+  it('a 3+3+2 kick figure over soft quarter ticks is read at its quarter, where its bars hold whole beats', () => {
+    // kick on eighths 0, 3 and 6 of each bar, a click on 0 and on the & of 3; ticks on the quarters at
+    // a fifth of the kick. Without the whole-bar test this reads 73 (the dotted quarter), 6/8
+    const bpm = 110;
+    const eighth = 30 / bpm;
+    const hits: SynthSpec['hits'] = [];
+    const beats: number[] = [];
+    for (let bar = 0; bar < 28; bar++) {
+      const t0 = 0.5 + bar * 8 * eighth;
+      hits.push({ t: t0, kind: 'kick', gain: 1 }, { t: t0, kind: 'click', gain: 0.5 });
+      hits.push(
+        { t: t0 + 3 * eighth, kind: 'kick', gain: 0.8 },
+        { t: t0 + 5 * eighth, kind: 'click', gain: 0.6 },
+      );
+      hits.push({ t: t0 + 6 * eighth, kind: 'kick', gain: 0.8 });
+      for (let q = 0; q < 4; q++) {
+        hits.push({ t: t0 + 2 * q * eighth, kind: 'tick', gain: 0.2 });
+        beats.push(t0 + 2 * q * eighth);
+      }
+    }
+    const audio = synth({ sr: SR, duration: 0.5 + 28 * 8 * eighth + 1, hits });
+    const r = analyzeRhythm({ samples: audio, sr: SR }, {});
+    expect(Math.abs(r.tempo!.bpm_global / bpm - 1)).toBeLessThan(0.01);
+    expect(r.meter).toEqual({ numerator: 4, denominator: 4 });
+    expect(match(beats, r.beats, 0.05).recall).toBeGreaterThan(0.9);
+  });
+});
+
 describe('meter and downbeats', () => {
   const cases = [
     { name: '4/4', bpm: 120, beatsPerBar: 4, sub: 2, num: 4, den: 4 },

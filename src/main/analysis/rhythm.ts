@@ -32,6 +32,7 @@ import {
   playedTempo,
   smoothDrift,
   detrend,
+  dottedBeatFactor,
   levelConfidences,
   median,
   metricalLevels,
@@ -209,9 +210,13 @@ export function analyzeRhythm(audio: MonoAudio, ctx: StageContext): RhythmResult
     else if (chosen.bpm / 2 >= MIN_BPM && pulsesAreEighths(beatFrames, feat.low, feat.high, feat.env))
       retrack(chosen.factor / 2);
   }
-  // a very slow level whose quarters are periodic too is a bar read as the beat (the tempo of the
-  // beats as tracked: the path may drift from the chosen level's reading by up to FOLLOW_SPAN)
-  const bpmNow = (60 * fps) / median(beatFrames.slice(1).map((f, i) => f - beatFrames[i]));
+  // the tempo of the beats as tracked: the path may drift from the chosen level's reading by up to FOLLOW_SPAN
+  const trackedBpm = (): number => (60 * fps) / median(beatFrames.slice(1).map((f, i) => f - beatFrames[i]));
+  // a dotted beat, the song's bar not a whole number of them: the beat is 2/3 (2/5) of it
+  const dotted = dottedBeatFactor(tg, path, trackedBpm(), MAX_BPM);
+  if (dotted > 1) retrack(factor * dotted);
+  // a very slow level whose quarters are periodic too is a bar read as the beat
+  const bpmNow = trackedBpm();
   if (bpmNow < BAR_AS_BEAT_BPM && bpmNow * 4 <= BAR_AS_BEAT_MAX_QUARTER) {
     const s = (f: number): number => salienceAlong(tg, path, f);
     if (s(4) >= BAR_AS_BEAT_QUARTERS * s(1)) retrack(factor * 4);

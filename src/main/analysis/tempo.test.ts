@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { onsetFeatures } from './onset';
 import { analyzeRhythm, MAX_BPM, MIN_BPM } from './rhythm';
-import { grooveWithJump, meteredTrack } from './rhythm-synth';
+import { grooveWithJump, meteredTrack, prng } from './rhythm-synth';
 import { stft } from './spectrum';
 import { ANALYSIS_SR, SHARED_HOP, SHARED_NFFT } from './stages';
 import {
@@ -9,6 +9,7 @@ import {
   chooseBeatLevel,
   curveFromBeats,
   detrend,
+  dottedBeatFactor,
   fastPulseNeed,
   median,
   periodPath,
@@ -225,5 +226,116 @@ describe('levelConfidences', () => {
     // half of the new beat is the old one (salience 0.6); twice it is factor 4 (0.1)
     expect(at(0.5)).toBeCloseTo((0.6 * 0.6) / 1.1, 9);
     expect(at(2)).toBeCloseTo((0.1 * 0.1) / 0.6, 9);
+  });
+});
+
+describe('dottedBeatFactor: a bar holds a whole number of beats', () => {
+  const FPS = ANALYSIS_SR / SHARED_HOP;
+  /**
+   * An onset-strength envelope: one bar's figure (eighth-note positions and strengths) repeated for
+   * a minute and a half, each hit a short decaying peak, with a little seeded jitter in its strength.
+   */
+  function figure(bpm: number, eighthsPerBar: number, hits: [number, number][]): Float32Array {
+    const eighth = 30 / bpm;
+    const env = new Float32Array(Math.round(90 * FPS));
+    const rnd = prng(3);
+    for (let bar = 0; ; bar++) {
+      const t0 = 0.5 + bar * eighthsPerBar * eighth;
+      if (t0 + eighthsPerBar * eighth > 89) break;
+      for (const [k, g] of hits) {
+        const f = Math.round((t0 + k * eighth) * FPS);
+        const a = g * (0.9 + 0.2 * rnd());
+        for (let i = 0; i < 4; i++) env[f + i] += a * 0.5 ** i;
+      }
+    }
+    return env;
+  }
+  /** the factor asked of a reading at `beatEighths` eighths per beat, held over the whole song */
+  function factorOf(env: Float32Array, bpm: number, beatEighths: number): number {
+    const tg = acfTempogram(detrend(env, FPS), FPS, { minBpm: MIN_BPM / 2.2 });
+    const period = (30 / bpm) * beatEighths * FPS;
+    const path = new Float32Array(tg.nWin).fill(period);
+    return dottedBeatFactor(tg, path, (60 * FPS) / period, MAX_BPM);
+  }
+  // a 4/4 funk figure at 141 BPM: hits on 1, the & of 2, the & of 3 and 4 (eighths 0, 3, 5, 6) over soft quarters
+  const funk = (): Float32Array =>
+    figure(141, 8, [
+      [0, 1],
+      [3, 0.8],
+      [5, 0.7],
+      [6, 0.8],
+      [0, 0.3],
+      [2, 0.3],
+      [4, 0.3],
+      [6, 0.3],
+    ]);
+
+  it('moves a reading on the dotted quarter (3 eighths) to the quarter: ×3/2', () => {
+    expect(factorOf(funk(), 141, 3)).toBe(3 / 2);
+  });
+
+  it('moves a reading on five eighths to the quarter: ×5/2', () => {
+    expect(factorOf(funk(), 141, 5)).toBe(5 / 2);
+  });
+
+  it('keeps the quarter and the half note of the same figure', () => {
+    expect(factorOf(funk(), 141, 2)).toBe(1);
+    expect(factorOf(funk(), 141, 4)).toBe(1);
+  });
+
+  it('keeps a 3+3+2 figure with nothing on the beat on its dotted reading: no quarter pulse to move to', () => {
+    expect(
+      factorOf(
+        figure(141, 8, [
+          [0, 1],
+          [3, 0.8],
+          [6, 0.8],
+        ]),
+        141,
+        3,
+      ),
+    ).toBe(1);
+  });
+
+  it('keeps 6/8 on its dotted quarter and 3/4 on its quarter (their bars are whole)', () => {
+    // 6/8 at 70 dotted quarters: six eighths a bar, accents on 1 and 4
+    const sixEight = figure((70 * 3) / 2, 6, [
+      [0, 1],
+      [1, 0.4],
+      [2, 0.4],
+      [3, 0.7],
+      [4, 0.4],
+      [5, 0.4],
+    ]);
+    expect(factorOf(sixEight, (70 * 3) / 2, 3)).toBe(1);
+    // 3/4 at 150: bass on 1, chords on 2 and 3, eighths between
+    const waltz = figure(150, 6, [
+      [0, 1],
+      [2, 0.6],
+      [4, 0.6],
+      [1, 0.2],
+      [3, 0.2],
+      [5, 0.2],
+    ]);
+    expect(factorOf(waltz, 150, 2)).toBe(1);
+  });
+
+  it('keeps a straight rock beat, at its quarter and at its half note', () => {
+    const rock = figure(120, 8, [
+      [0, 1],
+      [2, 0.8],
+      [4, 0.9],
+      [6, 0.8],
+      ...[1, 3, 5, 7].map((k): [number, number] => [k, 0.3]),
+    ]);
+    expect(factorOf(rock, 120, 2)).toBe(1);
+    expect(factorOf(rock, 120, 4)).toBe(1);
+  });
+
+  it('never speeds a reading beyond the range', () => {
+    expect(factorOf(funk(), 141, 3)).toBe(3 / 2);
+    const tg = acfTempogram(detrend(funk(), FPS), FPS, { minBpm: MIN_BPM / 2.2 });
+    const period = (30 / 141) * 3 * FPS;
+    expect(dottedBeatFactor(tg, new Float32Array(tg.nWin).fill(period), 94, 130)).toBe(1);
   });
 });

@@ -669,6 +669,37 @@ export function chooseBeatLevel(
   return cur;
 }
 
+/**
+ * A bar holds a whole number of beats. A reading on a dotted beat (3 or 5 of the true beat's eighths,
+ * as a 3+3+2 groove invites) has the song's bar at 8/3 or 8/5 of its beat, where no whole number of
+ * its beats lands. When the onsets repeat at least WHOLE_BAR_MARGIN times as strongly at 2, 3 or 4
+ * beats of the pulse 3/2 (5/2) times as fast as at 2, 3 or 4 of the reading's own beats, and that
+ * pulse is strong (STRONG_LEVEL of the reading), the beat is that pulse. On the tuning sets no
+ * reading right at its tempo scores above 1.00 there (the half bar of one is a bar of the other);
+ * the two funk grooves read on a dotted beat score 2.3 and 2.2, the misreads it does not concern
+ * (a 3/4 read at its bar, a MIDI arrangement with even eighths) 1.05–1.19; the generated groove of
+ * rhythm.test.ts 1.4.
+ */
+export const WHOLE_BAR_MARGIN = 1.3;
+export const DOTTED_FACTORS = [3 / 2, 5 / 2];
+
+/** The factor (3/2, 5/2) by which a reading on a dotted beat must speed up; 1 when its bars are whole. */
+export function dottedBeatFactor(tg: Tempogram, path: Float32Array, bpm: number, maxBpm: number): number {
+  const s = (f: number): number => salienceAlong(tg, path, f);
+  const bar = (f: number): number => Math.max(s(f / 2), s(f / 3), s(f / 4));
+  const own = s(1);
+  let best = 1;
+  let bestBar = WHOLE_BAR_MARGIN * bar(1);
+  for (const f of DOTTED_FACTORS) {
+    if (bpm * f > maxBpm || s(f) < STRONG_LEVEL * own) continue;
+    // the alternative whose bars repeat the most: a reading on five eighths also has a relative at
+    // 3/2 of its tempo (10/3 eighths) whose bars repeat more than its own, less than the quarter's
+    const b = bar(f);
+    if (b > 0 && b >= bestBar) [best, bestBar] = [f, b];
+  }
+  return best;
+}
+
 export const ALTERNATIVE_FACTORS = [0.5, 2, 2 / 3, 3 / 2];
 
 /**

@@ -30,7 +30,8 @@
 // over a loud bass read as 7); chromatic roots named from the parallel key or as their chords function (Bb,
 // not A#, in C major; G#m in E minor);
 // 0.4.22 was a reverted rhythm rule and is not reused
-export const ANALYZER_VERSION = '0.4.23';
+// 0.4.24: a beat read on a dotted quarter or five eighths, whose bars are no whole number of beats, is moved to the pulse 3/2 (5/2) as fast
+export const ANALYZER_VERSION = '0.4.24';
 
 /** Engine name recorded in every song map's provenance. */
 export const ENGINE_NAME = 'performia-engine';
