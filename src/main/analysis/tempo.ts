@@ -675,10 +675,10 @@ export function chooseBeatLevel(
  * its beats lands. When the onsets repeat at least WHOLE_BAR_MARGIN times as strongly at 2, 3 or 4
  * beats of the pulse 3/2 (5/2) times as fast as at 2, 3 or 4 of the reading's own beats, and that
  * pulse is strong (STRONG_LEVEL of the reading), the beat is that pulse. On the tuning sets no
- * reading right at its tempo scores above 1.00 there (the half bar of one is a bar of the other);
- * the two funk grooves read on a dotted beat score 2.3 and 2.2, the misreads it does not concern
- * (a 3/4 read at its bar, a MIDI arrangement with even eighths) 1.05–1.19; the generated groove of
- * rhythm.test.ts 1.4.
+ * reading right at its tempo scores above 1.00 there (two of its beats are three of the 3/2 pulse,
+ * so the ratio is 1 wherever that lag is the strongest); the two funk grooves read on a dotted beat
+ * score 2.3 and 2.2, the misreads it leaves alone (three songs read at a third of their tempo, a MIDI
+ * arrangement with even eighths read at 2/3) 1.05–1.19, the generated groove of rhythm.test.ts 1.4.
  */
 export const WHOLE_BAR_MARGIN = 1.3;
 export const DOTTED_FACTORS = [3 / 2, 5 / 2];
