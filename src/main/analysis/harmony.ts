@@ -25,8 +25,7 @@ import {
 } from './chroma';
 import type { SegmentChroma } from './chroma';
 import { chordLabel, decodeChords, DEFAULT_CHORD_PARAMS, isChordClass, keySpeller } from './chords';
-import type { KeySpelling } from './chords';
-import type { ChordDecoding, ChordParams } from './chords';
+import type { ChordDecoding, ChordParams, KeySpelling } from './chords';
 import { DEFAULT_HARMONY_SPECTRUM } from './harmony-spectrum';
 import { DEFAULT_PEAKS, PeakStream } from './harmony-peaks';
 import {
