@@ -275,6 +275,17 @@ describe('beats on the kick, not the off-beat', () => {
     expect(beatsOnTheKick(beats, peaks(900, mids), drums, beats[beats.length - 1] + 5)).toEqual(mids);
   });
 
+  it('moves them when the off-beats carry clearly more low end: bass and chords pushed between the kicks', () => {
+    // a kick on every tracked beat, and the bass's pushes between them 1.75× as strong
+    const low = peaks(900, beats);
+    for (const f of mids) low[f] = 1.75;
+    expect(lowOffBeatRatio(beats, low)).toBeCloseTo(1.75, 6);
+    expect(beatsOnTheKick(beats, low, drums, 900)).toEqual([...mids, beats[beats.length - 1] + 10]);
+    // …but not a bass only a little stronger between them (right readings measure up to 1.54)
+    for (const f of mids) low[f] = 1.5;
+    expect(beatsOnTheKick(beats, low, drums, 900)).toBeNull();
+  });
+
   it('keeps beats the kick is on, a bass as strong on the off-beats as on the beats, and music without drums', () => {
     expect(beatsOnTheKick(beats, peaks(900, beats), drums, 900)).toBeNull();
     // an octave bass between kicks on every beat: ratio 1, well under OFF_BEAT_LOW
