@@ -7,7 +7,11 @@ import {
   chordChangesByBeatInBar,
   chordLengthInBeats,
   doubleTimeFromHarmony,
+  DOWNBEAT_CHANGE_MARGIN,
+  downbeatsFromHarmony,
   halfTimeFromHarmony,
+  MIN_DOWNBEAT_CHANGES,
+  readingFromHarmony,
   simpleTripleFromHarmony,
 } from './meter-harmony';
 import { analyzeRhythm } from './rhythm';
@@ -232,6 +236,75 @@ describe('halfTimeFromHarmony', () => {
     const r = reading(160, 96, [4, 4], 4);
     expect(halfTimeFromHarmony(r, [])).toBeNull();
     expect(halfTimeFromHarmony({ ...r, tempo: null }, chordsFrom(r, 3, 8))).toBeNull();
+  });
+});
+
+/** Chords changing exactly at the given beat indices of `r` (the labels cycle through a progression). */
+function chordsAt(r: RhythmResult, at: number[]): Chord[] {
+  const labels = ['C', 'Am', 'F', 'G'];
+  const cuts = [0, ...at.filter((i) => i > 0 && i < r.beats.length - 1), r.beats.length - 1];
+  return cuts
+    .slice(1)
+    .map((e, k) => ({ start: r.beats[cuts[k]], end: r.beats[e], label: labels[k % 4], conf: 0.9 }));
+}
+
+describe('downbeatsFromHarmony', () => {
+  it('moves the bar lines of a 4/4 to the beat its chords change on (a crash on 2 and 4 drew them there)', () => {
+    const r = reading(120, 96, [4, 4], 4);
+    const h = downbeatsFromHarmony(r, chordsFrom(r, 1, 4));
+    expect(h).not.toBeNull();
+    expect(h!.downbeats).toEqual(r.beats.filter((_, i) => i % 4 === 1));
+    // tempo, beats and meter stay
+    expect(h!.beats).toEqual(r.beats);
+    expect(h!.tempo).toEqual(r.tempo);
+    expect(h!.meter).toEqual(r.meter);
+    // the pipeline's entry point applies it when no tempo correction does (chords changing on beat 2
+    // alone read as half time there: halfTimeFromHarmony comes first)
+    expect(readingFromHarmony(r, chordsFrom(r, 2, 4))!.downbeats).toEqual(
+      r.beats.filter((_, i) => i % 4 === 2),
+    );
+  });
+
+  it('gives the beats before the first old bar line their place in the new bars', () => {
+    const r = reading(120, 96, [4, 4], 4);
+    // bar lines from beat 6 on (beats 2, 6, 10 …), chords changing on beats 4, 8, 12 …
+    const late = { ...r, downbeats: r.beats.filter((_, i) => i >= 6 && i % 4 === 2) };
+    const h = downbeatsFromHarmony(late, chordsFrom(r, 4, 4));
+    expect(h!.downbeats).toEqual(r.beats.filter((_, i) => i % 4 === 0));
+  });
+
+  it('moves the bar lines of a 6/8 (two dotted-quarter beats a bar) by one beat', () => {
+    const r = reading(60, 96, [6, 8], 2);
+    expect(downbeatsFromHarmony(r, chordsFrom(r, 1, 2))!.downbeats).toEqual(
+      r.beats.filter((_, i) => i % 2 === 1),
+    );
+  });
+
+  it('keeps bar lines the chords change on, two chords a bar, and chords every three beats of a 4/4', () => {
+    const r = reading(120, 96, [4, 4], 4);
+    expect(downbeatsFromHarmony(r, chordsFrom(r, 0, 4))).toBeNull();
+    expect(downbeatsFromHarmony(r, chordsFrom(r, 0, 2))).toBeNull();
+    expect(downbeatsFromHarmony(r, chordsFrom(r, 1, 3))).toBeNull();
+    expect(downbeatsFromHarmony(r, [])).toBeNull();
+    expect(downbeatsFromHarmony({ ...r, meter: null }, chordsFrom(r, 1, 4))).toBeNull();
+  });
+
+  it('needs the other beat to win by DOWNBEAT_CHANGE_MARGIN, at least MIN_DOWNBEAT_CHANGES times', () => {
+    const r = reading(120, 96, [4, 4], 4);
+    // 10 changes on the downbeats, 12 or 13 on beat 3
+    const on = Array.from({ length: 10 }, (_, k) => 4 * (k + 1));
+    const third = (n: number): number[] => Array.from({ length: n }, (_, k) => 4 * (11 + k) + 2);
+    expect(12 / 10).toBeLessThan(DOWNBEAT_CHANGE_MARGIN);
+    expect(downbeatsFromHarmony(r, chordsAt(r, [...on, ...third(12)]))).toBeNull();
+    expect(13 / 10).toBeGreaterThanOrEqual(DOWNBEAT_CHANGE_MARGIN);
+    expect(downbeatsFromHarmony(r, chordsAt(r, [...on, ...third(13)]))!.downbeats).toEqual(
+      r.beats.filter((_, i) => i % 4 === 2),
+    );
+    // a few changes off the downbeat and none on it: too little to go on
+    const few = Array.from({ length: MIN_DOWNBEAT_CHANGES - 1 }, (_, k) => 4 * k + 1);
+    expect(downbeatsFromHarmony(r, chordsAt(r, few))).toBeNull();
+    const enough = Array.from({ length: MIN_DOWNBEAT_CHANGES }, (_, k) => 4 * k + 1);
+    expect(downbeatsFromHarmony(r, chordsAt(r, enough))).not.toBeNull();
   });
 });
 

@@ -32,7 +32,8 @@
 // 0.4.22 was a reverted rhythm rule and is not reused
 // 0.4.24: a beat read on a dotted quarter or five eighths, whose bars are no whole number of beats, is moved to the pulse 3/2 (5/2) as fast
 // 0.4.25: beats move off the off-beat when the low band hits 1.6× (was 2×) as hard between them as on them
-export const ANALYZER_VERSION = '0.4.25';
+// 0.4.26: bar lines move to the beat of the bar the chords change on most when that is clearly not the downbeat the onsets gave
+export const ANALYZER_VERSION = '0.4.26';
 
 /** Engine name recorded in every song map's provenance. */
 export const ENGINE_NAME = 'performia-engine';
