@@ -240,8 +240,8 @@ export function halfTimeFromHarmony(r: RhythmResult, chords: readonly Chord[]): 
  * Chord changes on another beat of the bar at least this many times as often as on the downbeats the
  * onsets gave move the bar lines to that beat. The chords are decoded with a change off the downbeats
  * costing more (harmony.ts `offDownbeatChange`), so another beat winning is strong evidence. On the
- * tuning sets (the tuned part, the funk sets, the dev set: 310 songs) no reading whose bar lines are
- * right measures above 1.14 (a 5/4 song read in 4/4; every other ≤ 0.76); a 12-bar blues arrangement
+ * tuning sets (the tuned part, the funk sets, the dev set: 295 songs) no reading whose bar lines are
+ * right measures above 1.14 (all but two ≤ 0.85); a 12-bar blues arrangement
  * whose crash and snare on 2 and 4 drew the bar lines there measures 1.33 and 1.8 in two renderings.
  */
 export const DOWNBEAT_CHANGE_MARGIN = 1.25;
