@@ -16,7 +16,7 @@ import {
   pulsesAreEighths,
 } from './backbeat';
 import { calibrate } from './calibration';
-import { trackBeats } from './beat';
+import { trackBeats, trackSteadyBeats } from './beat';
 import { analyzeMeter, groupsInThrees, harmonicNovelty } from './meter';
 import type { OnsetFeatures } from './onset';
 import { completeFirstBars, completeLastBar, refineBeats } from './rhythm-refine';
@@ -188,7 +188,7 @@ export function analyzeRhythm(audio: MonoAudio, ctx: StageContext): RhythmResult
       : periodPath(tg, around(level / factor), { scale: steps, signal: ctx.signal });
     return {
       path,
-      frames: trackBeats(od, periodPerFrame(path, tg.hop, feat.nFrames), { signal: ctx.signal }),
+      frames: trackSteadyBeats(od, periodPerFrame(path, tg.hop, feat.nFrames), { signal: ctx.signal }),
     };
   };
   let { path, frames: beatFrames } = track(chosen.factor);

@@ -33,7 +33,8 @@
 // 0.4.24: a beat read on a dotted quarter or five eighths, whose bars are no whole number of beats, is moved to the pulse 3/2 (5/2) as fast
 // 0.4.25: beats move off the off-beat when the low band hits 1.6× (was 2×) as hard between them as on them
 // 0.4.26: bar lines move to the beat of the bar the chords change on most when that is clearly not the downbeat the onsets gave
-export const ANALYZER_VERSION = '0.4.26';
+// 0.4.27: beats tracked twice, the second time held tightly to the first pass's own steady period, so they keep their phase through bars of loud off-beats
+export const ANALYZER_VERSION = '0.4.27';
 
 /** Engine name recorded in every song map's provenance. */
 export const ENGINE_NAME = 'performia-engine';
