@@ -20,12 +20,11 @@ export function trackBeats(od: Float32Array, period: Float32Array, opts: BeatTra
   const sd = stdDev(od);
   if (sd <= 0) return [];
   const local = localScore(od, period, sd);
-  const { cum, back } = cumulativeScore(
+  const { cum, back } = (opts.deadband ? cumulativeScoreDeadband : cumulativeScore)(
     local,
     period,
     opts.tightness ?? 100,
     opts.signal,
-    opts.deadband ?? false,
   );
   const last = lastBeat(cum);
   if (last < 0) return [];
@@ -84,7 +83,6 @@ function cumulativeScore(
   period: Float32Array,
   tight: number,
   signal: AbortSignal | undefined,
-  deadband = false,
 ): { cum: Float64Array; back: Int32Array } {
   const n = local.length;
   let lmax = 0;
@@ -99,9 +97,58 @@ function cumulativeScore(
     const hi = Math.min(t - 1, Math.ceil(t - P / 2));
     let bestV = -Infinity;
     let bestJ = -1;
-    const q = deadband ? Math.log1p(0.5 / P) : 0;
     for (let j = lo; j <= hi; j++) {
-      const r0 = Math.abs(Math.log((t - j) / P));
+      const r = Math.log((t - j) / P);
+      const v = cum[j] - tight * r * r;
+      if (v > bestV) {
+        bestV = v;
+        bestJ = j;
+      }
+    }
+    cum[t] = local[t] + (bestJ >= 0 ? bestV : 0);
+    if (first && local[t] < 0.01 * lmax) back[t] = -1;
+    else {
+      back[t] = bestJ;
+      first = false;
+    }
+  }
+  return { cum, back };
+}
+
+/**
+ * The same programme with a dead band: an interval within half a frame of the local period costs
+ * nothing (frames are whole, periods are not), one further off costs `tight` times its squared log
+ * distance beyond that. The logs of the whole intervals come from a table (a third of the time).
+ */
+function cumulativeScoreDeadband(
+  local: Float32Array,
+  period: Float32Array,
+  tight: number,
+  signal: AbortSignal | undefined,
+): { cum: Float64Array; back: Int32Array } {
+  const n = local.length;
+  let lmax = 0;
+  let pmax = 0;
+  for (let t = 0; t < n; t++) {
+    if (local[t] > lmax) lmax = local[t];
+    if (period[t] > pmax) pmax = period[t];
+  }
+  const logs = new Float64Array(Math.ceil(2 * pmax) + 2);
+  for (let k = 1; k < logs.length; k++) logs[k] = Math.log(k);
+  const cum = new Float64Array(n);
+  const back = new Int32Array(n).fill(-1);
+  let first = true;
+  for (let t = 0; t < n; t++) {
+    if ((t & 2047) === 0) throwIfAborted(signal);
+    const P = period[t];
+    const logP = Math.log(P);
+    const q = Math.log1p(0.5 / P);
+    const lo = Math.max(0, Math.floor(t - 2 * P));
+    const hi = Math.min(t - 1, Math.ceil(t - P / 2));
+    let bestV = -Infinity;
+    let bestJ = -1;
+    for (let j = lo; j <= hi; j++) {
+      const r0 = Math.abs(logs[t - j] - logP);
       const r = r0 > q ? r0 - q : 0;
       const v = cum[j] - tight * r * r;
       if (v > bestV) {
