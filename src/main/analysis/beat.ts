@@ -20,11 +20,12 @@ export function trackBeats(od: Float32Array, period: Float32Array, opts: BeatTra
   const sd = stdDev(od);
   if (sd <= 0) return [];
   const local = localScore(od, period, sd);
-  const { cum, back } = (opts.deadband ? cumulativeScoreDeadband : cumulativeScore)(
+  const { cum, back } = cumulativeScore(
     local,
     period,
     opts.tightness ?? 100,
     opts.signal,
+    opts.deadband ?? false,
   );
   const last = lastBeat(cum);
   if (last < 0) return [];
@@ -76,55 +77,16 @@ function localScore(od: Float32Array, period: Float32Array, sd: number): Float32
 /**
  * The dynamic programme: the best cumulative score of a beat at each frame and its best previous
  * beat (around one local period back). Frames of the lead-in, before the local score first reaches
- * 1 % of its maximum, have no previous beat (back = -1).
+ * 1 % of its maximum, have no previous beat (back = -1). With `deadband`, an interval within half a
+ * frame of the local period costs nothing (frames are whole, periods are not) and one further off
+ * costs `tight` times its squared log distance beyond that (`bestPrevious`).
  */
 function cumulativeScore(
   local: Float32Array,
   period: Float32Array,
   tight: number,
   signal: AbortSignal | undefined,
-): { cum: Float64Array; back: Int32Array } {
-  const n = local.length;
-  let lmax = 0;
-  for (let t = 0; t < n; t++) if (local[t] > lmax) lmax = local[t];
-  const cum = new Float64Array(n);
-  const back = new Int32Array(n).fill(-1);
-  let first = true;
-  for (let t = 0; t < n; t++) {
-    if ((t & 2047) === 0) throwIfAborted(signal);
-    const P = period[t];
-    const lo = Math.max(0, Math.floor(t - 2 * P));
-    const hi = Math.min(t - 1, Math.ceil(t - P / 2));
-    let bestV = -Infinity;
-    let bestJ = -1;
-    for (let j = lo; j <= hi; j++) {
-      const r = Math.log((t - j) / P);
-      const v = cum[j] - tight * r * r;
-      if (v > bestV) {
-        bestV = v;
-        bestJ = j;
-      }
-    }
-    cum[t] = local[t] + (bestJ >= 0 ? bestV : 0);
-    if (first && local[t] < 0.01 * lmax) back[t] = -1;
-    else {
-      back[t] = bestJ;
-      first = false;
-    }
-  }
-  return { cum, back };
-}
-
-/**
- * The same programme with a dead band: an interval within half a frame of the local period costs
- * nothing (frames are whole, periods are not), one further off costs `tight` times its squared log
- * distance beyond that. The logs of the whole intervals come from a table (a third of the time).
- */
-function cumulativeScoreDeadband(
-  local: Float32Array,
-  period: Float32Array,
-  tight: number,
-  signal: AbortSignal | undefined,
+  deadband: boolean,
 ): { cum: Float64Array; back: Int32Array } {
   const n = local.length;
   let lmax = 0;
@@ -133,37 +95,60 @@ function cumulativeScoreDeadband(
     if (local[t] > lmax) lmax = local[t];
     if (period[t] > pmax) pmax = period[t];
   }
-  const logs = new Float64Array(Math.ceil(2 * pmax) + 2);
+  // the dead-band pass reads the logs of whole intervals from a table
+  const logs = new Float64Array(deadband ? Math.ceil(2 * pmax) + 2 : 0);
   for (let k = 1; k < logs.length; k++) logs[k] = Math.log(k);
   const cum = new Float64Array(n);
   const back = new Int32Array(n).fill(-1);
+  const best = { v: -Infinity, j: -1 };
   let first = true;
   for (let t = 0; t < n; t++) {
     if ((t & 2047) === 0) throwIfAborted(signal);
     const P = period[t];
-    const logP = Math.log(P);
-    const q = Math.log1p(0.5 / P);
     const lo = Math.max(0, Math.floor(t - 2 * P));
     const hi = Math.min(t - 1, Math.ceil(t - P / 2));
-    let bestV = -Infinity;
-    let bestJ = -1;
-    for (let j = lo; j <= hi; j++) {
-      const r0 = Math.abs(logs[t - j] - logP);
-      const r = r0 > q ? r0 - q : 0;
-      const v = cum[j] - tight * r * r;
-      if (v > bestV) {
-        bestV = v;
-        bestJ = j;
-      }
-    }
-    cum[t] = local[t] + (bestJ >= 0 ? bestV : 0);
+    bestPrevious(cum, t, lo, hi, P, tight, deadband ? logs : null, best);
+    cum[t] = local[t] + (best.j >= 0 ? best.v : 0);
     if (first && local[t] < 0.01 * lmax) back[t] = -1;
     else {
-      back[t] = bestJ;
+      back[t] = best.j;
       first = false;
     }
   }
   return { cum, back };
+}
+
+/**
+ * The best previous beat in [lo, hi] for a beat at t: cumulative score less the interval's cost,
+ * `tight` times its squared log distance from the period P; with `logs` (the logs of whole intervals),
+ * the distance beyond the dead band of half a frame.
+ */
+function bestPrevious(
+  cum: Float64Array,
+  t: number,
+  lo: number,
+  hi: number,
+  P: number,
+  tight: number,
+  logs: Float64Array | null,
+  best: { v: number; j: number },
+): void {
+  const logP = logs ? Math.log(P) : 0;
+  const q = logs ? Math.log1p(0.5 / P) : 0;
+  best.v = -Infinity;
+  best.j = -1;
+  for (let j = lo; j <= hi; j++) {
+    let r: number;
+    if (logs) {
+      const d = Math.abs(logs[t - j] - logP);
+      r = d > q ? d - q : 0;
+    } else r = Math.log((t - j) / P);
+    const v = cum[j] - tight * r * r;
+    if (v > best.v) {
+      best.v = v;
+      best.j = j;
+    }
+  }
 }
 
 /** Last beat: the latest local maximum of the cumulative score that is not far below typical (-1: none). */
